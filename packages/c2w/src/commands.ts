@@ -1,0 +1,9 @@
+import { LayerFlattenCommand } from '@c2w/layer-flatten';
+
+/**
+ * The umbrella's command table (oclif "explicit" strategy). Each tool's command class is re-exported
+ * as is, so flags, help and errors are defined once and `c2w X` behaves exactly like `X`.
+ */
+export const COMMANDS = {
+  'layer-flatten': LayerFlattenCommand,
+};

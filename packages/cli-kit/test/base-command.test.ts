@@ -1,0 +1,38 @@
+import { jest } from '@jest/globals';
+import { InputError } from '@c2w/errors';
+import { BaseCommand } from '../src/index.js';
+
+class Failing extends BaseCommand {
+  static override toolName = 'demo';
+  error_?: Error;
+  async run(): Promise<void> {
+    throw this.error_ ?? new Error('unset');
+  }
+}
+
+async function runWith(err: Error): Promise<{ code: number | string | undefined; stderr: string }> {
+  const writes: string[] = [];
+  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { writes.push(String(s)); return true; });
+  const saved = process.exitCode;
+  try {
+    const cmd = new Failing([], { bin: 'demo', runHook: async () => ({ successes: [], failures: [] }) } as never);
+    await cmd.catch(Object.assign(err, {}));
+    return { code: process.exitCode, stderr: writes.join('') };
+  } finally {
+    process.exitCode = saved;
+    spy.mockRestore();
+  }
+}
+
+describe('BaseCommand.catch', () => {
+  it('prints one line and exits 1 for bad input', async () => {
+    const r = await runWith(new InputError('reading layer 1 of 2: digest mismatch'));
+    expect(r).toEqual({ code: 1, stderr: 'demo: reading layer 1 of 2: digest mismatch\n' });
+  });
+  it('marks unknown errors as internal with a stack (exit 70)', async () => {
+    const r = await runWith(new TypeError('x is undefined'));
+    expect(r.code).toBe(70);
+    expect(r.stderr).toMatch(/^demo: internal error .*x is undefined\n/);
+    expect(r.stderr).toMatch(/at /);
+  });
+});

@@ -1,0 +1,2 @@
+export { runBin, workspaceRoot, type BinResult } from './run-bin.js';
+export { makeTar, listTar, type FixtureEntry, type ListedEntry } from './tar-fixtures.js';

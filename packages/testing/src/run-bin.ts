@@ -1,0 +1,27 @@
+import { execa } from 'execa';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export interface BinResult {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/**
+ * Runs a package's real bin (packages/<pkg>/bin/run.js) as a user would, never through a shell.
+ * Tests that use it need the package built (`nx run-many -t build` runs before tests).
+ */
+export async function runBin(pkg: string, args: string[], options: { input?: Buffer | string; inputFile?: string; cwd?: string; env?: Record<string, string> } = {}): Promise<BinResult> {
+  const bin = join(workspaceRoot, 'packages', pkg, 'bin', 'run.js');
+  const result = await execa(process.execPath, [bin, ...args], {
+    reject: false,
+    encoding: 'buffer',
+    cwd: options.cwd,
+    env: options.env,
+    ...(options.input !== undefined ? { input: options.input } : options.inputFile ? { inputFile: options.inputFile } : { stdin: 'ignore' as const }),
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: Buffer.from(result.stdout), stderr: Buffer.from(result.stderr).toString('utf8') };
+}
