@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ImageConfig, ImageIndex, ImageManifest } from './oci.js';
+import { FsSlimReport } from './fs-slim-report.js';
+import { RunManifest, RuntimePack } from './runtime-pack.js';
 
 /**
  * Every artifact schema that is published as JSON Schema (tools/gen-schemas.js writes them to
@@ -10,6 +12,9 @@ export function jsonSchemas(): Record<string, unknown> {
     'oci-image-config': ImageConfig,
     'oci-image-manifest': ImageManifest,
     'oci-image-index': ImageIndex,
+    'fs-slim-report': FsSlimReport,
+    'runtime-pack': RuntimePack,
+    'run-manifest': RunManifest,
   };
   return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'input' })]));
 }

@@ -1,3 +1,4 @@
+import { IsoPackCommand } from '@c2w/iso-pack';
 import { LayerFlattenCommand } from '@c2w/layer-flatten';
 
 /**
@@ -5,5 +6,6 @@ import { LayerFlattenCommand } from '@c2w/layer-flatten';
  * as is, so flags, help and errors are defined once and `c2w X` behaves exactly like `X`.
  */
 export const COMMANDS = {
+  'iso-pack': IsoPackCommand,
   'layer-flatten': LayerFlattenCommand,
 };

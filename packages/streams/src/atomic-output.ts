@@ -30,6 +30,23 @@ function installExitHook(): void {
   });
 }
 
+/** Registers a temporary file to remove if the process exits before it is committed. */
+export function trackTemp(tmp: string): void {
+  installExitHook();
+  pendingTemps.add(tmp);
+}
+
+export function untrackTemp(tmp: string): void {
+  pendingTemps.delete(tmp);
+}
+
+/** Registers a temporary file to remove at process exit; returns the function that forgets it. */
+export function trackTemporary(path: string): () => void {
+  installExitHook();
+  pendingTemps.add(path);
+  return () => { pendingTemps.delete(path); };
+}
+
 export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}`);
 }
@@ -39,7 +56,8 @@ export async function createAtomicOutput(path: string, what = 'output'): Promise
   installExitHook();
   const tmp = tempPathFor(path);
   pendingTemps.add(tmp);
-  const stream: WriteStream = createWriteStream(tmp, { flags: 'wx' });
+  // 1 MiB buffer: tar writers push 512-byte headers; bigger batches mean fewer thread-pool writes.
+  const stream: WriteStream = createWriteStream(tmp, { flags: 'wx', highWaterMark: 1 << 20 });
   let openError: unknown;
   stream.on('error', (err) => { openError ??= err; });
   try {
@@ -86,6 +104,12 @@ function stdoutOutput(): AtomicOutput {
     stream,
     path: null,
     async commit() {
+      // stream.pipeline ends its destination, stdout included: then 'finish' means flushed, and a
+      // further write would fail with EPIPE (which cli-kit turns into a silent exit).
+      if (stream.writableEnded) {
+        if (!stream.writableFinished) await finished(stream);
+        return;
+      }
       // A write error on stdout (other than EPIPE, handled by cli-kit) must fail the command.
       await new Promise<void>((resolve, reject) => {
         stream.write('', (err) => (err ? reject(err) : resolve()));

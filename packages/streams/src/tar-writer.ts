@@ -14,7 +14,10 @@ export class TarWriter {
   private readonly done: Promise<void>;
 
   constructor(output: Writable) {
-    this.done = pipeline(this.pack as unknown as NodeJS.ReadableStream, output);
+    // Never end or destroy stdout: its owner (createAtomicOutput) flushes it, and a closed stdout
+    // turns the notes and reports written after the tar into EPIPE.
+    const end = output !== process.stdout;
+    this.done = pipeline(this.pack as unknown as NodeJS.ReadableStream, output, { end });
     this.done.catch(() => undefined); // surfaced by finish()
   }
 

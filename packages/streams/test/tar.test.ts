@@ -62,11 +62,36 @@ describe('tar round trip', () => {
     expect(names).toEqual(['a']);
   });
 
+  it('accepts a last data block without its zero padding (umoci 0.4.7 insert)', async () => {
+    const tar = await writeTar([[{ name: 'a' }, 'abc'], [{ name: 'b' }, 'xy']]);
+    const unpadded = tar.subarray(0, 512 * 3 + 2); // a: header + block, b: header + 2 bytes
+    const seen: string[] = [];
+    for await (const e of readTar(chunked(unpadded))) {
+      const parts: Buffer[] = [];
+      for await (const c of e.body) parts.push(c);
+      seen.push(`${e.header.name}=${Buffer.concat(parts).toString()}`);
+    }
+    expect(seen).toEqual(['a=abc', 'b=xy']);
+  });
+
+  it('applies PAX uid, gid and mtime records', async () => {
+    const tar = await writeTar([[{ name: 'a', uid: 5, pax: { uid: '3000000', gid: '3000001', mtime: '1700000000.75' } }, 'x']]);
+    for await (const e of readTar(chunked(tar))) expect(e.header).toMatchObject({ uid: 3000000, gid: 3000001, mtime: new Date(1700000000000) });
+  });
+
   it('refuses a stream cut inside an entry', async () => {
     const tar = await writeTar([[{ name: 'a' }, 'x'.repeat(2000)]]);
     const cut = tar.subarray(0, 1000);
     await expect(async () => {
       for await (const _e of readTar(chunked(cut), 'layer 1')) { /* read */ }
+    }).rejects.toThrow('layer 1 is truncated (unexpected end of data)');
+  });
+
+  it('refuses a stream cut inside a body the caller reads', async () => {
+    const tar = await writeTar([[{ name: 'a' }, 'x'.repeat(2000)]]);
+    const cut = tar.subarray(0, 1000);
+    await expect(async () => {
+      for await (const e of readTar(chunked(cut), 'layer 1')) for await (const _c of e.body) { /* read */ }
     }).rejects.toThrow('layer 1 is truncated (unexpected end of data)');
   });
 

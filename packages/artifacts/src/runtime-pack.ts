@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { Digest } from './oci.js';
+
+/** A file of the pack or an input: content digest and size in bytes. */
+const FileRef = z.object({ digest: Digest, size: z.number().int().nonnegative() });
+
+const DebianPackageRef = z.object({
+  name: z.string(),
+  version: z.string(),
+  architecture: z.string(),
+  filename: z.string(),
+  digest: Digest,
+  size: z.number().int().nonnegative(),
+});
+
+/**
+ * pack.json of a runtime pack (emu-build): the files a machine needs to boot the guest and the
+ * exact inputs they were made from. Contains no time stamps and no host paths, so two builds from
+ * the same inputs write the same bytes.
+ */
+export const RuntimePack = z.object({
+  schemaVersion: z.literal(1),
+  mediaType: z.literal('application/vnd.c2w.runtime-pack.v1+json'),
+  arch: z.literal('riscv64'),
+  files: z.object({
+    'machine.wasm': FileRef,
+    'fw_dynamic.bin': FileRef,
+    Image: FileRef,
+    'guest.tar': FileRef,
+  }),
+  boot: z.object({
+    /** Kernel command line for a root ISO (guest.tar + container root) as the first disk. */
+    append: z.string(),
+    init: z.string(),
+    /** Where iso-pack puts the container root file system in the root ISO. */
+    containerRoot: z.string(),
+    /** How the host passes the run manifest: a tar on the second virtio disk. */
+    channel: z.object({ format: z.literal('tar'), version: z.literal(1) }),
+    /** How the guest reports the container's exit status. */
+    exit: z.literal('sifive_test'),
+    foreignArches: z.array(z.string()),
+  }),
+  inputs: z.object({
+    tool: z.object({ name: z.string(), version: z.string() }),
+    sourceDateEpoch: z.number().int().nonnegative(),
+    debian: z.object({
+      suite: z.string(),
+      releaseDate: z.string(),
+      inRelease: Digest,
+      indexes: z.array(z.object({ path: z.string(), digest: Digest, size: z.number().int().nonnegative() })),
+      packages: z.array(DebianPackageRef),
+    }),
+    firmware: z.object({ package: z.string(), version: z.string(), path: z.string() }),
+    kernel: z.object({ cacheKey: z.string(), release: z.string(), config: FileRef, inputs: z.record(z.string(), z.string()) }),
+    machine: z.object({ sources: Digest, compiler: z.string() }),
+    init: FileRef,
+  }),
+});
+export type RuntimePack = z.infer<typeof RuntimePack>;
+
+/** The OCI runtime configuration subset the guest's runc needs; other keys pass through. */
+export const RuntimeConfig = z.looseObject({
+  ociVersion: z.string(),
+  process: z.looseObject({
+    terminal: z.boolean().optional(),
+    user: z.looseObject({ uid: z.number().int().nonnegative(), gid: z.number().int().nonnegative(), additionalGids: z.array(z.number().int()).optional() }),
+    args: z.array(z.string()).min(1),
+    env: z.array(z.string()).optional(),
+    cwd: z.string().startsWith('/'),
+  }),
+  root: z.object({ path: z.literal('rootfs'), readonly: z.boolean().optional() }),
+  hostname: z.string().optional(),
+  mounts: z.array(z.looseObject({ destination: z.string(), type: z.string().optional(), source: z.string().optional(), options: z.array(z.string()).optional() })).optional(),
+  linux: z.looseObject({ namespaces: z.array(z.object({ type: z.string(), path: z.string().optional() })).optional() }).optional(),
+});
+export type RuntimeConfig = z.infer<typeof RuntimeConfig>;
+
+/**
+ * What the host puts in the run channel (a tar on the guest's second virtio disk, no size cap):
+ * `config.json` = `config`, `c2w/arch` = `arch`, `c2w/time` = `time`. The guest init needs no JSON
+ * parser: runc reads config.json, the init reads the two small text files.
+ */
+export const RunManifest = z.object({
+  schemaVersion: z.literal(1),
+  /** OCI architecture of the image (riscv64 runs natively; others through qemu-user). */
+  arch: z.string(),
+  /** Host wall-clock time in seconds since the epoch, to set the guest clock. */
+  time: z.number().int().nonnegative().optional(),
+  config: RuntimeConfig,
+});
+export type RunManifest = z.infer<typeof RunManifest>;

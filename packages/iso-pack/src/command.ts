@@ -1,0 +1,72 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { BaseCommand, Flags } from '@c2w/cli-kit';
+import { UsageError } from '@c2w/errors';
+import { assertReadableFile, createAtomicFile, type AtomicFile } from '@c2w/streams';
+import { parseInputSpec } from './input-spec.js';
+import { IsoPackOptions } from './options.js';
+import { packIso, type PackInput } from './pack.js';
+
+export default class IsoPack extends BaseCommand {
+  static override toolName = 'iso-pack';
+  static override summary = 'Pack tar streams into an ISO 9660 image with Rock Ridge (and optionally Joliet).';
+  static override description = `Each INPUT is a tar (a file or - for stdin), optionally grafted under a directory of the image:
+rootfs.tar:/oci/rootfs. The image is written in one streaming pass; with -o - it is spooled to a
+temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes every time the tar does not.`;
+
+  static override strict = false;
+  static override usage = 'iso-pack [options] INPUT... [-o OUT.iso|-]';
+
+  static override flags = {
+    output: Flags.string({ char: 'o', description: 'image to write, - for stdout', default: '-', helpValue: 'OUT.iso' }),
+    joliet: Flags.boolean({ description: 'add a Joliet tree (64-character names, 240-byte paths)', default: false }),
+    'joliet-long': Flags.boolean({ description: 'add a Joliet tree with 103-character names and no path limit', default: false }),
+    dedupe: Flags.boolean({ description: 'store identical file contents once', default: false }),
+    'volume-id': Flags.string({ char: 'V', description: 'volume label (up to 32 characters)', default: 'CDROM', helpValue: 'LABEL' }),
+  };
+
+  async run(): Promise<void> {
+    const { argv, flags } = await this.parse(IsoPack);
+    const specs = (argv as string[]).map(parseInputSpec);
+    if (specs.length === 0) throw new UsageError('no INPUT given, expected one or more tar files or -');
+    if (specs.filter((s) => s.path === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
+    const parsed = IsoPackOptions.safeParse({
+      joliet: flags.joliet, jolietLong: flags['joliet-long'], dedupe: flags.dedupe, volumeId: flags['volume-id'], epoch: epochFromEnv(),
+    });
+    if (!parsed.success) throw new UsageError(`invalid option: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    for (const s of specs) if (s.path !== '-') await assertReadableFile(s.path, 'input');
+
+    const inputs: PackInput[] = specs.map((s) => ({
+      source: s.path === '-' ? process.stdin : createReadStream(s.path, { highWaterMark: 1024 * 1024 }),
+      graft: s.graft,
+      what: s.path === '-' ? 'stdin' : `input ${s.path}`,
+    }));
+    const toStdout = flags.output === '-';
+    const out: AtomicFile = toStdout
+      ? await createAtomicFile('stdout', 'spool file', join(process.env['TMPDIR'] ?? tmpdir(), `.iso-pack-${process.pid}.iso`))
+      : await createAtomicFile(flags.output, 'output');
+    try {
+      const sizeHint = specs.some((s) => s.path === '-') ? undefined : (await Promise.all(specs.map((s) => stat(s.path)))).reduce((n, st) => n + st.size, 0);
+      await packIso(inputs, out.handle, parsed.data, (m) => this.note(m), sizeHint);
+      if (toStdout) {
+        await pipeline(out.handle.createReadStream({ start: 0, highWaterMark: 1024 * 1024, autoClose: false }), process.stdout, { end: false });
+        await out.abort();
+      } else {
+        await out.commit();
+      }
+    } catch (err) {
+      await out.abort();
+      throw err;
+    }
+  }
+}
+
+function epochFromEnv(): number {
+  const raw = process.env['SOURCE_DATE_EPOCH'];
+  if (raw === undefined || raw === '') return Math.floor(Date.now() / 1000);
+  if (!/^\d+$/.test(raw)) throw new UsageError(`SOURCE_DATE_EPOCH=${raw} is not a number of seconds`);
+  return Number(raw);
+}

@@ -1,0 +1,73 @@
+import { execa } from 'execa';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { makeTar, runBin } from '@c2w/testing';
+import { readTarEntries, tempDir, viaBsdtar, writeTemp } from './support/readers.js';
+
+const env = { SOURCE_DATE_EPOCH: '1700000000', PATH: process.env['PATH'] ?? '' };
+
+describe('iso-pack (CLI)', () => {
+  let dir: string;
+  beforeAll(async () => { dir = await tempDir(); });
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+  it('writes the image to stdout, the same bytes as to a file, and grafts inputs', async () => {
+    const tar = await writeTemp(dir, 'in.tar', await makeTar([{ name: 'etc', type: 'directory' }, { name: 'etc/os-release', body: 'ID=c2w\n' }]));
+    const toStdout = await runBin('iso-pack', [`${tar}:/oci/rootfs`, '-V', 'C2WROOT', '--joliet'], { env });
+    expect(toStdout.stderr).toBe('');
+    expect(toStdout.exitCode).toBe(0);
+    const out = join(dir, 'out.iso');
+    expect((await runBin('iso-pack', [`${tar}:/oci/rootfs`, '-V', 'C2WROOT', '--joliet', '-o', out], { env })).exitCode).toBe(0);
+    expect(toStdout.stdout.equals(await readFile(out))).toBe(true);
+    expect((await viaBsdtar(out)).get('oci/rootfs/etc/os-release')).toMatchObject({ size: 7 });
+    expect((await execa('isoinfo', ['-d', '-i', out])).stdout).toMatch(/Volume id: C2WROOT/);
+  });
+
+  it('reads a tar from stdin', async () => {
+    const tar = await makeTar([{ name: 'a', body: 'from stdin' }]);
+    const r = await runBin('iso-pack', ['-', '-o', join(dir, 'stdin.iso')], { env, input: tar });
+    expect(r.exitCode).toBe(0);
+    expect((await viaBsdtar(join(dir, 'stdin.iso'))).get('a')).toMatchObject({ size: 10 });
+  });
+
+  const bad: Array<[string, () => Promise<Buffer>, RegExp]> = [
+    ['a truncated tar', async () => (await makeTar([{ name: 'a', body: Buffer.alloc(5000, 1) }])).subarray(0, 3000), /truncated/],
+    ['conflicting duplicate files', async () => makeTar([{ name: 'a', body: 'one' }, { name: 'a', body: 'two' }]), /conflicts with an earlier file/],
+    ['a file where a directory was', async () => makeTar([{ name: 'a', body: 'x' }, { name: 'a/b', body: 'y' }]), /not a directory/],
+    ['a path with ..', async () => makeTar([{ name: '../evil', body: 'x' }]), /escapes the root/],
+    ['a dangling hardlink', async () => makeTar([{ name: 'b', type: 'link', linkname: 'nowhere' }]), /not an earlier entry/],
+  ];
+  it.each(bad)('refuses %s with exit 1, one line and no output', async (_what, make, message) => {
+    const tar = await writeTemp(dir, 'bad.tar', await make());
+    const out = join(dir, 'bad-out', 'x.iso');
+    await execa('mkdir', ['-p', join(dir, 'bad-out')]);
+    const r = await runBin('iso-pack', [tar, '-o', out], { env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^iso-pack: /);
+    expect(await readdir(join(dir, 'bad-out'))).toEqual([]);
+  });
+
+  it('accepts identical duplicates and exact re-declarations', async () => {
+    const tar = await writeTemp(dir, 'dup.tar', await makeTar([{ name: 'a', body: 'same' }, { name: 'a', body: 'same' }, { name: 'd', type: 'directory' }, { name: 'd', type: 'directory', mode: 0o700 }]));
+    const r = await runBin('iso-pack', [tar, '-o', join(dir, 'dup.iso')], { env });
+    expect(r.exitCode).toBe(0);
+    const seen = await viaBsdtar(join(dir, 'dup.iso'));
+    expect(seen.get('d')).toMatchObject({ mode: 0o700 });
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await runBin('iso-pack', ['-o', join(dir, 'u.iso')], { env })).exitCode).toBe(2);
+    expect((await runBin('iso-pack', ['-', '-', '-o', join(dir, 'u.iso')], { env })).exitCode).toBe(2);
+    const r = await runBin('iso-pack', [join(dir, 'missing.tar'), '-o', join(dir, 'u.iso')], { env });
+    expect(r.exitCode).toBe(1);
+  });
+
+  it('round-trips the listed entries of a fixture exactly', async () => {
+    const tar = await makeTar([{ name: 'x', body: 'y', mode: 0o4711, uid: 5, gid: 6, mtime: 1234567890 }]);
+    const r = await runBin('iso-pack', ['-'], { env, input: tar });
+    const iso = await writeTemp(dir, 'rt.iso', r.stdout);
+    expect((await viaBsdtar(iso)).get('x')).toEqual((await readTarEntries(tar)).get('x'));
+  });
+});
