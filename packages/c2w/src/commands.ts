@@ -1,3 +1,4 @@
+import { FsSlimCommand } from '@c2w/fs-slim';
 import { IsoPackCommand } from '@c2w/iso-pack';
 import { LayerFlattenCommand } from '@c2w/layer-flatten';
 
@@ -6,6 +7,7 @@ import { LayerFlattenCommand } from '@c2w/layer-flatten';
  * as is, so flags, help and errors are defined once and `c2w X` behaves exactly like `X`.
  */
 export const COMMANDS = {
+  'fs-slim': FsSlimCommand,
   'iso-pack': IsoPackCommand,
   'layer-flatten': LayerFlattenCommand,
 };

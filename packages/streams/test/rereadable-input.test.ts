@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp as makeTemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -14,6 +14,14 @@ async function text(source: AsyncIterable<Uint8Array> | Readable): Promise<strin
 async function* chunks(...parts: string[]): AsyncGenerator<Uint8Array> {
   for (const p of parts) yield Buffer.from(p);
 }
+
+const temps: string[] = [];
+async function mkdtemp(prefix: string): Promise<string> {
+  const dir = await makeTemp(prefix);
+  temps.push(dir);
+  return dir;
+}
+afterAll(async () => { await Promise.all(temps.map((d) => rm(d, { recursive: true, force: true }))); });
 
 describe('openRereadableInput', () => {
   it('reopens a file', async () => {
