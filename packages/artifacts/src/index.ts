@@ -2,3 +2,4 @@ export { MediaType, Digest, Platform, Descriptor, ImageManifest, ImageIndex, Ima
 export { jsonSchemas } from './json-schemas.js';
 export { FsSlimReport } from './fs-slim-report.js';
 export { RuntimePack, RunManifest, RuntimeConfig } from './runtime-pack.js';
+export { Bundle } from './bundle.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ImageConfig, ImageIndex, ImageManifest } from './oci.js';
 import { FsSlimReport } from './fs-slim-report.js';
 import { RunManifest, RuntimePack } from './runtime-pack.js';
+import { Bundle } from './bundle.js';
 
 /**
  * Every artifact schema that is published as JSON Schema (tools/gen-schemas.js writes them to
@@ -15,6 +16,7 @@ export function jsonSchemas(): Record<string, unknown> {
     'fs-slim-report': FsSlimReport,
     'runtime-pack': RuntimePack,
     'run-manifest': RunManifest,
+    bundle: Bundle,
   };
   return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'input' })]));
 }

@@ -1,12 +1,19 @@
+import { EmuBuildCommand } from '@c2w/emu-build';
 import { FsSlimCommand } from '@c2w/fs-slim';
 import { IsoPackCommand } from '@c2w/iso-pack';
 import { LayerFlattenCommand } from '@c2w/layer-flatten';
+import Convert from './commands/convert.js';
+import Run from './commands/run.js';
 
 /**
  * The umbrella's command table (oclif "explicit" strategy). Each tool's command class is re-exported
- * as is, so flags, help and errors are defined once and `c2w X` behaves exactly like `X`.
+ * as is, so flags, help and errors are defined once and `c2w X` behaves exactly like `X`; convert
+ * and run are the umbrella's own, composing the tools' libraries in-process.
  */
 export const COMMANDS = {
+  convert: Convert,
+  run: Run,
+  'emu-build': EmuBuildCommand,
   'fs-slim': FsSlimCommand,
   'iso-pack': IsoPackCommand,
   'layer-flatten': LayerFlattenCommand,

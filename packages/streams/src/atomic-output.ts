@@ -26,7 +26,7 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const tmp of pendingTemps) rmSync(tmp, { force: true });
+    for (const tmp of pendingTemps) rmSync(tmp, { force: true, recursive: true });
   });
 }
 

@@ -1,0 +1,45 @@
+import { execa } from 'execa';
+import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { workspaceRoot } from '@c2w/testing';
+
+/** The bundled riscv64 busybox example image (cached by the script in ~/.cache/c2w/example). */
+export async function exampleImage(): Promise<string> {
+  const r = await execa('bash', [join(workspaceRoot, 'tools/example/build-example-image.sh')]);
+  return r.stdout.trim().split('\n').pop()!;
+}
+
+/** A copy of an OCI layout with `umoci config` flags applied to its `latest` tag. */
+export async function derivedImage(base: string, dir: string, configFlags: string[]): Promise<string> {
+  await cp(base, dir, { recursive: true });
+  if (configFlags.length) await execa('umoci', ['config', '--image', `${dir}:latest`, ...configFlags]);
+  return dir;
+}
+
+/** An amd64 image made from the host's busybox-static (for the qemu-user path). */
+export async function amd64Image(dir: string): Promise<string> {
+  const work = `${dir}.work`;
+  await execa('umoci', ['init', '--layout', dir]);
+  await execa('umoci', ['new', '--image', `${dir}:latest`]);
+  await execa('umoci', ['unpack', '--image', `${dir}:latest`, work]);
+  await mkdir(join(work, 'rootfs/bin'), { recursive: true });
+  await cp('/bin/busybox', join(work, 'rootfs/bin/busybox'));
+  for (const a of ['sh', 'uname', 'echo']) await execa('ln', ['-s', 'busybox', join(work, 'rootfs/bin', a)]);
+  await execa('umoci', ['repack', '--image', `${dir}:latest`, work]);
+  await execa('umoci', ['config', '--image', `${dir}:latest`, '--architecture', 'amd64', '--os', 'linux', '--config.env', 'PATH=/bin', '--config.cmd', '/bin/sh']);
+  return dir;
+}
+
+/** Flips a byte in the middle of the largest layer blob: the digest check must catch it. */
+export async function corruptLargestBlob(layout: string): Promise<void> {
+  const blobs = join(layout, 'blobs/sha256');
+  let largest = '';
+  let size = -1;
+  for (const name of await readdir(blobs)) {
+    const data = await readFile(join(blobs, name));
+    if (data.length > size) { size = data.length; largest = name; }
+  }
+  const data = await readFile(join(blobs, largest));
+  data[data.length >> 1] ^= 0xff;
+  await writeFile(join(blobs, largest), data);
+}

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { c2w, convert, tmp } from './helpers/bundles.js';
+import { amd64Image, derivedImage, exampleImage } from './helpers/images.js';
+
+// The product: a container image in, its entrypoint running inside WebAssembly out.
+describe('c2w run', () => {
+  let bundle: string;
+  let dir: string;
+  let example: string;
+  beforeAll(async () => {
+    dir = await tmp('run');
+    example = await exampleImage();
+    bundle = await convert(example, join(dir, 'example'));
+  });
+
+  it('prints exactly what the command prints', async () => {
+    const r = await c2w(['run', bundle, '--', 'echo', 'hello']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.toString()).toBe('hello\n');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('passes the exit status through', async () => {
+    const r = await c2w(['run', bundle, '--', 'sh', '-c', 'exit 7']);
+    expect(r.exitCode).toBe(7);
+  });
+
+  it('applies env and entrypoint overrides', async () => {
+    const r = await c2w(['run', '-e', 'NAME=world', '--entrypoint', '/bin/sh', bundle, '--', '-c', 'echo "hi $NAME from $(pwd)"']);
+    expect(r.stdout.toString()).toBe('hi world from /root\n');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('answers commands sent on stdin', async () => {
+    const r = await c2w(['run', bundle, '--', 'sh'], 'echo from-stdin\nexit 3\n');
+    expect(r.stdout.toString()).toBe('from-stdin\n');
+    expect(r.exitCode).toBe(3);
+  });
+
+  it("runs the image's own Entrypoint, Cmd, Env, WorkingDir and User", async () => {
+    const img = await derivedImage(example, join(dir, 'configured-img'), [
+      '--config.entrypoint', '/bin/sh', '--config.cmd', '-c', '--config.cmd', 'echo "$GREETING $(pwd) $(id -u):$(id -g)"',
+      '--config.env', 'GREETING=howdy', '--config.workingdir', '/tmp', '--config.user', '1000:1000',
+    ]);
+    const b = await convert(img, join(dir, 'configured'));
+    const r = await c2w(['run', b]);
+    expect(r.stdout.toString()).toBe('howdy /tmp 1000:1000\n');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('runs an amd64 image through qemu-user', async () => {
+    const img = await amd64Image(join(dir, 'amd64-img'));
+    const b = await convert(img, join(dir, 'amd64'));
+    const r = await c2w(['run', b, '--', 'uname', '-m']);
+    expect(r.stdout.toString()).toBe('x86_64\n');
+    expect(r.exitCode).toBe(0);
+  });
+});

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { Digest } from './oci.js';
+
+const FileRef = z.object({ digest: Digest, size: z.number().int().nonnegative() });
+/** A file name inside the bundle directory: no directories, nothing hidden, nothing that escapes. */
+const BundleFile = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a plain file name inside the bundle');
+
+/**
+ * bundle.json: what `c2w convert` writes and `c2w run` reads. A directory of plain files named
+ * here; later formats (one embedded .wasm, split modules, a pre-boot snapshot) describe the same
+ * parts, so `files` maps every part to its digest and the other fields name parts by role.
+ */
+export const Bundle = z.object({
+  schemaVersion: z.literal(1),
+  mediaType: z.literal('application/vnd.c2w.bundle.v1+json'),
+  machine: z.object({
+    wasm: BundleFile,
+    /** Guest RAM as the machine's --memory takes it, e.g. "256M". */
+    memory: z.string().regex(/^\d+[KMG]?$/),
+  }),
+  boot: z.object({
+    firmware: BundleFile,
+    kernel: BundleFile,
+    append: z.string(),
+  }),
+  /** virtio-blk disks in order (the first is /dev/vda); the run channel is attached after them. */
+  disks: z.array(z.object({ file: BundleFile, readonly: z.boolean() })).min(1),
+  image: z.object({
+    /** The image's OCI config JSON, byte for byte. */
+    config: BundleFile,
+    manifestDigest: Digest,
+    architecture: z.string(),
+    os: z.string(),
+    variant: z.string().optional(),
+    /** Users and groups of the image's /etc/passwd and /etc/group, to resolve `User` names. */
+    users: z.record(z.string(), z.object({ uid: z.number().int().nonnegative(), gid: z.number().int().nonnegative() })),
+    groups: z.record(z.string(), z.number().int().nonnegative()),
+  }),
+  /** How the host passes runtime overrides: a tar on the disk after `disks` (emu-build's init). */
+  channel: z.object({ format: z.literal('tar'), version: z.literal(1) }),
+  /** Digest of the runtime pack's pack.json this bundle was made from. */
+  runtimePack: Digest,
+  files: z.record(BundleFile, FileRef),
+});
+export type Bundle = z.infer<typeof Bundle>;

@@ -1,0 +1,52 @@
+import { Args, BaseCommand, Flags, sharedFlags } from '@c2w/cli-kit';
+import { defaultCacheDir } from '@c2w/emu-build';
+import { convertImage } from '../convert/convert-image.js';
+
+export default class Convert extends BaseCommand {
+  static override toolName = 'c2w convert';
+  static override summary = 'Convert a container image into a bundle that runs in WebAssembly.';
+  static override description = `IMAGE takes every form layer-flatten reads (oci:DIR[:tag], oci-archive:FILE, docker-archive:FILE, docker://..., a registry reference).
+OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.iso; run it with \`c2w run OUT_DIR\`.`;
+
+  static override examples = ['<%= config.bin %> convert oci:./image:latest ./hello-bundle', '<%= config.bin %> convert --slim standard docker://127.0.0.1:5000/python:3 ./py'];
+
+  static override args = {
+    image: Args.string({ required: true, description: 'container image to convert' }),
+    outDir: Args.string({ required: true, description: 'bundle directory to write', ignoreStdin: true }),
+  };
+
+  static override flags = {
+    ...sharedFlags,
+    memory: Flags.integer({ description: 'guest RAM in MiB', default: 256, min: 64, max: 3072 }),
+    slim: Flags.string({ description: 'slim the root filesystem with this fs-slim profile first', options: ['safe', 'standard', 'aggressive'] }),
+    'runtime-pack': Flags.string({ description: 'use this runtime pack directory (emu-build output) instead of building or reusing the cached one', helpValue: 'DIR' }),
+    cache: Flags.string({ description: 'cache directory for the runtime pack', helpValue: 'DIR' }),
+    offline: Flags.boolean({ description: 'use only cached runtime pack inputs; fail if something is missing', default: false }),
+    force: Flags.boolean({ description: 'replace OUT_DIR if it exists', default: false }),
+    creds: Flags.string({ description: 'registry credentials USER:PASSWORD', helpValue: 'USER:PASSWORD' }),
+    insecure: Flags.boolean({ description: 'allow plain http to registries other than localhost', default: false }),
+    json: Flags.boolean({ description: 'print a JSON summary on stdout', default: false }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Convert);
+    const summary = await convertImage(
+      {
+        image: args.image,
+        outDir: args.outDir,
+        platform: flags.platform,
+        memoryMiB: flags.memory,
+        slim: flags.slim as 'safe' | 'standard' | 'aggressive' | undefined,
+        runtimePack: flags['runtime-pack'],
+        cache: flags.cache ?? defaultCacheDir(),
+        offline: flags.offline,
+        epoch: Number(process.env['SOURCE_DATE_EPOCH'] ?? 0) || 0,
+        force: flags.force,
+        registry: { creds: flags.creds, insecure: flags.insecure },
+      },
+      (m) => this.note(m),
+    );
+    if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else this.note(`wrote ${summary.outDir} (run it with: c2w run ${args.outDir})`);
+  }
+}

@@ -1,0 +1,40 @@
+import { Args, BaseCommand, Flags } from '@c2w/cli-kit';
+import { runBundle } from '../run/run-bundle.js';
+
+export default class Run extends BaseCommand {
+  static override toolName = 'c2w run';
+  static override summary = 'Run a converted bundle on Node\'s WASI; the container\'s exit status becomes ours.';
+  static override description = 'Arguments after -- replace the image\'s Cmd. stdin, stdout and stderr are the container\'s.';
+  static override strict = false;
+  static override examples = ['<%= config.bin %> run ./hello-bundle -- echo hello', '<%= config.bin %> run -e NAME=world --entrypoint /bin/sh ./b -- -c \'echo $NAME\''];
+
+  static override args = {
+    bundle: Args.string({ required: true, description: 'bundle directory written by c2w convert', ignoreStdin: true }),
+  };
+
+  static override flags = {
+    env: Flags.string({ char: 'e', description: 'set an environment variable (repeatable)', multiple: true, helpValue: 'KEY=VALUE' }),
+    entrypoint: Flags.string({ description: 'replace the image\'s Entrypoint' }),
+    workdir: Flags.string({ char: 'w', description: 'working directory inside the container' }),
+    user: Flags.string({ char: 'u', description: 'user[:group] or uid[:gid] inside the container' }),
+    memory: Flags.string({ description: 'guest RAM, e.g. 512M (default: the bundle\'s)' }),
+    'guest-debug': Flags.boolean({ description: 'show kernel and init messages', default: false }),
+    stats: Flags.boolean({ description: 'print guest instructions and MIPS at exit', default: false }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags, argv } = await this.parse(Run);
+    const rest = (argv as string[]).slice(1);
+    process.exitCode = await runBundle({
+      bundleDir: args.bundle,
+      entrypoint: flags.entrypoint,
+      args: rest,
+      env: flags.env ?? [],
+      workdir: flags.workdir,
+      user: flags.user,
+      memory: flags.memory,
+      debug: flags['guest-debug'],
+      stats: flags.stats,
+    });
+  }
+}

@@ -1,0 +1,164 @@
+import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Bundle } from '@c2w/artifacts';
+import { InputError, UsageError } from '@c2w/errors';
+import type { Profile } from '@c2w/fs-slim';
+import { packIso } from '@c2w/iso-pack';
+import { openSource, parsePlatform, resolveImage, type ResolvedImage } from '@c2w/layer-flatten';
+import { trackTemporary } from '@c2w/streams';
+import { fileDigest } from './file-digest.js';
+import { obtainRuntimePack, type PackDir } from './runtime-pack.js';
+import { writeRootfs } from './rootfs-stream.js';
+import { tapTar } from './tar-tap.js';
+import { parseUserDb } from './user-db.js';
+
+export interface ConvertOptions {
+  image: string;
+  outDir: string;
+  platform?: string | undefined;
+  /** Guest RAM in MiB. */
+  memoryMiB: number;
+  slim?: Profile | undefined;
+  /** An existing runtime pack directory; default: emu-build's (cached) pack. */
+  runtimePack?: string | undefined;
+  cache: string;
+  offline: boolean;
+  epoch: number;
+  force: boolean;
+  registry?: { username?: string | undefined; password?: string | undefined; creds?: string | undefined; insecure?: boolean | undefined };
+}
+
+export interface ConvertSummary {
+  outDir: string;
+  image: { manifestDigest: string; architecture: string; os: string; variant?: string | undefined };
+  isoBytes: number;
+  entries: number;
+  runtimePack: string;
+}
+
+/** Parts of the runtime pack copied into every bundle, by their bundle file name. */
+const PACK_FILES = ['machine.wasm', 'fw_dynamic.bin', 'Image'] as const;
+
+/**
+ * IMAGE -> bundle directory, composing the tools' libraries in-process: layer-flatten (-> fs-slim)
+ * -> iso-pack (guest.tar at /, the image's root at /oci/rootfs) next to the runtime pack. All work
+ * happens in `<out>.tmp-<pid>`, renamed into place at the end, so OUT is never partial.
+ */
+export async function convertImage(o: ConvertOptions, progress: (message: string) => void = () => undefined): Promise<ConvertSummary> {
+  const outDir = resolve(o.outDir);
+  if (!o.force && (await exists(outDir))) throw new UsageError(`output ${o.outDir} already exists (pass --force to replace it)`);
+  const stage = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}`);
+  const forget = trackTemporary(stage);
+  await rm(stage, { recursive: true, force: true });
+  await mkdir(join(stage, '.scratch'), { recursive: true });
+  try {
+    const platform = o.platform !== undefined ? parsePlatform(o.platform) : undefined;
+    const source = await openSource(o.image, o.registry ?? {});
+    let image: ResolvedImage;
+    let isoResult: { entries: number; volumeBlocks: number };
+    let db: ReturnType<typeof parseUserDb>;
+    let pack: PackDir;
+    try {
+      image = await resolveImage(source, platform);
+      const { architecture, os } = image.config;
+      progress(`image: ${o.image} is ${os}/${architecture}${image.config.variant ? `/${image.config.variant}` : ''}, ${image.layers.length} layers, manifest ${image.manifestDigest}`);
+      pack = await obtainRuntimePack({ dir: o.runtimePack, buildInto: join(stage, '.pack'), cache: o.cache, offline: o.offline, epoch: o.epoch }, progress);
+      const supported = ['riscv64', ...pack.pack.boot.foreignArches];
+      if (os !== 'linux') throw new InputError(`${o.image}: image OS ${os} is not supported (linux only)`);
+      if (!supported.includes(architecture)) throw new InputError(`${o.image}: image architecture ${architecture} is not supported (supported: ${supported.join(', ')})`);
+      if (architecture !== 'riscv64') progress(`image: ${architecture} runs through qemu-user inside the riscv64 guest (slower than native)`);
+
+      progress('root.iso: flattening the image into the guest root');
+      ({ isoResult, db } = await packRoot(o, image, source, pack, stage, progress));
+    } finally {
+      await source.close();
+    }
+    const isoBytes = (await stat(join(stage, 'root.iso'))).size;
+    progress(`root.iso: ${isoResult.entries} entries, ${(isoBytes / 1048576).toFixed(1)} MiB`);
+
+    for (const name of PACK_FILES) await copyFile(join(pack.dir, name), join(stage, name));
+    await writeFile(join(stage, 'image-config.json'), image.configBytes);
+    const files: Bundle['files'] = {};
+    for (const name of [...PACK_FILES, 'root.iso', 'image-config.json']) files[name] = await fileDigest(join(stage, name));
+    const bundle: Bundle = Bundle.parse({
+      schemaVersion: 1,
+      mediaType: 'application/vnd.c2w.bundle.v1+json',
+      machine: { wasm: 'machine.wasm', memory: `${o.memoryMiB}M` },
+      boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: pack.pack.boot.append },
+      disks: [{ file: 'root.iso', readonly: true }],
+      image: {
+        config: 'image-config.json',
+        manifestDigest: image.manifestDigest,
+        architecture: image.config.architecture,
+        os: image.config.os,
+        ...(image.config.variant ? { variant: image.config.variant } : {}),
+        users: db.users,
+        groups: db.groups,
+      },
+      channel: pack.pack.boot.channel,
+      runtimePack: pack.digest,
+      files,
+    });
+    await writeFile(join(stage, 'bundle.json'), `${JSON.stringify(bundle, null, 2)}\n`);
+    await rm(join(stage, '.scratch'), { recursive: true, force: true });
+    await rm(join(stage, '.pack'), { recursive: true, force: true });
+    await replaceDir(stage, outDir);
+    forget();
+    return {
+      outDir,
+      image: { manifestDigest: image.manifestDigest, architecture: image.config.architecture, os: image.config.os, variant: image.config.variant },
+      isoBytes,
+      entries: isoResult.entries,
+      runtimePack: pack.digest,
+    };
+  } catch (err) {
+    await rm(stage, { recursive: true, force: true });
+    forget();
+    throw err;
+  }
+}
+
+/** guest.tar at the ISO root and the image's root filesystem grafted at the pack's container root. */
+async function packRoot(o: ConvertOptions, image: ResolvedImage, source: Parameters<typeof writeRootfs>[0], pack: PackDir, stage: string, progress: (m: string) => void) {
+  const rootfs = new PassThrough({ highWaterMark: 1 << 20 });
+  const tap = tapTar(rootfs);
+  const handle = await open(join(stage, 'root.iso'), 'w+');
+  try {
+    const producing = writeRootfs(source, image, tap.sink, { slim: o.slim, scratch: join(stage, '.scratch'), epoch: o.epoch, progress })
+      .catch((err: unknown) => { rootfs.destroy(err as Error); throw err; });
+    const packing = packIso(
+      [
+        { source: createReadStream(join(pack.dir, 'guest.tar'), { highWaterMark: 1 << 20 }), graft: '', what: 'guest.tar' },
+        { source: rootfs, graft: pack.pack.boot.containerRoot.replace(/^\/+/, ''), what: 'image root filesystem' },
+      ],
+      handle,
+      { joliet: false, jolietLong: false, dedupe: true, volumeId: 'C2W', epoch: o.epoch },
+      (m) => progress(`root.iso: ${m}`),
+    ).catch((err: unknown) => { tap.sink.destroy(err as Error); throw err; });
+    const [produced, packed] = await Promise.allSettled([producing, packing]);
+    if (produced.status === 'rejected') throw produced.reason;
+    if (packed.status === 'rejected') throw packed.reason;
+    const files = await tap.files;
+    return { isoResult: packed.value, db: parseUserDb(files.get('etc/passwd') ?? '', files.get('etc/group') ?? '') };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+/** Puts the finished stage at `target`, replacing what was there only once the new one is complete. */
+async function replaceDir(stage: string, target: string): Promise<void> {
+  if (!(await exists(target))) {
+    await rename(stage, target);
+    return;
+  }
+  const old = `${target}.old-${process.pid}`;
+  await rename(target, old);
+  await rename(stage, target);
+  await rm(old, { recursive: true, force: true });
+}

@@ -1,0 +1,77 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { runtimeConfig, writeRunChannel } from '@c2w/emu-build';
+import { trackTemporary } from '@c2w/streams';
+import { resolveUser } from '../convert/user-db.js';
+import { readBundle } from './read-bundle.js';
+
+export interface RunOptions {
+  bundleDir: string;
+  /** Replaces the image's Entrypoint (Docker's --entrypoint: one program, Cmd cleared unless args). */
+  entrypoint?: string | undefined;
+  /** Replaces the image's Cmd. */
+  args?: string[] | undefined;
+  env?: string[];
+  workdir?: string | undefined;
+  user?: string | undefined;
+  /** Guest RAM override, e.g. "512M". */
+  memory?: string | undefined;
+  /** Kernel and init messages on the console (`c2w.debug=1`). */
+  debug?: boolean;
+  stats?: boolean;
+}
+
+/**
+ * Boots a bundle on Node's WASI and runs its container once; resolves to the container's exit
+ * status. Runtime overrides travel as a tar on an extra read-only disk (the run channel), which has
+ * no size limit, unlike container2wasm's 1024-byte argument buffer.
+ */
+export async function runBundle(o: RunOptions): Promise<number> {
+  const b = await readBundle(o.bundleDir);
+  const user = resolveUser(o.user ?? b.imageConfig.config?.User ?? '', { users: b.bundle.image.users, groups: b.bundle.image.groups });
+  const config = runtimeConfig(b.imageConfig, {
+    ...(o.entrypoint !== undefined ? { entrypoint: [o.entrypoint] } : {}),
+    ...(o.args !== undefined && o.args.length > 0 ? { args: o.args } : {}),
+    env: o.env ?? [],
+    ...(o.workdir !== undefined ? { workdir: o.workdir } : {}),
+    user,
+  });
+  const scratch = await mkdtemp(join(tmpdir(), 'c2w-run-'));
+  const forget = trackTemporary(scratch);
+  try {
+    const channel = join(scratch, 'channel.tar');
+    const out = createWriteStream(channel);
+    await writeRunChannel({ schemaVersion: 1, arch: b.bundle.image.architecture, time: Math.floor(Date.now() / 1000), config }, out);
+    await finished(out);
+    const { runMachine } = await loadMachine();
+    const append = b.bundle.boot.append + (o.debug ? ' c2w.debug=1 loglevel=7' : '');
+    return await runMachine({
+      wasmPath: b.path(b.bundle.machine.wasm),
+      memory: o.memory ?? b.bundle.machine.memory,
+      bios: b.path(b.bundle.boot.firmware),
+      kernel: b.path(b.bundle.boot.kernel),
+      append,
+      drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
+      ...(o.stats ? { stats: true } : {}),
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+    forget();
+  }
+}
+
+/**
+ * node:wasi prints an ExperimentalWarning when first loaded; the container owns our stderr, so that
+ * one warning is dropped. Loaded lazily so the other commands never pay for it.
+ */
+async function loadMachine(): Promise<typeof import('@c2w/machine')> {
+  const emit = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes('WASI is an experimental feature')) return;
+    (emit as (...a: unknown[]) => void)(warning, ...rest);
+  }) as typeof process.emitWarning;
+  return import('@c2w/machine');
+}

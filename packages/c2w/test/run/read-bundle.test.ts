@@ -1,0 +1,45 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readBundle } from '../../src/run/read-bundle.js';
+
+const d = (hex: string) => `sha256:${hex.repeat(64)}`;
+function bundleDir(bundle: unknown, files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'c2w-bundle-'));
+  writeFileSync(join(dir, 'bundle.json'), typeof bundle === 'string' ? bundle : JSON.stringify(bundle));
+  for (const [n, c] of Object.entries(files)) writeFileSync(join(dir, n), c);
+  return dir;
+}
+const names = ['machine.wasm', 'fw_dynamic.bin', 'Image', 'root.iso', 'image-config.json'];
+const valid = {
+  schemaVersion: 1, mediaType: 'application/vnd.c2w.bundle.v1+json',
+  machine: { wasm: 'machine.wasm', memory: '256M' },
+  boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: 'console=ttyS0' },
+  disks: [{ file: 'root.iso', readonly: true }],
+  image: { config: 'image-config.json', manifestDigest: d('a'), architecture: 'riscv64', os: 'linux', users: {}, groups: {} },
+  channel: { format: 'tar', version: 1 }, runtimePack: d('b'),
+  files: Object.fromEntries(names.map((n) => [n, { digest: d('c'), size: n === 'image-config.json' ? 80 : 1 }])),
+};
+const config = JSON.stringify({ architecture: 'riscv64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }).padEnd(80);
+const parts = Object.fromEntries(names.map((n) => [n, n === 'image-config.json' ? config : 'x']));
+
+describe('readBundle', () => {
+  it('reads a complete bundle', async () => {
+    const b = await readBundle(bundleDir(valid, parts));
+    expect(b.imageConfig.architecture).toBe('riscv64');
+  });
+  it('says when a directory is not a bundle', async () => {
+    await expect(readBundle(mkdtempSync(join(tmpdir(), 'c2w-empty-')))).rejects.toThrow(/is not a c2w bundle/);
+  });
+  it('names an invalid field', async () => {
+    await expect(readBundle(bundleDir({ ...valid, disks: [] }, parts))).rejects.toThrow(/bundle.json is invalid: disks/);
+  });
+  it('refuses part names that leave the bundle', async () => {
+    await expect(readBundle(bundleDir({ ...valid, machine: { wasm: '../x.wasm', memory: '256M' } }, parts))).rejects.toThrow(/machine.wasm|plain file name/);
+  });
+  it('notices a missing or truncated part', async () => {
+    const { 'root.iso': _gone, ...rest } = parts;
+    await expect(readBundle(bundleDir(valid, rest))).rejects.toThrow(/root.iso is missing/);
+    await expect(readBundle(bundleDir(valid, { ...parts, Image: '' }))).rejects.toThrow(/Image is 0 bytes, expected 1/);
+  });
+});
