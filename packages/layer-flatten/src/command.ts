@@ -10,7 +10,7 @@ OUT is the tar to write (default: stdout).`;
 
   static override args = {
     source: Args.string({ required: true, description: 'image to flatten' }),
-    out: Args.string({ required: false, default: '-', description: 'output tar, - for stdout' }),
+    out: Args.string({ required: false, default: '-', ignoreStdin: true, description: 'output tar, - for stdout' }),
   };
 
   static override flags = {

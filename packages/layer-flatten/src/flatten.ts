@@ -67,7 +67,7 @@ export async function flattenTo(source: ImageSource, image: ResolvedImage, out: 
     const root = await buildTree(source, image, spool, new Date((Number.isFinite(epoch) ? epoch : 0) * 1000), progress);
     await spool.seal();
     progress.writing();
-    const writer = new TarWriter(out === process.stdout ? keepOpen(out) : out);
+    const writer = new TarWriter(out); // TarWriter never ends process.stdout
     try {
       const count = await emitTree(root, spool, writer);
       await writer.finish();
@@ -104,19 +104,4 @@ async function buildTree(source: ImageSource, image: ResolvedImage, spool: Spool
     progress.layerEnd();
   }
   return builder.root;
-}
-
-/**
- * A writer into `target` that never ends or destroys it. stream.pipeline() straight into a piped
- * process.stdout leaves the socket failing later writes with EPIPE, which would turn the final
- * stdout flush (and so --config-out) into a silent exit.
- */
-function keepOpen(target: Writable): Writable {
-  return new Writable({
-    highWaterMark: 1 << 20,
-    write(chunk: Buffer, _enc, cb) {
-      if (target.write(chunk)) cb();
-      else target.once('drain', () => cb());
-    },
-  });
 }

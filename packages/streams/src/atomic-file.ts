@@ -1,6 +1,6 @@
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { EnvironmentError } from '@c2w/errors';
-import { tempPathFor, trackTemp, untrackTemp } from './atomic-output.js';
+import { tempPathFor, trackTemporary } from './atomic-output.js';
 
 /**
  * A seekable output that appears only when complete: a FileHandle on `<dir>/.<name>.tmp-<pid>`
@@ -16,12 +16,12 @@ export interface AtomicFile {
 }
 
 export async function createAtomicFile(path: string, what = 'output', tempPath = tempPathFor(path)): Promise<AtomicFile> {
-  trackTemp(tempPath);
+  const untrack = trackTemporary(tempPath);
   let handle: FileHandle;
   try {
     handle = await open(tempPath, 'wx+');
   } catch (err) {
-    untrackTemp(tempPath);
+    untrack();
     const code = (err as NodeJS.ErrnoException).code ?? String(err);
     throw new EnvironmentError(`cannot create ${what} ${path}: ${code}`, { cause: err });
   }
@@ -35,10 +35,10 @@ export async function createAtomicFile(path: string, what = 'output', tempPath =
       try {
         await handle.close();
         await rename(tempPath, path);
-        untrackTemp(tempPath);
+        untrack();
       } catch (err) {
         await rm(tempPath, { force: true });
-        untrackTemp(tempPath);
+        untrack();
         const code = (err as NodeJS.ErrnoException).code ?? String(err);
         throw new EnvironmentError(`writing ${what} ${path} failed: ${code}`, { cause: err });
       }
@@ -48,7 +48,7 @@ export async function createAtomicFile(path: string, what = 'output', tempPath =
       settled = true;
       await handle.close().catch(() => undefined);
       await rm(tempPath, { force: true });
-      untrackTemp(tempPath);
+      untrack();
     },
   };
 }

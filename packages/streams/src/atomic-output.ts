@@ -30,16 +30,6 @@ function installExitHook(): void {
   });
 }
 
-/** Registers a temporary file to remove if the process exits before it is committed. */
-export function trackTemp(tmp: string): void {
-  installExitHook();
-  pendingTemps.add(tmp);
-}
-
-export function untrackTemp(tmp: string): void {
-  pendingTemps.delete(tmp);
-}
-
 /** Registers a temporary file to remove at process exit; returns the function that forgets it. */
 export function trackTemporary(path: string): () => void {
   installExitHook();

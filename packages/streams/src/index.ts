@@ -8,3 +8,5 @@ export { readTar } from './tar-reader.js';
 export { TarWriter } from './tar-writer.js';
 export { xattrsOf, type TarEntry, type TarEntryType, type TarHeader } from './tar-types.js';
 export { indexTarFile, findTarMember, openTarMember, type TarIndex, type TarMember } from './tar-index.js';
+export { TarParser, TarEvent } from './tar-parser.js';
+export { readFileChunks } from './file-chunks.js';

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tarStream from 'tar-stream';
 import type { TarHeader } from './tar-types.js';
@@ -14,10 +14,10 @@ export class TarWriter {
   private readonly done: Promise<void>;
 
   constructor(output: Writable) {
-    // Never end or destroy stdout: its owner (createAtomicOutput) flushes it, and a closed stdout
-    // turns the notes and reports written after the tar into EPIPE.
-    const end = output !== process.stdout;
-    this.done = pipeline(this.pack as unknown as NodeJS.ReadableStream, output, { end });
+    // Never let pipeline() touch stdout: even with { end: false } a piped stdout is left failing
+    // later writes with EPIPE, which drops what a tool writes after the tar (--config-out, notes).
+    const target = output === process.stdout ? keepOpen(output) : output;
+    this.done = pipeline(this.pack as unknown as NodeJS.ReadableStream, target);
     this.done.catch(() => undefined); // surfaced by finish()
   }
 
@@ -50,4 +50,15 @@ export class TarWriter {
   destroy(err?: Error): void {
     this.pack.destroy(err);
   }
+}
+
+/** A writer into `target` that forwards with backpressure and never ends or destroys it. */
+function keepOpen(target: Writable): Writable {
+  return new Writable({
+    highWaterMark: 1 << 20,
+    write(chunk: Buffer, _enc, cb) {
+      if (target.write(chunk)) cb();
+      else target.once('drain', () => cb());
+    },
+  });
 }

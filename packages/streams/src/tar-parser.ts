@@ -1,0 +1,310 @@
+import { InputError } from '@c2w/errors';
+import type { TarHeader } from './tar-types.js';
+
+/** What TarParser.next() found. */
+export const TarEvent = {
+  /** All input pushed so far is consumed: push() the next chunk or call end(). */
+  NeedMore: 0,
+  /** parser.header is the next entry (PAX and GNU long names applied); its body follows. */
+  Entry: 1,
+  /** parser.data is the next piece of the current entry's body (a view of the pushed chunk). */
+  Data: 2,
+  /** The current entry's body is complete (also right after bodiless entries). */
+  EntryEnd: 3,
+} as const;
+export type TarEvent = (typeof TarEvent)[keyof typeof TarEvent];
+
+const BLOCK = 512;
+// tar-stream's limit for PAX and GNU long-name records.
+const MAX_LONG_HEADER = 4 * 1024 * 1024;
+const HEADER = 0;
+const BODY = 1;
+const LONG = 2;
+
+/**
+ * A push parser of tar streams (ustar, pax, GNU) that never copies a body: Data events are views
+ * of the chunks given to push(), so a caller may reuse a chunk once next() returned NeedMore.
+ * Only headers that straddle two chunks and long-name/PAX records are copied. It decodes headers
+ * exactly as tar-stream 3 (and so readTar) does, one object per entry and no stream per entry:
+ *
+ *   for await (const chunk of source) {
+ *     parser.push(chunk);
+ *     for (let e = parser.next(); e !== TarEvent.NeedMore; e = parser.next()) ...
+ *   }
+ *   parser.end();
+ *
+ * Errors are InputErrors: a stream cut inside an entry is "truncated"; a stream that stops on an
+ * entry boundary without the end-of-archive blocks is accepted, as is one whose last data block
+ * lacks its zero padding (umoci 0.4.7 writes both; see readTar).
+ */
+export class TarParser {
+  /** The current entry (valid after an Entry event, until the next one). */
+  header: TarHeader = null as unknown as TarHeader;
+  /** The body bytes of the last Data event. */
+  data: Buffer = EMPTY;
+
+  private chunk: Buffer = EMPTY;
+  private pos = 0;
+  private state: number = HEADER;
+  /** Body (or long record) bytes still to come, then padding bytes to skip. */
+  private missing = 0;
+  private skip = 0;
+  private readonly partial = Buffer.alloc(BLOCK);
+  private partialLength = 0;
+  private long: Buffer = EMPTY;
+  private longFill = 0;
+  private longType = '';
+  private total = 0;
+  private pax: Record<string, string> | null = null;
+  private paxGlobal: Record<string, string> | null = null;
+  private gnuLongPath: string | null = null;
+  private gnuLongLinkPath: string | null = null;
+  private bodyPending = false;
+
+  constructor(private readonly what = 'tar stream') {}
+
+  push(chunk: Uint8Array): void {
+    if (this.pos < this.chunk.length) throw new Error('TarParser.push() before next() returned NeedMore');
+    this.chunk = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.pos = 0;
+    this.total += chunk.length;
+  }
+
+  next(): TarEvent {
+    const chunk = this.chunk;
+    for (;;) {
+      if (this.skip > 0) {
+        const n = Math.min(this.skip, chunk.length - this.pos);
+        this.pos += n;
+        this.skip -= n;
+        if (this.skip > 0) return TarEvent.NeedMore;
+      }
+      if (this.state === BODY) {
+        if (this.missing === 0) {
+          this.state = HEADER;
+          this.skip = this.bodyPending ? padding(this.header.size) : 0;
+          this.bodyPending = false;
+          return TarEvent.EntryEnd;
+        }
+        const avail = chunk.length - this.pos;
+        if (avail === 0) return TarEvent.NeedMore;
+        const n = Math.min(this.missing, avail);
+        this.data = chunk.subarray(this.pos, this.pos + n);
+        this.pos += n;
+        this.missing -= n;
+        return TarEvent.Data;
+      }
+      if (this.state === LONG) {
+        const n = Math.min(this.missing, chunk.length - this.pos);
+        chunk.copy(this.long, this.longFill, this.pos, this.pos + n);
+        this.longFill += n;
+        this.pos += n;
+        this.missing -= n;
+        if (this.missing > 0) return TarEvent.NeedMore;
+        this.skip = padding(this.long.length);
+        this.decodeLong();
+        this.state = HEADER;
+        continue;
+      }
+      // HEADER: a whole 512-byte block, from the chunk itself when it holds one.
+      let block: Buffer;
+      let at: number;
+      if (this.partialLength === 0 && chunk.length - this.pos >= BLOCK) {
+        block = chunk;
+        at = this.pos;
+        this.pos += BLOCK;
+      } else {
+        const n = Math.min(BLOCK - this.partialLength, chunk.length - this.pos);
+        chunk.copy(this.partial, this.partialLength, this.pos, this.pos + n);
+        this.partialLength += n;
+        this.pos += n;
+        if (this.partialLength < BLOCK) return TarEvent.NeedMore;
+        this.partialLength = 0;
+        block = this.partial;
+        at = 0;
+      }
+      if (this.onHeader(block, at)) return TarEvent.Entry;
+    }
+  }
+
+  /** The end of the input: throws an InputError when it stops inside an entry. */
+  end(): void {
+    const aligned = this.total % BLOCK === 0;
+    // A missing zero padding of the last data block is forgiven (umoci), nothing else.
+    const inPadding = this.skip > 0 && !aligned && this.state === HEADER && this.partialLength === 0;
+    if (this.state === BODY && this.missing === 0) return; // entry complete; EntryEnd not yet pulled
+    if (this.state === HEADER && this.partialLength === 0 && (this.skip === 0 || inPadding)) return;
+    if (this.state === HEADER && this.partialLength > 0 && this.partial.subarray(0, this.partialLength).every((b) => b === 0)) return;
+    throw new InputError(`${this.what} is truncated (unexpected end of data)`);
+  }
+
+  /** Decodes one header block; true when it is an entry (false: zero block or long record). */
+  private onHeader(buf: Buffer, at: number): boolean {
+    const h = decodeHeader(buf, at, this.what);
+    if (h === null) return false;
+    const type = h.type as string | null;
+    if (type === 'gnu-long-path' || type === 'gnu-long-link-path' || type === 'pax-global-header' || type === 'pax-header') {
+      if (h.size > MAX_LONG_HEADER) throw invalid(this.what, 'Header exceeds max size');
+      if (!(h.size >= 0)) throw invalid(this.what, 'Invalid header');
+      this.long = Buffer.allocUnsafe(h.size);
+      this.longFill = 0;
+      this.longType = type;
+      this.missing = h.size;
+      this.state = LONG;
+      return false;
+    }
+    if (this.gnuLongPath) { h.name = this.gnuLongPath; this.gnuLongPath = null; }
+    if (this.gnuLongLinkPath) { h.linkname = this.gnuLongLinkPath; this.gnuLongLinkPath = null; }
+    if (this.pax !== null) {
+      const pax = this.pax;
+      if (pax['path']) h.name = pax['path'];
+      if (pax['linkpath']) h.linkname = pax['linkpath'];
+      if (pax['size']) h.size = parseInt(pax['size'], 10);
+      h.pax = pax;
+      this.pax = null;
+      applyPaxIds(h, pax);
+    }
+    if (!(typeof h.size === 'number' && h.size >= 0)) throw invalid(this.what, 'Invalid header');
+    this.header = h;
+    this.bodyPending = h.size !== 0 && type !== 'directory';
+    this.missing = this.bodyPending ? h.size : 0;
+    this.state = BODY;
+    return true;
+  }
+
+  private decodeLong(): void {
+    const buf = this.long;
+    switch (this.longType) {
+      case 'gnu-long-path': this.gnuLongPath = cString(buf, 0, buf.length); break;
+      case 'gnu-long-link-path': this.gnuLongLinkPath = cString(buf, 0, buf.length); break;
+      case 'pax-global-header': this.paxGlobal = decodePax(buf); break;
+      default: this.pax = this.paxGlobal === null ? decodePax(buf) : Object.assign({}, this.paxGlobal, decodePax(buf));
+    }
+    this.long = EMPTY;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function padding(size: number): number {
+  const rest = size % BLOCK;
+  return rest === 0 ? 0 : BLOCK - rest;
+}
+
+function invalid(what: string, message: string): InputError {
+  return new InputError(`${what} is not a valid tar archive: ${message}`);
+}
+
+/** readTar's PAX policy: uid, gid (above 2097151) and mtime (seconds, sub-second cut) win. */
+function applyPaxIds(header: TarHeader, pax: Record<string, string>): void {
+  const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
+  header.uid = int(pax['uid']) ?? header.uid;
+  header.gid = int(pax['gid']) ?? header.gid;
+  const mtime = pax['mtime'] !== undefined ? Number(pax['mtime']) : NaN;
+  if (Number.isFinite(mtime)) header.mtime = new Date(Math.floor(mtime) * 1000);
+}
+
+const TYPES: Record<number, string> = {
+  0: 'file', 1: 'link', 2: 'symlink', 3: 'character-device', 4: 'block-device', 5: 'directory', 6: 'fifo',
+  7: 'contiguous-file', 72: 'pax-header', 55: 'pax-global-header', 27: 'gnu-long-link-path', 28: 'gnu-long-path', 30: 'gnu-long-path',
+};
+
+/** tar-stream 3's headers.decode() on buf[at, at + 512): null for a zero block. */
+function decodeHeader(buf: Buffer, at: number, what: string): TarHeader | null {
+  let sum = 8 * 32;
+  for (let i = at; i < at + 148; i++) sum += buf[i]!;
+  for (let i = at + 156; i < at + 512; i++) sum += buf[i]!;
+  if (sum === 8 * 32) return null;
+  if (sum !== octal(buf, at + 148, 8)) throw invalid(what, 'Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
+
+  const flag = buf[at + 156] === 0 ? 0 : buf[at + 156]! - 48;
+  let name = cString(buf, at, 100);
+  if (isMagic(buf, at, USTAR)) {
+    if (buf[at + 345] !== 0) name = `${cString(buf, at + 345, 155)}/${name}`;
+  } else if (!isMagic(buf, at, GNU)) {
+    throw invalid(what, 'Invalid tar header: unknown format.');
+  }
+  // tar-stream decides the type before its trailing-slash rule, so that rule never applies.
+  return {
+    name,
+    mode: octal(buf, at + 100, 8) as number,
+    uid: octal(buf, at + 108, 8) as number,
+    gid: octal(buf, at + 116, 8) as number,
+    size: octal(buf, at + 124, 12) as number,
+    mtime: new Date(1000 * (octal(buf, at + 136, 12) as number)),
+    type: (TYPES[flag] ?? null) as string,
+    linkname: buf[at + 157] === 0 ? null : cString(buf, at + 157, 100),
+    uname: cString(buf, at + 265, 32),
+    gname: cString(buf, at + 297, 32),
+    devmajor: octal(buf, at + 329, 8) as number,
+    devminor: octal(buf, at + 337, 8) as number,
+    pax: null,
+  };
+}
+
+const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72, 0x00];
+const GNU = [0x75, 0x73, 0x74, 0x61, 0x72, 0x20, 0x20, 0x00];
+
+function isMagic(buf: Buffer, at: number, magic: number[]): boolean {
+  for (let i = 0; i < magic.length; i++) if (buf[at + 257 + i] !== magic[i]) return false;
+  return true;
+}
+
+/** UTF-8 text up to the first NUL of a field. */
+function cString(buf: Buffer, start: number, length: number): string {
+  let end = start;
+  const limit = start + length;
+  while (end < limit && buf[end] !== 0) end++;
+  return buf.toString('utf8', start, end);
+}
+
+/** tar-stream's decodeOct: base-256 when the high bit is set, else octal text (spaces, NULs). */
+function octal(buf: Buffer, start: number, length: number): number | null {
+  const end = start + length;
+  if (buf[start]! & 0x80) return base256(buf, start, end);
+  let i = start;
+  while (i < end && buf[i] === 32) i++;
+  let stop = i;
+  while (stop < end && buf[stop] !== 32) stop++;
+  while (i < stop && buf[i] === 0) i++;
+  if (stop === i) return 0;
+  const first = buf[i]!;
+  if (first < 48 || first > 55) return parseInt(buf.toString('utf8', i, stop), 8); // parseInt's own rules
+  let value = 0;
+  for (; i < stop; i++) {
+    const c = buf[i]!;
+    if (c < 48 || c > 55) break;
+    value = value * 8 + (c - 48);
+  }
+  return value;
+}
+
+function base256(buf: Buffer, start: number, end: number): number | null {
+  const positive = buf[start] === 0x80;
+  if (!positive && buf[start] !== 0xff) return null;
+  let sum = 0;
+  let scale = 1;
+  for (let i = end - 1; i > start; i--) {
+    sum += (positive ? buf[i]! : 0xff - buf[i]!) * scale;
+    scale *= 256;
+  }
+  return positive ? sum : -1 * sum;
+}
+
+/** tar-stream's decodePax: `LEN key=value\n` records, stopping at the first malformed one. */
+function decodePax(input: Buffer): Record<string, string> {
+  const result: Record<string, string> = {};
+  let buf = input;
+  while (buf.length) {
+    let i = 0;
+    while (i < buf.length && buf[i] !== 32) i++;
+    const len = parseInt(buf.subarray(0, i).toString(), 10);
+    if (!len) return result;
+    const b = buf.subarray(i + 1, len - 1).toString();
+    const keyIndex = b.indexOf('=');
+    if (keyIndex === -1) return result;
+    result[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
+    buf = buf.subarray(len);
+  }
+  return result;
+}
