@@ -1,11 +1,12 @@
 import type { FileHandle } from 'node:fs/promises';
 import { BLOCK } from './iso-bytes.js';
 
-const BATCH = 8 * 1024 * 1024;
+// 4 MiB: large enough that syscalls do not matter, small enough to keep the footprint low.
+const BATCH = 4 * 1024 * 1024;
 const ZEROS = Buffer.alloc(BATCH);
 
 /**
- * Sequential writer of file data with large positional writes: two 8 MiB batches, one filling while
+ * Sequential writer of file data with large positional writes: two 4 MiB batches, one filling while
  * the other is written, so reading the tar and writing the image overlap. Batches of zeros beyond
  * anything written so far are skipped (the file is new, holes read as zeros), which keeps sparse
  * inputs sparse. rewind() takes back the tail (--dedupe found the same bytes earlier).
@@ -26,7 +27,17 @@ export class BlockWriter {
     return this.base + this.fill;
   }
 
-  async write(chunk: Uint8Array): Promise<void> {
+  /** Copies `chunk` into the batch; a promise only when a full batch must wait for the last write. */
+  write(chunk: Uint8Array): Promise<void> | undefined {
+    if (this.fill + chunk.length < BATCH) {
+      this.batches[this.current]!.set(chunk, this.fill);
+      this.fill += chunk.length;
+      return undefined;
+    }
+    return this.writeSlow(chunk);
+  }
+
+  private async writeSlow(chunk: Uint8Array): Promise<void> {
     let off = 0;
     while (off < chunk.length) {
       if (this.fill === BATCH) await this.flush();
@@ -90,6 +101,14 @@ export class BlockWriter {
       await this.writeOut(buf, n, toBlock * BLOCK + done);
       done += n;
     }
+  }
+
+  /** Hands one batch buffer over for other use (the metadata); the writer is done after this. */
+  async takeBuffer(): Promise<Buffer> {
+    await this.drain();
+    const buf = this.batches[0]!;
+    this.batches.length = 0;
+    return buf;
   }
 
   private async flush(): Promise<void> {

@@ -1,11 +1,10 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { BaseCommand, Flags } from '@c2w/cli-kit';
 import { UsageError } from '@c2w/errors';
-import { assertReadableFile, createAtomicFile, type AtomicFile } from '@c2w/streams';
+import { assertReadableFile, createAtomicFile, readFileChunks, type AtomicFile } from '@c2w/streams';
 import { parseInputSpec } from './input-spec.js';
 import { IsoPackOptions } from './options.js';
 import { packIso, type PackInput } from './pack.js';
@@ -40,7 +39,7 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
     for (const s of specs) if (s.path !== '-') await assertReadableFile(s.path, 'input');
 
     const inputs: PackInput[] = specs.map((s) => ({
-      source: s.path === '-' ? process.stdin : createReadStream(s.path, { highWaterMark: 1024 * 1024 }),
+      source: s.path === '-' ? process.stdin : readFileChunks(s.path),
       graft: s.graft,
       what: s.path === '-' ? 'stdin' : `input ${s.path}`,
     }));

@@ -1,5 +1,5 @@
-/** ECMA-119 9.1 directory records and their packing into directory extents (9.1, 6.8.1.1). */
-import { BLOCK, both16, both32, date7 } from './iso-bytes.js';
+/** ECMA-119 9.1 directory records (the root record of the volume descriptors; records.ts writes the rest in place). */
+import { both16, both32, date7 } from './iso-bytes.js';
 
 export const FLAG_DIRECTORY = 0x02;
 export const FLAG_MULTI_EXTENT = 0x80;
@@ -29,35 +29,4 @@ export function dirRecord(extent: number, size: number, mtime: number, flags: nu
   id.copy(rec, 33);
   su.copy(rec, 33 + id.length + pad);
   return rec;
-}
-
-/** Size of a directory extent holding records of these lengths: a record never crosses a block. */
-export function directorySize(lengths: Iterable<number>): number {
-  let size = 0;
-  for (const n of lengths) {
-    if ((size % BLOCK) + n > BLOCK) size += BLOCK - (size % BLOCK);
-    size += n;
-  }
-  return Math.ceil(size / BLOCK) * BLOCK;
-}
-
-export function packDirectory(records: Buffer[]): Buffer {
-  const out = Buffer.alloc(directorySize(records.map((r) => r.length)));
-  let at = 0;
-  for (const r of records) {
-    if ((at % BLOCK) + r.length > BLOCK) at += BLOCK - (at % BLOCK);
-    r.copy(out, at);
-    at += r.length;
-  }
-  return out;
-}
-
-/** Extent and length of each section of a file (one unless it is 4 GiB or more). */
-export function sections(extent: number, size: number): Array<{ extent: number; size: number }> {
-  if (size < 2 ** 32) return [{ extent, size }];
-  const out: Array<{ extent: number; size: number }> = [];
-  for (let off = 0; off < size; off += SECTION) {
-    out.push({ extent: extent + off / BLOCK, size: Math.min(SECTION, size - off) });
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { InputError, withContext } from '@c2w/errors';
-import { archivePath, baseName, parentPath, readTar, type TarHeader } from '@c2w/streams';
+import { archivePath, baseName, parentPath, TarEvent, TarParser, type TarHeader } from '@c2w/streams';
 import type { BlockWriter } from './block-writer.js';
 import { BLOCK, blocksFor } from './iso-bytes.js';
 import type { DataExtent } from './relocate.js';
@@ -40,20 +40,49 @@ export class ImageBuilder {
   /** Adds every entry of one tar stream, grafted under `graft` ('' = the root). */
   async addTar(source: AsyncIterable<Uint8Array>, graft: string, what: string): Promise<void> {
     if (graft !== '') this.ensureDir(graft, 'graft directory');
-    for await (const { header, body } of readTar(source, what)) {
-      let name = header.name;
-      try {
-        name = archivePath(header.name);
-        const path = join(graft, name);
-        await this.addEntry(path, graft, header, body);
-        this.entries++;
-      } catch (err) {
-        throw withContext(`${what}: entry ${JSON.stringify(name)}`, bodyError(err));
+    const parser = new TarParser(what);
+    let name = '';
+    const inEntry = (err: unknown): Error => withContext(`${what}: entry ${JSON.stringify(name)}`, err);
+    // Body bytes are views of the input's reads: they are copied (or compared) before the next read.
+    for await (const chunk of source) {
+      parser.push(chunk);
+      for (let e = parser.next(); e !== TarEvent.NeedMore; e = parser.next()) {
+        try {
+          if (e === TarEvent.Data) {
+            const wait = this.body(parser.data);
+            if (wait) await wait;
+          } else if (e === TarEvent.Entry) {
+            const header = parser.header;
+            name = header.name; // the raw name in messages until it is known to be safe
+            name = archivePath(header.name);
+            await this.addEntry(join(graft, name), graft, header);
+          } else {
+            await this.endEntry();
+            this.entries++;
+            name = '';
+          }
+        } catch (err) {
+          throw inEntry(err);
+        }
       }
+    }
+    try {
+      parser.end();
+    } catch (err) {
+      throw name === '' ? err : inEntry(err);
     }
   }
 
-  private async addEntry(path: string, graft: string, header: TarHeader, body: AsyncIterable<Buffer>): Promise<void> {
+  /** What the body of the current entry is for: nothing, the image, or a comparison. */
+  private mode: number = BodyMode.Skip;
+  private inode: Inode | null = null;
+  private start = 0;
+  private received = 0;
+  private hash: Hash | null = null;
+  private same = true;
+
+  private async addEntry(path: string, graft: string, header: TarHeader): Promise<void> {
+    this.mode = BodyMode.Skip;
     const kind = KINDS[header.type];
     if (kind === undefined) {
       this.options.warn(`skipping ${JSON.stringify(path)}: tar entry type ${header.type} has no ISO 9660 form`);
@@ -63,15 +92,16 @@ export class ImageBuilder {
       this.options.warn(`skipping socket ${JSON.stringify(path)}`);
       return;
     }
-    const meta = { perm: header.mode & 0o7777, uid: header.uid, gid: header.gid, mtime: seconds(header.mtime) };
+    const perm = header.mode & 0o7777;
+    const mtime = seconds(header.mtime);
     if (kind === 'dir') {
       const dir = this.ensureDir(path, 'entry');
-      Object.assign(dir, meta, { explicit: true });
+      dir.perm = perm; dir.uid = header.uid; dir.gid = header.gid; dir.mtime = mtime; dir.explicit = true;
       return;
     }
     if (path === graft) throw new InputError(`${header.type} at the root, expected a directory`);
     const parent = this.ensureDir(parentPath(path), 'parent');
-    const name = baseName(path);
+    const name = detached(baseName(path), path);
     const existing = parent.children.get(name);
     if (existing && isDir(existing.node)) throw new InputError(`conflicts with an earlier directory of the same path`);
 
@@ -89,7 +119,7 @@ export class ImageBuilder {
       return;
     }
 
-    const inode: Inode = { kind, ...meta, nlink: 1, ino: 0, extent: 0, size: 0 };
+    const inode: Inode = { kind, perm, uid: header.uid, gid: header.gid, mtime, nlink: 1, ino: 0, extent: 0, size: 0 };
     if (kind === 'symlink') {
       if (!header.linkname) throw new InputError('symlink with an empty target');
       inode.target = header.linkname;
@@ -98,13 +128,19 @@ export class ImageBuilder {
       inode.devMinor = header.devminor ?? 0;
     }
     if (kind === 'file') {
+      this.received = 0;
+      inode.size = header.size;
       if (existing) {
-        if (!sameMeta(existing.node, inode) || existing.node.size !== header.size || !(await this.sameContent(existing.node, body))) {
-          throw new InputError('conflicts with an earlier file of the same path (different metadata or content)');
-        }
+        if (!sameMeta(existing.node, inode) || existing.node.size !== header.size) throw conflict();
+        this.mode = BodyMode.Compare;
+        this.inode = existing.node as Inode;
+        this.same = true;
         return;
       }
-      await this.writeBody(inode, header.size, body);
+      this.mode = BodyMode.Write;
+      this.inode = inode;
+      this.start = this.writer.position;
+      this.hash = this.options.dedupe ? createHash('sha256') : null;
     } else if (existing) {
       if (sameMeta(existing.node, inode)) return;
       throw new InputError('conflicts with an earlier entry of the same path');
@@ -112,42 +148,52 @@ export class ImageBuilder {
     parent.children.set(name, child(name, inode));
   }
 
-  private async writeBody(inode: Inode, declared: number, body: AsyncIterable<Buffer>): Promise<void> {
-    const start = this.writer.position;
-    const hash: Hash | null = this.options.dedupe ? createHash('sha256') : null;
-    let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
-      hash?.update(chunk);
-      await this.writer.write(chunk);
+  /** One piece of the current body; a promise only when the output must catch up first. */
+  private body(bytes: Buffer): Promise<void> | undefined {
+    if (this.mode === BodyMode.Write) {
+      this.received += bytes.length;
+      this.hash?.update(bytes);
+      return this.writer.write(bytes);
     }
-    if (size !== declared) throw new InputError(`body has ${size} bytes, header says ${declared} (truncated?)`);
-    inode.size = size;
+    if (this.mode === BodyMode.Compare) return this.compare(bytes);
+    return undefined;
+  }
+
+  private async compare(bytes: Buffer): Promise<void> {
+    const offset = this.inode!.extent * BLOCK + this.received;
+    this.received += bytes.length;
+    if (this.same && !(await this.writer.readAt(offset, bytes.length)).equals(bytes)) this.same = false;
+  }
+
+  private async endEntry(): Promise<void> {
+    const mode = this.mode;
+    this.mode = BodyMode.Skip;
+    const inode = this.inode!;
+    this.inode = null;
+    if (mode === BodyMode.Compare) {
+      if (!this.same) throw conflict();
+      return;
+    }
+    if (mode !== BodyMode.Write) return;
+    const size = this.received;
+    if (size !== inode.size) throw new InputError(`body has ${size} bytes, header says ${inode.size} (truncated?)`);
     if (size === 0) return;
     this.writer.padToBlock();
+    const hash = this.hash;
+    this.hash = null;
     const key = hash ? `${size}:${hash.digest('base64')}` : '';
     const earlier = hash ? this.byContent.get(key) : undefined;
     if (earlier) {
-      await this.writer.rewind(start);
+      await this.writer.rewind(this.start);
       inode.extent = earlier.block;
-      earlier.owners.push(inode);
+      if (Array.isArray(earlier.owners)) earlier.owners.push(inode);
+      else earlier.owners = [earlier.owners, inode];
       return;
     }
-    inode.extent = start / BLOCK;
-    const extent = { block: inode.extent, blocks: blocksFor(size), owners: [inode] };
+    inode.extent = this.start / BLOCK;
+    const extent: DataExtent = { block: inode.extent, blocks: blocksFor(size), owners: inode };
     this.extents.push(extent);
     if (hash) this.byContent.set(key, extent);
-  }
-
-  private async sameContent(node: Inode | DirNode, body: AsyncIterable<Buffer>): Promise<boolean> {
-    if (isDir(node)) return false;
-    let offset = node.extent * BLOCK;
-    let same = true;
-    for await (const chunk of body) {
-      if (same && !(await this.writer.readAt(offset, chunk.length)).equals(chunk)) same = false;
-      offset += chunk.length;
-    }
-    return same;
   }
 
   private lookup(path: string): Inode | DirNode | undefined {
@@ -172,12 +218,19 @@ export class ImageBuilder {
   }
 }
 
-/** tar-stream reports a body cut short through the body stream, beyond readTar's translation. */
-function bodyError(err: unknown): unknown {
-  if (err instanceof Error && !(err instanceof InputError) && /Unexpected end of data/.test(err.message)) {
-    return new InputError('tar stream is truncated (unexpected end of data)', { cause: err });
-  }
-  return err;
+/** What the current entry's body is for. */
+const BodyMode = { Skip: 0, Write: 1, Compare: 2 } as const;
+
+function conflict(): InputError {
+  return new InputError('conflicts with an earlier file of the same path (different metadata or content)');
+}
+
+/**
+ * `name` as a string of its own: V8 keeps a long substring as a view that holds on to the whole
+ * path, which would retain every entry's full path for the life of the tree.
+ */
+function detached(name: string, path: string): string {
+  return name.length >= 13 && name.length < path.length ? JSON.parse(JSON.stringify(name)) as string : name;
 }
 
 function child(name: string, node: Inode | DirNode): Child {

@@ -33,20 +33,36 @@ function join(base: string, ext: string, isDir: boolean): string {
  * A first pass keeps every identifier that is unique as it stands; the rest are numbered.
  */
 export function isoIdentifiers(children: ReadonlyArray<{ name: string; isDir: boolean }>): string[] {
-  const parts = children.map((c) => split(c.name, c.isDir));
-  const plain = parts.map((p, i) => join(p.base, p.ext, children[i]!.isDir));
+  const plain = children.map((c) => { const { base, ext } = split(c.name, c.isDir); return join(base, ext, c.isDir); });
+  return uniqueIds(plain, (i, counter) => {
+    const { base, ext } = split(children[i]!.name, children[i]!.isDir);
+    const isDir = children[i]!.isDir;
+    const max = isDir ? DIR_MAX : FILE_MAX - ext.length;
+    const digits = String(counter);
+    return join(base.slice(0, Math.max(0, max - digits.length)) + digits, ext, isDir);
+  });
+}
+
+/**
+ * Keeps every identifier that is unique as it stands and renames the others with `numbered(i, n)`
+ * for n = 1, 2, ... (one counter per directory) until the result is free. Directories without
+ * collisions, nearly all of them, cost one Map of the identifiers and nothing else.
+ */
+export function uniqueIds(plain: string[], numbered: (i: number, counter: number) => string): string[] {
   const count = new Map<string, number>();
-  for (const id of plain) count.set(id, (count.get(id) ?? 0) + 1);
+  let clash = false;
+  for (const id of plain) {
+    const n = count.get(id);
+    if (n !== undefined) clash = true;
+    count.set(id, (n ?? 0) + 1);
+  }
+  if (!clash) return plain;
   const taken = new Set(plain.filter((id) => count.get(id) === 1));
   let counter = 0;
   return plain.map((id, i) => {
     if (count.get(id) === 1) return id;
-    const { base, ext } = parts[i]!;
-    const isDir = children[i]!.isDir;
-    const max = isDir ? DIR_MAX : FILE_MAX - ext.length;
     for (;;) {
-      const digits = String(++counter);
-      const candidate = join(base.slice(0, Math.max(0, max - digits.length)) + digits, ext, isDir);
+      const candidate = numbered(i, ++counter);
       if (!taken.has(candidate)) {
         taken.add(candidate);
         return candidate;

@@ -5,10 +5,16 @@
  * before the extension (`cython_debug_info_sage.geometry.polyhe1.face_iterator`), as xorriso does.
  */
 
+import { uniqueIds } from './iso-names.js';
+
 // Joliet forbids * / : ; ? \ and control characters in identifiers.
 const FORBIDDEN = /[\u0000-\u001f*/:;?\\]/g;
 
+// Anything jolietText would change: a forbidden character or half of a surrogate pair.
+const NEEDS_MAPPING = /[\u0000-\u001f*/:;?\\\ud800-\udfff]/;
+
 export function jolietText(name: string): string {
+  if (!NEEDS_MAPPING.test(name)) return name; // the common case, without building a copy
   let out = '';
   for (const ch of name) out += ch.length > 1 ? '_' : ch; // a surrogate pair is outside the BMP
   return out.replace(FORBIDDEN, '_');
@@ -24,22 +30,15 @@ function split(name: string, isDir: boolean, max: number): { base: string; ext: 
 
 /** Unique Joliet identifiers (without `;1`) for one directory's children, in Rock Ridge name order. */
 export function jolietIdentifiers(children: ReadonlyArray<{ name: string; isDir: boolean }>, max: number): string[] {
-  const parts = children.map((c) => split(c.name, c.isDir, max));
-  const plain = parts.map((p) => p.base + p.ext);
-  const count = new Map<string, number>();
-  for (const id of plain) count.set(id, (count.get(id) ?? 0) + 1);
-  const taken = new Set(plain.filter((id) => count.get(id) === 1));
-  let counter = 0;
-  return plain.map((id, i) => {
-    if (count.get(id) === 1) return id;
-    const { base, ext } = parts[i]!;
-    for (;;) {
-      const digits = String(++counter);
-      const candidate = base.slice(0, Math.max(0, max - ext.length - digits.length)) + digits + ext;
-      if (!taken.has(candidate)) {
-        taken.add(candidate);
-        return candidate;
-      }
-    }
+  const plain = children.map((c) => {
+    const text = jolietText(c.name) || '_';
+    if (text.length <= max) return text; // uncut: shares the name's string (most names)
+    const { base, ext } = split(c.name, c.isDir, max);
+    return base + ext;
+  });
+  return uniqueIds(plain, (i, counter) => {
+    const { base, ext } = split(children[i]!.name, children[i]!.isDir, max);
+    const digits = String(counter);
+    return base.slice(0, Math.max(0, max - ext.length - digits.length)) + digits + ext;
   });
 }

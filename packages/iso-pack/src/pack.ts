@@ -32,7 +32,7 @@ export async function packIso(inputs: PackInput[], handle: FileHandle, options: 
   const dataEnd = await makeRoom(builder.extents, metaStart + plan.blocks, blocksFor(writer.position), writer);
   // libarchive's format detection reads 48 KiB past the system area before it bids on an image.
   const volumeBlocks = Math.max(dataEnd, MIN_VOLUME_BLOCKS);
-  await plan.write(handle, metaStart, volumeBlocks);
+  await plan.write(handle, metaStart, volumeBlocks, await writer.takeBuffer());
   await handle.truncate(volumeBlocks * BLOCK);
   return { entries: builder.entries, volumeBlocks };
 }

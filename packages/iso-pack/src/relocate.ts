@@ -1,7 +1,10 @@
 import type { Inode } from './tree.js';
 
-/** A run of blocks holding one file body, and every inode whose data it is (hardlinks, --dedupe). */
-export interface DataExtent { block: number; blocks: number; owners: Inode[] }
+/**
+ * A run of blocks holding one file body, and every inode whose data it is: hardlinks share one
+ * inode, --dedupe copies add owners. A lone owner is stored without an array (one per file).
+ */
+export interface DataExtent { block: number; blocks: number; owners: Inode | Inode[] }
 
 export interface BlockMover {
   copy(from: number, to: number, blocks: number): Promise<void>;
@@ -41,5 +44,6 @@ export async function makeRoom(extents: DataExtent[], freeTo: number, end: numbe
 async function move(e: DataExtent, to: number, mover: BlockMover): Promise<void> {
   await mover.copy(e.block, to, e.blocks);
   e.block = to;
-  for (const inode of e.owners) inode.extent = to;
+  if (Array.isArray(e.owners)) for (const inode of e.owners) inode.extent = to;
+  else e.owners.extent = to;
 }

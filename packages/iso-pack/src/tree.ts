@@ -43,6 +43,21 @@ export interface DirNode {
   /** 1-based path table numbers (0: not in that tree). */
   number: number;
   jNumber: number;
+  /** Orders and counts of the metadata layout (null until it is planned). */
+  layout: DirLayout | null;
+}
+
+export interface DirLayout {
+  /** Children in Rock Ridge name byte order (released once every name is chosen). */
+  sorted: Child[];
+  /** Children in ISO 9660 identifier order, and the Joliet tree's (files and directories only). */
+  iso: Child[];
+  joliet: Child[];
+  /** The entry naming this directory in its parent (null for the root). */
+  self: Child | null;
+  subdirs: number;
+  /** Rock Ridge continuation blocks written right after the directory's records. */
+  ceBlocks: number;
 }
 
 export interface Child {
@@ -60,7 +75,7 @@ export function isDir(node: Inode | DirNode): node is DirNode {
 export function newDir(name: string, parent: DirNode | null, mtime: number): DirNode {
   return {
     kind: 'dir', name, parent, perm: 0o755, uid: 0, gid: 0, mtime, ino: 0, explicit: false,
-    children: new Map(), extent: 0, size: 0, jExtent: 0, jSize: 0, number: 0, jNumber: 0,
+    children: new Map(), extent: 0, size: 0, jExtent: 0, jSize: 0, number: 0, jNumber: 0, layout: null,
   };
 }
 
@@ -73,7 +88,24 @@ export function dirPath(dir: DirNode): string {
 
 /** Children sorted by Rock Ridge name bytes: the order every name decision is made in. */
 export function sortedChildren(dir: DirNode): Child[] {
-  const keyed = [...dir.children.values()].map((c) => ({ c, k: Buffer.from(c.name) }));
-  keyed.sort((a, b) => Buffer.compare(a.k, b.k));
-  return keyed.map((x) => x.c);
+  return [...dir.children.values()].sort((a, b) => compareUtf8(a.name, b.name));
+}
+
+/**
+ * Compares strings as their UTF-8 bytes compare (code point order) without encoding them: UTF-16
+ * code units order the same way except surrogates, which must sort above U+E000..U+FFFF.
+ */
+export function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
 }

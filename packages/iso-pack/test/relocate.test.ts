@@ -21,7 +21,7 @@ describe('makeRoom', () => {
     const end = await makeRoom(e, 98, 112, mover);
     expect(moves).toEqual([[110, 98, 2]]);
     expect(end).toBe(110);
-    expect(e[2]!.owners[0]!.extent).toBe(98);
+    expect((e[2]!.owners as Inode[])[0]!.extent).toBe(98);
   });
 
   it('evicts extents in the way to the end, then compacts', async () => {

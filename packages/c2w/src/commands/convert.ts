@@ -1,5 +1,6 @@
 import { Args, BaseCommand, Flags, sharedFlags } from '@c2w/cli-kit';
 import { defaultCacheDir } from '@c2w/emu-build';
+import { UsageError } from '@c2w/errors';
 import { convertImage } from '../convert/convert-image.js';
 
 export default class Convert extends BaseCommand {
@@ -40,7 +41,7 @@ OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.is
         runtimePack: flags['runtime-pack'],
         cache: flags.cache ?? defaultCacheDir(),
         offline: flags.offline,
-        epoch: Number(process.env['SOURCE_DATE_EPOCH'] ?? 0) || 0,
+        epoch: sourceDateEpoch(),
         force: flags.force,
         registry: { creds: flags.creds, insecure: flags.insecure },
       },
@@ -49,4 +50,11 @@ OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.is
     if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else this.note(`wrote ${summary.outDir} (run it with: c2w run ${args.outDir})`);
   }
+}
+
+function sourceDateEpoch(): number | undefined {
+  const raw = process.env['SOURCE_DATE_EPOCH'];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw new UsageError(`SOURCE_DATE_EPOCH=${raw} is not a number of seconds`);
+  return Number(raw);
 }

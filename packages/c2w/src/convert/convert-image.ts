@@ -25,7 +25,8 @@ export interface ConvertOptions {
   runtimePack?: string | undefined;
   cache: string;
   offline: boolean;
-  epoch: number;
+  /** SOURCE_DATE_EPOCH: fixes every time stamp; unset, the volume gets the current time. */
+  epoch?: number | undefined;
   force: boolean;
   registry?: { username?: string | undefined; password?: string | undefined; creds?: string | undefined; insecure?: boolean | undefined };
 }
@@ -64,7 +65,7 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
       image = await resolveImage(source, platform);
       const { architecture, os } = image.config;
       progress(`image: ${o.image} is ${os}/${architecture}${image.config.variant ? `/${image.config.variant}` : ''}, ${image.layers.length} layers, manifest ${image.manifestDigest}`);
-      pack = await obtainRuntimePack({ dir: o.runtimePack, buildInto: join(stage, '.pack'), cache: o.cache, offline: o.offline, epoch: o.epoch }, progress);
+      pack = await obtainRuntimePack({ dir: o.runtimePack, buildInto: join(stage, '.pack'), cache: o.cache, offline: o.offline, epoch: o.epoch ?? 0 }, progress);
       const supported = ['riscv64', ...pack.pack.boot.foreignArches];
       if (os !== 'linux') throw new InputError(`${o.image}: image OS ${os} is not supported (linux only)`);
       if (!supported.includes(architecture)) throw new InputError(`${o.image}: image architecture ${architecture} is not supported (supported: ${supported.join(', ')})`);
@@ -126,7 +127,7 @@ async function packRoot(o: ConvertOptions, image: ResolvedImage, source: Paramet
   const tap = tapTar(rootfs);
   const handle = await open(join(stage, 'root.iso'), 'w+');
   try {
-    const producing = writeRootfs(source, image, tap.sink, { slim: o.slim, scratch: join(stage, '.scratch'), epoch: o.epoch, progress })
+    const producing = writeRootfs(source, image, tap.sink, { slim: o.slim, scratch: join(stage, '.scratch'), epoch: o.epoch ?? 0, progress })
       .catch((err: unknown) => { rootfs.destroy(err as Error); throw err; });
     const packing = packIso(
       [
@@ -134,7 +135,7 @@ async function packRoot(o: ConvertOptions, image: ResolvedImage, source: Paramet
         { source: rootfs, graft: pack.pack.boot.containerRoot.replace(/^\/+/, ''), what: 'image root filesystem' },
       ],
       handle,
-      { joliet: false, jolietLong: false, dedupe: true, volumeId: 'C2W', epoch: o.epoch },
+      { joliet: false, jolietLong: false, dedupe: true, volumeId: 'C2W', epoch: o.epoch ?? Math.floor(Date.now() / 1000) },
       (m) => progress(`root.iso: ${m}`),
     ).catch((err: unknown) => { tap.sink.destroy(err as Error); throw err; });
     const [produced, packed] = await Promise.allSettled([producing, packing]);
