@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// c2w-machine under Node's WASI: same flags and exit statuses as the native build (README.md).
+import { existsSync } from 'node:fs';
+
+// node:wasi prints a one-time ExperimentalWarning when loaded; keep stderr for the machine.
+for (const l of process.listeners('warning')) process.removeListener('warning', l);
+process.on('warning', (w) => {
+  if (!String(w?.message).includes('WASI is an experimental feature')) process.stderr.write(`${w}\n`);
+});
+const { parseArgs, runMachine, runWithArgs, UsageError } = await import('../dist/node-host.js');
+
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`c2w-machine: ${e.message}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+  if (opts === null) return runWithArgs(['--help']); // the machine prints the full usage
+  for (const [what, f] of [['firmware', opts.bios], ['kernel', opts.kernel], ['initrd', opts.initrd], ...(opts.drives ?? []).map((d) => ['drive', d.path])]) {
+    if (f !== undefined && !existsSync(f)) {
+      process.stderr.write(`c2w-machine: cannot open ${what} '${f}': No such file or directory\n`);
+      return 1;
+    }
+  }
+  return runMachine(opts);
+}
+
+main().then((code) => process.exit(code), (e) => {
+  process.stderr.write(`c2w-machine: ${e?.stack ?? e}\n`);
+  process.exit(1);
+});

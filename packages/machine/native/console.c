@@ -1,0 +1,104 @@
+/* Host console: guest output to stdout (buffered, flushed at every slice end), guest input from
+ * stdin without blocking the machine: poll() with a timeout (wasi-libc maps it to poll_oneoff with
+ * an fd_read subscription and a clock subscription). Input is handed to the UART (or the
+ * virtio-console when configured). */
+#include <poll.h>
+#include <time.h>
+#include <unistd.h>
+#include <errno.h>
+#include <stdlib.h>
+#ifndef __wasi__
+#include <signal.h>
+#include <termios.h>
+#endif
+#include "machine.h"
+
+#ifndef __wasi__
+/* Host terminal state, restored at exit: only the terminal's, not machine state. */
+static struct termios saved_tio;
+static void restore_tty(void) { tcsetattr(0, TCSANOW, &saved_tio); }
+static void restore_tty_signal(int sig) {
+  restore_tty();
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+#endif
+
+/* When stdin is a terminal, pass keys to the guest one by one without local echo (the guest's
+ * tty echoes); Ctrl-C still stops the host process. Pipes are left alone. */
+void console_init(void) {
+#ifndef __wasi__
+  struct termios t;
+  if (!isatty(0) || tcgetattr(0, &saved_tio) != 0) return;
+  t = saved_tio;
+  t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ECHONL | IEXTEN);
+  t.c_iflag &= ~(tcflag_t)(ICRNL | IXON);
+  t.c_cc[VMIN] = 1;
+  t.c_cc[VTIME] = 0;
+  if (tcsetattr(0, TCSANOW, &t) != 0) return;
+  atexit(restore_tty);
+  signal(SIGINT, restore_tty_signal);
+  signal(SIGTERM, restore_tty_signal);
+  signal(SIGHUP, restore_tty_signal);
+#endif
+}
+
+uint64_t host_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+void console_flush(Machine *m) {
+  uint32_t off = 0;
+  while (off < m->outlen) {
+    ssize_t n = write(1, m->outbuf + off, m->outlen - off);
+    if (n <= 0) { if (n < 0 && errno == EINTR) continue; break; }
+    off += (uint32_t)n;
+  }
+  m->outlen = 0;
+}
+
+void console_out(Machine *m, const uint8_t *buf, int n) {
+  for (int i = 0; i < n; i++) {
+    if (m->outlen == sizeof m->outbuf) console_flush(m);
+    m->outbuf[m->outlen++] = buf[i];
+  }
+}
+
+static VirtioDev *input_console(Machine *m) {
+  for (int i = 0; i < VIRTIO_SLOTS; i++)
+    if (m->virtio[i].device_id == 3) return &m->virtio[i];
+  return NULL;
+}
+
+/* Wait up to timeout_ms for stdin; move what is available into the guest's console. */
+void console_poll_input(Machine *m, int timeout_ms) {
+  if (m->stdin_eof) {
+    if (timeout_ms > 0) {
+      struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+      nanosleep(&ts, NULL);
+    }
+    return;
+  }
+  VirtioDev *vc = input_console(m);
+  int space = vc ? (virtio_console_can_receive(m, vc) ? 64 : 0) : uart_rx_space(m);
+  if (space <= 0) {
+    if (timeout_ms > 0) {
+      struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+      nanosleep(&ts, NULL);
+    }
+    return;
+  }
+  struct pollfd pfd = {.fd = 0, .events = POLLIN};
+  int r = poll(&pfd, 1, timeout_ms);
+  if (r <= 0) return;
+  if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
+    uint8_t buf[256];
+    if (space > (int)sizeof buf) space = (int)sizeof buf;
+    ssize_t n = read(0, buf, (size_t)space);
+    if (n <= 0) { m->stdin_eof = true; return; }
+    if (vc) virtio_console_receive(m, vc, buf, (int)n);
+    else uart_receive(m, buf, (int)n);
+  }
+}

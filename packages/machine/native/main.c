@@ -1,0 +1,36 @@
+/* c2w-machine entry point: parse the configuration, build the machine, run it, and return the
+ * guest's exit status (sifive_test finisher). Same code natively and as wasm32-wasi. */
+#include <stdio.h>
+#include <stdlib.h>
+#include "machine.h"
+
+int main(int argc, char **argv) {
+  Config cfg;
+  int rc = config_parse(&cfg, argc, argv);
+  if (rc == -1) return 0;
+  if (rc) return rc;
+  console_init();
+  Machine *m = calloc(1, sizeof *m);
+  if (!m) return 1;
+  uint64_t t0 = host_now_ns(), total = 0, idle = 0;
+  for (;;) {
+    rc = machine_init(m, &cfg);
+    if (rc) { machine_free(m, false); break; }
+    rc = machine_run_to_exit(m);
+    total += m->instret;
+    idle += m->idle_ns;
+    bool reboot = m->reboot;
+    machine_free(m, reboot);
+    if (!reboot) break;
+  }
+  if (cfg.stats) {
+    double s = (double)(host_now_ns() - t0) / 1e9;
+    double busy = s - (double)idle / 1e9;
+    fprintf(stderr, "c2w-machine: %llu instructions in %.3f s = %.1f MIPS (%.3f s idle in WFI, %.1f MIPS busy)\n",
+            (unsigned long long)total, s, s > 0 ? (double)total / s / 1e6 : 0.0, (double)idle / 1e9,
+            busy > 0 ? (double)total / busy / 1e6 : 0.0);
+  }
+  free(m);
+  config_free(&cfg);
+  return rc;
+}

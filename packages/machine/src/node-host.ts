@@ -1,0 +1,205 @@
+// Runs build/wasm/machine.wasm under Node's `node:wasi` (preview1). Every file the machine needs
+// (firmware, kernel, initrd, drives) is exposed through a preopened directory /c2w/N that maps to
+// the file's host directory, and the command line is rewritten to those guest paths.
+// The guest's exit status (sifive_test finisher / SBI system reset) is returned.
+import { readFileSync } from 'node:fs';
+import { dirname, basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WASI } from 'node:wasi';
+
+export interface DriveOption {
+  path: string;
+  readonly?: boolean;
+}
+
+export interface MachineOptions {
+  /** Guest RAM, e.g. "256M" (default 256M). */
+  memory?: string;
+  bios: string;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  drives?: DriveOption[];
+  virtioConsole?: boolean;
+  icount?: boolean;
+  stats?: boolean;
+  maxInsns?: number;
+  /** Host file descriptors for the guest console (default 0, 1, 2). */
+  stdin?: number;
+  stdout?: number;
+  stderr?: number;
+  /** Path of machine.wasm (default: this package's build/wasm/machine.wasm). */
+  wasmPath?: string;
+}
+
+export const defaultWasmPath = (): string =>
+  resolve(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'wasm', 'machine.wasm');
+
+/** Maps host files into preopened directories and returns the guest path of each. */
+class Preopens {
+  readonly dirs: Record<string, string> = {};
+  private readonly byHostDir = new Map<string, string>();
+
+  map(hostPath: string): string {
+    const abs = resolve(hostPath);
+    const dir = dirname(abs);
+    let guest = this.byHostDir.get(dir);
+    if (guest === undefined) {
+      guest = `/c2w/${this.byHostDir.size}`;
+      this.byHostDir.set(dir, guest);
+      this.dirs[guest] = dir;
+    }
+    return `${guest}/${basename(abs)}`;
+  }
+}
+
+/** Builds the machine's argv (after argv[0]) and the preopens for a set of options. */
+export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Record<string, string> } {
+  const p = new Preopens();
+  const args: string[] = [];
+  if (opts.memory !== undefined) args.push('--memory', opts.memory);
+  args.push('--bios', p.map(opts.bios));
+  if (opts.kernel !== undefined) args.push('--kernel', p.map(opts.kernel));
+  if (opts.initrd !== undefined) args.push('--initrd', p.map(opts.initrd));
+  if (opts.append !== undefined) args.push('--append', opts.append);
+  for (const d of opts.drives ?? []) args.push('--drive', p.map(d.path) + (d.readonly ? ',ro' : ''));
+  if (opts.virtioConsole) args.push('--virtio-console');
+  if (opts.icount) args.push('--icount');
+  if (opts.stats) args.push('--stats');
+  if (opts.maxInsns !== undefined) args.push('--max-insns', String(opts.maxInsns));
+  return { args, preopens: p.dirs };
+}
+
+// @types/node 20 does not declare the WebAssembly namespace (it lives in lib.dom); type the two
+// calls we use.
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: object): Promise<object>;
+}
+const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let cachedModule: { path: string; module: object } | undefined;
+
+async function loadModule(path: string): Promise<object> {
+  if (cachedModule?.path === path) return cachedModule.module;
+  const module = await Wasm.compile(readFileSync(path));
+  cachedModule = { path, module };
+  return module;
+}
+
+/**
+ * Runs the machine to completion in this thread (wasi.start blocks the event loop) and returns
+ * its exit status.
+ */
+export async function runMachine(opts: MachineOptions): Promise<number> {
+  const { args, preopens } = buildArgs(opts);
+  return runWithArgs(args, preopens, opts);
+}
+
+/** Runs machine.wasm with a raw command line (after argv[0]) and the given preopens. */
+export async function runWithArgs(
+  args: string[],
+  preopens: Record<string, string> = {},
+  io: Pick<MachineOptions, 'stdin' | 'stdout' | 'stderr' | 'wasmPath'> = {},
+): Promise<number> {
+  const module = await loadModule(io.wasmPath ?? defaultWasmPath());
+  const wasi = new WASI({
+    version: 'preview1',
+    args: ['c2w-machine', ...args],
+    env: {},
+    preopens,
+    returnOnExit: true,
+    stdin: io.stdin ?? 0,
+    stdout: io.stdout ?? 1,
+    stderr: io.stderr ?? 2,
+  });
+  const instance = await Wasm.instantiate(module, wasi.getImportObject());
+  return wasi.start(instance);
+}
+
+/** Usage errors of the command line (exit status 2). */
+export class UsageError extends Error {}
+
+const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'virtio_console', 'icount']);
+
+function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
+  let cfg: unknown;
+  try {
+    cfg = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`config '${file}': ${(e as Error).message}`);
+  }
+  if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) throw new Error(`config '${file}': expected a JSON object`);
+  const c = cfg as Record<string, unknown>;
+  for (const k of Object.keys(c)) if (!JSON_KEYS.has(k)) throw new Error(`config '${file}': unknown key "${k}"`);
+  const str = (k: string): string | undefined => {
+    const v = c[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') throw new Error(`config '${file}': "${k}" must be a string`);
+    return v;
+  };
+  if (c.memory !== undefined) opts.memory = typeof c.memory === 'number' ? `${c.memory}M` : str('memory');
+  for (const k of ['bios', 'kernel', 'initrd', 'append'] as const) {
+    const v = str(k);
+    if (v !== undefined) opts[k] = v;
+  }
+  if (c.drives !== undefined) {
+    if (!Array.isArray(c.drives)) throw new Error(`config '${file}': "drives" must be an array`);
+    opts.drives = [...(opts.drives ?? [])];
+    for (const d of c.drives as unknown[]) {
+      if (typeof d === 'string') opts.drives.push({ path: d });
+      else if (typeof d === 'object' && d !== null && typeof (d as DriveOption).path === 'string')
+        opts.drives.push({ path: (d as DriveOption).path, readonly: Boolean((d as DriveOption).readonly) });
+      else throw new Error(`config '${file}': bad drive entry`);
+    }
+  }
+  if (c.virtio_console !== undefined) opts.virtioConsole = Boolean(c.virtio_console);
+  if (c.icount !== undefined) opts.icount = Boolean(c.icount);
+}
+
+/** Parses the same flags as the native c2w-machine (see README.md). Returns null for --help. */
+export function parseArgs(argv: string[]): MachineOptions | null {
+  const opts: Partial<MachineOptions> = {};
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i] as string;
+    let val: string | undefined;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0) {
+      val = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const need = (): string => {
+      if (val !== undefined) return val;
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '-h': case '--help': return null;
+      case '--config': applyConfigFile(opts, need()); break;
+      case '-m': case '--memory': opts.memory = need(); break;
+      case '--bios': opts.bios = need(); break;
+      case '--kernel': opts.kernel = need(); break;
+      case '--initrd': opts.initrd = need(); break;
+      case '--append': opts.append = need(); break;
+      case '--drive': {
+        const v = need();
+        const ro = /,(ro|readonly)$/.test(v);
+        (opts.drives ??= []).push({ path: v.replace(/,(ro|readonly)$/, ''), readonly: ro });
+        break;
+      }
+      case '--virtio-console': opts.virtioConsole = true; break;
+      case '--icount': opts.icount = true; break;
+      case '--stats': opts.stats = true; break;
+      case '--max-insns': {
+        const v = need();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--max-insns: invalid number '${v}'`);
+        opts.maxInsns = Number(v);
+        break;
+      }
+      default: throw new UsageError(`unknown option '${argv[i]}' (try --help)`);
+    }
+  }
+  if (opts.bios === undefined) throw new UsageError('no firmware given: --bios FILE is required (try --help)');
+  return opts as MachineOptions;
+}

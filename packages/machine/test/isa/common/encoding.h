@@ -1,0 +1,82 @@
+/* CSR bit definitions used by the ISA tests (usable from C and assembly). */
+#ifndef ISA_ENCODING_H
+#define ISA_ENCODING_H
+
+#define MSTATUS_SIE   0x00000002
+#define MSTATUS_MIE   0x00000008
+#define MSTATUS_SPIE  0x00000020
+#define MSTATUS_UBE   0x00000040
+#define MSTATUS_MPIE  0x00000080
+#define MSTATUS_SPP   0x00000100
+#define MSTATUS_VS    0x00000600
+#define MSTATUS_MPP   0x00001800
+#define MSTATUS_MPP_S 0x00000800
+#define MSTATUS_MPP_M 0x00001800
+#define MSTATUS_FS    0x00006000
+#define MSTATUS_FS_INITIAL 0x00002000
+#define MSTATUS_FS_CLEAN   0x00004000
+#define MSTATUS_FS_DIRTY   0x00006000
+#define MSTATUS_XS    0x00018000
+#define MSTATUS_MPRV  0x00020000
+#define MSTATUS_SUM   0x00040000
+#define MSTATUS_MXR   0x00080000
+#define MSTATUS_TVM   0x00100000
+#define MSTATUS_TW    0x00200000
+#define MSTATUS_TSR   0x00400000
+#define MSTATUS_UXL   0x0000000300000000
+#define MSTATUS_SXL   0x0000000C00000000
+#define MSTATUS_SD    0x8000000000000000
+
+#define PRV_U 0
+#define PRV_S 1
+#define PRV_M 3
+
+#define IRQ_S_SOFT  1
+#define IRQ_M_SOFT  3
+#define IRQ_S_TIMER 5
+#define IRQ_M_TIMER 7
+#define IRQ_S_EXT   9
+#define IRQ_M_EXT   11
+#define MIP_SSIP (1 << IRQ_S_SOFT)
+#define MIP_MSIP (1 << IRQ_M_SOFT)
+#define MIP_STIP (1 << IRQ_S_TIMER)
+#define MIP_MTIP (1 << IRQ_M_TIMER)
+#define MIP_SEIP (1 << IRQ_S_EXT)
+#define MIP_MEIP (1 << IRQ_M_EXT)
+
+#define CAUSE_MISALIGNED_FETCH    0
+#define CAUSE_FETCH_ACCESS        1
+#define CAUSE_ILLEGAL_INSTRUCTION 2
+#define CAUSE_BREAKPOINT          3
+#define CAUSE_MISALIGNED_LOAD     4
+#define CAUSE_LOAD_ACCESS         5
+#define CAUSE_MISALIGNED_STORE    6
+#define CAUSE_STORE_ACCESS        7
+#define CAUSE_USER_ECALL          8
+#define CAUSE_SUPERVISOR_ECALL    9
+#define CAUSE_MACHINE_ECALL       11
+#define CAUSE_FETCH_PAGE_FAULT    12
+#define CAUSE_LOAD_PAGE_FAULT     13
+#define CAUSE_STORE_PAGE_FAULT    15
+#define CAUSE_INTERRUPT 0x8000000000000000
+
+#define SATP_MODE_SV39 0x8000000000000000
+
+#define PTE_V 0x001
+#define PTE_R 0x002
+#define PTE_W 0x004
+#define PTE_X 0x008
+#define PTE_U 0x010
+#define PTE_G 0x020
+#define PTE_A 0x040
+#define PTE_D 0x080
+
+/* QEMU virt / packages/machine board */
+#define UART_BASE    0x10000000
+#define TEST_BASE    0x100000
+#define CLINT_BASE   0x2000000
+#define CLINT_MSIP   (CLINT_BASE + 0x0)
+#define CLINT_MTIMECMP (CLINT_BASE + 0x4000)
+#define CLINT_MTIME  (CLINT_BASE + 0xbff8)
+
+#endif
