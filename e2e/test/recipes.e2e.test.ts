@@ -23,7 +23,7 @@ describe('docs/recipes.md', () => {
     }
     const script = [
       `${bin('emu-build')} --out pack`,
-      `${bin('layer-flatten')} --config-out image-config.json oci:${image}:latest - | ${bin('iso-pack')} --dedupe -V C2W pack/guest.tar -:/oci/rootfs -o root.iso`,
+      `${bin('layer-flatten')} --config-out image-config.json oci:${image}:latest - | ${bin('iso-pack')} --dedupe -V C2W -o root.iso -- pack/guest.tar -:/oci/rootfs`,
     ].join(' && ');
     await execa('bash', ['-o', 'pipefail', '-c', script], { cwd: dir, env });
     expect(readFileSync(join(dir, 'root.iso')).equals(readFileSync(join(dir, 'bundle', 'root.iso')))).toBe(true);

@@ -4,7 +4,8 @@
 # with umoci; the .deb is fetched by name from the Debian archive (tools/riscv64/fetch-debs.sh).
 # Output: $1 (default ~/.cache/c2w/example/oci), tag "latest".
 set -euo pipefail
-out=${1:-${C2W_CACHE:-$HOME/.cache/c2w}/example/oci}
+key=$(sha256sum "$0" | cut -c1-16)   # a changed recipe makes a new image
+out=${1:-${C2W_CACHE:-$HOME/.cache/c2w}/example/$key/oci}
 [ -f "$out/index.json" ] && { echo "$out"; exit 0; }
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -27,7 +28,7 @@ chmod 1777 "$r/tmp"
 umoci repack --image "$work/oci:latest" "$work/bundle" >/dev/null
 rm "$r/etc/obsolete"
 umoci repack --image "$work/oci:latest" "$work/bundle" >/dev/null
-umoci config --image "$work/oci:latest" --architecture riscv64 --os linux --config.entrypoint /bin/sh --config.cmd -c --config.cmd 'cat /etc/motd; uname -m' \
+umoci config --image "$work/oci:latest" --architecture riscv64 --os linux --config.cmd /bin/sh --config.cmd -c --config.cmd 'cat /etc/motd; uname -m' \
   --config.env PATH=/bin --config.workingdir /root
 umoci gc --layout "$work/oci"
 mkdir -p "$(dirname "$out")"

@@ -146,7 +146,7 @@ int machine_init(Machine *m, Config *cfg) {
   put64le(info + 8, 2);            /* version */
   put64le(info + 16, kernel_entry); /* next_addr */
   put64le(info + 24, 1);           /* next_mode: S */
-  put64le(info + 32, 0);           /* options */
+  put64le(info + 32, cfg->quiet_firmware ? 1 : 0); /* options: bit 0 = SBI_SCRATCH_NO_BOOT_PRINTS */
   put64le(info + 40, 0);           /* boot_hart */
 
   cpu_reset(m, MROM_BASE);

@@ -190,6 +190,7 @@ typedef struct Config {
   bool virtio_console;
   bool stats;
   bool icount; /* deterministic timebase: mtime follows instret */
+  bool quiet_firmware; /* fw_dynamic_info options bit 0: OpenSBI prints no banner */
   uint64_t max_insns; /* 0 = unlimited */
 } Config;
 

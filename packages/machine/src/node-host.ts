@@ -22,6 +22,8 @@ export interface MachineOptions {
   drives?: DriveOption[];
   virtioConsole?: boolean;
   icount?: boolean;
+  /** Ask OpenSBI not to print its banner (the console belongs to the container). */
+  quietFirmware?: boolean;
   stats?: boolean;
   maxInsns?: number;
   /** Host file descriptors for the guest console (default 0, 1, 2). */
@@ -65,6 +67,7 @@ export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Rec
   for (const d of opts.drives ?? []) args.push('--drive', p.map(d.path) + (d.readonly ? ',ro' : ''));
   if (opts.virtioConsole) args.push('--virtio-console');
   if (opts.icount) args.push('--icount');
+  if (opts.quietFirmware) args.push('--quiet-firmware');
   if (opts.stats) args.push('--stats');
   if (opts.maxInsns !== undefined) args.push('--max-insns', String(opts.maxInsns));
   return { args, preopens: p.dirs };
@@ -120,7 +123,7 @@ export async function runWithArgs(
 /** Usage errors of the command line (exit status 2). */
 export class UsageError extends Error {}
 
-const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'virtio_console', 'icount']);
+const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'virtio_console', 'icount', 'quiet_firmware']);
 
 function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
   let cfg: unknown;
@@ -155,6 +158,7 @@ function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
   }
   if (c.virtio_console !== undefined) opts.virtioConsole = Boolean(c.virtio_console);
   if (c.icount !== undefined) opts.icount = Boolean(c.icount);
+  if (c['quiet_firmware'] !== undefined) opts.quietFirmware = Boolean(c['quiet_firmware']);
 }
 
 /** Parses the same flags as the native c2w-machine (see README.md). Returns null for --help. */
@@ -190,6 +194,7 @@ export function parseArgs(argv: string[]): MachineOptions | null {
       }
       case '--virtio-console': opts.virtioConsole = true; break;
       case '--icount': opts.icount = true; break;
+      case '--quiet-firmware': opts.quietFirmware = true; break;
       case '--stats': opts.stats = true; break;
       case '--max-insns': {
         const v = need();

@@ -19,6 +19,7 @@ export async function runBin(pkg: string, args: string[], options: { input?: Buf
   const result = await execa(process.execPath, [bin, ...args], {
     reject: false,
     encoding: 'buffer',
+    stripFinalNewline: false,
     cwd: options.cwd,
     env: options.env,
     ...(options.input !== undefined ? { input: options.input } : options.inputFile ? { inputFile: options.inputFile } : { stdin: 'ignore' as const }),

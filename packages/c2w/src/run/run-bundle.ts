@@ -55,6 +55,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
       kernel: b.path(b.bundle.boot.kernel),
       append,
       drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
+      quietFirmware: !o.debug,
       ...(o.stats ? { stats: true } : {}),
     });
   } finally {

@@ -1,0 +1,87 @@
+#!/bin/sh
+# c2w guest init (PID 1), installed by emu-build as /usr/sbin/c2w-init (busybox sh).
+# Boot:    root=/dev/vda (the ISO: guest.tar + container root at /oci/rootfs), init=/usr/sbin/c2w-init
+# Channel: the other virtio disk holds a tar written by the host at run time (README "Run channel"):
+#          config.json (OCI runtime config for runc, root.path "rootfs"), c2w/arch, c2w/time.
+# Exit:    the container's status goes to the sifive_test finisher at 0x100000:
+#          0 -> devmem writes 0x5555; N -> (N << 16) | 0x3333 (poweroff -f if that fails). Setup failures exit 125.
+# Silent unless c2w.debug=1 is on the kernel command line (then traces go to the console).
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+B=/run/c2w/bundle
+
+mount -t proc proc /proc
+debug=0 channel= shell=0
+for a in $(cat /proc/cmdline); do
+  case "$a" in
+    c2w.debug=1) debug=1 ;;
+    c2w.shell=1) shell=1 ;;
+    c2w.channel=*) channel=${a#c2w.channel=} ;;
+  esac
+done
+log() { [ "$debug" = 1 ] && echo "c2w-init: $*" >&2; return 0; }
+
+finish() {
+  sync
+  log "exit status $1"
+  # Straight to the finisher (needs CONFIG_DEVMEM): the kernel's own power-off path would print
+  # "reboot: Power down" on the container's console. 0x5555 = success, (N << 16) | 0x3333 = N.
+  if [ "$1" -eq 0 ]; then devmem 0x100000 32 0x5555 2>/dev/null
+  else devmem 0x100000 32 $(( ($1 << 16) | 0x3333 )) 2>/dev/null
+  fi
+  echo "c2w-init: cannot report exit status $1 (no /dev/mem)" >&2
+  poweroff -f
+  sleep 1000000
+}
+fail() { echo "c2w-init: $*" >&2; finish 125; }
+
+mount -t sysfs sysfs /sys || fail "cannot mount /sys"
+grep -q "^[^ ]* /dev " /proc/mounts || mount -t devtmpfs devtmpfs /dev || fail "cannot mount /dev"
+mount -t tmpfs -o mode=0755 tmpfs /run || fail "cannot mount /run"
+mount -t tmpfs -o mode=1777 tmpfs /tmp || fail "cannot mount /tmp"
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null || log "no cgroup2"
+log "mounted proc sys dev run tmp"
+
+if [ "$shell" = 1 ]; then
+  export PS1='# '
+  setsid cttyhack sh -i
+  finish $?
+fi
+
+# The channel is the first virtio disk that is not the root device, unless c2w.channel= names it.
+if [ -z "$channel" ]; then
+  root=$(awk '$5 == "/" { print $3; exit }' /proc/self/mountinfo)
+  for d in /sys/block/vd*; do
+    [ -r "$d/dev" ] || continue
+    [ "$(cat "$d/dev")" = "$root" ] && continue
+    channel=/dev/${d##*/}
+    break
+  done
+fi
+[ -n "$channel" ] || fail "no run channel (a second virtio disk holding a tar)"
+mkdir -p "$B/rootfs" /run/c2w/upper /run/c2w/work /run/runc
+tar -x -f "$channel" -C "$B" || fail "cannot read the run channel $channel"
+[ -f "$B/config.json" ] || fail "run channel $channel has no config.json"
+log "channel $channel: $(ls "$B" "$B/c2w" 2>/dev/null | tr '\n' ' ')"
+
+[ -s "$B/c2w/time" ] && { date -s "@$(cat "$B/c2w/time")" >/dev/null 2>&1 || log "cannot set the clock"; }
+
+mount -t overlay overlay -o lowerdir=/oci/rootfs,upperdir=/run/c2w/upper,workdir=/run/c2w/work "$B/rootfs" ||
+  fail "cannot mount the container root (overlay of /oci/rootfs)"
+
+arch=riscv64
+[ -s "$B/c2w/arch" ] && arch=$(cat "$B/c2w/arch")
+if [ "$arch" != riscv64 ]; then
+  # F (fix binary): the kernel opens the emulator now, so it works inside the container's root.
+  mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null
+  [ -f "/etc/c2w/binfmt/$arch" ] || fail "no emulator for image architecture $arch in this pack"
+  cat "/etc/c2w/binfmt/$arch" > /proc/sys/fs/binfmt_misc/register || fail "cannot register binfmt_misc for $arch"
+  log "binfmt_misc: $arch"
+fi
+
+log "runc run"
+cd "$B" || fail "no bundle"
+# The console is the container's stdin/stdout, a byte pipe to the host: no echo, no line editing,
+# no \n -> \r\n (the host's terminal, if any, does all of that).
+[ "$debug" = 1 ] || stty raw -echo 2>/dev/null || log "cannot set the console to raw mode"
+runc --root /run/runc run --bundle "$B" c2w
+finish $?

@@ -1,0 +1,137 @@
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { RuntimePack } from '@c2w/artifacts';
+import { EnvironmentError, UsageError } from '@c2w/errors';
+import { DebianArchive } from './debian/archive.js';
+import { hostDebianMirror } from './debian/mirror.js';
+import { OutputCache } from './cache/output-cache.js';
+import { digestFile, keyOf, type FileDigest } from './cache/file-digest.js';
+import { buildGuestTar } from './guest/build-guest.js';
+import { requestedPackages } from './guest/guest-spec.js';
+import { firmware, FIRMWARE_PATH } from './build/firmware.js';
+import { kernelImage } from './build/kernel.js';
+import { machineWasm } from './build/machine-wasm.js';
+import { EmuBuildOptions, packageRoot, type ResolvedOptions } from './options.js';
+
+export const KERNEL_APPEND = 'console=ttyS0 root=/dev/vda ro rootfstype=iso9660 init=/usr/sbin/c2w-init loglevel=1';
+
+export interface BuildResult {
+  out: string;
+  pack: RuntimePack;
+  /** Which outputs came from the cache. */
+  cacheHits: string[];
+}
+
+const ref = (d: FileDigest) => ({ digest: `sha256:${d.sha256}`, size: d.size });
+
+/**
+ * Builds the runtime pack into `out`: every part from its content-addressed cache entry when the
+ * inputs are unchanged, else built and cached. The pack is assembled in a temporary directory
+ * beside `out` and renamed into place, so `out` is either the old pack or the complete new one.
+ */
+export async function buildPack(input: EmuBuildOptions, progress: (message: string) => void = () => undefined): Promise<BuildResult> {
+  const parsed = EmuBuildOptions.safeParse(input);
+  if (!parsed.success) throw new UsageError(`bad options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const o: ResolvedOptions = parsed.data;
+  const cache = new OutputCache(join(o.cache, 'emu-build'));
+  const hits: string[] = [];
+  const mirror = o.mirror ?? (o.offline ? 'offline:' : await hostDebianMirror());
+  const archive = new DebianArchive({ mirror, suite: o.suite, arch: o.arch, cache: o.cache, offline: o.offline, progress });
+
+  // 1. Debian: signed index -> package closure (cached by index digests).
+  const guestSet = await archive.resolve(requestedPackages({ foreignArches: o.foreignArches }));
+  const fwSet = await archive.resolve(['opensbi']);
+  const opensbi = fwSet.packages.find((p) => p.name === 'opensbi')!;
+  progress(`debian ${o.suite} (${guestSet.release.date}): ${guestSet.packages.map((p) => `${p.name} ${p.version}`).join(', ')}`);
+
+  // 2. Firmware.
+  const fw = await firmware(opensbi, () => archive.deb(opensbi), cache, progress);
+
+  // 3. guest.tar, keyed by the exact .debs, the init script and the guest layout version.
+  const initDigest = await digestFile(o.initScript);
+  const guestKey = keyOf({ v: 1, debs: guestSet.packages.map((p) => p.sha256), init: initDigest.sha256, foreign: o.foreignArches, epoch: o.sourceDateEpoch, layout: await layoutDigest() });
+  let guest = await cache.lookup('guest', guestKey);
+  if (guest.state === 'corrupt') progress(`guest: cached ${guest.file} is corrupted (sha256 mismatch), rebuilding`);
+  if (guest.state === 'hit') hits.push('guest.tar');
+  else {
+    const debs: Array<{ pkg: (typeof guestSet.packages)[number]; path: string }> = [];
+    for (const pkg of guestSet.packages) debs.push({ pkg, path: await archive.deb(pkg) });
+    progress('guest: writing guest.tar');
+    const entry = await cache.store('guest', guestKey, async (tmp) => {
+      await buildGuestTar({ spec: { foreignArches: o.foreignArches }, debs, initScript: o.initScript, sourceDateEpoch: o.sourceDateEpoch, scratch: join(tmp, '.scratch') }, join(tmp, 'guest.tar'));
+      return ['guest.tar'];
+    });
+    guest = { state: 'hit', entry };
+  }
+
+  // 4. machine.wasm and 5. the kernel (tools/riscv64/build-kernel.sh cache; slowest, so last).
+  const machine = await machineWasm({ dir: o.machineDir, cache, offline: o.offline, progress });
+  const kernel = await kernelImage({ script: o.kernelScript, cache: o.kernelCache ?? o.cache, offline: o.offline, progress });
+
+  const files = {
+    'machine.wasm': machine.path,
+    'fw_dynamic.bin': fw,
+    Image: kernel.image,
+    'guest.tar': join(guest.entry.dir, 'guest.tar'),
+  };
+  const digests: Record<string, FileDigest> = {};
+  for (const [name, path] of Object.entries(files)) digests[name] = await digestFile(path);
+  const pack: RuntimePack = RuntimePack.parse({
+    schemaVersion: 1,
+    mediaType: 'application/vnd.c2w.runtime-pack.v1+json',
+    arch: o.arch,
+    files: Object.fromEntries(Object.entries(digests).map(([n, d]) => [n, ref(d)])),
+    boot: { append: KERNEL_APPEND, init: '/usr/sbin/c2w-init', containerRoot: '/oci/rootfs', channel: { format: 'tar', version: 1 }, exit: 'sifive_test', foreignArches: o.foreignArches },
+    inputs: {
+      tool: { name: '@c2w/emu-build', version: await toolVersion() },
+      sourceDateEpoch: o.sourceDateEpoch,
+      debian: {
+        suite: o.suite,
+        releaseDate: guestSet.release.date,
+        inRelease: `sha256:${guestSet.release.inReleaseSha256}`,
+        indexes: guestSet.release.indexes.map((f) => ({ path: f.path, digest: `sha256:${f.sha256}`, size: f.size })),
+        packages: [...guestSet.packages, opensbi].map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, filename: p.filename, digest: `sha256:${p.sha256}`, size: p.size })),
+      },
+      firmware: { package: 'opensbi', version: opensbi.version, path: FIRMWARE_PATH },
+      kernel: { cacheKey: kernel.key, release: kernel.release, config: ref(kernel.configDigest), inputs: kernel.inputs },
+      machine: { sources: machine.sources, compiler: machine.compiler },
+      init: ref(initDigest),
+    },
+  });
+  await writePackDir(resolve(o.out), files, pack);
+  progress(`wrote ${o.out}`);
+  return { out: resolve(o.out), pack, cacheHits: hits };
+}
+
+/** Digest of the code that decides guest.tar's layout, so changing it invalidates the cache. */
+async function layoutDigest(): Promise<string> {
+  const parts: Buffer[] = [];
+  for (const f of ['guest-spec', 'build-guest', 'busybox-applets', 'binfmt']) {
+    const js = join(packageRoot, 'dist', 'guest', `${f}.js`);
+    const ts = join(packageRoot, 'src', 'guest', `${f}.ts`);
+    parts.push(await readFile(ts).catch(() => readFile(js)));
+  }
+  return keyOf(parts.map((p) => p.toString('base64')));
+}
+
+async function toolVersion(): Promise<string> {
+  return (JSON.parse(await readFile(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+async function writePackDir(out: string, files: Record<string, string>, pack: RuntimePack): Promise<void> {
+  const tmp = join(dirname(out), `.${out.split('/').pop()}.tmp-${process.pid}`);
+  const old = join(dirname(out), `.${out.split('/').pop()}.old-${process.pid}`);
+  await rm(tmp, { recursive: true, force: true });
+  try {
+    await mkdir(tmp, { recursive: true });
+    for (const [name, path] of Object.entries(files)) await copyFile(path, join(tmp, name));
+    await writeFile(join(tmp, 'pack.json'), `${JSON.stringify(pack, null, 2)}\n`);
+    await rename(out, old).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'ENOENT') throw err; });
+    await rename(tmp, out);
+    await rm(old, { recursive: true, force: true });
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    if (err instanceof Error && 'code' in err) throw new EnvironmentError(`writing the pack to ${out} failed: ${(err as NodeJS.ErrnoException).code}`, { cause: err });
+    throw err;
+  }
+}

@@ -1,0 +1,40 @@
+import { BaseCommand, Flags } from '@c2w/cli-kit';
+import { UsageError } from '@c2w/errors';
+import { buildPack } from './build-pack.js';
+import { defaultCacheDir } from './options.js';
+
+export default class EmuBuild extends BaseCommand {
+  static override toolName = 'emu-build';
+  static override summary = 'Build the runtime pack: machine.wasm, OpenSBI firmware, kernel Image, guest.tar, pack.json.';
+  static override description = `Debian packages come from the host's configured Debian mirror (InRelease checked with gpgv, every file by sha256).
+Every output is cached under --cache by the digest of its inputs; a warm run only checks digests.
+SOURCE_DATE_EPOCH sets the mtimes in guest.tar (default 0).`;
+
+  static override flags = {
+    arch: Flags.string({ description: 'guest architecture', options: ['riscv64'], default: 'riscv64' }),
+    out: Flags.string({ description: 'pack directory to write (replaced atomically)', default: 'pack', helpValue: 'DIR' }),
+    cache: Flags.string({ description: 'cache directory (default $C2W_CACHE or ~/.cache/c2w)', helpValue: 'DIR' }),
+    offline: Flags.boolean({ description: 'use only the cache; fail (exit 3) naming what is missing', default: false }),
+    mirror: Flags.string({ description: "Debian mirror URL (default: the host's apt sources)", helpValue: 'URL' }),
+    suite: Flags.string({ description: 'Debian suite of the guest packages', default: 'trixie' }),
+    foreign: Flags.string({ description: 'image architectures to ship qemu-user emulators for (comma list, "" for none)', default: 'amd64,arm64', helpValue: 'ARCHS' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(EmuBuild);
+    const epochText = process.env['SOURCE_DATE_EPOCH'];
+    const epoch = epochText === undefined || epochText === '' ? 0 : Number(epochText);
+    if (!Number.isSafeInteger(epoch) || epoch < 0) throw new UsageError(`SOURCE_DATE_EPOCH=${epochText} is not a non-negative integer`);
+    const result = await buildPack({
+      arch: flags.arch as 'riscv64',
+      out: flags.out,
+      cache: flags.cache ?? defaultCacheDir(),
+      offline: flags.offline,
+      mirror: flags.mirror,
+      suite: flags.suite,
+      foreignArches: flags.foreign.split(',').map((s) => s.trim()).filter(Boolean),
+      sourceDateEpoch: epoch,
+    }, (m) => this.note(m));
+    this.note(`pack ${result.out}: ${Object.entries(result.pack.files).map(([n, f]) => `${n} ${f.digest.slice(7, 19)}`).join(', ')}`);
+  }
+}

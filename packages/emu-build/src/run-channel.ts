@@ -1,0 +1,24 @@
+import type { Writable } from 'node:stream';
+import { RunManifest } from '@c2w/artifacts';
+import { InputError } from '@c2w/errors';
+import { TarWriter } from '@c2w/streams';
+
+/**
+ * Writes the run channel: the tar the host puts on the guest's second virtio disk. Members, in
+ * this order: `c2w/arch`, `c2w/time` (if known), `config.json`. A tar is a whole number of
+ * 512-byte blocks, so it is also a valid disk image; its size has no fixed cap.
+ */
+export async function writeRunChannel(manifest: RunManifest, out: Writable): Promise<void> {
+  const parsed = RunManifest.safeParse(manifest);
+  if (!parsed.success) throw new InputError(`run manifest is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const m = parsed.data;
+  const tar = new TarWriter(out);
+  const mtime = new Date(0);
+  const file = (name: string, text: string) =>
+    tar.add({ name, type: 'file', mode: 0o644, uid: 0, gid: 0, size: Buffer.byteLength(text), mtime }, Buffer.from(text));
+  await tar.add({ name: 'c2w', type: 'directory', mode: 0o755, uid: 0, gid: 0, size: 0, mtime });
+  await file('c2w/arch', `${m.arch}\n`);
+  if (m.time !== undefined) await file('c2w/time', `${m.time}\n`);
+  await file('config.json', `${JSON.stringify(m.config, null, 1)}\n`);
+  await tar.finish();
+}

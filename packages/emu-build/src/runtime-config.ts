@@ -1,0 +1,84 @@
+import type { ImageConfig, RuntimeConfig } from '@c2w/artifacts';
+import { UsageError } from '@c2w/errors';
+
+export interface RunOverrides {
+  /** Replaces the image's Entrypoint (an empty array clears it). */
+  entrypoint?: string[];
+  /** Replaces the image's Cmd. */
+  args?: string[];
+  /** KEY=VALUE entries added to (or replacing in) the image's Env. */
+  env?: string[];
+  workdir?: string;
+  /** `uid[:gid]`, numeric (names are resolved by the host against the image's /etc/passwd). */
+  user?: string;
+  hostname?: string;
+}
+
+const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * The runc config.json for a container: the image config with the overrides applied, as docker
+ * does (entrypoint + cmd, env merged by key, user numeric), and the namespaces c2w uses: pid,
+ * mount, uts, ipc (no network namespace: the guest has no network of its own to hide).
+ */
+export function runtimeConfig(image: Pick<ImageConfig, 'config'>, o: RunOverrides = {}): RuntimeConfig {
+  const c = image.config ?? {};
+  const entrypoint = o.entrypoint ?? c.Entrypoint ?? [];
+  const cmd = o.args ?? (o.entrypoint ? [] : c.Cmd ?? []);
+  const args = [...entrypoint, ...cmd];
+  if (!args.length) throw new UsageError('nothing to run: the image has no Entrypoint or Cmd and no command was given');
+  const env = mergeEnv(c.Env ?? [], o.env ?? []);
+  const { uid, gid } = parseUser(o.user ?? c.User ?? '');
+  return {
+    ociVersion: '1.0.2',
+    process: {
+      terminal: false,
+      user: { uid, gid },
+      args,
+      env,
+      cwd: o.workdir || c.WorkingDir || '/',
+      capabilities: capabilities(),
+      rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1024, soft: 1024 }],
+      noNewPrivileges: true,
+    },
+    root: { path: 'rootfs', readonly: false },
+    hostname: o.hostname ?? 'c2w',
+    mounts: [
+      { destination: '/proc', type: 'proc', source: 'proc' },
+      { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+      { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620'] },
+      { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
+      { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+      { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+      { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
+    ],
+    linux: {
+      namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
+      maskedPaths: ['/proc/kcore', '/proc/keys', '/proc/timer_list', '/sys/firmware'],
+      readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
+    },
+  };
+}
+
+function mergeEnv(base: string[], extra: string[]): string[] {
+  const out = new Map<string, string>();
+  for (const e of [DEFAULT_PATH, ...base, ...extra]) {
+    const eq = e.indexOf('=');
+    if (eq <= 0) throw new UsageError(`environment entry ${JSON.stringify(e)} is not KEY=VALUE`);
+    out.set(e.slice(0, eq), e);
+  }
+  return [...out.values()];
+}
+
+function parseUser(user: string): { uid: number; gid: number } {
+  if (!user) return { uid: 0, gid: 0 };
+  const m = /^(\d+)(?::(\d+))?$/.exec(user);
+  if (!m) throw new UsageError(`user ${JSON.stringify(user)} must be numeric uid[:gid] here (resolve names against the image's /etc/passwd first)`);
+  return { uid: Number(m[1]), gid: Number(m[2] ?? 0) };
+}
+
+function capabilities(): Record<string, string[]> {
+  const caps = ['CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID',
+    'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE'];
+  return { bounding: caps, effective: caps, permitted: caps };
+}

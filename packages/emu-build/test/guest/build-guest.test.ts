@@ -1,0 +1,64 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listTar } from '@c2w/testing';
+import { buildGuestTar } from '../../src/guest/build-guest.js';
+import { packageRoot } from '../../src/options.js';
+import { fakeGuestDebs } from '../fixtures/guest-debs.js';
+import { makeDeb } from '../fixtures/make-deb.js';
+
+async function build(epoch = 1700000000) {
+  const dir = await mkdtemp(join(tmpdir(), 'emu-build-guest-'));
+  const out = join(dir, 'guest.tar');
+  await buildGuestTar({ spec: { foreignArches: ['amd64'] }, debs: await fakeGuestDebs(), initScript: join(packageRoot, 'guest', 'c2w-init.sh'), sourceDateEpoch: epoch, scratch: join(dir, 'scratch') }, out);
+  return readFile(out);
+}
+
+describe('buildGuestTar', () => {
+  let entries: Awaited<ReturnType<typeof listTar>>;
+  beforeAll(async () => { entries = await listTar(await build()); });
+  const byName = (n: string) => entries.find((e) => e.name.replace(/\/$/, '') === n);
+
+  it('installs the selected files and nothing else from the packages', () => {
+    expect(byName('usr/sbin/runc')).toMatchObject({ type: 'file', mode: 0o755, body: 'RUNC' });
+    expect(byName('usr/lib/riscv64-linux-gnu/libseccomp.so.2')).toMatchObject({ type: 'symlink', linkname: 'libseccomp.so.2.6.0' });
+    expect(byName('usr/lib/ld-linux-riscv64-lp64d.so.1')).toMatchObject({ type: 'symlink' });
+    expect(byName('usr/bin/qemu-x86_64')).toMatchObject({ body: 'QEMU-X86' });
+    expect(byName('usr/bin/qemu-mips')).toBeUndefined();
+    expect(entries.some((e) => e.name.includes('share/doc') || e.name.includes('gconv') || e.name.includes('man8'))).toBe(false);
+  });
+
+  it('adds busybox applet links, merged-/usr links, mount points, /etc and the init', () => {
+    expect(byName('usr/bin/ls')).toMatchObject({ type: 'symlink', linkname: 'busybox' });
+    expect(byName('usr/sbin/devmem')).toMatchObject({ type: 'symlink', linkname: '../bin/busybox' });
+    expect(byName('usr/bin/linuxrc')).toBeUndefined();
+    expect(byName('bin')).toMatchObject({ type: 'symlink', linkname: 'usr/bin' });
+    expect(byName('tmp')).toMatchObject({ type: 'directory', mode: 0o1777 });
+    expect(byName('oci')).toMatchObject({ type: 'directory' });
+    expect(byName('etc/passwd')?.body).toMatch(/^root:x:0:0:/);
+    expect(byName('etc/c2w/binfmt/amd64')?.body).toMatch(/^:qemu-x86_64:M::\\x7f\\x45\\x4c\\x46.*:\/usr\/bin\/qemu-x86_64:F\n$/);
+    expect(byName('usr/sbin/c2w-init')).toMatchObject({ type: 'file', mode: 0o755 });
+  });
+
+  it('is sorted, root-owned and stamped with SOURCE_DATE_EPOCH', () => {
+    const names = entries.map((e) => e.name.replace(/\/$/, ''));
+    expect(names).toEqual([...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    expect(entries.every((e) => e.uid === 0 && e.gid === 0 && e.mtime === 1700000000)).toBe(true);
+  });
+
+  it('refuses a guest whose programs need a library no package provides', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'emu-build-guest-'));
+    const debs = await fakeGuestDebs();
+    // /bin/ls of the host: an ELF that needs libraries (libselinux) the fake guest does not have.
+    debs[1] = { pkg: { ...debs[1]!.pkg, version: '2' }, path: await makeDeb('runc', '2', [{ path: 'usr/sbin/runc', body: await readFile('/bin/ls'), mode: 0o755 }]) };
+    await expect(buildGuestTar({ spec: { foreignArches: ['amd64'] }, debs, initScript: join(packageRoot, 'guest', 'c2w-init.sh'), sourceDateEpoch: 0, scratch: join(dir, 's') }, join(dir, 'guest.tar')))
+      .rejects.toThrow(/guest: usr\/sbin\/runc needs the interpreter|guest: usr\/sbin\/runc needs lib/);
+  });
+
+  it('gives identical bytes for identical inputs', async () => {
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    expect(sha(await build())).toBe(sha(await build()));
+    expect(sha(await build(1))).not.toBe(sha(await build()));
+  });
+});

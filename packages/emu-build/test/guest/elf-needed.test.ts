@@ -1,0 +1,14 @@
+import { elfDeps } from '../../src/guest/elf-needed.js';
+
+// Host binaries serve as ELF samples: the reader is architecture-independent (64-bit LE only).
+describe('elfDeps', () => {
+  it('reads PT_INTERP and DT_NEEDED of a dynamic executable', async () => {
+    const deps = await elfDeps('/bin/ls', 'ls');
+    expect(deps?.interp).toMatch(/ld-linux/);
+    expect(deps?.needed).toContain('libc.so.6');
+  });
+
+  it('returns undefined for a file that is not ELF', async () => {
+    expect(await elfDeps('test/fixtures/README.md', 'README')).toBeUndefined();
+  });
+});

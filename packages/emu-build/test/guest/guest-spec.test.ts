@@ -1,0 +1,20 @@
+import { requestedPackages, selectEntry } from '../../src/guest/guest-spec.js';
+
+describe('guest spec', () => {
+  it('asks for qemu only when foreign architectures are wanted', () => {
+    expect(requestedPackages({ foreignArches: [] })).not.toContain('qemu-user-static');
+    expect(requestedPackages({ foreignArches: ['amd64'] })).toContain('qemu-user-static');
+  });
+
+  it('selects the run-time files and leaves the rest', () => {
+    const spec = { foreignArches: ['amd64'] };
+    expect(selectEntry(spec, 'runc', 'usr/sbin/runc')).toBe('install');
+    expect(selectEntry(spec, 'runc', 'usr/share/doc/runc/copyright')).toBe('skip');
+    expect(selectEntry(spec, 'libc6', 'usr/lib/riscv64-linux-gnu/libc.so.6')).toBe('install');
+    expect(selectEntry(spec, 'libc6', 'usr/lib/riscv64-linux-gnu/gconv/UTF-16.so')).toBe('skip');
+    expect(selectEntry(spec, 'qemu-user', 'usr/bin/qemu-x86_64')).toBe('install');
+    expect(selectEntry(spec, 'qemu-user', 'usr/bin/qemu-aarch64')).toBe('skip');
+    expect(selectEntry(spec, 'qemu-user', 'usr/share/qemu/binfmt.d/qemu-x86_64.conf')).toBe('binfmt');
+    expect(selectEntry(spec, 'gcc-14-base', 'usr/share/doc/gcc-14-base/README')).toBe('skip');
+  });
+});

@@ -1,0 +1,32 @@
+import { RuntimeConfig } from '@c2w/artifacts';
+import { runtimeConfig } from '../src/runtime-config.js';
+
+const image = { config: { Entrypoint: ['/docker-entrypoint.sh'], Cmd: ['nginx', '-g', 'daemon off;'], Env: ['PATH=/usr/bin:/bin', 'A=1'], WorkingDir: '/srv', User: '101:102' } };
+
+describe('runtimeConfig', () => {
+  it('follows the image config', () => {
+    const c = runtimeConfig(image);
+    expect(RuntimeConfig.parse(c)).toBeTruthy();
+    expect(c.process.args).toEqual(['/docker-entrypoint.sh', 'nginx', '-g', 'daemon off;']);
+    expect(c.process.env).toEqual(['PATH=/usr/bin:/bin', 'A=1']);
+    expect(c.process.cwd).toBe('/srv');
+    expect(c.process.user).toEqual({ uid: 101, gid: 102 });
+    expect(c.process.terminal).toBe(false);
+    expect(c.root).toEqual({ path: 'rootfs', readonly: false });
+    expect(c.linux?.namespaces?.map((n) => n.type)).toEqual(['pid', 'ipc', 'uts', 'mount']);
+  });
+
+  it('applies overrides as docker run does', () => {
+    expect(runtimeConfig(image, { args: ['sh'] }).process.args).toEqual(['/docker-entrypoint.sh', 'sh']);
+    expect(runtimeConfig(image, { entrypoint: ['/bin/ls'] }).process.args).toEqual(['/bin/ls']);
+    expect(runtimeConfig(image, { entrypoint: ['/bin/ls'], args: ['-l'] }).process.args).toEqual(['/bin/ls', '-l']);
+    expect(runtimeConfig(image, { env: ['A=2', 'B=3'] }).process.env).toEqual(['PATH=/usr/bin:/bin', 'A=2', 'B=3']);
+    expect(runtimeConfig(image, { workdir: '/tmp', user: '0' }).process).toMatchObject({ cwd: '/tmp', user: { uid: 0, gid: 0 } });
+    expect(runtimeConfig({ config: { Cmd: ['x'] } }).process.env?.[0]).toMatch(/^PATH=/);
+  });
+
+  it('fails clearly when there is nothing to run or the user is a name', () => {
+    expect(() => runtimeConfig({ config: {} })).toThrow(/nothing to run/);
+    expect(() => runtimeConfig(image, { user: 'nginx' })).toThrow(/numeric/);
+  });
+});
