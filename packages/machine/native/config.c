@@ -30,6 +30,7 @@ static const char *USAGE =
   "                       (Linux: console=hvc1; hvc0 is the SBI console)\n"
   "  --icount             deterministic time: mtime advances with retired instructions\n"
   "  --quiet-firmware     ask OpenSBI not to print its banner (fw_dynamic_info options bit 0)\n"
+  "  --stdin-nonblocking  stdin is a non-blocking pipe, a file or /dev/null: read it instead of polling\n"
   "  --max-insns N        stop after N guest instructions (exit status 3)\n"
   "  --stats              print instructions, seconds and MIPS to stderr at exit\n"
   "  -h, --help           this help\n"
@@ -294,6 +295,7 @@ int config_parse(Config *c, int argc, char **argv) {
     else if (!strcmp(a, "--virtio-console")) c->virtio_console = true;
     else if (!strcmp(a, "--icount")) c->icount = true;
     else if (!strcmp(a, "--quiet-firmware")) c->quiet_firmware = true;
+    else if (!strcmp(a, "--stdin-nonblocking")) c->stdin_nonblocking = true;
     else if (!strcmp(a, "--stats")) c->stats = true;
     else if (!strcmp(a, "--max-insns")) {
       NEED_VAL();

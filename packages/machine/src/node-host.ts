@@ -24,6 +24,8 @@ export interface MachineOptions {
   icount?: boolean;
   /** Ask OpenSBI not to print its banner (the console belongs to the container). */
   quietFirmware?: boolean;
+  /** stdin never blocks a read (set by runMachine for pipes, files and /dev/null). */
+  stdinNonblocking?: boolean;
   stats?: boolean;
   maxInsns?: number;
   /** Host file descriptors for the guest console (default 0, 1, 2). */
@@ -68,6 +70,7 @@ export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Rec
   if (opts.virtioConsole) args.push('--virtio-console');
   if (opts.icount) args.push('--icount');
   if (opts.quietFirmware) args.push('--quiet-firmware');
+  if (opts.stdinNonblocking) args.push('--stdin-nonblocking');
   if (opts.stats) args.push('--stats');
   if (opts.maxInsns !== undefined) args.push('--max-insns', String(opts.maxInsns));
   return { args, preopens: p.dirs };

@@ -14,15 +14,15 @@ export interface BinResult {
  * Runs a package's real bin (packages/<pkg>/bin/run.js) as a user would, never through a shell.
  * Tests that use it need the package built (`nx run-many -t build` runs before tests).
  */
-export async function runBin(pkg: string, args: string[], options: { input?: Buffer | string; inputFile?: string; cwd?: string; env?: Record<string, string> } = {}): Promise<BinResult> {
+export async function runBin(pkg: string, args: string[], options: { input?: Buffer | string; inputFile?: string; cwd?: string; env?: Record<string, string>; keepStdinOpen?: boolean } = {}): Promise<BinResult> {
   const bin = join(workspaceRoot, 'packages', pkg, 'bin', 'run.js');
   const result = await execa(process.execPath, [bin, ...args], {
     reject: false,
     encoding: 'buffer',
-    stripFinalNewline: false,
+    stripFinalNewline: { stdout: false, stderr: true },
     cwd: options.cwd,
     env: options.env,
-    ...(options.input !== undefined ? { input: options.input } : options.inputFile ? { inputFile: options.inputFile } : { stdin: 'ignore' as const }),
+    ...(options.input !== undefined ? { input: options.input } : options.inputFile ? { inputFile: options.inputFile } : { stdin: options.keepStdinOpen ? ('pipe' as const) : ('ignore' as const) }),
   });
   return { exitCode: result.exitCode ?? -1, stdout: Buffer.from(result.stdout), stderr: Buffer.from(result.stderr).toString('utf8') };
 }
