@@ -35,7 +35,7 @@ export async function run({ out = join(root, 'docs', 'bench', 'convert-run.md') 
     for (let i = 0; i < REPEAT; i++) convert.push(timed(`rm -rf ${work}/b && ${c2w} convert oci:${image}:latest ${work}/b`));
     const bundle = join(work, 'b');
     const runs = [];
-    for (let i = 0; i < REPEAT; i++) runs.push(timed(`${c2w} run ${bundle} -- echo hello`, { expect: 'hello' }));
+    for (let i = 0; i < REPEAT; i++) runs.push(timed(`${c2w} run ${bundle} -- echo hello < /dev/null`, { expect: "hello" }));
 
     // The same guest on QEMU: the channel tar c2w run would write, attached as the second disk.
     const b = JSON.parse(readFileSync(join(bundle, 'bundle.json'), 'utf8'));
@@ -45,11 +45,11 @@ export async function run({ out = join(root, 'docs', 'bench', 'convert-run.md') 
     const s = createWriteStream(channel);
     await writeRunChannel({ schemaVersion: 1, arch: 'riscv64', config }, s);
     await finished(s);
-    // QEMU puts the first -device on the highest virtio-mmio slot, and Linux numbers disks from the
-    // lowest: declare the channel first so the root ISO becomes /dev/vda as on our machine.
+    // Root ISO first, channel second, as our machine numbers them (the guest's init takes the
+    // first disk that is not the root as the channel).
     const qemuCmd = `qemu-system-riscv64 -M virt -cpu rv64 -smp 1 -m ${b.machine.memory} -nographic -bios ${bundle}/${b.boot.firmware} -kernel ${bundle}/${b.boot.kernel} ` +
-      `-append '${b.boot.append}' -drive file=${channel},format=raw,if=none,id=ch,readonly=on -device virtio-blk-device,drive=ch ` +
-      `-drive file=${bundle}/root.iso,format=raw,if=none,id=hd,readonly=on -device virtio-blk-device,drive=hd < /dev/null`;
+      `-append '${b.boot.append}' -drive file=${bundle}/root.iso,format=raw,if=none,id=hd,readonly=on -device virtio-blk-device,drive=hd ` +
+      `-drive file=${channel},format=raw,if=none,id=ch,readonly=on -device virtio-blk-device,drive=ch < /dev/null`;
     const qemu = [];
     for (let i = 0; i < REPEAT; i++) qemu.push(timed(qemuCmd, { expect: 'hello' }));
 
@@ -80,4 +80,4 @@ project yet).
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) await run();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
