@@ -7,9 +7,12 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// Each package's jest writes dist/jest-results.json (see its "test" script).
+// Each package's jest (and e2e's) writes dist/jest-results.json (see its "test" script).
 const packagesDir = join(root, 'packages');
-const resultFiles = readdirSync(packagesDir).map((p) => join(packagesDir, p, 'dist', 'jest-results.json'));
+const resultFiles = [
+  ...readdirSync(packagesDir).map((p) => join(packagesDir, p, 'dist', 'jest-results.json')),
+  join(root, 'e2e', 'dist', 'jest-results.json'),
+];
 for (const f of resultFiles) rmSync(f, { force: true });
 
 const nx = spawnSync(process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', 'lint', 'test', '--parallel=1', '--output-style=stream', ...process.argv.slice(2)], {

@@ -5,10 +5,7 @@ import { runBin, type BinResult } from '@c2w/testing';
 
 export const tmp = (prefix: string) => mkdtemp(join(tmpdir(), `c2w-e2e-${prefix}-`));
 
-/**
- * `c2w ARGS` as a user at a terminal runs it: stdin stays open (no early EOF; see the known limits
- * in packages/machine/README.md).
- */
+/** `c2w ARGS` as a user at a terminal runs it: stdin stays open. */
 export async function c2w(args: string[]): Promise<BinResult> {
   return runBin('c2w', args, { keepStdinOpen: true });
 }

@@ -22,6 +22,8 @@ export const Bundle = z.object({
     firmware: BundleFile,
     kernel: BundleFile,
     append: z.string(),
+    /** Run the machine with --console-gate: the guest says when console input may flow. */
+    consoleGate: z.boolean().default(false),
   }),
   /** virtio-blk disks in order (the first is /dev/vda); the run channel is attached after them. */
   disks: z.array(z.object({ file: BundleFile, readonly: z.boolean() })).min(1),

@@ -32,6 +32,8 @@ export const RuntimePack = z.object({
     /** Kernel command line for a root ISO (guest.tar + container root) as the first disk. */
     append: z.string(),
     init: z.string(),
+    /** The init opens the machine's console gate (--console-gate) once the container's stdin is ready. */
+    consoleGate: z.boolean().default(false),
     /** Where iso-pack puts the container root file system in the root ISO. */
     containerRoot: z.string(),
     /** How the host passes the run manifest: a tar on the second virtio disk. */

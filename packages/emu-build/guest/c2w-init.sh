@@ -43,6 +43,7 @@ log "mounted proc sys dev run tmp"
 
 if [ "$shell" = 1 ]; then
   export PS1='# '
+  devmem 0x100004 32 1 2>/dev/null
   setsid cttyhack sh -i
   finish $?
 fi
@@ -83,5 +84,8 @@ cd "$B" || fail "no bundle"
 # The console is the container's stdin/stdout, a byte pipe to the host: no echo, no line editing,
 # no \n -> \r\n (the host's terminal, if any, does all of that).
 [ "$debug" = 1 ] || stty raw -echo 2>/dev/null || log "cannot set the console to raw mode"
+# Open the machine's console gate (syscon offset 4): input the host holds since boot now reaches
+# the container's stdin, none of it eaten by the kernel's UART setup or echoed by a cooked tty.
+devmem 0x100004 32 1 2>/dev/null || log "cannot open the console gate"
 runc --root /run/runc run --bundle "$B" c2w
 finish $?

@@ -94,7 +94,7 @@ int machine_init(Machine *m, Config *cfg) {
   }
   for (int i = 0; i < DC_PAGES; i++) m->dcache_ppn[i] = ~0ULL;
   m->icount = cfg->icount;
-  m->stdin_nonblocking = cfg->stdin_nonblocking;
+  m->console_gated = cfg->console_gate;
   m->time_base_ns = host_now_ns();
   m->clint.mtimecmp = ~0ULL;
   m->uart.iir = 1;

@@ -19,7 +19,8 @@
 static const char *USAGE =
   "usage: c2w-machine [options]\n"
   "  --config FILE        JSON configuration (keys: memory, bios, kernel, initrd, append, drives,\n"
-  "                       virtio_console, icount, quiet_firmware); later flags override it\n"
+  "                       virtio_console, icount, quiet_firmware, console_gate); later flags\n"
+  "                       override it\n"
   "  -m, --memory SIZE    guest RAM, e.g. 256M or 1G (default 256M, 16M.." MAX_MEMORY_TEXT ")\n"
   "  --bios FILE          firmware (e.g. OpenSBI fw_dynamic.bin) or a bare-metal image, loaded at 0x80000000\n"
   "  --kernel FILE        kernel Image, loaded at 0x80200000\n"
@@ -30,7 +31,7 @@ static const char *USAGE =
   "                       (Linux: console=hvc1; hvc0 is the SBI console)\n"
   "  --icount             deterministic time: mtime advances with retired instructions\n"
   "  --quiet-firmware     ask OpenSBI not to print its banner (fw_dynamic_info options bit 0)\n"
-  "  --stdin-nonblocking  stdin is a non-blocking pipe, a file or /dev/null: read it instead of polling\n"
+  "  --console-gate       hold console input until the guest writes 1 to 0x100004 (syscon)\n"
   "  --max-insns N        stop after N guest instructions (exit status 3)\n"
   "  --stats              print instructions, seconds and MIPS to stderr at exit\n"
   "  -h, --help           this help\n"
@@ -244,6 +245,8 @@ static int config_file(Config *c, const char *file) {
       if (jbool(&j, &c->icount)) rc = -1;
     } else if (!strcmp(k, "quiet_firmware")) {
       if (jbool(&j, &c->quiet_firmware)) rc = -1;
+    } else if (!strcmp(k, "console_gate")) {
+      if (jbool(&j, &c->console_gate)) rc = -1;
     } else {
       snprintf(j.err, sizeof j.err, "unknown key \"%s\"", k);
       rc = -1;
@@ -295,7 +298,7 @@ int config_parse(Config *c, int argc, char **argv) {
     else if (!strcmp(a, "--virtio-console")) c->virtio_console = true;
     else if (!strcmp(a, "--icount")) c->icount = true;
     else if (!strcmp(a, "--quiet-firmware")) c->quiet_firmware = true;
-    else if (!strcmp(a, "--stdin-nonblocking")) c->stdin_nonblocking = true;
+    else if (!strcmp(a, "--console-gate")) c->console_gate = true;
     else if (!strcmp(a, "--stats")) c->stats = true;
     else if (!strcmp(a, "--max-insns")) {
       NEED_VAL();

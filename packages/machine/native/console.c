@@ -53,6 +53,12 @@ void console_flush(Machine *m) {
   uint32_t off = 0;
   while (off < m->outlen) {
     ssize_t n = write(1, m->outbuf + off, m->outlen - off);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      /* stdout shares a non-blocking file description (a socket also used as stdin): wait */
+      struct timespec ts = {0, 1000000L};
+      nanosleep(&ts, NULL);
+      continue;
+    }
     if (n <= 0) { if (n < 0 && errno == EINTR) continue; break; }
     off += (uint32_t)n;
   }
@@ -74,7 +80,7 @@ static VirtioDev *input_console(Machine *m) {
 
 /* Wait up to timeout_ms for stdin; move what is available into the guest's console. */
 void console_poll_input(Machine *m, int timeout_ms) {
-  if (m->stdin_eof) {
+  if (m->stdin_eof || m->console_gated) {
     if (timeout_ms > 0) {
       struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
       nanosleep(&ts, NULL);
@@ -92,25 +98,6 @@ void console_poll_input(Machine *m, int timeout_ms) {
   }
   uint8_t buf[256];
   if (space > (int)sizeof buf) space = (int)sizeof buf;
-  if (m->stdin_nonblocking) {
-    /* Node's WASI host: poll_oneoff with an fd_read subscription on a pipe that reaches EOF early
-     * crashed Node 20 (SIGSEGV, 1 run in 4). The host makes a pipe O_NONBLOCK instead, and files
-     * and /dev/null never block: a plain read says "no data yet" with EAGAIN. */
-    ssize_t n = read(0, buf, (size_t)space);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-      if (timeout_ms > 0) {
-        /* short naps while the guest idles, so typed input is seen within 10 ms */
-        int ms = timeout_ms < 10 ? timeout_ms : 10;
-        struct timespec ts = {0, (long)ms * 1000000L};
-        nanosleep(&ts, NULL);
-      }
-      return;
-    }
-    if (n <= 0) { m->stdin_eof = true; return; }
-    if (vc) virtio_console_receive(m, vc, buf, (int)n);
-    else uart_receive(m, buf, (int)n);
-    return;
-  }
   struct pollfd pfd = {.fd = 0, .events = POLLIN};
   int r = poll(&pfd, 1, timeout_ms);
   if (r <= 0) return;

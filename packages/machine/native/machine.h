@@ -191,7 +191,7 @@ typedef struct Config {
   bool stats;
   bool icount; /* deterministic timebase: mtime follows instret */
   bool quiet_firmware; /* fw_dynamic_info options bit 0: OpenSBI prints no banner */
-  bool stdin_nonblocking; /* stdin never blocks a read: read instead of poll (see console.c) */
+  bool console_gate;   /* console input waits until the guest opens the gate (syscon.c) */
   uint64_t max_insns; /* 0 = unlimited */
 } Config;
 
@@ -238,7 +238,7 @@ typedef struct Machine {
   int exit_code;
   bool reboot;
   bool stdin_eof;
-  bool stdin_nonblocking;
+  bool console_gated;    /* stdin stays with the host until the guest is ready for it */
   uint8_t outbuf[4096];
   uint32_t outlen;
   uint64_t last_input_poll_ns;

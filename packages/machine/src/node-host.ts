@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WASI } from 'node:wasi';
+import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import type { WorkerInput, WorkerMessage } from './machine-worker.js';
+import { StdinRing } from './stdin-ring.js';
 
 export interface DriveOption {
   path: string;
@@ -24,12 +27,13 @@ export interface MachineOptions {
   icount?: boolean;
   /** Ask OpenSBI not to print its banner (the console belongs to the container). */
   quietFirmware?: boolean;
-  /** stdin never blocks a read (set by runMachine for pipes, files and /dev/null). */
-  stdinNonblocking?: boolean;
+  /** Hold console input until the guest opens the gate (syscon offset 4; c2w-init does). */
+  consoleGate?: boolean;
   stats?: boolean;
   maxInsns?: number;
-  /** Host file descriptors for the guest console (default 0, 1, 2). */
-  stdin?: number;
+  /** Console input (default process.stdin; null: none, the guest sees EOF). */
+  input?: NodeJS.ReadableStream | null;
+  /** Host file descriptors for the guest's console output (default 1 and 2). */
   stdout?: number;
   stderr?: number;
   /** Path of machine.wasm (default: this package's build/wasm/machine.wasm). */
@@ -70,7 +74,7 @@ export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Rec
   if (opts.virtioConsole) args.push('--virtio-console');
   if (opts.icount) args.push('--icount');
   if (opts.quietFirmware) args.push('--quiet-firmware');
-  if (opts.stdinNonblocking) args.push('--stdin-nonblocking');
+  if (opts.consoleGate) args.push('--console-gate');
   if (opts.stats) args.push('--stats');
   if (opts.maxInsns !== undefined) args.push('--max-insns', String(opts.maxInsns));
   return { args, preopens: p.dirs };
@@ -80,9 +84,16 @@ export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Rec
 // calls we use.
 interface WasmApi {
   compile(bytes: Uint8Array): Promise<object>;
-  instantiate(module: object, imports: object): Promise<object>;
 }
 const Wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/**
+ * node:wasi's fast API calls can run a GC in the middle of the call (uvwasi's allocator reports
+ * external memory to V8), which corrupts the heap: SIGSEGV in most runs that close a file or poll
+ * (nodejs/node#46777, open on Node 20 and 22). Turn fast API calls off before any wasm is compiled;
+ * the flag is process-wide and only costs speed on WASI calls, which the machine makes rarely.
+ */
+setFlagsFromString('--no-turbo-fast-api-calls');
 
 let cachedModule: { path: string; module: object } | undefined;
 
@@ -93,9 +104,12 @@ async function loadModule(path: string): Promise<object> {
   return module;
 }
 
+/** The compiled worker entry (dist/, also when this file runs from src/ under ts-jest). */
+const workerPath = (): string => resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'machine-worker.js');
+
 /**
- * Runs the machine to completion in this thread (wasi.start blocks the event loop) and returns
- * its exit status.
+ * Runs the machine to completion in a worker thread and returns its exit status. The calling
+ * thread stays free to feed the console from `opts.input` (default: process.stdin).
  */
 export async function runMachine(opts: MachineOptions): Promise<number> {
   const { args, preopens } = buildArgs(opts);
@@ -106,27 +120,67 @@ export async function runMachine(opts: MachineOptions): Promise<number> {
 export async function runWithArgs(
   args: string[],
   preopens: Record<string, string> = {},
-  io: Pick<MachineOptions, 'stdin' | 'stdout' | 'stderr' | 'wasmPath'> = {},
+  io: Pick<MachineOptions, 'input' | 'stdout' | 'stderr' | 'wasmPath'> = {},
 ): Promise<number> {
   const module = await loadModule(io.wasmPath ?? defaultWasmPath());
-  const wasi = new WASI({
-    version: 'preview1',
-    args: ['c2w-machine', ...args],
-    env: {},
-    preopens,
-    returnOnExit: true,
-    stdin: io.stdin ?? 0,
-    stdout: io.stdout ?? 1,
-    stderr: io.stderr ?? 2,
-  });
-  const instance = await Wasm.instantiate(module, wasi.getImportObject());
-  return wasi.start(instance);
+  const ring = new StdinRing();
+  const input = io.input === undefined ? process.stdin : io.input;
+  const stopInput = input ? pumpInput(input, ring) : (ring.close(), () => undefined);
+  const workerData: WorkerInput = { module, args, preopens, ring: ring.sab, stdout: io.stdout ?? 1, stderr: io.stderr ?? 2 };
+  const worker = new Worker(workerPath(), { workerData });
+  try {
+    return await new Promise<number>((resolvePromise, reject) => {
+      let result: WorkerMessage | undefined;
+      worker.once('message', (m: WorkerMessage) => { result = m; });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        if (result === undefined) reject(new Error(`machine worker stopped unexpectedly (exit ${code})`));
+        else if ('code' in result) resolvePromise(result.code);
+        else reject(new Error(`machine: ${result.error}`));
+      });
+    });
+  } finally {
+    stopInput();
+  }
+}
+
+/**
+ * Copies `input` into the ring as it arrives, pausing while the ring is full; closes the ring at
+ * EOF. Returns a function that stops reading (and lets process.stdin go).
+ */
+function pumpInput(input: NodeJS.ReadableStream, ring: StdinRing): () => void {
+  let stopped = false;
+  const onData = (chunk: Buffer | string) => {
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    bytes = bytes.subarray(ring.write(bytes));
+    if (bytes.length === 0) return;
+    input.pause();
+    void (async () => {
+      while (bytes.length > 0 && !stopped) {
+        await ring.waitForSpace(100);
+        bytes = bytes.subarray(ring.write(bytes));
+      }
+      if (!stopped) input.resume();
+    })();
+  };
+  const onEnd = () => ring.close();
+  input.on('data', onData);
+  input.once('end', onEnd);
+  input.once('error', onEnd);
+  return () => {
+    stopped = true;
+    input.removeListener('data', onData);
+    input.removeListener('end', onEnd);
+    input.removeListener('error', onEnd);
+    if (input === process.stdin) process.stdin.destroy();
+    else input.pause();
+  };
 }
 
 /** Usage errors of the command line (exit status 2). */
 export class UsageError extends Error {}
 
-const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'virtio_console', 'icount', 'quiet_firmware']);
+const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'virtio_console', 'icount', 'quiet_firmware', 'console_gate']);
 
 function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
   let cfg: unknown;
@@ -162,6 +216,7 @@ function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
   if (c.virtio_console !== undefined) opts.virtioConsole = Boolean(c.virtio_console);
   if (c.icount !== undefined) opts.icount = Boolean(c.icount);
   if (c['quiet_firmware'] !== undefined) opts.quietFirmware = Boolean(c['quiet_firmware']);
+  if (c['console_gate'] !== undefined) opts.consoleGate = Boolean(c['console_gate']);
 }
 
 /** Parses the same flags as the native c2w-machine (see README.md). Returns null for --help. */
@@ -198,6 +253,7 @@ export function parseArgs(argv: string[]): MachineOptions | null {
       case '--virtio-console': opts.virtioConsole = true; break;
       case '--icount': opts.icount = true; break;
       case '--quiet-firmware': opts.quietFirmware = true; break;
+      case '--console-gate': opts.consoleGate = true; break;
       case '--stats': opts.stats = true; break;
       case '--max-insns': {
         const v = need();

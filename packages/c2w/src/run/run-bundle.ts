@@ -56,6 +56,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
       append,
       drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
       quietFirmware: !o.debug,
+      consoleGate: b.bundle.boot.consoleGate,
       ...(o.stats ? { stats: true } : {}),
     });
   } finally {

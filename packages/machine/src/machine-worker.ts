@@ -1,0 +1,55 @@
+/**
+ * The machine's thread: instantiates machine.wasm with node:wasi and runs it to completion
+ * (wasi.start blocks this thread, not the host's event loop). Console input comes from the
+ * StdinRing the host fills (wasi-console.ts); output goes straight to the inherited descriptors.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { StdinRing } from './stdin-ring.js';
+import { withRingConsole, type WasiImports } from './wasi-console.js';
+
+export interface WorkerInput {
+  module: object;
+  args: string[];
+  preopens: Record<string, string>;
+  ring: SharedArrayBuffer;
+  stdout: number;
+  stderr: number;
+}
+export type WorkerMessage = { code: number } | { error: string };
+
+interface WasmInstance {
+  exports: { memory: { buffer: ArrayBuffer } };
+}
+const Wasm = (globalThis as unknown as { WebAssembly: { instantiate(m: object, i: object): Promise<WasmInstance> } }).WebAssembly;
+
+async function main(input: WorkerInput): Promise<number> {
+  // node:wasi warns once that it is experimental; the guest owns stderr.
+  const emit = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes('WASI is an experimental feature')) return;
+    (emit as (...a: unknown[]) => void)(warning, ...rest);
+  }) as typeof process.emitWarning;
+  const { WASI } = await import('node:wasi');
+  const wasi = new WASI({
+    version: 'preview1',
+    args: ['c2w-machine', ...input.args],
+    env: {},
+    preopens: input.preopens,
+    returnOnExit: true,
+    stdin: 0,
+    stdout: input.stdout,
+    stderr: input.stderr,
+  });
+  let instance: WasmInstance | undefined;
+  const imports = withRingConsole(wasi.getImportObject() as unknown as WasiImports, new StdinRing(input.ring), () => {
+    if (!instance) throw new Error('memory used before instantiation');
+    return instance.exports.memory;
+  });
+  instance = await Wasm.instantiate(input.module, imports);
+  return wasi.start(instance as never);
+}
+
+main(workerData as WorkerInput).then(
+  (code) => parentPort?.postMessage({ code } satisfies WorkerMessage),
+  (e: unknown) => parentPort?.postMessage({ error: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage),
+);
