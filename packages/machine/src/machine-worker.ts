@@ -40,13 +40,13 @@ async function main(input: WorkerInput): Promise<number> {
     stdout: input.stdout,
     stderr: input.stderr,
   });
-  let instance: WasmInstance | undefined;
+  const made: { instance?: WasmInstance } = {};
   const imports = withRingConsole(wasi.getImportObject() as unknown as WasiImports, new StdinRing(input.ring), () => {
-    if (!instance) throw new Error('memory used before instantiation');
-    return instance.exports.memory;
+    if (!made.instance) throw new Error('memory used before instantiation');
+    return made.instance.exports.memory;
   });
-  instance = await Wasm.instantiate(input.module, imports);
-  return wasi.start(instance as never);
+  made.instance = await Wasm.instantiate(input.module, imports);
+  return wasi.start(made.instance as never);
 }
 
 main(workerData as WorkerInput).then(
