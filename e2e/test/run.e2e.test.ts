@@ -4,7 +4,7 @@ import { runBin, workspaceRoot } from '@c2w/testing';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { c2w, convert, tmp } from './helpers/bundles.js';
-import { amd64Image, derivedImage, exampleImage } from './helpers/images.js';
+import { amd64Image, derivedImage, exampleImage, pythonImage } from './helpers/images.js';
 
 // The product: a container image in, its entrypoint running inside WebAssembly out.
 describe('c2w run', () => {
@@ -83,6 +83,16 @@ describe('c2w run', () => {
     const r = await c2w(['run', b]);
     expect(r.stdout.toString()).toBe('howdy /tmp 1000:1000\n');
     expect(r.exitCode).toBe(0);
+  });
+
+  it('runs python3 in a riscv64 Debian image (mmdebstrap)', async () => {
+    const b = await convert(await pythonImage(), join(dir, 'python'));
+    const r = await c2w(['run', b, '--', 'python3', '-c', 'print(sum(range(10)))']);
+    expect(r.stdout.toString()).toBe('45\n');
+    expect(r.exitCode).toBe(0);
+    const args = await c2w(['run', b, '--', 'python3', '-c', 'import json, sys; print(json.dumps(sys.argv[1:])); sys.exit(5)', 'two words', "it's", '']);
+    expect(args.stdout.toString()).toBe('["two words", "it\'s", ""]\n');
+    expect(args.exitCode).toBe(5);
   });
 
   it('runs an amd64 image through qemu-user', async () => {

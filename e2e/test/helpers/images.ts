@@ -9,6 +9,12 @@ export async function exampleImage(): Promise<string> {
   return r.stdout.trim().split('\n').pop()!;
 }
 
+/** A riscv64 Debian trixie image with python3, made with mmdebstrap (cached in ~/.cache/c2w). */
+export async function pythonImage(): Promise<string> {
+  const r = await execa('bash', [join(workspaceRoot, 'tools/riscv64/build-python-image.sh')]);
+  return r.stdout.trim().split('\n').pop()!;
+}
+
 /** A copy of an OCI layout with `umoci config` flags applied to its `latest` tag. */
 export async function derivedImage(base: string, dir: string, configFlags: string[]): Promise<string> {
   await cp(base, dir, { recursive: true });

@@ -2,3 +2,4 @@ export { BaseCommand } from './base-command.js';
 export { installProcessGuards } from './process-guards.js';
 export { sharedFlags } from './platform-flag.js';
 export { Args, Flags } from '@oclif/core';
+export { createProgress, type Progress, type ProgressStream } from './progress.js';

@@ -1,4 +1,4 @@
-import { Args, BaseCommand, Flags, sharedFlags } from '@c2w/cli-kit';
+import { Args, BaseCommand, Flags, createProgress, sharedFlags } from '@c2w/cli-kit';
 import { defaultCacheDir } from '@c2w/emu-build';
 import { UsageError } from '@c2w/errors';
 import { convertImage } from '../convert/convert-image.js';
@@ -31,8 +31,10 @@ OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.is
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Convert);
+    const progress = createProgress(Convert.toolName);
     const summary = await convertImage(
       {
+        status: progress.status,
         image: args.image,
         outDir: args.outDir,
         platform: flags.platform,
@@ -45,8 +47,8 @@ OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.is
         force: flags.force,
         registry: { creds: flags.creds, insecure: flags.insecure },
       },
-      (m) => this.note(m),
-    );
+      progress.note,
+    ).finally(() => progress.stop());
     if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else this.note(`wrote ${summary.outDir} (run it with: c2w run ${args.outDir})`);
   }

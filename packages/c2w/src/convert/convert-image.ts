@@ -29,6 +29,8 @@ export interface ConvertOptions {
   epoch?: number | undefined;
   force: boolean;
   registry?: { username?: string | undefined; password?: string | undefined; creds?: string | undefined; insecure?: boolean | undefined };
+  /** Live counters while the root filesystem streams into root.iso (a terminal's status line). */
+  status?: ((message: string) => void) | undefined;
 }
 
 export interface ConvertSummary {
@@ -124,7 +126,7 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
 /** guest.tar at the ISO root and the image's root filesystem grafted at the pack's container root. */
 async function packRoot(o: ConvertOptions, image: ResolvedImage, source: Parameters<typeof writeRootfs>[0], pack: PackDir, stage: string, progress: (m: string) => void) {
   const rootfs = new PassThrough({ highWaterMark: 1 << 20 });
-  const tap = tapTar(rootfs);
+  const tap = tapTar(rootfs, o.status && ((entries, bytes) => o.status?.(`root.iso: ${entries} entries, ${(bytes / 1048576).toFixed(1)} MiB of the image's root filesystem`)));
   const handle = await open(join(stage, 'root.iso'), 'w+');
   try {
     const producing = writeRootfs(source, image, tap.sink, { slim: o.slim, scratch: join(stage, '.scratch'), epoch: o.epoch ?? 0, progress })

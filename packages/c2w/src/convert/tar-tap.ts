@@ -7,13 +7,18 @@ const MAX_WANTED_BYTES = 4 << 20;
 
 /**
  * A writable that forwards every chunk to `target` and, on the side, parses the same tar to pick
- * up /etc/passwd and /etc/group. Backpressure is the slower of the two, so neither buffers much.
+ * up /etc/passwd and /etc/group, counting entries and body bytes for `onEntry`. Backpressure
+ * is the slower of the two, so neither buffers much.
  */
-export function tapTar(target: Writable): { sink: Writable; files: Promise<Map<string, string>> } {
+export function tapTar(target: Writable, onEntry?: (entries: number, bytes: number) => void): { sink: Writable; files: Promise<Map<string, string>> } {
   const side = new TransformQueue();
   const files = (async () => {
     const found = new Map<string, string>();
+    let entries = 0;
+    let bytes = 0;
     for await (const entry of readTar(side, 'root filesystem')) {
+      bytes += entry.header.size ?? 0;
+      onEntry?.(++entries, bytes);
       const name = entry.header.name.replace(/^\.?\/+/, '');
       if (!WANTED.has(name) || entry.header.type !== 'file' || entry.header.size > MAX_WANTED_BYTES) continue;
       const parts: Buffer[] = [];

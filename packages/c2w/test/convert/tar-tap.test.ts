@@ -13,11 +13,13 @@ describe('tapTar', () => {
     const target = new PassThrough();
     const received: Buffer[] = [];
     target.on('data', (c: Buffer) => received.push(c));
-    const { sink, files } = tapTar(target);
+    const counts: Array<[number, number]> = [];
+    const { sink, files } = tapTar(target, (entries, bytes) => counts.push([entries, bytes]));
     for (let i = 0; i < tar.length; i += 4099) if (!sink.write(tar.subarray(i, i + 4099))) await new Promise((r) => sink.once('drain', r));
     sink.end();
     await new Promise((r) => target.on('end', r));
     expect(Buffer.concat(received).equals(tar)).toBe(true);
+    expect(counts).toEqual([[1, 0], [2, 10], [3, 36], [4, 300_036]]);
     expect(Object.fromEntries(await files)).toEqual({ 'etc/group': 'root:x:0:\n', 'etc/passwd': 'root:x:0:0::/root:/bin/sh\n' });
   });
 });
