@@ -13,11 +13,11 @@ export default class Run extends BaseCommand {
   };
 
   static override flags = {
-    env: Flags.string({ char: 'e', description: 'set an environment variable (repeatable)', multiple: true, helpValue: 'KEY=VALUE' }),
+    env: Flags.string({ char: 'e', description: 'set an environment variable (repeatable)', multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
     entrypoint: Flags.string({ description: 'replace the image\'s Entrypoint' }),
     workdir: Flags.string({ char: 'w', description: 'working directory inside the container' }),
     user: Flags.string({ char: 'u', description: 'user[:group] or uid[:gid] inside the container' }),
-    mount: Flags.string({ char: 'v', description: 'share a host directory with the container (repeatable; virtio-9p)', multiple: true, helpValue: 'HOST_DIR:GUEST_PATH[:ro]' }),
+    mount: Flags.string({ char: 'v', description: 'share a host directory with the container (repeatable; virtio-9p)', multiple: true, multipleNonGreedy: true, helpValue: 'HOST_DIR:GUEST_PATH[:ro]' }),
     memory: Flags.string({ description: 'guest RAM, e.g. 512M (default: the bundle\'s)' }),
     'guest-debug': Flags.boolean({ description: 'show kernel and init messages', default: false }),
     stats: Flags.boolean({ description: 'print guest instructions and MIPS at exit', default: false }),
