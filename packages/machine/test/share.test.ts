@@ -80,6 +80,28 @@ describe.each(MODES)('virtio-9p (%s)', (mode) => {
     expect(existsSync(join(dir, 'd'))).toBe(false);
   }, 180_000);
 
+  it('takes shares from the JSON config ("shares": strings or objects)', async () => {
+    const dir = join(tmp, `cfg-${mode}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'c.txt'), 'via-config');
+    const cfg = join(tmp, `cfg-${mode}.json`);
+    writeFileSync(cfg, JSON.stringify({ bios: a.C2W_FW, kernel: a.C2W_KERNEL, drives: [{ path: a.C2W_ROOT_ISO, readonly: true }],
+      append: ISO_APPEND, shares: [`${dir},tag=s0`, { path: dir, tag: 's1', readonly: true }] }));
+    let typed = false;
+    const r = await runMachine(mode, ['--config', cfg], {
+      interact: (out) => {
+        if (!typed && PROMPT.test(out) && /C2W-SHELL\r?\n/.test(out)) {
+          typed = true;
+          return `${MOUNT} s0 /mnt && ${MOUNT} s1 /tmp && echo got=$(cat /mnt/c.txt)-$(cat /tmp/c.txt); (echo x > /tmp/y) 2>&1; exit\n`;
+        }
+        return null;
+      },
+    });
+    expect(r.stdout).toContain('got=via-config-via-config');
+    expect(r.stdout).toMatch(/Read-only file system/);
+    expect(r.code).toBe(0);
+  }, 180_000);
+
   it('names a missing shared directory (exit 1) and a share without a tag (exit 2)', async () => {
     const missing = await runMachine(mode, ['--bios', a.C2W_FW, '--share', `${join(tmp, 'nope')},tag=x`]);
     expect(missing.code).toBe(1);
