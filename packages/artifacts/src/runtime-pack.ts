@@ -78,9 +78,22 @@ export const RuntimeConfig = z.looseObject({
 export type RuntimeConfig = z.infer<typeof RuntimeConfig>;
 
 /**
+ * A host directory shared over virtio-9p (`c2w run --mount`): the guest init mounts the share
+ * `tag` at /run/c2w/mnt/`index` and config.json bind-mounts that to the container's destination.
+ */
+export const RunMount = z.object({
+  tag: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+  /** Absolute path inside the container. */
+  destination: z.string().startsWith('/'),
+  readonly: z.boolean(),
+});
+export type RunMount = z.infer<typeof RunMount>;
+
+/**
  * What the host puts in the run channel (a tar on the guest's second virtio disk, no size cap):
- * `config.json` = `config`, `c2w/arch` = `arch`, `c2w/time` = `time`. The guest init needs no JSON
- * parser: runc reads config.json, the init reads the two small text files.
+ * `config.json` = `config`, `c2w/arch` = `arch`, `c2w/time` = `time`, `c2w/mounts` = `mounts` (one
+ * line per share: `index tag ro|rw`). The guest init needs no JSON parser: runc reads config.json,
+ * the init reads the small text files.
  */
 export const RunManifest = z.object({
   schemaVersion: z.literal(1),
@@ -88,6 +101,8 @@ export const RunManifest = z.object({
   arch: z.string(),
   /** Host wall-clock time in seconds since the epoch, to set the guest clock. */
   time: z.number().int().nonnegative().optional(),
+  /** Host directories shared over virtio-9p, in share order (index = position). */
+  mounts: z.array(RunMount).optional(),
   config: RuntimeConfig,
 });
 export type RunManifest = z.infer<typeof RunManifest>;

@@ -2,7 +2,8 @@
 # c2w guest init (PID 1), installed by emu-build as /usr/sbin/c2w-init (busybox sh).
 # Boot:    root=/dev/vda (the ISO: guest.tar + container root at /oci/rootfs), init=/usr/sbin/c2w-init
 # Channel: the other virtio disk holds a tar written by the host at run time (README "Run channel"):
-#          config.json (OCI runtime config for runc, root.path "rootfs"), c2w/arch, c2w/time.
+#          config.json (OCI runtime config for runc, root.path "rootfs"), c2w/arch, c2w/time,
+#          c2w/mounts (virtio-9p shares of c2w run --mount).
 # Exit:    the container's status goes to the sifive_test finisher at 0x100000:
 #          0 -> devmem writes 0x5555; N -> (N << 16) | 0x3333 (poweroff -f if that fails). Setup failures exit 125.
 # Silent unless c2w.debug=1 is on the kernel command line (then traces go to the console).
@@ -68,6 +69,19 @@ log "channel $channel: $(ls "$B" "$B/c2w" 2>/dev/null | tr '\n' ' ')"
 
 mount -t overlay overlay -o lowerdir=/oci/rootfs,upperdir=/run/c2w/upper,workdir=/run/c2w/work "$B/rootfs" ||
   fail "cannot mount the container root (overlay of /oci/rootfs)"
+
+# ---- host directories (c2w run --mount) ------------------------------------------------------
+# c2w/mounts lists the machine's virtio-9p shares, one "index tag ro|rw" per line; each is mounted
+# at /run/c2w/mnt/<index>, and config.json (written by the host) bind-mounts it into the container.
+if [ -s "$B/c2w/mounts" ]; then
+  while read -r n tag mode; do
+    mkdir -p "/run/c2w/mnt/$n" || fail "cannot create /run/c2w/mnt/$n"
+    mount -t 9p -o "trans=virtio,version=9p2000.L,msize=262144,$mode" "$tag" "/run/c2w/mnt/$n" ||
+      fail "cannot mount host directory $tag (virtio-9p)"
+    log "9p $tag on /run/c2w/mnt/$n ($mode)"
+  done < "$B/c2w/mounts"
+fi
+# ---- end of host directories -------------------------------------------------------------------
 
 arch=riscv64
 [ -s "$B/c2w/arch" ] && arch=$(cat "$B/c2w/arch")

@@ -5,7 +5,8 @@ import { TarWriter } from '@c2w/streams';
 
 /**
  * Writes the run channel: the tar the host puts on the guest's second virtio disk. Members, in
- * this order: `c2w/arch`, `c2w/time` (if known), `config.json`. A tar is a whole number of
+ * this order: `c2w/arch`, `c2w/time` (if known), `c2w/mounts`
+ * (if any: `index tag ro|rw` per line), `config.json`. A tar is a whole number of
  * 512-byte blocks, so it is also a valid disk image; its size has no fixed cap.
  */
 export async function writeRunChannel(manifest: RunManifest, out: Writable): Promise<void> {
@@ -19,6 +20,7 @@ export async function writeRunChannel(manifest: RunManifest, out: Writable): Pro
   await tar.add({ name: 'c2w', type: 'directory', mode: 0o755, uid: 0, gid: 0, size: 0, mtime });
   await file('c2w/arch', `${m.arch}\n`);
   if (m.time !== undefined) await file('c2w/time', `${m.time}\n`);
+  if (m.mounts?.length) await file('c2w/mounts', m.mounts.map((x, i) => `${i} ${x.tag} ${x.readonly ? 'ro' : 'rw'}\n`).join(''));
   await file('config.json', `${JSON.stringify(m.config, null, 1)}\n`);
   await tar.finish();
 }

@@ -12,7 +12,12 @@ export interface RunOverrides {
   /** `uid[:gid]`, numeric (names are resolved by the host against the image's /etc/passwd). */
   user?: string;
   hostname?: string;
+  /** Host directories (virtio-9p shares mounted by the init at shareMountPoint(i)), in share order. */
+  mounts?: { destination: string; readonly: boolean }[];
 }
+
+/** Where the guest init mounts the i-th 9p share (c2w-init.sh, "host directories" block). */
+export const shareMountPoint = (i: number): string => `/run/c2w/mnt/${i}`;
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -51,6 +56,10 @@ export function runtimeConfig(image: Pick<ImageConfig, 'config'>, o: RunOverride
       { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
       { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
+      // after /tmp and the rest, so a host directory may be mounted over any of them
+      ...(o.mounts ?? []).map((m, i) => ({
+        destination: m.destination, type: 'bind', source: shareMountPoint(i), options: ['rbind', m.readonly ? 'ro' : 'rw'],
+      })),
     ],
     linux: {
       namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],

@@ -24,6 +24,15 @@ describe('writeRunChannel', () => {
     expect(JSON.parse(entries[3]!.body!).process.args[1]).toHaveLength(5000);
   });
 
+  it('lists host directory shares in c2w/mounts (index tag ro|rw)', async () => {
+    const config = runtimeConfig({ config: { Cmd: ['/bin/true'] } });
+    const tar = await channel({ schemaVersion: 1, arch: 'riscv64', config,
+      mounts: [{ tag: 'c2w0', destination: '/data', readonly: false }, { tag: 'c2w1', destination: '/cfg', readonly: true }] });
+    const entries = await listTar(tar);
+    expect(entries.map((e) => e.name.replace(/\/$/, ''))).toEqual(['c2w', 'c2w/arch', 'c2w/mounts', 'config.json']);
+    expect(entries[2]!.body).toBe('0 c2w0 rw\n1 c2w1 ro\n');
+  });
+
   it('refuses an invalid manifest', async () => {
     await expect(channel({ schemaVersion: 1, arch: 'riscv64', config: { ociVersion: '1', process: { args: [], cwd: '/', user: { uid: 0, gid: 0 } }, root: { path: 'rootfs' } } } as never))
       .rejects.toThrow(/run manifest is invalid: config.process.args/);

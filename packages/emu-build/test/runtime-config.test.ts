@@ -25,6 +25,14 @@ describe('runtimeConfig', () => {
     expect(runtimeConfig({ config: { Cmd: ['x'] } }).process.env?.[0]).toMatch(/^PATH=/);
   });
 
+  it('bind-mounts the 9p shares of --mount from /run/c2w/mnt/N, last', () => {
+    const c = runtimeConfig({ config: { Cmd: ['ls'] } }, { mounts: [{ destination: '/data', readonly: false }, { destination: '/tmp/ro', readonly: true }] });
+    expect(c.mounts!.slice(-2)).toEqual([
+      { destination: '/data', type: 'bind', source: '/run/c2w/mnt/0', options: ['rbind', 'rw'] },
+      { destination: '/tmp/ro', type: 'bind', source: '/run/c2w/mnt/1', options: ['rbind', 'ro'] },
+    ]);
+  });
+
   it('fails clearly when there is nothing to run or the user is a name', () => {
     expect(() => runtimeConfig({ config: {} })).toThrow(/nothing to run/);
     expect(() => runtimeConfig(image, { user: 'nginx' })).toThrow(/numeric/);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // c2w-machine under Node's WASI: same flags and exit statuses as the native build (README.md).
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 
 // node:wasi prints a one-time ExperimentalWarning when loaded; keep stderr for the machine.
 for (const l of process.listeners('warning')) process.removeListener('warning', l);
@@ -21,6 +21,12 @@ async function main() {
   for (const [what, f] of [['firmware', opts.bios], ['kernel', opts.kernel], ['initrd', opts.initrd], ...(opts.drives ?? []).map((d) => ['drive', d.path])]) {
     if (f !== undefined && !existsSync(f)) {
       process.stderr.write(`c2w-machine: cannot open ${what} '${f}': No such file or directory\n`);
+      return 1;
+    }
+  }
+  for (const s of opts.shares ?? []) {
+    if (!existsSync(s.hostPath) || !statSync(s.hostPath).isDirectory()) {
+      process.stderr.write(`c2w-machine: cannot open shared directory '${s.hostPath}': No such directory\n`);
       return 1;
     }
   }

@@ -127,6 +127,10 @@ int machine_init(Machine *m, Config *cfg) {
     if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices\n"); return 2; }
     virtio_console_init(m, &m->virtio[slot--]);
   }
+  for (int i = 0; i < cfg->nshares; i++, slot--) {
+    if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices (drives + shares + console > %d)\n", VIRTIO_SLOTS); return 2; }
+    if (virtio_9p_init(m, &m->virtio[slot], cfg->shares[i].path, cfg->shares[i].tag, cfg->shares[i].readonly)) return 1;
+  }
 
   /* device tree */
   uint8_t fdt[16384];
@@ -160,6 +164,7 @@ void machine_free(Machine *m, bool keep_memory) {
     if (m->virtio[i].fd >= 0) close(m->virtio[i].fd);
     free(m->virtio[i].cache);
     m->virtio[i].cache = NULL;
+    virtio_9p_free(&m->virtio[i]);
     m->virtio[i].fd = -1;
   }
   free(m->code_page);

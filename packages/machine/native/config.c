@@ -19,14 +19,17 @@
 static const char *USAGE =
   "usage: c2w-machine [options]\n"
   "  --config FILE        JSON configuration (keys: memory, bios, kernel, initrd, append, drives,\n"
-  "                       virtio_console, icount, quiet_firmware, console_gate); later flags\n"
-  "                       override it\n"
+  "                       shares, virtio_console, icount, quiet_firmware, console_gate); later\n"
+  "                       flags override it\n"
   "  -m, --memory SIZE    guest RAM, e.g. 256M or 1G (default 256M, 16M.." MAX_MEMORY_TEXT ")\n"
   "  --bios FILE          firmware (e.g. OpenSBI fw_dynamic.bin) or a bare-metal image, loaded at 0x80000000\n"
   "  --kernel FILE        kernel Image, loaded at 0x80200000\n"
   "  --initrd FILE        initial ramdisk\n"
   "  --append STRING      kernel command line\n"
   "  --drive FILE[,ro]    virtio-blk disk (repeatable, up to 7); ',ro' makes it read-only\n"
+  "  --share DIR,tag=TAG[,ro]\n"
+  "                       share a host directory over virtio-9p (repeatable); the guest mounts it\n"
+  "                       with: mount -t 9p -o trans=virtio,version=9p2000.L TAG /mnt\n"
   "  --virtio-console     add a virtio-console that takes stdin instead of the UART\n"
   "                       (Linux: console=hvc1; hvc0 is the SBI console)\n"
   "  --icount             deterministic time: mtime advances with retired instructions\n"
@@ -84,6 +87,34 @@ static int add_drive(Config *c, const char *spec, bool ro, const char *where) {
   c->drives[c->ndrives].path = p;
   c->drives[c->ndrives].readonly = ro;
   c->ndrives++;
+  return 0;
+}
+
+/* DIR,tag=TAG[,ro]: options after the last comma-separated element that is not an option */
+static int add_share(Config *c, const char *spec, const char *tag, bool ro, const char *where) {
+  if (c->nshares >= MAX_SHARES) {
+    fprintf(stderr, "c2w-machine: %s: too many shares (max %d)\n", where, MAX_SHARES);
+    return -1;
+  }
+  char *p = strdup(spec);
+  char *t = tag ? strdup(tag) : NULL;
+  for (;;) {
+    char *comma = strrchr(p, ',');
+    if (!comma) break;
+    if (!strcmp(comma, ",ro") || !strcmp(comma, ",readonly")) ro = true;
+    else if (!strncmp(comma, ",tag=", 5)) { free(t); t = strdup(comma + 5); }
+    else break;
+    *comma = 0;
+  }
+  if (!*p || !t || !*t || strlen(t) > 255) {
+    fprintf(stderr, "c2w-machine: %s: bad share '%s' (expected DIR,tag=TAG[,ro])\n", where, spec);
+    free(p); free(t);
+    return -1;
+  }
+  c->shares[c->nshares].path = p;
+  c->shares[c->nshares].tag = t;
+  c->shares[c->nshares].readonly = ro;
+  c->nshares++;
   return 0;
 }
 
@@ -182,6 +213,44 @@ static int jdrive(J *j, Config *c) {
   return r ? jerr(j, "bad drive") : 0;
 }
 
+static int jshare(J *j, Config *c) {
+  jws(j);
+  if (*j->p == '"') {
+    char *s;
+    if (jstring(j, &s)) return -1;
+    int r = add_share(c, s, NULL, false, j->file);
+    free(s);
+    return r ? jerr(j, "bad share") : 0;
+  }
+  if (*j->p != '{') return jerr(j, "shares: expected a string or an object");
+  j->p++;
+  char *path = NULL, *tag = NULL;
+  bool ro = false;
+  int r = 0;
+  for (;;) {
+    jws(j);
+    if (*j->p == '}') { j->p++; break; }
+    char *k;
+    if (jstring(j, &k)) { r = -1; break; }
+    jws(j);
+    if (*j->p != ':') { free(k); r = jerr(j, "expected ':'"); break; }
+    j->p++;
+    if (!strcmp(k, "path")) { free(path); path = NULL; r = jstring(j, &path); }
+    else if (!strcmp(k, "tag")) { free(tag); tag = NULL; r = jstring(j, &tag); }
+    else if (!strcmp(k, "readonly")) r = jbool(j, &ro);
+    else { snprintf(j->err, sizeof j->err, "unknown share key \"%s\"", k); r = -1; }
+    free(k);
+    if (r) break;
+    jws(j);
+    if (*j->p == ',') j->p++;
+  }
+  if (!r && (!path || !tag)) r = jerr(j, "share without \"path\" or \"tag\"");
+  if (!r && add_share(c, path, tag, ro, j->file)) r = jerr(j, "bad share");
+  free(path);
+  free(tag);
+  return r;
+}
+
 static int config_file(Config *c, const char *file) {
   FILE *fp = fopen(file, "rb");
   if (!fp) { fprintf(stderr, "c2w-machine: cannot open config '%s': %s\n", file, strerror(errno)); return 1; }
@@ -235,6 +304,18 @@ static int config_file(Config *c, const char *file) {
           jws(&j);
           if (*j.p == ']') { j.p++; break; }
           if (jdrive(&j, c)) { rc = -1; break; }
+          jws(&j);
+          if (*j.p == ',') j.p++;
+        }
+      }
+    } else if (!strcmp(k, "shares")) {
+      if (*j.p != '[') { jerr(&j, "shares: expected an array"); rc = -1; }
+      else {
+        j.p++;
+        for (;;) {
+          jws(&j);
+          if (*j.p == ']') { j.p++; break; }
+          if (jshare(&j, c)) { rc = -1; break; }
           jws(&j);
           if (*j.p == ',') j.p++;
         }
@@ -295,6 +376,7 @@ int config_parse(Config *c, int argc, char **argv) {
     else if (!strcmp(a, "--initrd")) { NEED_VAL(); set_str(&c->initrd, val); }
     else if (!strcmp(a, "--append")) { NEED_VAL(); set_str(&c->append, val); }
     else if (!strcmp(a, "--drive")) { NEED_VAL(); if (add_drive(c, val, false, a)) return 2; }
+    else if (!strcmp(a, "--share")) { NEED_VAL(); if (add_share(c, val, NULL, false, a)) return 2; }
     else if (!strcmp(a, "--virtio-console")) c->virtio_console = true;
     else if (!strcmp(a, "--icount")) c->icount = true;
     else if (!strcmp(a, "--quiet-firmware")) c->quiet_firmware = true;
@@ -325,5 +407,6 @@ int config_parse(Config *c, int argc, char **argv) {
 void config_free(Config *c) {
   free(c->bios); free(c->kernel); free(c->initrd); free(c->append);
   for (int i = 0; i < c->ndrives; i++) free(c->drives[i].path);
+  for (int i = 0; i < c->nshares; i++) { free(c->shares[i].path); free(c->shares[i].tag); }
   memset(c, 0, sizeof *c);
 }

@@ -173,6 +173,8 @@ typedef struct VirtioDev {
   uint64_t cache_clock;
   /* virtio-console */
   bool console;
+  /* virtio-9p (virtio_9p.c) */
+  struct P9State *p9;
 } VirtioDev;
 
 /* ---- configuration ---- */
@@ -182,11 +184,19 @@ typedef struct DriveConfig {
   bool readonly;
 } DriveConfig;
 
+#define MAX_SHARES 7
+typedef struct ShareConfig {
+  char *path, *tag;
+  bool readonly;
+} ShareConfig;
+
 typedef struct Config {
   uint64_t memory;
   char *bios, *kernel, *initrd, *append;
   DriveConfig drives[MAX_DRIVES];
   int ndrives;
+  ShareConfig shares[MAX_SHARES];
+  int nshares;
   bool virtio_console;
   bool stats;
   bool icount; /* deterministic timebase: mtime follows instret */
@@ -306,6 +316,10 @@ void virtio_console_init(Machine *m, VirtioDev *v);
 void virtio_console_queue_notify(Machine *m, VirtioDev *v, int q);
 int virtio_console_receive(Machine *m, VirtioDev *v, const uint8_t *buf, int n);
 bool virtio_console_can_receive(Machine *m, VirtioDev *v);
+int virtio_9p_init(Machine *m, VirtioDev *v, const char *path, const char *tag, bool readonly);
+void virtio_9p_queue_notify(Machine *m, VirtioDev *v, int q);
+uint64_t virtio_9p_config_read(VirtioDev *v, uint64_t off, int size);
+void virtio_9p_free(VirtioDev *v);
 
 /* fdt.c */
 int fdt_build(Machine *m, uint8_t *buf, int bufsize, uint64_t initrd_start, uint64_t initrd_end,

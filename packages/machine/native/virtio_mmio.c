@@ -24,6 +24,7 @@ uint64_t virtio_read(Machine *m, int slot, uint64_t off, int size) {
   VirtioDev *v = &m->virtio[slot];
   if (off >= 0x100) {
     if (v->device_id == 2) return virtio_blk_config_read(v, off - 0x100, size);
+    if (v->device_id == 9) return virtio_9p_config_read(v, off - 0x100, size);
     return 0;
   }
   VirtQueue *q = cur_q(v);
@@ -68,6 +69,7 @@ void virtio_write(Machine *m, int slot, uint64_t off, int size, uint64_t val) {
     if (w < (uint32_t)v->nqueues && v->q[w].ready) {
       if (v->device_id == 2) virtio_blk_queue_notify(m, v, (int)w);
       else if (v->device_id == 3) virtio_console_queue_notify(m, v, (int)w);
+      else if (v->device_id == 9) virtio_9p_queue_notify(m, v, (int)w);
     }
     break;
   case 0x064:

@@ -1,2 +1,2 @@
-export { runMachine, runWithArgs, buildArgs, parseArgs, defaultWasmPath, UsageError } from './node-host.js';
-export type { MachineOptions, DriveOption } from './node-host.js';
+export { runMachine, runWithArgs, buildArgs, parseArgs, parseShare, defaultWasmPath, UsageError } from './node-host.js';
+export type { MachineOptions, DriveOption, ShareOption } from './node-host.js';

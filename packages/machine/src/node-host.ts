@@ -15,6 +15,13 @@ export interface DriveOption {
   readonly?: boolean;
 }
 
+/** A host directory shared with the guest over virtio-9p (mount tag `tag`). */
+export interface ShareOption {
+  hostPath: string;
+  tag: string;
+  readonly?: boolean;
+}
+
 export interface MachineOptions {
   /** Guest RAM, e.g. "256M" (default 256M). */
   memory?: string;
@@ -23,6 +30,8 @@ export interface MachineOptions {
   initrd?: string;
   append?: string;
   drives?: DriveOption[];
+  /** Host directories for virtio-9p; each is preopened as /c2w/share/N in the wasm module. */
+  shares?: ShareOption[];
   virtioConsole?: boolean;
   icount?: boolean;
   /** Ask OpenSBI not to print its banner (the console belongs to the container). */
@@ -71,6 +80,13 @@ export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Rec
   if (opts.initrd !== undefined) args.push('--initrd', p.map(opts.initrd));
   if (opts.append !== undefined) args.push('--append', opts.append);
   for (const d of opts.drives ?? []) args.push('--drive', p.map(d.path) + (d.readonly ? ',ro' : ''));
+  (opts.shares ?? []).forEach((s, i) => {
+    if (!/^[^,\s]{1,255}$/.test(s.tag)) throw new UsageError(`share tag '${s.tag}' must be 1..255 characters without ',' or spaces`);
+    // the directory itself is the preopen: the wasm module sees nothing outside it
+    const guest = `/c2w/share/${i}`;
+    p.dirs[guest] = resolve(s.hostPath);
+    args.push('--share', `${guest},tag=${s.tag}${s.readonly ? ',ro' : ''}`);
+  });
   if (opts.virtioConsole) args.push('--virtio-console');
   if (opts.icount) args.push('--icount');
   if (opts.quietFirmware) args.push('--quiet-firmware');
@@ -180,7 +196,7 @@ function pumpInput(input: NodeJS.ReadableStream, ring: StdinRing): () => void {
 /** Usage errors of the command line (exit status 2). */
 export class UsageError extends Error {}
 
-const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'virtio_console', 'icount', 'quiet_firmware', 'console_gate']);
+const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'shares', 'virtio_console', 'icount', 'quiet_firmware', 'console_gate']);
 
 function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
   let cfg: unknown;
@@ -213,10 +229,39 @@ function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
       else throw new Error(`config '${file}': bad drive entry`);
     }
   }
+  if (c.shares !== undefined) {
+    if (!Array.isArray(c.shares)) throw new Error(`config '${file}': "shares" must be an array`);
+    opts.shares = [...(opts.shares ?? [])];
+    for (const s of c.shares as unknown[]) {
+      if (typeof s === 'string') opts.shares.push(parseShare(s));
+      else if (typeof s === 'object' && s !== null && typeof (s as { path?: unknown }).path === 'string' && typeof (s as { tag?: unknown }).tag === 'string') {
+        const o = s as { path: string; tag: string; readonly?: unknown };
+        opts.shares.push({ hostPath: o.path, tag: o.tag, readonly: Boolean(o.readonly) });
+      } else throw new Error(`config '${file}': bad share entry (expected "DIR,tag=TAG[,ro]" or {"path", "tag", "readonly"})`);
+    }
+  }
   if (c.virtio_console !== undefined) opts.virtioConsole = Boolean(c.virtio_console);
   if (c.icount !== undefined) opts.icount = Boolean(c.icount);
   if (c['quiet_firmware'] !== undefined) opts.quietFirmware = Boolean(c['quiet_firmware']);
   if (c['console_gate'] !== undefined) opts.consoleGate = Boolean(c['console_gate']);
+}
+
+/** `DIR,tag=TAG[,ro]` as the native --share takes it. */
+export function parseShare(spec: string): ShareOption {
+  let rest = spec;
+  let tag: string | undefined;
+  let readonly = false;
+  for (;;) {
+    const comma = rest.lastIndexOf(',');
+    if (comma < 0) break;
+    const opt = rest.slice(comma + 1);
+    if (opt === 'ro' || opt === 'readonly') readonly = true;
+    else if (opt.startsWith('tag=')) tag = opt.slice(4);
+    else break;
+    rest = rest.slice(0, comma);
+  }
+  if (!rest || !tag) throw new UsageError(`bad share '${spec}' (expected DIR,tag=TAG[,ro])`);
+  return { hostPath: rest, tag, readonly };
 }
 
 /** Parses the same flags as the native c2w-machine (see README.md). Returns null for --help. */
@@ -250,6 +295,7 @@ export function parseArgs(argv: string[]): MachineOptions | null {
         (opts.drives ??= []).push({ path: v.replace(/,(ro|readonly)$/, ''), readonly: ro });
         break;
       }
+      case '--share': (opts.shares ??= []).push(parseShare(need())); break;
       case '--virtio-console': opts.virtioConsole = true; break;
       case '--icount': opts.icount = true; break;
       case '--quiet-firmware': opts.quietFirmware = true; break;

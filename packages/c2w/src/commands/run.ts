@@ -6,17 +6,18 @@ export default class Run extends BaseCommand {
   static override summary = 'Run a converted bundle on Node\'s WASI; the container\'s exit status becomes ours.';
   static override description = 'Arguments after -- replace the image\'s Cmd. stdin, stdout and stderr are the container\'s.';
   static override strict = false;
-  static override examples = ['<%= config.bin %> run ./hello-bundle -- echo hello', '<%= config.bin %> run -e NAME=world --entrypoint /bin/sh ./b -- -c \'echo $NAME\''];
+  static override examples = ['<%= config.bin %> run ./hello-bundle -- echo hello', '<%= config.bin %> run -e NAME=world --entrypoint /bin/sh ./b -- -c \'echo $NAME\'', '<%= config.bin %> run --mount "$PWD:/work" -w /work ./b -- ls'];
 
   static override args = {
     bundle: Args.string({ required: true, description: 'bundle directory written by c2w convert', ignoreStdin: true }),
   };
 
   static override flags = {
-    env: Flags.string({ char: 'e', description: 'set an environment variable (repeatable)', multiple: true, helpValue: 'KEY=VALUE' }),
+    env: Flags.string({ char: 'e', description: 'set an environment variable (repeatable)', multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
     entrypoint: Flags.string({ description: 'replace the image\'s Entrypoint' }),
     workdir: Flags.string({ char: 'w', description: 'working directory inside the container' }),
     user: Flags.string({ char: 'u', description: 'user[:group] or uid[:gid] inside the container' }),
+    mount: Flags.string({ char: 'v', description: 'share a host directory with the container (repeatable; virtio-9p)', multiple: true, multipleNonGreedy: true, helpValue: 'HOST_DIR:GUEST_PATH[:ro]' }),
     memory: Flags.string({ description: 'guest RAM, e.g. 512M (default: the bundle\'s)' }),
     'guest-debug': Flags.boolean({ description: 'show kernel and init messages', default: false }),
     stats: Flags.boolean({ description: 'print guest instructions and MIPS at exit', default: false }),
@@ -32,6 +33,7 @@ export default class Run extends BaseCommand {
       env: flags.env ?? [],
       workdir: flags.workdir,
       user: flags.user,
+      mounts: flags.mount ?? [],
       memory: flags.memory,
       debug: flags['guest-debug'],
       stats: flags.stats,

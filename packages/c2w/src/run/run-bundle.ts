@@ -6,6 +6,7 @@ import { finished } from 'node:stream/promises';
 import { runtimeConfig, writeRunChannel } from '@c2w/emu-build';
 import { trackTemporary } from '@c2w/streams';
 import { resolveUser } from '../convert/user-db.js';
+import { parseMounts } from './mounts.js';
 import { readBundle } from './read-bundle.js';
 
 export interface RunOptions {
@@ -17,6 +18,8 @@ export interface RunOptions {
   env?: string[];
   workdir?: string | undefined;
   user?: string | undefined;
+  /** `HOST_DIR:GUEST_PATH[:ro]` host directories for the container (virtio-9p shares). */
+  mounts?: string[];
   /** Guest RAM override, e.g. "512M". */
   memory?: string | undefined;
   /** Kernel and init messages on the console (`c2w.debug=1`). */
@@ -30,6 +33,7 @@ export interface RunOptions {
  * no size limit, unlike container2wasm's 1024-byte argument buffer.
  */
 export async function runBundle(o: RunOptions): Promise<number> {
+  const mounts = await parseMounts(o.mounts ?? []);
   const b = await readBundle(o.bundleDir);
   const user = resolveUser(o.user ?? b.imageConfig.config?.User ?? '', { users: b.bundle.image.users, groups: b.bundle.image.groups });
   const config = runtimeConfig(b.imageConfig, {
@@ -38,13 +42,15 @@ export async function runBundle(o: RunOptions): Promise<number> {
     env: o.env ?? [],
     ...(o.workdir !== undefined ? { workdir: o.workdir } : {}),
     user,
+    mounts,
   });
   const scratch = await mkdtemp(join(tmpdir(), 'c2w-run-'));
   const forget = trackTemporary(scratch);
   try {
     const channel = join(scratch, 'channel.tar');
     const out = createWriteStream(channel);
-    await writeRunChannel({ schemaVersion: 1, arch: b.bundle.image.architecture, time: Math.floor(Date.now() / 1000), config }, out);
+    await writeRunChannel({ schemaVersion: 1, arch: b.bundle.image.architecture, time: Math.floor(Date.now() / 1000),
+      mounts: mounts.map((m) => ({ tag: m.tag, destination: m.destination, readonly: m.readonly })), config }, out);
     await finished(out);
     const { runMachine } = await loadMachine();
     const append = b.bundle.boot.append + (o.debug ? ' c2w.debug=1 loglevel=7' : '');
@@ -55,6 +61,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
       kernel: b.path(b.bundle.boot.kernel),
       append,
       drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
+      shares: mounts.map((m) => ({ hostPath: m.hostPath, tag: m.tag, readonly: m.readonly })),
       quietFirmware: !o.debug,
       consoleGate: b.bundle.boot.consoleGate,
       ...(o.stats ? { stats: true } : {}),
