@@ -24,6 +24,11 @@ export interface MachineOptions {
   append?: string;
   drives?: DriveOption[];
   virtioConsole?: boolean;
+  /**
+   * Console input goes to a virtio-console port named "c2w.stdin" (/dev/vportNp0 in the guest)
+   * instead of the UART; its reads return 0 (EOF) once the input ended and was read.
+   */
+  stdinPort?: boolean;
   icount?: boolean;
   /** Ask OpenSBI not to print its banner (the console belongs to the container). */
   quietFirmware?: boolean;
@@ -72,6 +77,7 @@ export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Rec
   if (opts.append !== undefined) args.push('--append', opts.append);
   for (const d of opts.drives ?? []) args.push('--drive', p.map(d.path) + (d.readonly ? ',ro' : ''));
   if (opts.virtioConsole) args.push('--virtio-console');
+  if (opts.stdinPort) args.push('--stdin-port');
   if (opts.icount) args.push('--icount');
   if (opts.quietFirmware) args.push('--quiet-firmware');
   if (opts.consoleGate) args.push('--console-gate');
@@ -150,20 +156,27 @@ export async function runWithArgs(
  */
 function pumpInput(input: NodeJS.ReadableStream, ring: StdinRing): () => void {
   let stopped = false;
+  // The copy of a chunk that did not fit; 'end' can fire while it runs (pause() does not hold it
+  // back once the source is exhausted), and closing the ring then would drop its tail.
+  let copying: Promise<void> | undefined;
   const onData = (chunk: Buffer | string) => {
     let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     bytes = bytes.subarray(ring.write(bytes));
     if (bytes.length === 0) return;
     input.pause();
-    void (async () => {
+    copying = (async () => {
       while (bytes.length > 0 && !stopped) {
         await ring.waitForSpace(100);
         bytes = bytes.subarray(ring.write(bytes));
       }
+      copying = undefined;
       if (!stopped) input.resume();
     })();
   };
-  const onEnd = () => ring.close();
+  const onEnd = () => {
+    if (copying) void copying.then(() => ring.close());
+    else ring.close();
+  };
   input.on('data', onData);
   input.once('end', onEnd);
   input.once('error', onEnd);
@@ -180,7 +193,7 @@ function pumpInput(input: NodeJS.ReadableStream, ring: StdinRing): () => void {
 /** Usage errors of the command line (exit status 2). */
 export class UsageError extends Error {}
 
-const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'virtio_console', 'icount', 'quiet_firmware', 'console_gate']);
+const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'virtio_console', 'stdin_port', 'icount', 'quiet_firmware', 'console_gate']);
 
 function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
   let cfg: unknown;
@@ -214,6 +227,7 @@ function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
     }
   }
   if (c.virtio_console !== undefined) opts.virtioConsole = Boolean(c.virtio_console);
+  if (c['stdin_port'] !== undefined) opts.stdinPort = Boolean(c['stdin_port']);
   if (c.icount !== undefined) opts.icount = Boolean(c.icount);
   if (c['quiet_firmware'] !== undefined) opts.quietFirmware = Boolean(c['quiet_firmware']);
   if (c['console_gate'] !== undefined) opts.consoleGate = Boolean(c['console_gate']);
@@ -251,6 +265,7 @@ export function parseArgs(argv: string[]): MachineOptions | null {
         break;
       }
       case '--virtio-console': opts.virtioConsole = true; break;
+      case '--stdin-port': opts.stdinPort = true; break;
       case '--icount': opts.icount = true; break;
       case '--quiet-firmware': opts.quietFirmware = true; break;
       case '--console-gate': opts.consoleGate = true; break;
