@@ -5,7 +5,7 @@ import { TarWriter } from '@c2w/streams';
 
 /**
  * Writes the run channel: the tar the host puts on the guest's second virtio disk. Members, in
- * this order: `c2w/arch`, `c2w/time` (if known), `config.json`. A tar is a whole number of
+ * this order: `c2w/arch`, `c2w/time` (if known), `c2w/stdin` (if given), `config.json`. A tar is a whole number of
  * 512-byte blocks, so it is also a valid disk image; its size has no fixed cap.
  */
 export async function writeRunChannel(manifest: RunManifest, out: Writable): Promise<void> {
@@ -19,6 +19,7 @@ export async function writeRunChannel(manifest: RunManifest, out: Writable): Pro
   await tar.add({ name: 'c2w', type: 'directory', mode: 0o755, uid: 0, gid: 0, size: 0, mtime });
   await file('c2w/arch', `${m.arch}\n`);
   if (m.time !== undefined) await file('c2w/time', `${m.time}\n`);
+  if (m.stdin !== undefined) await file('c2w/stdin', `${m.stdin}\n`);
   await file('config.json', `${JSON.stringify(m.config, null, 1)}\n`);
   await tar.finish();
 }

@@ -22,6 +22,12 @@ export interface RunOptions {
   /** Kernel and init messages on the console (`c2w.debug=1`). */
   debug?: boolean;
   stats?: boolean;
+  /**
+   * Where the container's stdin comes from: `tty` (default) = the guest console, for a person at a
+   * terminal; `pipe` = a channel that ends when the input ends (for piped or redirected input, as
+   * Docker without -t). Bundles whose pack cannot do `pipe` (boot.stdinPort false) fall back to tty.
+   */
+  stdin?: 'tty' | 'pipe';
 }
 
 /**
@@ -44,7 +50,11 @@ export async function runBundle(o: RunOptions): Promise<number> {
   try {
     const channel = join(scratch, 'channel.tar');
     const out = createWriteStream(channel);
-    await writeRunChannel({ schemaVersion: 1, arch: b.bundle.image.architecture, time: Math.floor(Date.now() / 1000), config }, out);
+    const port = o.stdin === 'pipe' && b.bundle.boot.stdinPort;
+    await writeRunChannel({
+      schemaVersion: 1, arch: b.bundle.image.architecture, time: Math.floor(Date.now() / 1000),
+      ...(b.bundle.boot.stdinPort ? { stdin: port ? 'port' as const : 'tty' as const } : {}), config,
+    }, out);
     await finished(out);
     const { runMachine } = await loadMachine();
     const append = b.bundle.boot.append + (o.debug ? ' c2w.debug=1 loglevel=7' : '');
@@ -57,6 +67,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
       drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
       quietFirmware: !o.debug,
       consoleGate: b.bundle.boot.consoleGate,
+      ...(port ? { stdinPort: true } : {}),
       ...(o.stats ? { stats: true } : {}),
     });
   } finally {
