@@ -24,6 +24,8 @@ export const Bundle = z.object({
     append: z.string(),
     /** Run the machine with --console-gate: the guest says when console input may flow. */
     consoleGate: z.boolean().default(false),
+    /** The init can take stdin from the machine's --stdin-port device (end of input reaches it). */
+    stdinPort: z.boolean().default(false),
   }),
   /** virtio-blk disks in order (the first is /dev/vda); the run channel is attached after them. */
   disks: z.array(z.object({ file: BundleFile, readonly: z.boolean() })).min(1),

@@ -34,6 +34,11 @@ export const RuntimePack = z.object({
     init: z.string(),
     /** The init opens the machine's console gate (--console-gate) once the container's stdin is ready. */
     consoleGate: z.boolean().default(false),
+    /**
+     * The init can take the container's stdin from the machine's --stdin-port device (port
+     * "c2w.stdin", with an end of input) when the run channel's `c2w/stdin` says `port`.
+     */
+    stdinPort: z.boolean().default(false),
     /** Where iso-pack puts the container root file system in the root ISO. */
     containerRoot: z.string(),
     /** How the host passes the run manifest: a tar on the second virtio disk. */
@@ -103,6 +108,12 @@ export const RunManifest = z.object({
   time: z.number().int().nonnegative().optional(),
   /** Host directories shared over virtio-9p, in share order (index = position). */
   mounts: z.array(RunMount).optional(),
+  /**
+   * The container's stdin (`c2w/stdin`): `tty` = the console (raw, no end of input), `port` = the
+   * machine's c2w.stdin port, which reads 0 at the end of the host's input (a pipe, as Docker
+   * gives without -t). Absent: `tty`.
+   */
+  stdin: z.enum(['tty', 'port']).optional(),
   config: RuntimeConfig,
 });
 export type RunManifest = z.infer<typeof RunManifest>;

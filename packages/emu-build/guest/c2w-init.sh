@@ -3,7 +3,7 @@
 # Boot:    root=/dev/vda (the ISO: guest.tar + container root at /oci/rootfs), init=/usr/sbin/c2w-init
 # Channel: the other virtio disk holds a tar written by the host at run time (README "Run channel"):
 #          config.json (OCI runtime config for runc, root.path "rootfs"), c2w/arch, c2w/time,
-#          c2w/mounts (virtio-9p shares of c2w run --mount).
+#          c2w/mounts (virtio-9p shares of c2w run --mount), c2w/stdin (tty or port).
 # Exit:    the container's status goes to the sifive_test finisher at 0x100000:
 #          0 -> devmem writes 0x5555; N -> (N << 16) | 0x3333 (poweroff -f if that fails). Setup failures exit 125.
 # Silent unless c2w.debug=1 is on the kernel command line (then traces go to the console).
@@ -101,5 +101,25 @@ cd "$B" || fail "no bundle"
 # Open the machine's console gate (syscon offset 4): input the host holds since boot now reaches
 # the container's stdin, none of it eaten by the kernel's UART setup or echoed by a cooked tty.
 devmem 0x100004 32 1 2>/dev/null || log "cannot open the console gate"
-runc --root /run/runc run --bundle "$B" c2w
+# stdin: c2w/stdin = port (the host's input is a pipe or file): the machine's virtio-console port
+# named c2w.stdin, whose reads return 0 once the host input ended (docs/decisions/0010). The port
+# is found by name; the kernel creates it while booting, the name may come a moment later.
+stdin=tty
+[ -s "$B/c2w/stdin" ] && stdin=$(cat "$B/c2w/stdin")
+if [ "$stdin" = port ]; then
+  port= i=0
+  while [ $i -lt 50 ]; do
+    i=$((i + 1))
+    for n in /sys/class/virtio-ports/*/name; do
+      [ "$(cat "$n" 2>/dev/null)" = c2w.stdin ] && { p=${n%/name}; port=/dev/${p##*/}; }
+    done
+    [ -c "$port" ] && break
+    sleep 0.1
+  done
+  [ -c "$port" ] || fail "no c2w.stdin port (machine without --stdin-port?)"
+  log "stdin from $port"
+  runc --root /run/runc run --bundle "$B" c2w < "$port"
+else
+  runc --root /run/runc run --bundle "$B" c2w
+fi
 finish $?

@@ -33,6 +33,13 @@ describe('writeRunChannel', () => {
     expect(entries[2]!.body).toBe('0 c2w0 rw\n1 c2w1 ro\n');
   });
 
+  it('writes c2w/stdin when the host says where stdin comes from', async () => {
+    const config = runtimeConfig({ config: { Cmd: ['/bin/cat'] } });
+    const entries = await listTar(await channel({ schemaVersion: 1, arch: 'riscv64', stdin: 'port', config }));
+    expect(entries.map((e) => e.name.replace(/\/$/, ''))).toEqual(['c2w', 'c2w/arch', 'c2w/stdin', 'config.json']);
+    expect(entries[2]!.body).toBe('port\n');
+  });
+
   it('refuses an invalid manifest', async () => {
     await expect(channel({ schemaVersion: 1, arch: 'riscv64', config: { ociVersion: '1', process: { args: [], cwd: '/', user: { uid: 0, gid: 0 } }, root: { path: 'rootfs' } } } as never))
       .rejects.toThrow(/run manifest is invalid: config.process.args/);

@@ -125,7 +125,11 @@ int machine_init(Machine *m, Config *cfg) {
     if (virtio_blk_init(m, &m->virtio[slot], cfg->drives[i].path, cfg->drives[i].readonly)) return 1;
   if (cfg->virtio_console) {
     if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices\n"); return 2; }
-    virtio_console_init(m, &m->virtio[slot--]);
+    virtio_console_init(m, &m->virtio[slot--], false);
+  }
+  if (cfg->stdin_port) {
+    if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices\n"); return 2; }
+    if (virtio_console_init(m, &m->virtio[slot--], true)) { fprintf(stderr, "c2w-machine: out of memory\n"); return 1; }
   }
   for (int i = 0; i < cfg->nshares; i++, slot--) {
     if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices (drives + shares + console > %d)\n", VIRTIO_SLOTS); return 2; }
@@ -163,8 +167,10 @@ void machine_free(Machine *m, bool keep_memory) {
   for (int i = 0; i < VIRTIO_SLOTS; i++) {
     if (m->virtio[i].fd >= 0) close(m->virtio[i].fd);
     free(m->virtio[i].cache);
+    free(m->virtio[i].in);
     m->virtio[i].cache = NULL;
     virtio_9p_free(&m->virtio[i]);
+    m->virtio[i].in = NULL;
     m->virtio[i].fd = -1;
   }
   free(m->code_page);

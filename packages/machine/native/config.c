@@ -19,8 +19,8 @@
 static const char *USAGE =
   "usage: c2w-machine [options]\n"
   "  --config FILE        JSON configuration (keys: memory, bios, kernel, initrd, append, drives,\n"
-  "                       shares, virtio_console, icount, quiet_firmware, console_gate); later\n"
-  "                       flags override it\n"
+  "                       shares, virtio_console, stdin_port, icount, quiet_firmware,\n"
+  "                       console_gate); later flags override it\n"
   "  -m, --memory SIZE    guest RAM, e.g. 256M or 1G (default 256M, 16M.." MAX_MEMORY_TEXT ")\n"
   "  --bios FILE          firmware (e.g. OpenSBI fw_dynamic.bin) or a bare-metal image, loaded at 0x80000000\n"
   "  --kernel FILE        kernel Image, loaded at 0x80200000\n"
@@ -32,6 +32,8 @@ static const char *USAGE =
   "                       with: mount -t 9p -o trans=virtio,version=9p2000.L TAG /mnt\n"
   "  --virtio-console     add a virtio-console that takes stdin instead of the UART\n"
   "                       (Linux: console=hvc1; hvc0 is the SBI console)\n"
+  "  --stdin-port         stdin goes to a virtio-console port named c2w.stdin (multiport) instead\n"
+  "                       of the console; its reads return 0 (EOF) once stdin ended and was read\n"
   "  --icount             deterministic time: mtime advances with retired instructions\n"
   "  --quiet-firmware     ask OpenSBI not to print its banner (fw_dynamic_info options bit 0)\n"
   "  --console-gate       hold console input until the guest writes 1 to 0x100004 (syscon)\n"
@@ -322,6 +324,8 @@ static int config_file(Config *c, const char *file) {
       }
     } else if (!strcmp(k, "virtio_console")) {
       if (jbool(&j, &c->virtio_console)) rc = -1;
+    } else if (!strcmp(k, "stdin_port")) {
+      if (jbool(&j, &c->stdin_port)) rc = -1;
     } else if (!strcmp(k, "icount")) {
       if (jbool(&j, &c->icount)) rc = -1;
     } else if (!strcmp(k, "quiet_firmware")) {
@@ -378,6 +382,7 @@ int config_parse(Config *c, int argc, char **argv) {
     else if (!strcmp(a, "--drive")) { NEED_VAL(); if (add_drive(c, val, false, a)) return 2; }
     else if (!strcmp(a, "--share")) { NEED_VAL(); if (add_share(c, val, NULL, false, a)) return 2; }
     else if (!strcmp(a, "--virtio-console")) c->virtio_console = true;
+    else if (!strcmp(a, "--stdin-port")) c->stdin_port = true;
     else if (!strcmp(a, "--icount")) c->icount = true;
     else if (!strcmp(a, "--quiet-firmware")) c->quiet_firmware = true;
     else if (!strcmp(a, "--console-gate")) c->console_gate = true;

@@ -1,7 +1,7 @@
 /* Host console: guest output to stdout (buffered, flushed at every slice end), guest input from
  * stdin without blocking the machine: poll() with a timeout (wasi-libc maps it to poll_oneoff with
  * an fd_read subscription and a clock subscription). Input is handed to the UART (or the
- * virtio-console when configured). */
+ * virtio-console when configured, or the c2w.stdin port with --stdin-port). */
 #include <poll.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,30 +72,45 @@ void console_out(Machine *m, const uint8_t *buf, int n) {
   }
 }
 
-static VirtioDev *input_console(Machine *m) {
+static VirtioDev *input_console(Machine *m, bool multiport) {
   for (int i = 0; i < VIRTIO_SLOTS; i++)
-    if (m->virtio[i].device_id == 3) return &m->virtio[i];
+    if (m->virtio[i].device_id == 3 && m->virtio[i].multiport == multiport) return &m->virtio[i];
   return NULL;
+}
+
+static void idle(int timeout_ms) {
+  if (timeout_ms > 0) {
+    struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+}
+
+/* --stdin-port: stdin goes into the port's buffer (up to VC_IN_BUF bytes ahead of the guest) and
+ * from there into guest buffers while the guest has the port open. The console gate does not
+ * apply: Linux buffers port data itself and the port's open state already says when the guest
+ * is ready (data for a port nobody has open would be discarded). */
+static void port_poll_input(Machine *m, VirtioDev *v, int timeout_ms) {
+  virtio_console_port_pump(m, v);
+  uint32_t space = m->stdin_eof ? 0 : VC_IN_BUF - v->in_len;
+  if (!space) { idle(timeout_ms); return; }
+  struct pollfd pfd = {.fd = 0, .events = POLLIN};
+  if (poll(&pfd, 1, timeout_ms) <= 0) return;
+  if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
+    ssize_t n = read(0, v->in + v->in_len, space);
+    if (n <= 0) m->stdin_eof = true;
+    else v->in_len += (uint32_t)n;
+    virtio_console_port_pump(m, v);
+  }
 }
 
 /* Wait up to timeout_ms for stdin; move what is available into the guest's console. */
 void console_poll_input(Machine *m, int timeout_ms) {
-  if (m->stdin_eof || m->console_gated) {
-    if (timeout_ms > 0) {
-      struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
-      nanosleep(&ts, NULL);
-    }
-    return;
-  }
-  VirtioDev *vc = input_console(m);
+  VirtioDev *port = input_console(m, true);
+  if (port) { port_poll_input(m, port, timeout_ms); return; }
+  if (m->stdin_eof || m->console_gated) { idle(timeout_ms); return; }
+  VirtioDev *vc = input_console(m, false);
   int space = vc ? (virtio_console_can_receive(m, vc) ? 64 : 0) : uart_rx_space(m);
-  if (space <= 0) {
-    if (timeout_ms > 0) {
-      struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
-      nanosleep(&ts, NULL);
-    }
-    return;
-  }
+  if (space <= 0) { idle(timeout_ms); return; }
   uint8_t buf[256];
   if (space > (int)sizeof buf) space = (int)sizeof buf;
   struct pollfd pfd = {.fd = 0, .events = POLLIN};

@@ -131,7 +131,7 @@ typedef struct Uart {
 } Uart;
 
 /* virtio (virtio 1.1 section 4.2 MMIO, section 2.6 split virtqueues) */
-#define VIRTIO_MAX_QUEUES 2
+#define VIRTIO_MAX_QUEUES 4 /* virtio-console with MULTIPORT: port 0 rx/tx + control rx/tx */
 typedef struct VirtQueue {
   uint32_t num, ready;
   uint64_t desc, avail, used;
@@ -175,7 +175,15 @@ typedef struct VirtioDev {
   bool console;
   /* virtio-9p (virtio_9p.c) */
   struct P9State *p9;
+  /* virtio-console; with multiport (--stdin-port) port 0 is a generic port fed from stdin */
+  bool multiport;
+  bool guest_open;      /* the guest has port 0 open (PORT_OPEN 1 from the driver) */
+  uint8_t ctrl_pending; /* control messages still to send to the guest (VC_SEND_* bits) */
+  bool host_open_sent, host_closed_sent;
+  uint8_t *in;          /* host input not yet in guest buffers (VC_IN_BUF bytes) */
+  uint32_t in_len;
 } VirtioDev;
+#define VC_IN_BUF (64 * 1024)
 
 /* ---- configuration ---- */
 #define MAX_DRIVES 7
@@ -198,6 +206,7 @@ typedef struct Config {
   ShareConfig shares[MAX_SHARES];
   int nshares;
   bool virtio_console;
+  bool stdin_port;    /* virtio-console with one multiport port "c2w.stdin" that takes stdin, with EOF */
   bool stats;
   bool icount; /* deterministic timebase: mtime follows instret */
   bool quiet_firmware; /* fw_dynamic_info options bit 0: OpenSBI prints no banner */
@@ -312,7 +321,11 @@ void virtio_notify_irq(Machine *m, VirtioDev *v);
 int virtio_blk_init(Machine *m, VirtioDev *v, const char *path, bool readonly);
 void virtio_blk_queue_notify(Machine *m, VirtioDev *v, int q);
 uint64_t virtio_blk_config_read(VirtioDev *v, uint64_t off, int size);
-void virtio_console_init(Machine *m, VirtioDev *v);
+int virtio_console_init(Machine *m, VirtioDev *v, bool multiport);
+void virtio_console_reset(VirtioDev *v);
+uint64_t virtio_console_config_read(VirtioDev *v, uint64_t off, int size);
+/* stdin port: deliver v->in[0..in_len) while the guest has the port open; report EOF (m->stdin_eof) */
+void virtio_console_port_pump(Machine *m, VirtioDev *v);
 void virtio_console_queue_notify(Machine *m, VirtioDev *v, int q);
 int virtio_console_receive(Machine *m, VirtioDev *v, const uint8_t *buf, int n);
 bool virtio_console_can_receive(Machine *m, VirtioDev *v);

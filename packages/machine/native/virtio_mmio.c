@@ -12,6 +12,7 @@ static void virtio_reset(Machine *m, VirtioDev *v) {
   v->drv_features = 0;
   v->queue_sel = 0;
   memset(v->q, 0, sizeof v->q);
+  if (v->device_id == 3) virtio_console_reset(v);
   plic_set_irq(m, (int)v->irq, 0);
 }
 
@@ -25,6 +26,7 @@ uint64_t virtio_read(Machine *m, int slot, uint64_t off, int size) {
   if (off >= 0x100) {
     if (v->device_id == 2) return virtio_blk_config_read(v, off - 0x100, size);
     if (v->device_id == 9) return virtio_9p_config_read(v, off - 0x100, size);
+    if (v->device_id == 3) return virtio_console_config_read(v, off - 0x100, size);
     return 0;
   }
   VirtQueue *q = cur_q(v);

@@ -33,6 +33,11 @@ export interface MachineOptions {
   /** Host directories for virtio-9p; each is preopened as /c2w/share/N in the wasm module. */
   shares?: ShareOption[];
   virtioConsole?: boolean;
+  /**
+   * Console input goes to a virtio-console port named "c2w.stdin" (/dev/vportNp0 in the guest)
+   * instead of the UART; its reads return 0 (EOF) once the input ended and was read.
+   */
+  stdinPort?: boolean;
   icount?: boolean;
   /** Ask OpenSBI not to print its banner (the console belongs to the container). */
   quietFirmware?: boolean;
@@ -88,6 +93,7 @@ export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Rec
     args.push('--share', `${guest},tag=${s.tag}${s.readonly ? ',ro' : ''}`);
   });
   if (opts.virtioConsole) args.push('--virtio-console');
+  if (opts.stdinPort) args.push('--stdin-port');
   if (opts.icount) args.push('--icount');
   if (opts.quietFirmware) args.push('--quiet-firmware');
   if (opts.consoleGate) args.push('--console-gate');
@@ -166,20 +172,27 @@ export async function runWithArgs(
  */
 function pumpInput(input: NodeJS.ReadableStream, ring: StdinRing): () => void {
   let stopped = false;
+  // The copy of a chunk that did not fit; 'end' can fire while it runs (pause() does not hold it
+  // back once the source is exhausted), and closing the ring then would drop its tail.
+  let copying: Promise<void> | undefined;
   const onData = (chunk: Buffer | string) => {
     let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     bytes = bytes.subarray(ring.write(bytes));
     if (bytes.length === 0) return;
     input.pause();
-    void (async () => {
+    copying = (async () => {
       while (bytes.length > 0 && !stopped) {
         await ring.waitForSpace(100);
         bytes = bytes.subarray(ring.write(bytes));
       }
+      copying = undefined;
       if (!stopped) input.resume();
     })();
   };
-  const onEnd = () => ring.close();
+  const onEnd = () => {
+    if (copying) void copying.then(() => ring.close());
+    else ring.close();
+  };
   input.on('data', onData);
   input.once('end', onEnd);
   input.once('error', onEnd);
@@ -196,7 +209,7 @@ function pumpInput(input: NodeJS.ReadableStream, ring: StdinRing): () => void {
 /** Usage errors of the command line (exit status 2). */
 export class UsageError extends Error {}
 
-const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'shares', 'virtio_console', 'icount', 'quiet_firmware', 'console_gate']);
+const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'shares', 'virtio_console', 'stdin_port', 'icount', 'quiet_firmware', 'console_gate']);
 
 function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
   let cfg: unknown;
@@ -241,6 +254,7 @@ function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
     }
   }
   if (c.virtio_console !== undefined) opts.virtioConsole = Boolean(c.virtio_console);
+  if (c['stdin_port'] !== undefined) opts.stdinPort = Boolean(c['stdin_port']);
   if (c.icount !== undefined) opts.icount = Boolean(c.icount);
   if (c['quiet_firmware'] !== undefined) opts.quietFirmware = Boolean(c['quiet_firmware']);
   if (c['console_gate'] !== undefined) opts.consoleGate = Boolean(c['console_gate']);
@@ -297,6 +311,7 @@ export function parseArgs(argv: string[]): MachineOptions | null {
       }
       case '--share': (opts.shares ??= []).push(parseShare(need())); break;
       case '--virtio-console': opts.virtioConsole = true; break;
+      case '--stdin-port': opts.stdinPort = true; break;
       case '--icount': opts.icount = true; break;
       case '--quiet-firmware': opts.quietFirmware = true; break;
       case '--console-gate': opts.consoleGate = true; break;

@@ -21,6 +21,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called with the output so far each time the guest prints; returns text to type, or null. */
   interact?: (stdout: string) => string | null;
+  /** Written to stdin in order, `gapMs` apart, then stdin is closed (instead of at once). */
+  input?: { chunks: (Buffer | string)[]; gapMs?: number };
 }
 
 export function runMachine(mode: Mode, args: string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -37,7 +39,16 @@ export function runMachine(mode: Mode, args: string[], opts: RunOptions = {}): P
     });
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString('latin1'); });
     child.stdin.on('error', () => undefined);
-    if (!opts.interact) child.stdin.end();
+    if (opts.input) {
+      const { chunks, gapMs = 0 } = opts.input;
+      void (async () => {
+        for (const [i, c] of chunks.entries()) {
+          if (i > 0 && gapMs) await new Promise((r) => setTimeout(r, gapMs));
+          child.stdin.write(c);
+        }
+        child.stdin.end();
+      })();
+    } else if (!opts.interact) child.stdin.end();
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -4,7 +4,7 @@ import { runBundle } from '../run/run-bundle.js';
 export default class Run extends BaseCommand {
   static override toolName = 'c2w run';
   static override summary = 'Run a converted bundle on Node\'s WASI; the container\'s exit status becomes ours.';
-  static override description = 'Arguments after -- replace the image\'s Cmd. stdin, stdout and stderr are the container\'s.';
+  static override description = 'Arguments after -- replace the image\'s Cmd. stdin, stdout and stderr are the container\'s; stdin that is not a terminal (a pipe or a file) reaches the container as a pipe that ends where the input ends.';
   static override strict = false;
   static override examples = ['<%= config.bin %> run ./hello-bundle -- echo hello', '<%= config.bin %> run -e NAME=world --entrypoint /bin/sh ./b -- -c \'echo $NAME\'', '<%= config.bin %> run --mount "$PWD:/work" -w /work ./b -- ls'];
 
@@ -37,6 +37,8 @@ export default class Run extends BaseCommand {
       memory: flags.memory,
       debug: flags['guest-debug'],
       stats: flags.stats,
+      // a terminal keeps the console tty (job control, line editing); anything else is a pipe with an end
+      stdin: process.stdin.isTTY ? 'tty' : 'pipe',
     });
   }
 }

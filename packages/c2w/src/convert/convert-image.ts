@@ -89,7 +89,7 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
       schemaVersion: 1,
       mediaType: 'application/vnd.c2w.bundle.v1+json',
       machine: { wasm: 'machine.wasm', memory: `${o.memoryMiB}M` },
-      boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: pack.pack.boot.append, consoleGate: pack.pack.boot.consoleGate },
+      boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: pack.pack.boot.append, consoleGate: pack.pack.boot.consoleGate, stdinPort: pack.pack.boot.stdinPort },
       disks: [{ file: 'root.iso', readonly: true }],
       image: {
         config: 'image-config.json',

@@ -25,6 +25,12 @@ export interface RunOptions {
   /** Kernel and init messages on the console (`c2w.debug=1`). */
   debug?: boolean;
   stats?: boolean;
+  /**
+   * Where the container's stdin comes from: `tty` (default) = the guest console, for a person at a
+   * terminal; `pipe` = a channel that ends when the input ends (for piped or redirected input, as
+   * Docker without -t). Bundles whose pack cannot do `pipe` (boot.stdinPort false) fall back to tty.
+   */
+  stdin?: 'tty' | 'pipe';
 }
 
 /**
@@ -49,8 +55,12 @@ export async function runBundle(o: RunOptions): Promise<number> {
   try {
     const channel = join(scratch, 'channel.tar');
     const out = createWriteStream(channel);
-    await writeRunChannel({ schemaVersion: 1, arch: b.bundle.image.architecture, time: Math.floor(Date.now() / 1000),
-      mounts: mounts.map((m) => ({ tag: m.tag, destination: m.destination, readonly: m.readonly })), config }, out);
+    const port = o.stdin === 'pipe' && b.bundle.boot.stdinPort;
+    await writeRunChannel({
+      schemaVersion: 1, arch: b.bundle.image.architecture, time: Math.floor(Date.now() / 1000),
+      mounts: mounts.map((m) => ({ tag: m.tag, destination: m.destination, readonly: m.readonly })),
+      ...(b.bundle.boot.stdinPort ? { stdin: port ? 'port' as const : 'tty' as const } : {}), config,
+    }, out);
     await finished(out);
     const { runMachine } = await loadMachine();
     const append = b.bundle.boot.append + (o.debug ? ' c2w.debug=1 loglevel=7' : '');
@@ -64,6 +74,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
       shares: mounts.map((m) => ({ hostPath: m.hostPath, tag: m.tag, readonly: m.readonly })),
       quietFirmware: !o.debug,
       consoleGate: b.bundle.boot.consoleGate,
+      ...(port ? { stdinPort: true } : {}),
       ...(o.stats ? { stats: true } : {}),
     });
   } finally {

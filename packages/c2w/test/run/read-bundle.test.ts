@@ -28,6 +28,12 @@ describe('readBundle', () => {
     const b = await readBundle(bundleDir(valid, parts));
     expect(b.imageConfig.architecture).toBe('riscv64');
   });
+  it('reads a bundle of an older pack as one without the stdin port or the console gate', async () => {
+    const b = await readBundle(bundleDir(valid, parts));
+    expect(b.bundle.boot).toMatchObject({ consoleGate: false, stdinPort: false });
+    const newer = await readBundle(bundleDir({ ...valid, boot: { ...valid.boot, consoleGate: true, stdinPort: true } }, parts));
+    expect(newer.bundle.boot).toMatchObject({ consoleGate: true, stdinPort: true });
+  });
   it('says when a directory is not a bundle', async () => {
     await expect(readBundle(mkdtempSync(join(tmpdir(), 'c2w-empty-')))).rejects.toThrow(/is not a c2w bundle/);
   });
