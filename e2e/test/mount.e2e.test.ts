@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runBin } from '@c2w/testing';
 import { c2w, convert, tmp } from './helpers/bundles.js';
 import { exampleImage } from './helpers/images.js';
 
@@ -34,6 +35,19 @@ describe('c2w run --mount', () => {
     await writeFile(join(other, 'b.txt'), 'b\n');
     const r = await c2w(['run', '-v', `${host}:/data`, '-v', `${other}:/srv/other:ro`, bundle, '--', 'sh', '-c', 'cat /srv/other/b.txt /data/sub/a']);
     expect(r.stdout.toString()).toBe('b\na');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('takes the most mounts the machine has slots for, with stdin piped', async () => {
+    const specs: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const d = join(dir, `many${i}`);
+      await mkdir(d, { recursive: true });
+      await writeFile(join(d, 'n'), `${i}`);
+      specs.push('-v', `${d}:/m${i}`);
+    }
+    const r = await runBin('c2w', ['run', ...specs, bundle, '--', 'sh', '-c', 'cat /m0/n /m1/n /m2/n /m3/n /m4/n; cat'], { input: '-end\n' });
+    expect(r.stdout.toString()).toBe('01234-end\n');
     expect(r.exitCode).toBe(0);
   });
 

@@ -10,8 +10,8 @@ export interface HostMount {
   tag: string;
 }
 
-/** Virtio slots left after the root disk and the run channel (the machine has eight). */
-export const MAX_MOUNTS = 6;
+/** Virtio slots left after the root disk, the run channel and the stdin port (the machine has eight). */
+export const MAX_MOUNTS = 5;
 
 /** Parses `HOST:GUEST[:ro|:rw]` (syntax only; usage errors, exit 2). */
 export function parseMount(spec: string, index: number): HostMount {
