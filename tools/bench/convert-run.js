@@ -89,6 +89,9 @@ command, power-off. stdin is /dev/null.
 ${sections}
 For comparison, container2wasm reports 26.7 s to boot without its snapshot (Bochs) and 7-17 s for
 a Node hello world on TinyEMU.
+
+Before the guest's RNG was seeded at boot (docs/decisions/0011-guest-entropy.md) the python3 run
+took 7.54 s here (QEMU 7.74 s): python waited 5 s for the kernel's first random bytes.
 `;
     writeFileSync(out, md);
     process.stderr.write(md);
