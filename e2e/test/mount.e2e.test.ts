@@ -38,6 +38,16 @@ describe('c2w run --mount', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  it("lets a non-root container user write to a mount (files appear as the user's)", async () => {
+    const own = join(dir, 'owned');
+    await mkdir(own, { recursive: true });
+    const r = await c2w(['run', '-u', '1000:1000', '-v', `${own}:/work`, bundle, '--', 'sh', '-c',
+      'echo "$(id -u) wrote" > /work/by-user && mkdir /work/d && stat -c %u:%g /work/by-user']);
+    expect(r.stdout.toString()).toBe('1000:1000\n');
+    expect(r.exitCode).toBe(0);
+    expect(await readFile(join(own, 'by-user'), 'utf8')).toBe('1000 wrote\n');
+  });
+
   it('takes the most mounts the machine has slots for, with stdin piped', async () => {
     const specs: string[] = [];
     for (let i = 0; i < 5; i++) {

@@ -133,7 +133,7 @@ int machine_init(Machine *m, Config *cfg) {
   }
   for (int i = 0; i < cfg->nshares; i++, slot--) {
     if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices (drives + shares + console > %d)\n", VIRTIO_SLOTS); return 2; }
-    if (virtio_9p_init(m, &m->virtio[slot], cfg->shares[i].path, cfg->shares[i].tag, cfg->shares[i].readonly)) return 1;
+    if (virtio_9p_init(m, &m->virtio[slot], &cfg->shares[i])) return 1;
   }
 
   /* device tree */

@@ -27,9 +27,10 @@ static const char *USAGE =
   "  --initrd FILE        initial ramdisk\n"
   "  --append STRING      kernel command line\n"
   "  --drive FILE[,ro]    virtio-blk disk (repeatable, up to 7); ',ro' makes it read-only\n"
-  "  --share DIR,tag=TAG[,ro]\n"
+  "  --share DIR,tag=TAG[,ro][,uid=N][,gid=N]\n"
   "                       share a host directory over virtio-9p (repeatable); the guest mounts it\n"
-  "                       with: mount -t 9p -o trans=virtio,version=9p2000.L TAG /mnt\n"
+  "                       with: mount -t 9p -o trans=virtio,version=9p2000.L TAG /mnt; every file\n"
+  "                       appears owned by uid/gid (default 0)\n"
   "  --virtio-console     add a virtio-console that takes stdin instead of the UART\n"
   "                       (Linux: console=hvc1; hvc0 is the SBI console)\n"
   "  --stdin-port         stdin goes to a virtio-console port named c2w.stdin (multiport) instead\n"
@@ -92,7 +93,17 @@ static int add_drive(Config *c, const char *spec, bool ro, const char *where) {
   return 0;
 }
 
-/* DIR,tag=TAG[,ro]: options after the last comma-separated element that is not an option */
+static bool parse_id(const char *s, uint32_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, 10);
+  if (errno || end == s || *end || v > 0xfffffffeUL) return false;
+  *out = (uint32_t)v;
+  return true;
+}
+
+/* DIR,tag=TAG[,ro][,uid=N][,gid=N]: options after the last comma-separated element that is not
+ * an option */
 static int add_share(Config *c, const char *spec, const char *tag, bool ro, const char *where) {
   if (c->nshares >= MAX_SHARES) {
     fprintf(stderr, "c2w-machine: %s: too many shares (max %d)\n", where, MAX_SHARES);
@@ -100,22 +111,28 @@ static int add_share(Config *c, const char *spec, const char *tag, bool ro, cons
   }
   char *p = strdup(spec);
   char *t = tag ? strdup(tag) : NULL;
+  uint32_t uid = 0, gid = 0;
+  bool ids_ok = true;
   for (;;) {
     char *comma = strrchr(p, ',');
     if (!comma) break;
     if (!strcmp(comma, ",ro") || !strcmp(comma, ",readonly")) ro = true;
     else if (!strncmp(comma, ",tag=", 5)) { free(t); t = strdup(comma + 5); }
+    else if (!strncmp(comma, ",uid=", 5)) ids_ok &= parse_id(comma + 5, &uid);
+    else if (!strncmp(comma, ",gid=", 5)) ids_ok &= parse_id(comma + 5, &gid);
     else break;
     *comma = 0;
   }
-  if (!*p || !t || !*t || strlen(t) > 255) {
-    fprintf(stderr, "c2w-machine: %s: bad share '%s' (expected DIR,tag=TAG[,ro])\n", where, spec);
+  if (!*p || !t || !*t || strlen(t) > 255 || !ids_ok) {
+    fprintf(stderr, "c2w-machine: %s: bad share '%s' (expected DIR,tag=TAG[,ro][,uid=N][,gid=N])\n", where, spec);
     free(p); free(t);
     return -1;
   }
   c->shares[c->nshares].path = p;
   c->shares[c->nshares].tag = t;
   c->shares[c->nshares].readonly = ro;
+  c->shares[c->nshares].uid = uid;
+  c->shares[c->nshares].gid = gid;
   c->nshares++;
   return 0;
 }

@@ -196,6 +196,7 @@ typedef struct DriveConfig {
 typedef struct ShareConfig {
   char *path, *tag;
   bool readonly;
+  uint32_t uid, gid; /* owner the guest sees for every file (WASI has no ownership) */
 } ShareConfig;
 
 typedef struct Config {
@@ -329,7 +330,7 @@ void virtio_console_port_pump(Machine *m, VirtioDev *v);
 void virtio_console_queue_notify(Machine *m, VirtioDev *v, int q);
 int virtio_console_receive(Machine *m, VirtioDev *v, const uint8_t *buf, int n);
 bool virtio_console_can_receive(Machine *m, VirtioDev *v);
-int virtio_9p_init(Machine *m, VirtioDev *v, const char *path, const char *tag, bool readonly);
+int virtio_9p_init(Machine *m, VirtioDev *v, const ShareConfig *share);
 void virtio_9p_queue_notify(Machine *m, VirtioDev *v, int q);
 uint64_t virtio_9p_config_read(VirtioDev *v, uint64_t off, int size);
 void virtio_9p_free(VirtioDev *v);

@@ -59,6 +59,7 @@ typedef struct P9Fid {
 typedef struct P9State {
   int root;        /* directory descriptor of the share */
   bool readonly;
+  uint32_t uid, gid; /* reported owner of every file */
   char *tag;
   uint32_t msize;
   uint8_t *req, *rep; /* P9_MSIZE_MAX each */
@@ -267,8 +268,10 @@ static int do_getattr(P9State *s, Buf *in, Buf *out) {
   p64(out, 0x7ffULL); /* P9_STATS_BASIC */
   pqid(out, &st);
   p32(out, linux_mode(&st));
-  p32(out, 0); /* uid: WASI has no ownership; everything belongs to root */
-  p32(out, 0); /* gid */
+  /* WASI has no ownership: every file belongs to the share's owner (c2w run: the container's
+   * user, so a non-root container can write where it mounted) */
+  p32(out, s->uid);
+  p32(out, s->gid);
   p64(out, (uint64_t)st.st_nlink);
   p64(out, 0); /* rdev */
   p64(out, (uint64_t)st.st_size);
@@ -630,8 +633,9 @@ static void handle(P9State *s, Buf *in, Buf *out) {
   out->pos = size;
 }
 
-int virtio_9p_init(Machine *m, VirtioDev *v, const char *path, const char *tag, bool readonly) {
+int virtio_9p_init(Machine *m, VirtioDev *v, const ShareConfig *share) {
   (void)m;
+  const char *path = share->path, *tag = share->tag;
   size_t tl = strlen(tag);
   if (!tl || tl > 255) {
     fprintf(stderr, "c2w-machine: share '%s': tag must be 1..255 bytes\n", path);
@@ -657,7 +661,9 @@ int virtio_9p_init(Machine *m, VirtioDev *v, const char *path, const char *tag, 
   }
   for (int i = 0; i < P9_MAX_FIDS; i++) s->fids[i].fd = -1;
   s->root = fd;
-  s->readonly = readonly;
+  s->readonly = share->readonly;
+  s->uid = share->uid;
+  s->gid = share->gid;
   s->msize = 8192;
   v->device_id = 9;
   v->nqueues = 1;

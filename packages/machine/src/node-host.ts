@@ -20,6 +20,9 @@ export interface ShareOption {
   hostPath: string;
   tag: string;
   readonly?: boolean;
+  /** Owner the guest sees for every file (WASI has none; default 0:0). */
+  uid?: number;
+  gid?: number;
 }
 
 export interface MachineOptions {
@@ -90,7 +93,8 @@ export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Rec
     // the directory itself is the preopen: the wasm module sees nothing outside it
     const guest = `/c2w/share/${i}`;
     p.dirs[guest] = resolve(s.hostPath);
-    args.push('--share', `${guest},tag=${s.tag}${s.readonly ? ',ro' : ''}`);
+    const owner = `${s.uid !== undefined ? `,uid=${s.uid}` : ''}${s.gid !== undefined ? `,gid=${s.gid}` : ''}`;
+    args.push('--share', `${guest},tag=${s.tag}${s.readonly ? ',ro' : ''}${owner}`);
   });
   if (opts.virtioConsole) args.push('--virtio-console');
   if (opts.stdinPort) args.push('--stdin-port');
@@ -265,17 +269,23 @@ export function parseShare(spec: string): ShareOption {
   let rest = spec;
   let tag: string | undefined;
   let readonly = false;
+  const ids: { uid?: number; gid?: number } = {};
+  const bad = () => new UsageError(`bad share '${spec}' (expected DIR,tag=TAG[,ro][,uid=N][,gid=N])`);
   for (;;) {
     const comma = rest.lastIndexOf(',');
     if (comma < 0) break;
     const opt = rest.slice(comma + 1);
+    const id = /^(uid|gid)=(.*)$/.exec(opt);
     if (opt === 'ro' || opt === 'readonly') readonly = true;
     else if (opt.startsWith('tag=')) tag = opt.slice(4);
-    else break;
+    else if (id) {
+      if (!/^\d{1,10}$/.test(id[2]!) || Number(id[2]) > 0xfffffffe) throw bad();
+      ids[id[1] as 'uid' | 'gid'] = Number(id[2]);
+    } else break;
     rest = rest.slice(0, comma);
   }
-  if (!rest || !tag) throw new UsageError(`bad share '${spec}' (expected DIR,tag=TAG[,ro])`);
-  return { hostPath: rest, tag, readonly };
+  if (!rest || !tag) throw bad();
+  return { hostPath: rest, tag, readonly, ...ids };
 }
 
 /** Parses the same flags as the native c2w-machine (see README.md). Returns null for --help. */

@@ -31,6 +31,15 @@ async function shell(mode: string, shares: string[], script: string): Promise<{ 
 }
 
 describe.each(MODES)('virtio-9p (%s)', (mode) => {
+  it('reports every file as owned by the share\'s uid and gid', async () => {
+    const dir = join(tmp, `owner-${mode}`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'f'), 'x');
+    const r = await shell(mode, [`${dir},tag=owned,uid=1000,gid=1001`], `${MOUNT} owned /mnt && stat -c 'owner=%u:%g' /mnt /mnt/f`);
+    expect(r.out.match(/owner=\d+:\d+/g)).toEqual(['owner=1000:1001', 'owner=1000:1001']);
+    expect(r.code).toBe(0);
+  });
+
   it('mounts a host directory: list, read, write, mkdir, rename, remove, symlink, stat, truncate', async () => {
     const dir = join(tmp, `rw-${mode}`);
     mkdirSync(join(dir, 'sub'), { recursive: true });

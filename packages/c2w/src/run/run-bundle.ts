@@ -71,7 +71,8 @@ export async function runBundle(o: RunOptions): Promise<number> {
       kernel: b.path(b.bundle.boot.kernel),
       append,
       drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
-      shares: mounts.map((m) => ({ hostPath: m.hostPath, tag: m.tag, readonly: m.readonly })),
+      // files in a mount belong to the container's user, who can then write there (ADR 0009)
+      shares: mounts.map((m) => ({ hostPath: m.hostPath, tag: m.tag, readonly: m.readonly, ...owner(user) })),
       quietFirmware: !o.debug,
       consoleGate: b.bundle.boot.consoleGate,
       ...(port ? { stdinPort: true } : {}),
@@ -94,4 +95,10 @@ async function loadMachine(): Promise<typeof import('@c2w/machine')> {
     (emit as (...a: unknown[]) => void)(warning, ...rest);
   }) as typeof process.emitWarning;
   return import('@c2w/machine');
+}
+
+/** `uid:gid` (resolveUser's form) as the machine's share owner. */
+function owner(user: string): { uid: number; gid: number } {
+  const [uid = '0', gid = '0'] = user.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
 }
