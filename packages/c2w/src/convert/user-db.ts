@@ -27,7 +27,13 @@ export function parseUserDb(passwd: string, group: string): UserDb {
  * primary group when no group is given, as runc's libcontainer/user does.
  */
 export function resolveUser(spec: string, db: UserDb): string {
-  if (spec === '') return '0:0';
+  const { uid, gid } = resolveUserIds(spec, db);
+  return `${uid}:${gid}`;
+}
+
+/** resolveUser's numbers: the uid and gid of `user[:group]` in the image. */
+export function resolveUserIds(spec: string, db: UserDb): { uid: number; gid: number } {
+  if (spec === '') return { uid: 0, gid: 0 };
   const [userPart = '', groupPart] = spec.split(':', 2);
   let uid: number;
   let gid: number | undefined;
@@ -48,5 +54,5 @@ export function resolveUser(spec: string, db: UserDb): string {
       gid = g;
     }
   }
-  return `${uid}:${gid ?? 0}`;
+  return { uid, gid: gid ?? 0 };
 }

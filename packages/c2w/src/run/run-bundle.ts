@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { runtimeConfig, writeRunChannel } from '@c2w/emu-build';
 import { trackTemporary } from '@c2w/streams';
-import { resolveUser } from '../convert/user-db.js';
+import { resolveUserIds } from '../convert/user-db.js';
 import { parseMounts } from './mounts.js';
 import { readBundle } from './read-bundle.js';
 
@@ -41,13 +41,13 @@ export interface RunOptions {
 export async function runBundle(o: RunOptions): Promise<number> {
   const mounts = await parseMounts(o.mounts ?? []);
   const b = await readBundle(o.bundleDir);
-  const user = resolveUser(o.user ?? b.imageConfig.config?.User ?? '', { users: b.bundle.image.users, groups: b.bundle.image.groups });
+  const ids = resolveUserIds(o.user ?? b.imageConfig.config?.User ?? '', { users: b.bundle.image.users, groups: b.bundle.image.groups });
   const config = runtimeConfig(b.imageConfig, {
     ...(o.entrypoint !== undefined ? { entrypoint: [o.entrypoint] } : {}),
     ...(o.args !== undefined && o.args.length > 0 ? { args: o.args } : {}),
     env: o.env ?? [],
     ...(o.workdir !== undefined ? { workdir: o.workdir } : {}),
-    user,
+    user: `${ids.uid}:${ids.gid}`,
     mounts,
   });
   const scratch = await mkdtemp(join(tmpdir(), 'c2w-run-'));
@@ -72,7 +72,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
       append,
       drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
       // files in a mount belong to the container's user, who can then write there (ADR 0009)
-      shares: mounts.map((m) => ({ hostPath: m.hostPath, tag: m.tag, readonly: m.readonly, ...owner(user) })),
+      shares: mounts.map((m) => ({ hostPath: m.hostPath, tag: m.tag, readonly: m.readonly, ...ids })),
       quietFirmware: !o.debug,
       consoleGate: b.bundle.boot.consoleGate,
       ...(port ? { stdinPort: true } : {}),
@@ -95,10 +95,4 @@ async function loadMachine(): Promise<typeof import('@c2w/machine')> {
     (emit as (...a: unknown[]) => void)(warning, ...rest);
   }) as typeof process.emitWarning;
   return import('@c2w/machine');
-}
-
-/** `uid:gid` (resolveUser's form) as the machine's share owner. */
-function owner(user: string): { uid: number; gid: number } {
-  const [uid = '0', gid = '0'] = user.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
 }
