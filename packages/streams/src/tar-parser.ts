@@ -1,4 +1,5 @@
 import { InputError } from '@c2w/errors';
+import { decodePax } from './pax.js';
 import type { TarHeader } from './tar-types.js';
 
 /** What TarParser.next() found. */
@@ -25,7 +26,8 @@ const LONG = 2;
  * A push parser of tar streams (ustar, pax, GNU) that never copies a body: Data events are views
  * of the chunks given to push(), so a caller may reuse a chunk once next() returned NeedMore.
  * Only headers that straddle two chunks and long-name/PAX records are copied. It decodes headers
- * exactly as tar-stream 3 (and so readTar) does, one object per entry and no stream per entry:
+ * as tar-stream 3 does, except xattr values, which stay bytes (see pax.ts); one object per entry and
+ * no stream per entry (readTar is this parser behind an async iterator):
  *
  *   for await (const chunk of source) {
  *     parser.push(chunk);
@@ -289,22 +291,4 @@ function base256(buf: Buffer, start: number, end: number): number | null {
     scale *= 256;
   }
   return positive ? sum : -1 * sum;
-}
-
-/** tar-stream's decodePax: `LEN key=value\n` records, stopping at the first malformed one. */
-function decodePax(input: Buffer): Record<string, string> {
-  const result: Record<string, string> = {};
-  let buf = input;
-  while (buf.length) {
-    let i = 0;
-    while (i < buf.length && buf[i] !== 32) i++;
-    const len = parseInt(buf.subarray(0, i).toString(), 10);
-    if (!len) return result;
-    const b = buf.subarray(i + 1, len - 1).toString();
-    const keyIndex = b.indexOf('=');
-    if (keyIndex === -1) return result;
-    result[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
-    buf = buf.subarray(len);
-  }
-  return result;
 }

@@ -1,82 +1,67 @@
-import { once } from 'node:events';
-import tarStream from 'tar-stream';
-import { InputError } from '@c2w/errors';
-import type { TarEntry, TarHeader } from './tar-types.js';
+import { TarEvent, TarParser } from './tar-parser.js';
+import type { TarEntry } from './tar-types.js';
 
 /**
- * Tar entries as an async iterable. The caller reads each body or skips it; unread bodies are
- * drained here because tar-stream stalls while an entry is unread. A stream that stops mid-entry is
- * "truncated", never a silent end; a stream that stops on an entry boundary without the two zero
- * blocks is accepted (umoci 0.4.7 writes such layers; their digest was checked upstream). umoci
- * also omits the zero padding of the last data block: a stream whose length is not a multiple of
- * 512 is padded to the block boundary, so only those (at most 511) missing padding bytes are forgiven.
+ * Tar entries as an async iterable, over TarParser. The caller reads each body or skips it; an
+ * unread body is skipped here. A stream that stops mid-entry is "truncated" (an InputError), never
+ * a silent end; a stream that stops on an entry boundary without the two zero blocks is accepted
+ * (umoci 0.4.7 writes such layers; their digest was checked upstream), as is a last data block
+ * without its zero padding (umoci again).
+ *
+ * Body chunks are views of the source's chunks, not copies: a source must not reuse its buffers
+ * (file and decompression streams do not; readFileChunks does, so it is not a source for this).
  */
-export async function* readTar(source: AsyncIterable<Uint8Array>, what = 'tar stream'): AsyncGenerator<TarEntry> {
-  const extract = tarStream.extract();
-  let feedError: unknown;
-  const feeding = (async () => {
-    try {
-      let length = 0;
-      for await (const chunk of source) {
-        length += chunk.length;
-        if (!extract.write(chunk)) await once(extract as never, 'drain');
+export async function* readTar(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, what = 'tar stream'): AsyncGenerator<TarEntry> {
+  const parser = new TarParser(what);
+  const input = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : fromSync(source);
+  let ended = false;
+  let inEntry = false;
+  const pull = async (): Promise<TarEvent> => {
+    for (;;) {
+      const event = parser.next();
+      if (event !== TarEvent.NeedMore || ended) {
+        if (event === TarEvent.EntryEnd) inEntry = false;
+        return event;
       }
-      if (length % 512 !== 0) extract.write(Buffer.alloc(512 - (length % 512)));
-      (extract as unknown as { end(): void }).end();
-    } catch (err) {
-      feedError = err;
-      extract.destroy(err as Error);
+      const next = await input.next();
+      if (next.done) {
+        ended = true;
+        parser.end(); // throws when the input stops inside an entry
+      } else {
+        parser.push(next.value);
+      }
     }
-  })();
+  };
 
   try {
-    for await (const stream of extract) {
-      const header = applyPax(stream.header as TarHeader);
+    for (;;) {
+      const event = await pull();
+      if (event === TarEvent.NeedMore) return; // input ended on an entry boundary
+      if (event !== TarEvent.Entry) continue; // the rest of a body the caller left unread
+      inEntry = true;
       let consumed = false;
       const body: AsyncIterable<Buffer> = {
         [Symbol.asyncIterator]() {
+          if (consumed) throw new Error(`${what}: an entry body can be read only once`);
           consumed = true;
-          // A stream cut inside this body fails here, in the caller's loop: translate it too.
-          return translated(stream as AsyncIterable<Buffer>, () => feedError, what)[Symbol.asyncIterator]();
+          return bodyChunks()[Symbol.asyncIterator]();
         },
       };
-      yield { header, body };
-      if (!consumed) for await (const _chunk of stream) { /* drain */ }
+      yield { header: parser.header, body };
     }
-  } catch (err) {
-    throw translate(feedError ?? err, what);
   } finally {
-    extract.destroy();
-    await feeding;
+    await input.return?.();
   }
-  if (feedError) throw translate(feedError, what);
-}
 
-async function* translated(body: AsyncIterable<Buffer>, feedError: () => unknown, what: string): AsyncGenerator<Buffer> {
-  try {
-    yield* body;
-  } catch (err) {
-    throw translate(feedError() ?? err, what);
+  async function* bodyChunks(): AsyncGenerator<Buffer> {
+    while (inEntry) {
+      const event = await pull();
+      if (event === TarEvent.Data) yield parser.data;
+      else if (event === TarEvent.NeedMore) return; // unreachable: end() throws inside an entry
+    }
   }
 }
 
-function translate(err: unknown, what: string): unknown {
-  if (!(err instanceof Error) || err instanceof InputError) return err;
-  if (/Unexpected end of data/.test(err.message)) return new InputError(`${what} is truncated (unexpected end of data)`, { cause: err });
-  if (/Invalid tar header|Header exceeds max size|Invalid header/.test(err.message)) {
-    return new InputError(`${what} is not a valid tar archive: ${err.message}`, { cause: err });
-  }
-  return err;
-}
-
-/** tar-stream applies PAX path, linkpath and size; uid, gid and mtime (ids over 2097151, sub-second times) are ours. */
-function applyPax(header: TarHeader): TarHeader {
-  const pax = header.pax;
-  if (!pax) return header;
-  const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
-  header.uid = int(pax['uid']) ?? header.uid;
-  header.gid = int(pax['gid']) ?? header.gid;
-  const mtime = pax['mtime'] !== undefined ? Number(pax['mtime']) : NaN;
-  if (Number.isFinite(mtime)) header.mtime = new Date(Math.floor(mtime) * 1000);
-  return header;
+async function* fromSync(source: Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* source;
 }

@@ -1,64 +1,70 @@
 import { once } from 'node:events';
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import tarStream from 'tar-stream';
+import type { Writable } from 'node:stream';
+import { encodeHeader, padding } from './tar-header.js';
 import type { TarHeader } from './tar-types.js';
+
+const END_OF_ARCHIVE = Buffer.alloc(1024);
+const ZEROS = Buffer.alloc(512);
 
 /**
  * Writes tar entries to a Node stream with backpressure. Bodies are streamed; nothing larger than a
- * chunk is buffered. Sizes beyond 8 GiB use base-256 (GNU) encoding, which bsdtar, GNU tar, Go and
- * tar-stream all read.
+ * chunk is buffered. Headers are tar-stream 3's layout (tar-header.ts) with xattr values kept as
+ * bytes; sizes beyond 8 GiB use base-256 (GNU) encoding, which bsdtar, GNU tar, Go and tar-stream
+ * all read. The output is ended by finish(), except process.stdout, which is left open for
+ * whatever the tool writes after the tar.
  */
 export class TarWriter {
-  private readonly pack = tarStream.pack();
-  private readonly done: Promise<void>;
+  private failed: Error | undefined;
 
-  constructor(output: Writable) {
-    // Never let pipeline() touch stdout: even with { end: false } a piped stdout is left failing
-    // later writes with EPIPE, which drops what a tool writes after the tar (--config-out, notes).
-    const target = output === process.stdout ? keepOpen(output) : output;
-    this.done = pipeline(this.pack as unknown as NodeJS.ReadableStream, target);
-    this.done.catch(() => undefined); // surfaced by finish()
+  constructor(private readonly output: Writable) {
+    output.on('error', (err: Error) => { this.failed ??= err; });
   }
 
   async add(header: TarHeader, body?: AsyncIterable<Uint8Array> | Uint8Array): Promise<void> {
-    type Entry = ReturnType<typeof this.pack.entry>;
-    let entry!: Entry;
-    const written = new Promise<void>((resolve, reject) => {
-      entry = this.pack.entry(header as never, (err?: Error | null) => (err ? reject(err) : resolve()));
-    });
+    await this.write(encodeHeader(header));
+    const type = String(header.type);
+    const expected = type === 'file' || type === 'contiguous-file' ? header.size : 0;
+    let written = 0;
     if (body instanceof Uint8Array) {
-      entry.end(body);
+      written = body.length;
+      if (written > 0 && written === expected) await this.write(body);
     } else if (body) {
       for await (const chunk of body) {
-        if (!entry.write(chunk)) await Promise.race([once(entry as never, 'drain'), written]);
+        written += chunk.length;
+        if (written > expected) break;
+        await this.write(chunk);
       }
-      (entry as unknown as { end(): void }).end();
-    } else {
-      (entry as unknown as { end(): void }).end();
     }
-    await written;
+    if (written !== expected) throw new Error(`tar entry ${header.name}: body is ${written > expected ? 'longer' : 'shorter'} than its size ${expected}`);
+    const pad = padding(expected);
+    if (pad > 0) await this.write(ZEROS.subarray(0, pad));
   }
 
   /** Writes the end-of-archive blocks and waits until the output has flushed. */
   async finish(): Promise<void> {
-    this.pack.finalize();
-    await this.done;
+    await this.write(END_OF_ARCHIVE);
+    if (this.output === process.stdout) {
+      if (this.output.writableNeedDrain) await this.drained();
+      return;
+    }
+    const finished = once(this.output, 'finish');
+    this.output.end();
+    await finished;
+    if (this.failed) throw this.failed;
   }
 
   /** Stops writing after a failure; the output is left for its owner to abort. */
   destroy(err?: Error): void {
-    this.pack.destroy(err);
+    this.failed ??= err ?? new Error('tar writer destroyed');
   }
-}
 
-/** A writer into `target` that forwards with backpressure and never ends or destroys it. */
-function keepOpen(target: Writable): Writable {
-  return new Writable({
-    highWaterMark: 1 << 20,
-    write(chunk: Buffer, _enc, cb) {
-      if (target.write(chunk)) cb();
-      else target.once('drain', () => cb());
-    },
-  });
+  private async write(chunk: Uint8Array): Promise<void> {
+    if (this.failed) throw this.failed;
+    if (!this.output.write(chunk)) await this.drained();
+  }
+
+  private async drained(): Promise<void> {
+    // once() rejects on 'error'; a stream destroyed without one emits 'close'.
+    await Promise.race([once(this.output, 'drain'), once(this.output, 'close').then(() => { throw this.failed ?? new Error('output closed'); })]);
+  }
 }

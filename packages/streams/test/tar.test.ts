@@ -1,6 +1,10 @@
 import { InputError } from '@c2w/errors';
+import { execa } from 'execa';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { readTar, TarWriter, type TarHeader } from '../src/index.js';
+import { readTar, TarEvent, TarParser, TarWriter, type TarHeader } from '../src/index.js';
 
 async function collect(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -45,6 +49,59 @@ describe('tar round trip', () => {
     expect(seen[1]?.[0].linkname).toBe('t'.repeat(300));
     expect(seen[2]?.[0].pax?.['SCHILY.xattr.user.k']).toBe('v');
     expect(seen[3]?.[0]).toMatchObject({ devmajor: 1, devminor: 3, type: 'character-device' });
+  });
+
+  // A file capability (VFS_CAP_REVISION_2, cap_net_raw) with bytes over 0x7f, and every byte value.
+  const CAPABILITY = Buffer.from('0100000280200000ff00000000000000c3280000', 'hex');
+  const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  const PYTHON_XATTRS = `import sys, tarfile
+def xattrs(path):
+    out = []
+    with tarfile.open(path) as t:
+        for m in t:
+            for k, v in sorted(m.pax_headers.items()):
+                if k.startswith('SCHILY.xattr.'):
+                    out.append(m.name + ' ' + k[13:] + ' ' + v.encode('utf-8', 'surrogateescape').hex())
+    return out
+if sys.argv[1] == 'write':
+    with tarfile.open(sys.argv[2], 'w', format=tarfile.PAX_FORMAT) as t:
+        i = tarfile.TarInfo('bin/ping')
+        i.pax_headers = {'SCHILY.xattr.security.capability': bytes.fromhex(sys.argv[3]).decode('utf-8', 'surrogateescape'),
+                         'SCHILY.xattr.user.all': bytes.fromhex(sys.argv[4]).decode('utf-8', 'surrogateescape'),
+                         'SCHILY.xattr.user.text': 'h\u00e9llo'}
+        t.addfile(i)
+else:
+    print('\\n'.join(xattrs(sys.argv[2])))
+`;
+
+  it('keeps binary xattr values byte for byte, read and written (checked with Python tarfile)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'c2w-xattr-'));
+    try {
+      const input = join(dir, 'in.tar');
+      await execa('python3', ['-c', PYTHON_XATTRS, 'write', input, CAPABILITY.toString('hex'), ALL_BYTES.toString('hex')]);
+      const entries: TarHeader[] = [];
+      for await (const e of readTar(chunked(await readFile(input), 100))) entries.push(e.header);
+      const pax = entries[0]?.pax ?? {};
+      expect(Buffer.from(pax['SCHILY.xattr.security.capability']!, 'latin1')).toEqual(CAPABILITY);
+      expect(Buffer.from(pax['SCHILY.xattr.user.all']!, 'latin1')).toEqual(ALL_BYTES);
+      expect(Buffer.from(pax['SCHILY.xattr.user.text']!, 'latin1')).toEqual(Buffer.from('héllo'));
+      // TarParser (iso-pack's reader) decodes the same way.
+      const parser = new TarParser();
+      parser.push(await readFile(input));
+      while (parser.next() !== TarEvent.Entry) { /* to the first entry */ }
+      expect(parser.header.pax).toEqual(pax);
+
+      const output = join(dir, 'out.tar');
+      await writeFile(output, await writeTar([[{ name: 'bin/ping', pax: Object.fromEntries(Object.entries(pax).filter(([k]) => k.startsWith('SCHILY.'))) }, '']]));
+      const read = await execa('python3', ['-c', PYTHON_XATTRS, 'read', output]);
+      expect(read.stdout.split('\n')).toEqual([
+        `bin/ping security.capability ${CAPABILITY.toString('hex')}`,
+        `bin/ping user.all ${ALL_BYTES.toString('hex')}`,
+        `bin/ping user.text ${Buffer.from('héllo').toString('hex')}`,
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('drains bodies the caller skips', async () => {

@@ -1,0 +1,47 @@
+/**
+ * PAX extended header records (`LEN key=value\n`). Keys and text values are UTF-8, but xattr
+ * values (`SCHILY.xattr.NAME`) are bytes: security.capability, ACLs and IMA signatures are binary.
+ * They are held as byte strings (one char per byte, latin1) so they survive a read and a write
+ * unchanged; tar-stream decodes and encodes every value as UTF-8, which turns such bytes into U+FFFD.
+ */
+export const XATTR_PREFIX = 'SCHILY.xattr.';
+
+function encodingOf(key: string): BufferEncoding {
+  return key.startsWith(XATTR_PREFIX) ? 'latin1' : 'utf8';
+}
+
+/** Records up to the first malformed one (as tar-stream does); later records win. */
+export function decodePax(input: Buffer): Record<string, string> {
+  const result: Record<string, string> = {};
+  let buf = input;
+  while (buf.length) {
+    let i = 0;
+    while (i < buf.length && buf[i] !== 32) i++;
+    const len = parseInt(buf.toString('latin1', 0, i), 10);
+    if (!len || len > buf.length) return result;
+    const record = buf.subarray(i + 1, len - 1);
+    const eq = record.indexOf(61); // '='
+    if (eq === -1) return result;
+    const key = record.toString('utf8', 0, eq);
+    result[key] = record.toString(encodingOf(key), eq + 1);
+    buf = buf.subarray(len);
+  }
+  return result;
+}
+
+/** path and linkpath first, then `pax` in its own order: the records tar-stream writes. */
+export function encodePax(name: string | undefined, linkname: string | null | undefined, pax: Record<string, string> | null | undefined): Buffer {
+  const records: Buffer[] = [];
+  if (name) records.push(record('path', name));
+  if (linkname) records.push(record('linkpath', linkname));
+  for (const [key, value] of Object.entries(pax ?? {})) records.push(record(key, value));
+  return Buffer.concat(records);
+}
+
+function record(key: string, value: string): Buffer {
+  const body = Buffer.concat([Buffer.from(` ${key}=`, 'utf8'), Buffer.from(value, encodingOf(key)), Buffer.from('\n')]);
+  // The length counts its own digits.
+  let digits = String(body.length).length;
+  if (String(body.length + digits).length > digits) digits++;
+  return Buffer.concat([Buffer.from(String(body.length + digits), 'latin1'), body]);
+}

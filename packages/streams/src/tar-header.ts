@@ -1,0 +1,100 @@
+import type { TarHeader } from './tar-types.js';
+import { encodePax } from './pax.js';
+
+const BLOCK = 512;
+const OCTAL_MAX_7 = 0o7777777; // 6 octal digits + space: uid, gid, mode, devices
+const OCTAL_MAX_11 = 0o77777777777; // size and mtime
+const TYPEFLAG: Record<string, number> = {
+  file: 0, link: 1, symlink: 2, 'character-device': 3, 'block-device': 4, directory: 5, fifo: 6, 'contiguous-file': 7,
+  'pax-header': 72, 'pax-global-header': 55,
+};
+
+/** Entry types without a body: their header size field is 0 whatever the caller passed. */
+function hasBody(type: string): boolean {
+  return type === 'file' || type === 'contiguous-file' || type === 'pax-header';
+}
+
+/**
+ * The header blocks of one entry: a ustar block, preceded by a PAX header and its records when
+ * the entry needs one (PAX records given, a name or link target that is not ASCII or does not fit,
+ * ids or times beyond the octal fields). The layout is tar-stream 3's (both headers named
+ * "PaxHeader"), so entries without binary xattrs come out byte for byte as tar-stream wrote them;
+ * uid, gid and mtime that overflow their fields go to PAX instead of being clamped.
+ */
+export function encodeHeader(header: TarHeader): Buffer {
+  const type = String(header.type);
+  if (TYPEFLAG[type] === undefined) throw new Error(`cannot write tar entry ${header.name}: unknown type ${type}`);
+  const size = hasBody(type) ? header.size : 0;
+  const mtime = Math.floor(header.mtime.getTime() / 1000);
+  const pax: Record<string, string> = { ...(header.pax ?? {}) };
+  if (header.uid > OCTAL_MAX_7 && pax['uid'] === undefined) pax['uid'] = String(header.uid);
+  if (header.gid > OCTAL_MAX_7 && pax['gid'] === undefined) pax['gid'] = String(header.gid);
+  if ((mtime < 0 || mtime > OCTAL_MAX_11) && pax['mtime'] === undefined) pax['mtime'] = String(mtime);
+  const fields = { ...header, type, size };
+  const plain = Object.keys(pax).length === 0 ? ustar(fields, header.name, header.linkname) : null;
+  if (plain) return plain;
+  const records = encodePax(header.name, header.linkname, pax);
+  const linkname = header.linkname ? 'PaxHeader' : null;
+  const paxBlock = ustar({ ...fields, type: 'pax-header', size: records.length }, 'PaxHeader', linkname)!;
+  const main = ustar(fields, 'PaxHeader', linkname)!;
+  const pad = Buffer.alloc(padding(records.length));
+  return Buffer.concat([paxBlock, records, pad, main]);
+}
+
+/** Zero bytes that complete a body of `size` bytes to whole blocks. */
+export function padding(size: number): number {
+  const rest = size % BLOCK;
+  return rest === 0 ? 0 : BLOCK - rest;
+}
+
+type Fields = Omit<TarHeader, 'name' | 'linkname'> & { type: string; size: number };
+
+/** One ustar block, or null when the name or link target needs PAX (tar-stream's encode). */
+function ustar(h: Fields, fullName: string, linkname: string | null | undefined): Buffer | null {
+  let name = fullName;
+  let prefix = '';
+  if (Buffer.byteLength(name) !== name.length) return null; // not ASCII
+  while (name.length > 100) {
+    const i = name.indexOf('/');
+    if (i === -1) return null;
+    prefix += prefix ? `/${name.slice(0, i)}` : name.slice(0, i);
+    name = name.slice(i + 1);
+  }
+  if (name.length > 100 || Buffer.byteLength(prefix) > 155) return null;
+  if (linkname && (Buffer.byteLength(linkname) !== linkname.length || linkname.length > 100)) return null;
+
+  const buf = Buffer.alloc(BLOCK);
+  buf.write(name, 0, 'latin1');
+  buf.write(octal(h.mode & 0o7777, 6), 100, 'latin1');
+  buf.write(octal(h.uid, 6), 108, 'latin1');
+  buf.write(octal(h.gid, 6), 116, 'latin1');
+  if (h.size > OCTAL_MAX_11) {
+    // base-256 (GNU), which bsdtar, GNU tar, Go and tar-stream read
+    buf[124] = 0x80;
+    for (let i = 11, n = h.size; i > 0; i--, n = Math.floor(n / 256)) buf[124 + i] = n % 256;
+  } else {
+    buf.write(octal(h.size, 11), 124, 'latin1');
+  }
+  const mtime = Math.floor(h.mtime.getTime() / 1000);
+  buf.write(octal(mtime < 0 ? 0 : mtime, 11), 136, 'latin1');
+  buf[156] = 48 + TYPEFLAG[h.type]!;
+  if (linkname) buf.write(linkname, 157, 'latin1');
+  buf.write('ustar\x0000', 257, 'latin1');
+  if (h.uname) buf.write(h.uname, 265, 32, 'utf8');
+  if (h.gname) buf.write(h.gname, 297, 32, 'utf8');
+  buf.write(octal(h.devmajor ?? 0, 6), 329, 'latin1');
+  buf.write(octal(h.devminor ?? 0, 6), 337, 'latin1');
+  if (prefix) buf.write(prefix, 345, 'latin1');
+  let sum = 8 * 32;
+  for (let i = 0; i < 148; i++) sum += buf[i]!;
+  for (let i = 156; i < BLOCK; i++) sum += buf[i]!;
+  buf.write(octal(sum, 6), 148, 'latin1');
+  return buf;
+}
+
+/** tar-stream's encodeOct: zero-padded octal and a space; all sevens when it does not fit. */
+function octal(value: number, digits: number): string {
+  const text = value.toString(8);
+  if (text.length > digits) return `${'7'.repeat(digits)} `;
+  return `${'0'.repeat(digits - text.length)}${text} `;
+}
