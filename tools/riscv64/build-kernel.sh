@@ -1,122 +1,172 @@
 #!/bin/bash
 # Build the c2w riscv64 guest kernel (Linux 6.1 Image) into a content-addressed cache.
 #
-# usage: build-kernel.sh [--print-key] [--offline] [--keep-build] [--force]
+# usage: build-kernel.sh [--print-key] [--offline] [--keep-build] [--force] [--verify-reproducible]
 #   prints the cache entry directory on stdout (progress goes to stderr):
-#     $C2W_CACHE/kernel/<key>/{Image,config,inputs.txt,build.log,sha256sums}
+#     $C2W_CACHE/kernel/<key>/{Image,config,inputs.txt,build.log,sha256sums[,reproduced]}
 #   --print-key   print the cache key and exit
-#   --offline     never build: fail if the entry is not cached
+#   --offline     never build or download: fail if the entry is not cached
 #   --keep-build  keep the extracted/built source tree ($C2W_CACHE/kernel/.build-<key>)
 #   --force       rebuild even if the entry exists
-# env: C2W_CACHE (default ~/.cache/c2w), JOBS (default 2), SOURCE_DATE_EPOCH
-#      (default: date of the newest linux-source-6.1 Debian changelog entry)
+#   --verify-reproducible
+#                 build the same key a second time in another directory and require a
+#                 byte-identical Image (result kept in <entry>/reproduced; a later call with the
+#                 same entry reads it instead of building again)
+# env: C2W_CACHE (default ~/.cache/c2w), JOBS (default 2), SOURCE_DATE_EPOCH (default: the date
+#      of the newest Debian changelog entry of the source), and the source (emu-build passes
+#      these; without them kernel-source.mjs fetches it): SRC_TAR SRC_VERSION SRC_SHA256
+#      SRC_SUITE SRC_EPOCH
 #
-# Source: Debian linux-source-6.1 (/usr/src/linux-source-6.1.tar.xz), ARCH=riscv,
-# CROSS_COMPILE=riscv64-linux-gnu-. Config: `make tinyconfig` + c2w-rv64.fragment
+# Source: Debian bookworm's linux-source-6.1 .deb, resolved by name from the signed index,
+# checked by sha256 and unpacked by emu-build (packages/emu-build/src/build/kernel-source.ts);
+# ARCH=riscv, CROSS_COMPILE=riscv64-linux-gnu-. Config: `make tinyconfig` + c2w-rv64.fragment
 # (merge_config.sh) + olddefconfig; every fragment line must land in the final .config,
-# otherwise the build fails. Key = sha256 of fragment, this script, package versions of
-# linux-source-6.1 / gcc-riscv64-linux-gnu / gcc-12-riscv64-linux-gnu /
-# binutils-riscv64-linux-gnu, and SOURCE_DATE_EPOCH. The entry appears atomically
-# (built in a temp dir, then renamed), so an interrupted build leaves no partial entry.
+# otherwise the build fails. Key = sha256 of the fragment, this script, the source .deb's
+# version and sha256, the cross toolchain's package versions and SOURCE_DATE_EPOCH. The entry
+# appears atomically (built in a temp dir, then renamed): an interrupted build leaves nothing.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-PRINT_KEY=0 OFFLINE=0 KEEP=0 FORCE=0
+PRINT_KEY=0 OFFLINE=0 KEEP=0 FORCE=0 VERIFY=0
 for a in "$@"; do
   case "$a" in
     --print-key) PRINT_KEY=1 ;; --offline) OFFLINE=1 ;; --keep-build) KEEP=1 ;; --force) FORCE=1 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    --verify-reproducible) VERIFY=1 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) die "unknown argument $a" ;;
   esac
 done
 
 FRAG=$C2W_TOOLS_RV/c2w-rv64.fragment
-SRC_TAR=/usr/src/linux-source-6.1.tar.xz
-EPOCH=${SOURCE_DATE_EPOCH:-$(default_epoch)}
+TOOLCHAIN=(gcc-riscv64-linux-gnu gcc-12-riscv64-linux-gnu binutils-riscv64-linux-gnu)
+if [ -z "${SRC_TAR:-}" ]; then
+  src=$(node "$C2W_TOOLS_RV/kernel-source.mjs" $([ "$OFFLINE" = 1 ] && echo --offline)) || die "cannot get the kernel source (see above)"
+  eval "$src"
+fi
+: "${SRC_VERSION:?}" "${SRC_SHA256:?}" "${SRC_EPOCH:?}"
+EPOCH=${SOURCE_DATE_EPOCH:-$SRC_EPOCH}
 
-inputs() {
-  echo "c2w-kernel-v1"
+# The declared inputs without the toolchain (known without it installed), then with it.
+inputs_base() {
+  echo "c2w-kernel-v2"
   echo "fragment $(sha256 "$FRAG")"
   echo "script $(sha256 "$0")"
-  echo "linux-source-6.1 $(pkg_version linux-source-6.1)"
-  echo "gcc-riscv64-linux-gnu $(pkg_version gcc-riscv64-linux-gnu)"
-  echo "gcc-12-riscv64-linux-gnu $(pkg_version gcc-12-riscv64-linux-gnu)"
-  echo "binutils-riscv64-linux-gnu $(pkg_version binutils-riscv64-linux-gnu)"
+  echo "linux-source-6.1 $SRC_VERSION sha256:$SRC_SHA256"
   echo "SOURCE_DATE_EPOCH $EPOCH"
 }
-INPUTS=$(inputs)
+toolchain_installed() {
+  local p
+  for p in "${TOOLCHAIN[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || return 1; done
+}
+KDIR=$C2W_CACHE/kernel
+
+if [ "$OFFLINE" = 1 ] && ! toolchain_installed; then
+  # A copied cache on a host without the cross compiler: the entry built from the same source,
+  # fragment, script and epoch is the answer whatever toolchain built it.
+  BASE=$(inputs_base) FOUND=
+  for d in $(ls -td "$KDIR"/*/ 2>/dev/null); do
+    [ -f "$d/Image" ] && [ -f "$d/inputs.txt" ] || continue
+    if [ "$(grep -vE '^(gcc-|binutils-|key |kernelrelease |build_seconds )' "$d/inputs.txt")" = "$BASE" ]; then FOUND=${d%/}; break; fi
+  done
+  [ -n "$FOUND" ] || die "--offline: no cached kernel for these inputs in $KDIR, and the cross toolchain (${TOOLCHAIN[*]}) is not installed to compute its key"
+  [ "$PRINT_KEY" = 1 ] && { basename "$FOUND"; exit 0; }
+  verify_entry "$FOUND" || die "cache entry $FOUND is corrupted (sha256 mismatch): delete it and rebuild"
+  log "toolchain not installed; using the cached entry $FOUND ($(grep '^gcc-12' "$FOUND/inputs.txt"))"
+  echo "$FOUND"; exit 0
+fi
+
+INPUTS=$(inputs_base; for p in "${TOOLCHAIN[@]}"; do echo "$p $(pkg_version "$p")"; done)
 KEY=$(printf '%s\n' "$INPUTS" | sha256sum | cut -c1-64)
 [ "$PRINT_KEY" = 1 ] && { echo "$KEY"; exit 0; }
 
-KDIR=$C2W_CACHE/kernel
 OUT=$KDIR/$KEY
-if [ "$FORCE" = 0 ] && [ -f "$OUT/Image" ]; then
+
+# build_tree DIR: extract, configure, check the fragment and build Image in DIR (a fixed path per
+# key and purpose). Leaves DIR/linux-source-6.1 with arch/riscv/boot/Image and .config.
+build_tree() {
+  local b=$1 src
+  rm -rf "$b"; mkdir -p "$b"
+  log "key $KEY; extracting $SRC_TAR"
+  tar -C "$b" -xf "$SRC_TAR"
+  src=$b/linux-source-6.1
+  [ -d "$src" ] || die "unexpected tarball layout (no linux-source-6.1/)"
+  (
+    export ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu-
+    # uname -v shows "#1 <date>": the date is SOURCE_DATE_EPOCH in UTC, C locale
+    KBUILD_BUILD_TIMESTAMP=$(LC_ALL=C date -u -d "@$EPOCH")
+    export KBUILD_BUILD_TIMESTAMP KBUILD_BUILD_USER=c2w KBUILD_BUILD_HOST=c2w KBUILD_BUILD_VERSION=1
+    export SOURCE_DATE_EPOCH=$EPOCH LOCALVERSION= LC_ALL=C TZ=UTC
+    cd "$src"
+    {
+      make tinyconfig
+      scripts/kconfig/merge_config.sh -m .config "$FRAG"
+      make olddefconfig
+    } > "$b/config.log" 2>&1 || { tail -30 "$b/config.log" >&2; die "configuration failed"; }
+    "$C2W_TOOLS_RV/check-fragment.sh" "$FRAG" .config || die "the kernel config does not contain every fragment option (see above)"
+    log "building Image with -j${JOBS:-2} (10-25 min on 2 cores); log: $b/build.log"
+    if ! make -j"${JOBS:-2}" Image > "$b/build.log" 2>&1; then
+      tail -40 "$b/build.log" >&2; die "kernel build failed (log kept in $b/build.log)"
+    fi
+    "$C2W_TOOLS_RV/check-fragment.sh" "$FRAG" .config || die "after the build the config lost fragment options"
+    make -s kernelrelease > "$b/kernelrelease"
+  )
+}
+
+need_build() { [ "$FORCE" = 1 ] || [ ! -f "$OUT/Image" ]; }
+if ! need_build; then
   verify_entry "$OUT" || die "cache entry $OUT is corrupted (sha256 mismatch): delete it and rebuild"
   log "cache hit: $OUT"
-  echo "$OUT"; exit 0
+elif [ "$OFFLINE" = 1 ]; then
+  die "--offline: kernel not in cache (expected $OUT/Image); run tools/riscv64/build-kernel.sh"
 fi
-[ "$OFFLINE" = 1 ] && die "--offline: kernel not in cache (expected $OUT/Image); run tools/riscv64/build-kernel.sh"
 
-need_cmd riscv64-linux-gnu-gcc make bc bison flex xz tar sha256sum flock
-[ -r "$SRC_TAR" ] || die "$SRC_TAR missing: apt-get install linux-source-6.1"
-mkdir -p "$KDIR"
-exec 9>"$KDIR/.lock-$KEY"
-flock 9
-if [ "$FORCE" = 0 ] && [ -f "$OUT/Image" ]; then echo "$OUT"; exit 0; fi  # built meanwhile
-
-# Fixed build path per key (keeps the build independent of temp names).
-B=$KDIR/.build-$KEY
-TMP=$KDIR/.tmp-$KEY.$$
-trap 'rm -rf "$TMP"' EXIT
-rm -rf "$B" "$TMP"; mkdir -p "$B" "$TMP"
-T0=$(date +%s)
-log "key $KEY; extracting $SRC_TAR"
-tar -C "$B" -xf "$SRC_TAR"
-SRC=$B/linux-source-6.1
-[ -d "$SRC" ] || die "unexpected tarball layout (no linux-source-6.1/)"
-
-export ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu-
-# uname -v shows "#1 <date>": the date is SOURCE_DATE_EPOCH in UTC, C locale
-KBUILD_BUILD_TIMESTAMP=$(LC_ALL=C date -u -d "@$EPOCH")
-export KBUILD_BUILD_TIMESTAMP KBUILD_BUILD_USER=c2w KBUILD_BUILD_HOST=c2w KBUILD_BUILD_VERSION=1
-export SOURCE_DATE_EPOCH=$EPOCH LOCALVERSION= LC_ALL=C TZ=UTC
-cd "$SRC"
-{
-  make tinyconfig
-  scripts/kconfig/merge_config.sh -m .config "$FRAG"
-  make olddefconfig
-} > "$TMP/config.log" 2>&1 || { tail -30 "$TMP/config.log" >&2; die "configuration failed"; }
-
-# Every option of the fragment must be in the final .config (checked again after the build).
-check_fragment() {
-  local bad=0 l k want got
-  while IFS= read -r l; do
-    k=$(grep -oE 'CONFIG_[A-Za-z0-9_]+' <<<"$l" | head -1)
-    if [[ "$l" == "# CONFIG_"*" is not set" ]]; then want=n; else want=${l#*=}; fi
-    got=$(sed -n "s/^$k=//p" .config | head -1); got=${got:-n}
-    if [ "$want" != "$got" ]; then log "fragment option not honoured: $k wanted '$want' got '$got'"; bad=1; fi
-  done < <(grep -E '^CONFIG_[A-Za-z0-9_]+=|^# CONFIG_[A-Za-z0-9_]+ is not set' "$FRAG")
-  return $bad
-}
-check_fragment || die "the kernel config does not contain every fragment option (see above)"
-
-log "building Image with -j${JOBS:-2} (10-25 min on 2 cores); log: $B/build.log"
-if ! make -j"${JOBS:-2}" Image > "$B/build.log" 2>&1; then
-  tail -40 "$B/build.log" >&2; die "kernel build failed (log kept in $B/build.log)"
+if need_build || { [ "$VERIFY" = 1 ] && ! grep -qs "^identical " "$OUT/reproduced"; }; then
+  [ "$OFFLINE" = 1 ] && die "--offline: the reproducibility of $OUT was never checked; run with --verify-reproducible online"
+  need_cmd riscv64-linux-gnu-gcc make bc bison flex xz tar sha256sum flock
+  [ -r "$SRC_TAR" ] || die "kernel source $SRC_TAR is missing"
+  mkdir -p "$KDIR"
+  exec 9>"$KDIR/.lock-$KEY"
+  flock 9
 fi
-check_fragment || die "after the build the config lost fragment options"
-T1=$(date +%s)
 
-cp arch/riscv/boot/Image "$TMP/Image"
-cp .config "$TMP/config"
-cp "$B/build.log" "$TMP/build.log"
-{ printf '%s\n' "$INPUTS"; echo "key $KEY"; echo "kernelrelease $(make -s kernelrelease)";
-  echo "build_seconds $((T1 - T0))"; } > "$TMP/inputs.txt"
-(cd "$TMP" && sha256sum Image config > sha256sums)
-cd /
-rm -rf "$OUT"
-mv "$TMP" "$OUT"
-trap - EXIT
-[ "$KEEP" = 1 ] || rm -rf "$B"
-log "built in $((T1 - T0)) s: $OUT/Image ($(stat -c %s "$OUT/Image") bytes, sha256 $(sha256 "$OUT/Image"))"
+if need_build && ! { [ "$FORCE" = 0 ] && [ -f "$OUT/Image" ]; }; then  # (not built meanwhile)
+  B=$KDIR/.build-$KEY
+  TMP=$KDIR/.tmp-$KEY.$$
+  trap 'rm -rf "$TMP"' EXIT
+  rm -rf "$TMP"; mkdir -p "$TMP"
+  T0=$(date +%s)
+  build_tree "$B"
+  T1=$(date +%s)
+  cp "$B/linux-source-6.1/arch/riscv/boot/Image" "$TMP/Image"
+  cp "$B/linux-source-6.1/.config" "$TMP/config"
+  cp "$B/build.log" "$TMP/build.log"
+  { printf '%s\n' "$INPUTS"; echo "key $KEY"; echo "kernelrelease $(cat "$B/kernelrelease")";
+    echo "build_seconds $((T1 - T0))"; } > "$TMP/inputs.txt"
+  (cd "$TMP" && sha256sum Image config > sha256sums)
+  rm -rf "$OUT"
+  mv "$TMP" "$OUT"
+  trap - EXIT
+  [ "$KEEP" = 1 ] || rm -rf "$B"
+  log "built in $((T1 - T0)) s: $OUT/Image ($(stat -c %s "$OUT/Image") bytes, sha256 $(sha256 "$OUT/Image"))"
+fi
+
+if [ "$VERIFY" = 1 ]; then
+  if grep -qs "^identical " "$OUT/reproduced"; then
+    log "reproducible (checked: $(head -1 "$OUT/reproduced"))"
+  else
+    # Another path and another directory depth than the first build: paths must not leak in.
+    R=$KDIR/.repro-$KEY/second/build
+    T0=$(date +%s)
+    build_tree "$R"
+    T1=$(date +%s)
+    first=$(sha256 "$OUT/Image") second=$(sha256 "$R/linux-source-6.1/arch/riscv/boot/Image")
+    if [ "$first" != "$second" ]; then
+      cp "$R/linux-source-6.1/arch/riscv/boot/Image" "$OUT/Image.second"
+      die "the kernel is not reproducible: Image $first, second build $second (kept as $OUT/Image.second)"
+    fi
+    printf 'identical Image sha256:%s, second build in %s (%s s) on %s\n' "$first" "$R" "$((T1 - T0))" "$(date -u +%FT%TZ)" > "$OUT/reproduced"
+    rm -rf "$KDIR/.repro-$KEY"
+    log "reproducible: a second build in $R gave the same Image ($first)"
+  fi
+fi
 echo "$OUT"

@@ -10,6 +10,7 @@ import { buildGuestTar } from './guest/build-guest.js';
 import { requestedPackages } from './guest/guest-spec.js';
 import { firmware, FIRMWARE_PATH } from './build/firmware.js';
 import { kernelImage } from './build/kernel.js';
+import { kernelSource } from './build/kernel-source.js';
 import { machineWasm } from './build/machine-wasm.js';
 import { EmuBuildOptions, packageRoot, type ResolvedOptions } from './options.js';
 
@@ -66,7 +67,8 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
 
   // 4. machine.wasm and 5. the kernel (tools/riscv64/build-kernel.sh cache; slowest, so last).
   const machine = await machineWasm({ dir: o.machineDir, cache, offline: o.offline, progress });
-  const kernel = await kernelImage({ script: o.kernelScript, cache: o.kernelCache ?? o.cache, offline: o.offline, progress });
+  const source = await kernelSource({ mirror, suite: o.kernelSuite, cache: o.cache, outputs: cache, offline: o.offline, progress });
+  const kernel = await kernelImage({ script: o.kernelScript, cache: o.kernelCache ?? o.cache, offline: o.offline, source, progress });
 
   const files = {
     'machine.wasm': machine.path,

@@ -17,6 +17,7 @@ SOURCE_DATE_EPOCH sets the mtimes in guest.tar (default 0).`;
     offline: Flags.boolean({ description: 'use only the cache; fail (exit 3) naming what is missing', default: false }),
     mirror: Flags.string({ description: "Debian mirror URL (default: the host's apt sources)", helpValue: 'URL' }),
     suite: Flags.string({ description: 'Debian suite of the guest packages', default: 'trixie' }),
+    'kernel-suite': Flags.string({ description: 'Debian suite of linux-source-6.1, the kernel source', default: 'bookworm' }),
     foreign: Flags.string({ description: 'image architectures to ship qemu-user emulators for (comma list, "" for none)', default: 'amd64,arm64', helpValue: 'ARCHS' }),
   };
 
@@ -32,6 +33,7 @@ SOURCE_DATE_EPOCH sets the mtimes in guest.tar (default 0).`;
       offline: flags.offline,
       mirror: flags.mirror,
       suite: flags.suite,
+      kernelSuite: flags['kernel-suite'],
       foreignArches: flags.foreign.split(',').map((s) => s.trim()).filter(Boolean),
       sourceDateEpoch: epoch,
     }, (m) => this.note(m));

@@ -5,3 +5,5 @@ export { writeRunChannel } from './run-channel.js';
 export { runtimeConfig, shareMountPoint, type RunOverrides } from './runtime-config.js';
 export { DebianArchive } from './debian/archive.js';
 export { compareVersions } from './debian/version.js';
+export { kernelSource, kernelSourceFor, changelogEpoch, type KernelSource } from './build/kernel-source.js';
+export { hostDebianMirror } from './debian/mirror.js';

@@ -22,6 +22,8 @@ export const EmuBuildOptions = z.object({
   /** Debian mirror URL; default: the host's apt configuration. */
   mirror: z.string().url().optional(),
   suite: z.string().default('trixie'),
+  /** Debian suite whose linux-source-6.1 the kernel is built from (trixie has 6.12). */
+  kernelSuite: z.string().default('bookworm'),
   foreignArches: z.array(z.enum(Object.keys(QEMU_TARGETS) as [string, ...string[]])).default(['amd64', 'arm64']),
   sourceDateEpoch: z.number().int().nonnegative().default(0),
   machineDir: z.string().default(join(workspace, 'packages', 'machine')),

@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import { EnvironmentError } from '@c2w/errors';
 import { offlineMissing } from '../debian/archive.js';
 import { digestFile, type FileDigest } from '../cache/file-digest.js';
+import type { KernelSource } from './kernel-source.js';
 
 export interface KernelOptions {
   /** tools/riscv64/build-kernel.sh (owned by the kernel work; see README). */
@@ -12,6 +13,8 @@ export interface KernelOptions {
   /** Cache root handed to the script as C2W_CACHE; entries live in <cache>/kernel/<key>/. */
   cache: string;
   offline: boolean;
+  /** The verified Debian source tarball (kernel-source.ts). */
+  source: KernelSource;
   sourceDateEpoch?: number;
   progress: (message: string) => void;
 }
@@ -35,7 +38,17 @@ export interface KernelBuild {
 export async function kernelImage(opts: KernelOptions): Promise<KernelBuild> {
   // The kernel has its own default epoch (its source's changelog date); a caller's SOURCE_DATE_EPOCH
   // would change its cache key, so it is passed only when asked for explicitly.
-  const env = { C2W_CACHE: opts.cache, JOBS: '2', SOURCE_DATE_EPOCH: opts.sourceDateEpoch !== undefined ? String(opts.sourceDateEpoch) : undefined };
+  const { source } = opts;
+  const env = {
+    C2W_CACHE: opts.cache,
+    JOBS: '2',
+    SRC_TAR: source.tarball,
+    SRC_VERSION: source.version,
+    SRC_SHA256: source.debSha256,
+    SRC_SUITE: source.suite,
+    SRC_EPOCH: String(source.epoch),
+    SOURCE_DATE_EPOCH: opts.sourceDateEpoch !== undefined ? String(opts.sourceDateEpoch) : undefined,
+  };
   const run = async (args: string[]) => {
     try {
       const child = execa('bash', [opts.script, ...args], { env, stdin: 'ignore', reject: false, all: false });

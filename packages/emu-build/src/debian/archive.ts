@@ -87,10 +87,11 @@ export class DebianArchive {
 
   /** The index files to read: binary-<arch>, plus binary-all unless the archive merges it in. */
   indexFiles(release: Release): IndexFile[] {
-    const names = [`main/binary-${this.opts.arch}/Packages.xz`];
+    // arch "all" (the kernel source) reads binary-all alone, the smallest index holding it.
+    const names = this.opts.arch === 'all' ? [] : [`main/binary-${this.opts.arch}/Packages.xz`];
     // "No-Support-for-Architecture-all: Packages" means arch-all packages are listed in every
     // binary-<arch> index too (Debian since bookworm), so binary-all adds nothing.
-    if (release.noArchAll !== 'Packages') names.push('main/binary-all/Packages.xz');
+    if (release.noArchAll !== 'Packages' || this.opts.arch === 'all') names.push('main/binary-all/Packages.xz');
     return names.map((n) => {
       const f = release.files.get(n);
       if (!f) throw new InputError(`InRelease of ${this.opts.suite} does not list ${n}`);
@@ -114,6 +115,27 @@ export class DebianArchive {
     await writeFile(`${memo}.tmp-${process.pid}`, JSON.stringify(packages));
     await rename(`${memo}.tmp-${process.pid}`, memo);
     return result(packages);
+  }
+
+  /**
+   * The newest version of one package, without its dependencies (a source tarball, not something
+   * to install); memoised like resolve().
+   */
+  async package(name: string): Promise<{ pkg: BinaryPackage; release: ResolvedSet['release'] }> {
+    const { release, sha256 } = await this.release();
+    const files = this.indexFiles(release);
+    const key = createHash('sha256').update(JSON.stringify({ v: 1, arch: this.opts.arch, files, package: name })).digest('hex');
+    const memo = join(this.opts.cache, 'emu-build', 'resolved', `${key}.json`);
+    let pkg = await readFile(memo, 'utf8').then((t) => JSON.parse(t) as BinaryPackage, () => undefined);
+    if (!pkg) {
+      this.indexOnce ??= this.loadIndex(files);
+      pkg = (await this.indexOnce).newest(name);
+      if (!pkg) throw new InputError(`Debian ${this.opts.suite} has no package ${name} (${files.map((f) => f.path).join(', ')})`);
+      await mkdir(dirname(memo), { recursive: true });
+      await writeFile(`${memo}.tmp-${process.pid}`, JSON.stringify(pkg));
+      await rename(`${memo}.tmp-${process.pid}`, memo);
+    }
+    return { pkg, release: { date: release.date, inReleaseSha256: sha256, indexes: files } };
   }
 
   private async loadIndex(files: IndexFile[]): Promise<PackageIndex> {
