@@ -4,7 +4,8 @@ import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default [
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/build/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  // packages/machine/build holds compiler outputs; not '**/build/**', which hid emu-build's src/build
+  { ignores: ['**/dist/**', '**/node_modules/**', 'packages/machine/build/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

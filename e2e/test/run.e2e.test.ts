@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { runBin, workspaceRoot } from '@c2w/testing';
 import { writeFile } from 'node:fs/promises';
@@ -72,6 +73,38 @@ describe('c2w run', () => {
       const r = await runBin('c2w', ['run', bundle, '--', 'echo', String(i)]);
       expect({ i, code: r.exitCode, out: r.stdout.toString() }).toEqual({ i, code: 0, out: `${i}\n` });
     }
+  });
+
+  it('has a writable root: new files and directories, appends, renames and deletions of image files', async () => {
+    // the image's root (ISO, read-only) is the overlay's lower layer; writes go to a tmpfs upper
+    const script = [
+      'echo data > /new-file', 'mkdir -p /usr/local/x', 'echo y > /usr/local/x/f', 'cat /new-file /usr/local/x/f',
+      'echo appended >> /etc/passwd', 'grep -c -e appended -e ^root: /etc/passwd',
+      'rm /bin/true', 'ls /bin/true 2>&1 || echo "gone $(ls /bin | wc -l)"',
+      'busybox mv /etc/passwd /etc/passwd.moved', 'ls /etc',
+      'rm -r /root', 'ls -d /root 2>&1 || echo dir-gone', 'echo done',
+    ].join(' && ');
+    const r = await c2w(['run', bundle, '--', 'sh', '-c', script]);
+    expect(r.stdout.toString()).toBe('data\ny\n2\nls: /bin/true: No such file or directory\ngone 15\nmotd\npasswd.moved\n' +
+      'ls: /root: No such file or directory\ndir-gone\ndone\n');
+    expect(r.exitCode).toBe(0);
+    // per run: the next container starts from the image again
+    const again = await c2w(['run', bundle, '--', 'sh', '-c', 'ls /new-file 2>&1; ls /bin/true /etc/passwd; ls /bin | wc -l']);
+    expect(again.stdout.toString()).toBe('ls: /new-file: No such file or directory\n/bin/true\n/etc/passwd\n16\n');
+  });
+
+  it('passes a 100 KB environment variable and 2000 arguments (500 KB) exactly: no size cap', async () => {
+    // below Linux's limits for the container's execve: 128 KiB per string, 2 MiB in all
+    const big = randomBytes(75_000).toString('base64');
+    const args = Array.from({ length: 2000 }, (_, i) => `${i % 10}:${randomBytes(150).toString('base64')}`);
+    // repeats, an empty one, quotes, shell syntax, a backslash and UTF-8 must arrive as they are
+    args.splice(100, 6, 'same', 'same', '', `it's "quoted"`, '$HOME `id` \\ *', 'é ✓');
+    const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+    const r = await c2w(['run', '-e', `BIG=${big}`, bundle, '--', 'sh', '-c',
+      'echo "${#BIG} $#"; printf %s "$BIG" | busybox sha256sum; printf "%s\\n" "$@" | busybox sha256sum', 'sh', ...args]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.toString()).toBe(`100000 2000\n${sha(big)}  -\n${sha(args.map((a) => `${a}\n`).join(''))}  -\n`);
+    expect(r.exitCode).toBe(0);
   });
 
   it("runs the image's own Entrypoint, Cmd, Env, WorkingDir and User", async () => {

@@ -59,7 +59,8 @@ export const RuntimePack = z.object({
     }),
     firmware: z.object({ package: z.string(), version: z.string(), path: z.string() }),
     kernel: z.object({ cacheKey: z.string(), release: z.string(), config: FileRef, inputs: z.record(z.string(), z.string()) }),
-    machine: z.object({ sources: Digest, compiler: z.string() }),
+    /** toolchain: Debian package versions of clang-16, lld-16, compiler-rt and wasi-libc (older packs lack it). */
+    machine: z.object({ sources: Digest, compiler: z.string(), toolchain: z.record(z.string(), z.string()).optional() }),
     init: FileRef,
   }),
 });

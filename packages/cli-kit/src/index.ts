@@ -1,5 +1,5 @@
 export { BaseCommand } from './base-command.js';
 export { installProcessGuards } from './process-guards.js';
 export { sharedFlags } from './platform-flag.js';
-export { Args, Flags } from '@oclif/core';
+export { Args, Flags, Parser } from '@oclif/core';
 export { createProgress, type Progress, type ProgressStream } from './progress.js';

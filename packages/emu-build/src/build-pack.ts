@@ -96,7 +96,7 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
       },
       firmware: { package: 'opensbi', version: opensbi.version, path: FIRMWARE_PATH },
       kernel: { cacheKey: kernel.key, release: kernel.release, config: ref(kernel.configDigest), inputs: kernel.inputs },
-      machine: { sources: machine.sources, compiler: machine.compiler },
+      machine: { sources: machine.sources, compiler: machine.compiler, toolchain: machine.toolchain },
       init: ref(initDigest),
     },
   });

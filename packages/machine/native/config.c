@@ -151,8 +151,11 @@ static int jstring(J *j, char **out) {
   size_t cap = 64, n = 0;
   char *s = malloc(cap);
   while (*j->p && *j->p != '"') {
-    char ch = *j->p++;
+    char ch = *j->p;
+    if ((unsigned char)ch < 0x20) { free(s); return jerr(j, "control character in string (escape it)"); }
+    j->p++;
     if (ch == '\\') {
+      if (!*j->p) break; /* reported as an unterminated string */
       char e = *j->p++;
       switch (e) {
       case 'n': ch = '\n'; break;
@@ -164,8 +167,11 @@ static int jstring(J *j, char **out) {
       case 'u': {
         unsigned v = 0;
         for (int i = 0; i < 4; i++) {
-          char h = *j->p++;
-          v = v * 16 + (unsigned)(h >= '0' && h <= '9' ? h - '0' : (h | 32) >= 'a' && (h | 32) <= 'f' ? (h | 32) - 'a' + 10 : 0);
+          char h = *j->p; /* checked one by one: never step over the terminating NUL */
+          int d = h >= '0' && h <= '9' ? h - '0' : (h | 32) >= 'a' && (h | 32) <= 'f' ? (h | 32) - 'a' + 10 : -1;
+          if (d < 0) { free(s); return jerr(j, "bad \\u escape in string"); }
+          v = v * 16 + (unsigned)d;
+          j->p++;
         }
         if (v >= 0x80) { free(s); return jerr(j, "non-ASCII \\u escapes are not supported"); }
         ch = (char)v;
@@ -203,7 +209,7 @@ static int jdrive(J *j, Config *c) {
     if (jstring(j, &s)) return -1;
     int r = add_drive(c, s, false, j->file);
     free(s);
-    return r ? jerr(j, "bad drive") : 0;
+    return r ? -2 : 0; /* add_drive printed the error */
   }
   if (*j->p != '{') return jerr(j, "drives: expected a string or an object");
   j->p++;
@@ -229,7 +235,7 @@ static int jdrive(J *j, Config *c) {
   if (!path) return jerr(j, "drive without \"path\"");
   int r = add_drive(c, path, ro, j->file);
   free(path);
-  return r ? jerr(j, "bad drive") : 0;
+  return r ? -2 : 0;
 }
 
 static int jshare(J *j, Config *c) {
@@ -239,7 +245,7 @@ static int jshare(J *j, Config *c) {
     if (jstring(j, &s)) return -1;
     int r = add_share(c, s, NULL, false, j->file);
     free(s);
-    return r ? jerr(j, "bad share") : 0;
+    return r ? -2 : 0; /* add_share printed the error */
   }
   if (*j->p != '{') return jerr(j, "shares: expected a string or an object");
   j->p++;
@@ -264,7 +270,7 @@ static int jshare(J *j, Config *c) {
     if (*j->p == ',') j->p++;
   }
   if (!r && (!path || !tag)) r = jerr(j, "share without \"path\" or \"tag\"");
-  if (!r && add_share(c, path, tag, ro, j->file)) r = jerr(j, "bad share");
+  if (!r && add_share(c, path, tag, ro, j->file)) r = -2;
   free(path);
   free(tag);
   return r;
@@ -322,7 +328,7 @@ static int config_file(Config *c, const char *file) {
         for (;;) {
           jws(&j);
           if (*j.p == ']') { j.p++; break; }
-          if (jdrive(&j, c)) { rc = -1; break; }
+          if ((rc = jdrive(&j, c))) break;
           jws(&j);
           if (*j.p == ',') j.p++;
         }
@@ -334,7 +340,7 @@ static int config_file(Config *c, const char *file) {
         for (;;) {
           jws(&j);
           if (*j.p == ']') { j.p++; break; }
-          if (jshare(&j, c)) { rc = -1; break; }
+          if ((rc = jshare(&j, c))) break;
           jws(&j);
           if (*j.p == ',') j.p++;
         }
@@ -359,10 +365,18 @@ static int config_file(Config *c, const char *file) {
     if (*j.p == ',') j.p++;
     else if (*j.p != '}') { jerr(&j, "expected ',' or '}'"); rc = -1; }
   }
+  if (!rc) { /* nothing but white space may follow the object */
+    jws(&j);
+    if (*j.p) { jerr(&j, "unexpected data after the JSON value"); rc = -1; }
+  }
   if (rc == -1) {
-    int line = 1;
-    for (const char *q = text; q < j.p; q++) line += *q == '\n';
-    fprintf(stderr, "c2w-machine: config '%s' line %d: %s\n", file, line, j.err[0] ? j.err : "invalid JSON");
+    /* position of the first offending byte, 1-based, as the Node host reports it (src/json-error.ts) */
+    int line = 1, column = 1;
+    for (const char *q = text; q < j.p; q++) {
+      if (*q == '\n') { line++; column = 1; } else column++;
+    }
+    const char *why = j.p >= text + got ? "unexpected end of file" : !*j.p ? "NUL byte in the file" : j.err[0] ? j.err : "invalid JSON";
+    fprintf(stderr, "c2w-machine: config '%s' line %d column %d: %s\n", file, line, column, why);
   }
   free(text);
   return rc ? 1 : 0;

@@ -9,6 +9,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { WorkerInput, WorkerMessage } from './machine-worker.js';
 import { StdinRing } from './stdin-ring.js';
+import { jsonErrorAt } from './json-error.js';
 
 export interface DriveOption {
   path: string;
@@ -216,11 +217,21 @@ export class UsageError extends Error {}
 const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'shares', 'virtio_console', 'stdin_port', 'icount', 'quiet_firmware', 'console_gate']);
 
 function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(`cannot open config '${file}': ${err.code === 'ENOENT' ? 'No such file or directory' : err.message}`);
+  }
   let cfg: unknown;
   try {
-    cfg = JSON.parse(readFileSync(file, 'utf8'));
+    cfg = JSON.parse(text);
   } catch (e) {
-    throw new Error(`config '${file}': ${(e as Error).message}`);
+    const at = jsonErrorAt(text);
+    // one line, like the native build: JSON.parse may quote the input, newlines and all
+    throw new Error(at ? `config '${file}' line ${at.line} column ${at.column}: ${at.message}`
+      : `config '${file}': ${(e as Error).message.replace(/\s+/g, ' ')}`);
   }
   if (typeof cfg !== 'object' || cfg === null || Array.isArray(cfg)) throw new Error(`config '${file}': expected a JSON object`);
   const c = cfg as Record<string, unknown>;

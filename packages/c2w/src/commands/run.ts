@@ -1,6 +1,15 @@
 import { Args, BaseCommand, Flags } from '@c2w/cli-kit';
 import { runBundle } from '../run/run-bundle.js';
 
+/**
+ * The command line for the container: every positional token after the bundle, in order. Not
+ * oclif's `argv`, which is sorted by each value's first occurrence and so reorders repeated
+ * values (`-- sh -c 'echo $1' sh a` became `sh sh -c ...`).
+ */
+export function containerArgs(raw: readonly { type: string; input: string }[]): string[] {
+  return raw.filter((t) => t.type === 'arg').map((t) => t.input).slice(1);
+}
+
 export default class Run extends BaseCommand {
   static override toolName = 'c2w run';
   static override summary = 'Run a converted bundle on Node\'s WASI; the container\'s exit status becomes ours.';
@@ -24,8 +33,8 @@ export default class Run extends BaseCommand {
   };
 
   async run(): Promise<void> {
-    const { args, flags, argv } = await this.parse(Run);
-    const rest = (argv as string[]).slice(1);
+    const { args, flags, raw } = await this.parse(Run);
+    const rest = containerArgs(raw);
     process.exitCode = await runBundle({
       bundleDir: args.bundle,
       entrypoint: flags.entrypoint,

@@ -1,4 +1,4 @@
-import { copyFile, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { execa } from 'execa';
@@ -19,6 +19,29 @@ export interface MachineBuild {
   path: string;
   sources: string;
   compiler: string;
+  /** Debian package versions of the toolchain (dpkg-query), part of the cache key. */
+  toolchain: Record<string, string>;
+}
+
+/** What compiles and links machine.wasm: compiler, linker, compiler-rt builtins, libc. */
+export const TOOLCHAIN_PACKAGES = ['clang-16', 'lld-16', 'libclang-rt-16-dev-wasm32', 'wasi-libc'] as const;
+
+/**
+ * Installed versions of the toolchain packages, so that an upgrade (same `clang --version` line,
+ * new Debian revision, or a new wasi-libc) gives a new cache key and a rebuild. A host without
+ * dpkg or without a package records that instead.
+ */
+export async function toolchainVersions(): Promise<Record<string, string>> {
+  const r = await execa('dpkg-query', ['-W', '-f=${Package} ${Version}\\n', ...TOOLCHAIN_PACKAGES], { reject: false, stdin: 'ignore' })
+    .catch(() => undefined);
+  const found = new Map<string, string>();
+  for (const line of String(r?.stdout ?? '').split('\n')) {
+    const m = /^(\S+) (\S+)$/.exec(line.trim());
+    if (m) found.set(m[1]!, m[2]!);
+  }
+  // no exit code: dpkg-query could not be run (not a Debian host); exit 1: some are not installed
+  const none = r?.exitCode === undefined ? 'unknown (no dpkg-query)' : 'not installed';
+  return Object.fromEntries(TOOLCHAIN_PACKAGES.map((p) => [p, found.get(p) ?? none]));
 }
 
 /** Digest over the machine's Makefile and C sources, in name order. */
@@ -33,8 +56,9 @@ async function sourcesDigest(dir: string): Promise<string> {
 }
 
 /**
- * machine.wasm, compiled by packages/machine's own `make wasm` (clang-16, wasm32-wasi) and cached
- * by the digest of its sources and the compiler version.
+ * machine.wasm, compiled by packages/machine's own Makefile (clang-16, wasm32-wasi) from a clean
+ * state into a fresh directory (BUILD=), never reusing the workspace's incremental build, and
+ * cached by the digest of its sources, the compiler version and the toolchain packages' versions.
  */
 export async function machineWasm(opts: MachineOptions): Promise<MachineBuild> {
   const sources = await sourcesDigest(opts.dir).catch((err) => {
@@ -42,21 +66,29 @@ export async function machineWasm(opts: MachineOptions): Promise<MachineBuild> {
   });
   const cc = await execa('clang-16', ['--version'], { reject: false, stdin: 'ignore' }).catch(() => undefined);
   const compiler = cc?.exitCode === 0 ? String(cc.stdout).split('\n')[0]!.trim() : 'clang-16 (not installed)';
-  const key = keyOf({ v: 1, sources, compiler });
+  const toolchain = await toolchainVersions();
+  const key = keyOf({ v: 2, sources, compiler, toolchain });
   const hit = await opts.cache.lookup('machine', key);
-  if (hit.state === 'hit') return { path: join(hit.entry.dir, 'machine.wasm'), sources, compiler };
+  if (hit.state === 'hit') return { path: join(hit.entry.dir, 'machine.wasm'), sources, compiler, toolchain };
   if (hit.state === 'corrupt') opts.progress(`machine: cached ${hit.file} is corrupted (sha256 mismatch), rebuilding`);
   if (opts.offline) throw offlineMissing('machine.wasm', opts.cache.dirOf('machine', key));
   if (cc?.exitCode !== 0) throw new EnvironmentError('clang-16 is needed to compile machine.wasm (apt-get install clang-16 lld-16 wasi-libc)');
-  opts.progress('machine: make -C packages/machine wasm');
-  const made = await execa('make', ['-C', opts.dir, 'wasm'], { reject: false, stdin: 'ignore', all: true });
-  if (made.exitCode !== 0) {
-    const tail = String(made.all ?? '').split('\n').filter(Boolean).slice(-5).join(' | ');
-    throw new EnvironmentError(`make -C ${opts.dir} wasm failed (exit ${made.exitCode}): ${tail}`);
-  }
+  opts.progress('machine: make -C packages/machine wasm (clean build)');
   const entry = await opts.cache.store('machine', key, async (tmp) => {
-    await copyFile(join(opts.dir, 'build', 'wasm', 'machine.wasm'), join(tmp, 'machine.wasm'));
+    await compileMachineWasm(opts.dir, join(tmp, 'build'));
+    await rename(join(tmp, 'build', 'wasm', 'machine.wasm'), join(tmp, 'machine.wasm'));
+    await rm(join(tmp, 'build'), { recursive: true, force: true });
     return ['machine.wasm'];
   });
-  return { path: join(entry.dir, 'machine.wasm'), sources, compiler };
+  return { path: join(entry.dir, 'machine.wasm'), sources, compiler, toolchain };
+}
+
+/** `make -C dir wasm BUILD=build`: writes build/wasm/machine.wasm (build must not hold one yet). */
+export async function compileMachineWasm(dir: string, build: string): Promise<string> {
+  const made = await execa('make', ['-C', dir, 'wasm', `BUILD=${build}`], { reject: false, stdin: 'ignore', all: true });
+  if (made.exitCode !== 0) {
+    const tail = String(made.all ?? '').split('\n').filter(Boolean).slice(-5).join(' | ');
+    throw new EnvironmentError(`make -C ${dir} wasm failed (exit ${made.exitCode}): ${tail}`);
+  }
+  return join(build, 'wasm', 'machine.wasm');
 }
