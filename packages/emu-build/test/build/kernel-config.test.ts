@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { workspaceRoot } from '@c2w/testing';
 import { kernelImage } from '../../src/build/kernel.js';
+import { kernelSourceFor } from '../../src/build/kernel-source.js';
+import { hostDebianMirror } from '../../src/debian/mirror.js';
 import { defaultCacheDir } from '../../src/options.js';
 
 // Every option of tools/riscv64/c2w-rv64.fragment must be in the .config of the kernel the pack
@@ -58,8 +60,10 @@ describe('kernel config fragment', () => {
     expect(wanted.length).toBeGreaterThan(50);
     expect(wanted).toContainEqual(expect.objectContaining({ option: 'CONFIG_SMP', value: 'n' }));
     // the same call as buildPack (src/build-pack.ts): the entry for the current fragment's key
+    const cache = defaultCacheDir();
+    const source = await kernelSourceFor({ mirror: await hostDebianMirror(), suite: 'bookworm', cache, offline: false, progress: () => undefined });
     const kernel = await kernelImage({
-      script: join(workspaceRoot, 'tools', 'riscv64', 'build-kernel.sh'), cache: defaultCacheDir(), offline: false, progress: () => undefined,
+      script: join(workspaceRoot, 'tools', 'riscv64', 'build-kernel.sh'), cache, offline: false, source, progress: () => undefined,
     });
     const config = await readFile(kernel.config, 'utf8');
     expect({ config: kernel.config, missing: missingOptions(wanted, config) }).toEqual({ config: kernel.config, missing: [] });
