@@ -1,8 +1,17 @@
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTar, runBin, listTar } from '@c2w/testing';
-import { gzipImage, writeLayout } from './helpers/memory-image.js';
+import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { MediaType } from '@c2w/artifacts';
+import { readTar } from '@c2w/streams';
+import { makeTar, runBin, listTar, workspaceRoot } from '@c2w/testing';
+import { fixturesDir } from './helpers/fixtures.js';
+import { hostileBase, hostileLayers } from './helpers/hostile-layers.js';
+import { gzipImage, memoryImage, sha256, writeLayout } from './helpers/memory-image.js';
+
+const bin = join(workspaceRoot, 'packages', 'layer-flatten', 'bin', 'run.js');
 
 /** The real bin, as a user runs it: exit codes, stdout, no partial outputs, host untouched. */
 describe('layer-flatten command', () => {
@@ -63,5 +72,114 @@ describe('layer-flatten command', () => {
     const r = await runBin('layer-flatten', [`oci:${good}:v9`]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toBe(`layer-flatten: oci:${good}:v9: no image tagged "v9" (tags: t)`);
+  });
+
+  it('shows per-layer progress on stderr when it is a terminal, and nothing when it is not', async () => {
+    const layout = join(work, 'three-layers');
+    await writeLayout(layout, gzipImage(await Promise.all([1, 2, 3].map((n) => makeTar([{ name: `f${n}`, body: 'x'.repeat(n * 300_000) }])))));
+    const out = join(work, 'progress.tar');
+    // util-linux script(1) runs the command on a pty; stdout goes to a file, so the transcript is stderr
+    const tty = await promisify(execFile)('script', ['-qec', `${process.execPath} ${bin} oci:${layout}:t ${out}`, '/dev/null'], { encoding: 'utf8' });
+    for (const n of [1, 2, 3]) expect(tty.stdout).toMatch(new RegExp(`layer-flatten: layer ${n} of 3 [0-9a-f]{12} \\d+\\.\\d/\\d+\\.\\d MiB`));
+    expect(tty.stdout).toContain('layer-flatten: writing the flattened tree');
+    expect(tty.stdout.endsWith('\r\x1b[K')).toBe(true);                        // the line is cleared at the end
+    const fromTty = await readFile(out);
+    expect((await listTar(fromTty)).map((e) => e.name)).toEqual(['f1', 'f2', 'f3']);
+    await rm(out);
+    const piped = await runBin('layer-flatten', [`oci:${layout}:t`, out]);
+    expect(piped.exitCode).toBe(0);
+    expect(piped.stderr).toBe('');
+    expect((await readFile(out)).equals(fromTty)).toBe(true);
+  });
+});
+
+/** Every refusal through the bin: exit 1, one line naming layer and path or blob, no OUT, no spool. */
+describe('layer-flatten command on hostile and corrupt images', () => {
+  let work: string;
+  beforeAll(async () => { work = await mkdtemp(join(tmpdir(), 'lf-hostile-')); });
+  afterAll(async () => { await rm(work, { recursive: true, force: true }); });
+
+  async function refuse(name: string, image: { blobs: Map<string, Buffer>; manifest: Buffer }, message: RegExp): Promise<void> {
+    const layout = join(work, name, 'layout');
+    const out = join(work, name, 'out');
+    const spool = join(work, name, 'tmp');
+    await writeLayout(layout, image);
+    await mkdir(out, { recursive: true });
+    await mkdir(spool);
+    const r = await runBin('layer-flatten', [`oci:${layout}:t`, join(out, 'rootfs.tar'), '--config-out', join(out, 'config.json')], { env: { TMPDIR: spool } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr).not.toContain('\n');
+    expect(r.stderr).toMatch(new RegExp(`^layer-flatten: ${message.source.replace(/^\^/, '')}`));
+    expect(await readdir(out)).toEqual([]);
+    expect(await readdir(spool)).toEqual([]);
+  }
+
+  it.each(hostileLayers)('%s', async (what, layer, message) => {
+    await refuse(what.replace(/\W+/g, '-'), gzipImage([await makeTar(hostileBase), await makeTar(layer)]), message);
+  });
+
+  it('a layer blob whose digest does not match', async () => {
+    const tar = await makeTar(hostileBase);
+    const image = gzipImage([tar]);
+    const blob = gzipSync(tar);
+    image.blobs.set(sha256(blob), Buffer.concat([blob.subarray(0, -1), Buffer.from([blob[blob.length - 1]! ^ 1])]));
+    await refuse('digest', image, new RegExp(`^layer 1 of 1: blob ${sha256(blob)}: digest mismatch`));
+  });
+
+  it('a truncated gzip layer (whose digests describe the truncated bytes)', async () => {
+    const tar = await makeTar([...hostileBase, { name: 'big', body: 'y'.repeat(100_000) }]);
+    const cut = gzipSync(tar).subarray(0, 200);
+    const image = memoryImage({ layerBlobs: [gzipSync(await makeTar(hostileBase)), cut], diffIds: [sha256(await makeTar(hostileBase)), sha256(tar)], layerTypes: [MediaType.ociLayerGzip, MediaType.ociLayerGzip] });
+    await refuse('truncated', image, /^layer 2 of 2: gzip data is truncated or corrupt/);
+  });
+});
+
+/**
+ * Binary xattrs of the fixture image (build-fixtures.sh: every byte value in user.all-bytes, a file
+ * capability) come out of the bin byte for byte, read by Python's tarfile and by readTar, and equal
+ * what `umoci unpack` wrote on disk.
+ */
+describe('binary xattrs through the bin', () => {
+  let work: string;
+  let fx: string;
+  beforeAll(async () => {
+    fx = fixturesDir();
+    work = await mkdtemp(join(tmpdir(), 'lf-xattrs-'));
+  }, 300_000);
+  afterAll(async () => { await rm(work, { recursive: true, force: true }); });
+
+  it('keeps user.all-bytes and security.capability exactly', async () => {
+    const out = join(work, 'final.tar');
+    const r = await runBin('layer-flatten', [`oci:${fx}/oci:final`, out]);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    const paths = ['etc/all-bytes', 'usr/bin/ping-cap', 'etc/os-release'];
+    // surrogateescape turns the non-UTF-8 bytes of a PAX value back into the same bytes
+    const python = JSON.parse(execFileSync('python3', ['-c', `import json, os, sys, tarfile
+tar, root, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
+t = tarfile.open(tar, encoding='utf-8', errors='surrogateescape')
+def from_tar(p):
+    h = t.getmember(p).pax_headers
+    return {k[13:]: v.encode('utf-8', 'surrogateescape').hex() for k, v in h.items() if k.startswith('SCHILY.xattr.')}
+def from_disk(p):
+    f = os.path.join(root, p)
+    return {k: os.getxattr(f, k, follow_symlinks=False).hex() for k in os.listxattr(f, follow_symlinks=False)}
+print(json.dumps({p: {'tar': from_tar(p), 'disk': from_disk(p)} for p in paths}))`, out, join(fx, 'ref', 'final', 'rootfs'), ...paths], { encoding: 'utf8' })) as Record<string, { tar: Record<string, string>; disk: Record<string, string> }>;
+    const expected = {
+      'etc/all-bytes': { 'user.all-bytes': Buffer.from(Array.from({ length: 256 }, (_, i) => i)).toString('hex') },
+      'usr/bin/ping-cap': { 'security.capability': '0100000280200000ff00000000000000c3280000' },
+      'etc/os-release': { 'user.fixture': Buffer.from('hello').toString('hex') },
+    };
+    const ours: Record<string, Record<string, string>> = {};
+    for await (const { header } of readTar((await import('node:fs')).createReadStream(out))) {
+      if (!paths.includes(header.name)) continue;
+      ours[header.name] = Object.fromEntries(Object.entries(header.pax ?? {}).filter(([k]) => k.startsWith('SCHILY.xattr.')).map(([k, v]) => [k.slice(13), Buffer.from(v, 'latin1').toString('hex')]));
+    }
+    for (const p of paths) {
+      expect(python[p]?.tar).toEqual(expected[p as keyof typeof expected]);
+      expect(python[p]?.disk).toEqual(expected[p as keyof typeof expected]);
+      expect(ours[p]).toEqual(expected[p as keyof typeof expected]);
+    }
   });
 });

@@ -17,9 +17,12 @@ function hasBody(type: string): boolean {
 /**
  * The header blocks of one entry: a ustar block, preceded by a PAX header and its records when
  * the entry needs one (PAX records given, a name or link target that is not ASCII or does not fit,
- * ids or times beyond the octal fields). The layout is tar-stream 3's (both headers named
- * "PaxHeader"), so entries without binary xattrs come out byte for byte as tar-stream wrote them;
- * uid, gid and mtime that overflow their fields go to PAX instead of being clamped.
+ * ids or times beyond the octal fields). `path` and `linkpath` records are written only when the
+ * ustar fields cannot hold the name or target (or the caller's records carry them, then with the
+ * header's values), so a tar read and written back keeps exactly its records: a GNU tar or bsdtar
+ * archive passes through with the same PAX headers. The PAX block is named "PaxHeader" as
+ * tar-stream names it; uid, gid and mtime that overflow their fields go to PAX instead of being
+ * clamped.
  */
 export function encodeHeader(header: TarHeader): Buffer {
   const type = String(header.type);
@@ -30,13 +33,19 @@ export function encodeHeader(header: TarHeader): Buffer {
   if (header.uid > OCTAL_MAX_7 && pax['uid'] === undefined) pax['uid'] = String(header.uid);
   if (header.gid > OCTAL_MAX_7 && pax['gid'] === undefined) pax['gid'] = String(header.gid);
   if ((mtime < 0 || mtime > OCTAL_MAX_11) && pax['mtime'] === undefined) pax['mtime'] = String(mtime);
+  // the header's name and target are the truth: a record read with them must not contradict them
+  if (pax['path'] !== undefined) pax['path'] = header.name;
+  if (pax['linkpath'] !== undefined) {
+    if (header.linkname) pax['linkpath'] = header.linkname;
+    else delete pax['linkpath'];
+  }
+  const split = splitName(header.name);
+  const linkFits = !header.linkname || (isAscii(header.linkname) && header.linkname.length <= 100);
   const fields = { ...header, type, size };
-  const plain = Object.keys(pax).length === 0 ? ustar(fields, header.name, header.linkname) : null;
-  if (plain) return plain;
-  const records = encodePax(header.name, header.linkname, pax);
-  const linkname = header.linkname ? 'PaxHeader' : null;
-  const paxBlock = ustar({ ...fields, type: 'pax-header', size: records.length }, 'PaxHeader', linkname)!;
-  const main = ustar(fields, 'PaxHeader', linkname)!;
+  if (Object.keys(pax).length === 0 && split && linkFits) return ustar(fields, split, header.linkname);
+  const records = encodePax(split || pax['path'] !== undefined ? undefined : header.name, linkFits || pax['linkpath'] !== undefined ? undefined : header.linkname, pax);
+  const paxBlock = ustar({ ...fields, type: 'pax-header', size: records.length }, { name: 'PaxHeader', prefix: '' }, header.linkname ? 'PaxHeader' : null);
+  const main = ustar(fields, split ?? { name: 'PaxHeader', prefix: '' }, linkFits ? header.linkname : 'PaxHeader');
   const pad = Buffer.alloc(padding(records.length));
   return Buffer.concat([paxBlock, records, pad, main]);
 }
@@ -49,20 +58,25 @@ export function padding(size: number): number {
 
 type Fields = Omit<TarHeader, 'name' | 'linkname'> & { type: string; size: number };
 
-/** One ustar block, or null when the name or link target needs PAX (tar-stream's encode). */
-function ustar(h: Fields, fullName: string, linkname: string | null | undefined): Buffer | null {
+const isAscii = (text: string) => Buffer.byteLength(text) === text.length;
+
+/** A name as ustar's name and prefix fields (tar-stream's split), or null when it does not fit. */
+function splitName(fullName: string): { name: string; prefix: string } | null {
   let name = fullName;
   let prefix = '';
-  if (Buffer.byteLength(name) !== name.length) return null; // not ASCII
+  if (!isAscii(name)) return null;
   while (name.length > 100) {
     const i = name.indexOf('/');
     if (i === -1) return null;
     prefix += prefix ? `/${name.slice(0, i)}` : name.slice(0, i);
     name = name.slice(i + 1);
   }
-  if (name.length > 100 || Buffer.byteLength(prefix) > 155) return null;
-  if (linkname && (Buffer.byteLength(linkname) !== linkname.length || linkname.length > 100)) return null;
+  if (name.length > 100 || prefix.length > 155) return null;
+  return { name, prefix };
+}
 
+/** One ustar block with a name that fits and an ASCII link target of at most 100 bytes. */
+function ustar(h: Fields, { name, prefix }: { name: string; prefix: string }, linkname: string | null | undefined): Buffer {
   const buf = Buffer.alloc(BLOCK);
   buf.write(name, 0, 'latin1');
   buf.write(octal(h.mode & 0o7777, 6), 100, 'latin1');

@@ -64,7 +64,16 @@ export class TarWriter {
   }
 
   private async drained(): Promise<void> {
-    // once() rejects on 'error'; a stream destroyed without one emits 'close'.
-    await Promise.race([once(this.output, 'drain'), once(this.output, 'close').then(() => { throw this.failed ?? new Error('output closed'); })]);
+    // once() rejects on 'error'; a stream destroyed without one emits 'close'. The loser's listeners
+    // must go, or every drain leaves a 'close' and an 'error' listener behind (thousands on a 2 GB tar).
+    const loser = new AbortController();
+    try {
+      await Promise.race([
+        once(this.output, 'drain', { signal: loser.signal }),
+        once(this.output, 'close', { signal: loser.signal }).then(() => { throw this.failed ?? new Error('output closed'); }),
+      ]);
+    } finally {
+      loser.abort();
+    }
   }
 }

@@ -51,6 +51,28 @@ describe('tar round trip', () => {
     expect(seen[3]?.[0]).toMatchObject({ devmajor: 1, devminor: 3, type: 'character-device' });
   });
 
+  it('writes path and linkpath records only when ustar cannot hold them, and never against the header', async () => {
+    const split = `${'a/'.repeat(60)}x`; // 121 bytes: fits as ustar prefix + name
+    const tar = await writeTar([
+      [{ name: 'short', pax: { 'SCHILY.xattr.user.k': 'v' } }, 'x'],
+      [{ name: split, pax: { 'SCHILY.xattr.user.k': 'v' } }, ''],
+      [{ name: 'grüße' }, ''],
+      [{ name: 'l', type: 'symlink', linkname: 't'.repeat(101) }],
+      [{ name: 'h', type: 'link', linkname: 'short', pax: { linkpath: 'stale-target' } }],
+      [{ name: 'renamed', pax: { path: 'stale', mtime: '5.5' } }, ''],
+    ]);
+    const seen: Array<[string, string, Record<string, string>]> = [];
+    for await (const e of readTar(chunked(tar))) seen.push([e.header.name, e.header.linkname ?? '', e.header.pax ?? {}]);
+    expect(seen).toEqual([
+      ['short', '', { 'SCHILY.xattr.user.k': 'v' }],
+      [split, '', { 'SCHILY.xattr.user.k': 'v' }],
+      ['grüße', '', { path: 'grüße' }],
+      ['l', 't'.repeat(101), { linkpath: 't'.repeat(101) }],
+      ['h', 'short', { linkpath: 'short' }],
+      ['renamed', '', { path: 'renamed', mtime: '5.5' }],
+    ]);
+  });
+
   // A file capability (VFS_CAP_REVISION_2, cap_net_raw) with bytes over 0x7f, and every byte value.
   const CAPABILITY = Buffer.from('0100000280200000ff00000000000000c3280000', 'hex');
   const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -102,6 +124,17 @@ else:
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('leaves no listeners behind on a slow output (backpressure on every entry)', async () => {
+    const { Writable } = await import('node:stream');
+    const out = new Writable({ highWaterMark: 16, write(_c, _e, cb) { setImmediate(cb); } });
+    const before = [out.listenerCount('close'), out.listenerCount('error'), out.listenerCount('drain')];
+    const w = new TarWriter(out);
+    for (let i = 0; i < 50; i++) await w.add({ name: `f${i}`, type: 'file', mode: 0o644, uid: 0, gid: 0, size: 1000, mtime: new Date(0) }, Buffer.alloc(1000));
+    // the writer's own 'error' listener is the only one added
+    expect([out.listenerCount('close'), out.listenerCount('error'), out.listenerCount('drain')]).toEqual([before[0], before[1]! + 1, before[2]]);
+    await w.finish();
   });
 
   it('drains bodies the caller skips', async () => {

@@ -2,12 +2,15 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import tarStream from 'tar-stream';
+import { PaxXattrScanner } from './pax-xattrs.js';
 
 /**
  * One normalised line per path of a root filesystem, from an unpacked directory or a flattened tar,
  * so two flatteners can be compared file by file: type, mode (with suid/sgid/sticky), uid/gid, size
- * and sha256 of files, symlink target, device numbers, hardlink group (smallest member name), mtime.
+ * and sha256 of files, symlink target, device numbers, hardlink group (smallest member name), mtime,
+ * extended attributes (values in hex, compared byte for byte; absent when there are none).
  * The root itself is left out; paths have no leading './' or '/'.
  */
 export interface FsRecord {
@@ -22,6 +25,7 @@ export interface FsRecord {
   target?: string;
   dev?: string;
   hl?: string;
+  xattrs?: Record<string, string>;
 }
 
 export type FsManifest = Map<string, FsRecord>;
@@ -35,7 +39,23 @@ async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Walks a directory with lstat (never following symlinks). */
+// Node has no getxattr; Python's os module reads them as bytes, without following symlinks.
+const LIST_XATTRS = `
+import json, os, sys
+root, out = sys.argv[1], {}
+for d, dirs, files in os.walk(root):
+    for n in dirs + files:
+        p = os.path.join(d, n)
+        x = {k: os.getxattr(p, k, follow_symlinks=False).hex() for k in sorted(os.listxattr(p, follow_symlinks=False))}
+        if x: out[os.path.relpath(p, root)] = x
+json.dump(out, sys.stdout)
+`;
+
+async function xattrsOfDir(root: string): Promise<Record<string, Record<string, string>>> {
+  return JSON.parse((await execa('python3', ['-c', LIST_XATTRS, root])).stdout) as Record<string, Record<string, string>>;
+}
+
+/** Walks a directory with lstat (never following symlinks); xattrs through python3. */
 export async function manifestOfDir(root: string): Promise<FsManifest> {
   const out: FsManifest = new Map();
   const inodes = new Map<string, string[]>();
@@ -60,6 +80,7 @@ export async function manifestOfDir(root: string): Promise<FsManifest> {
     }
   };
   await walk(root, '');
+  for (const [path, x] of Object.entries(await xattrsOfDir(root))) (out.get(path) as FsRecord).xattrs = x;
   for (const group of inodes.values()) {
     if (group.length < 2) continue;
     const first = [...group].sort()[0] as string;
@@ -73,6 +94,7 @@ export async function manifestOfTar(input: AsyncIterable<Uint8Array> | Buffer): 
   const out: FsManifest = new Map();
   const groups = new Map<string, string>();
   const extract = tarStream.extract();
+  const scanner = new PaxXattrScanner();
   const done = (async () => {
     for await (const entry of extract) {
       const h = entry.header;
@@ -82,6 +104,8 @@ export async function manifestOfTar(input: AsyncIterable<Uint8Array> | Buffer): 
       if (path === '') continue;
       if (out.has(path)) throw new Error(`duplicate path in tar: ${path}`);
       const r: FsRecord = { path, type: 'other', mode: octal(h.mode ?? 0), uid: h.uid ?? 0, gid: h.gid ?? 0, mtime: Math.floor((h.mtime?.getTime() ?? 0) / 1000) };
+      const xattrs = scanner.xattrs.get(path);       // the scanner saw this entry's header first
+      if (xattrs) r.xattrs = xattrs;
       switch (h.type) {
         case 'directory': r.type = 'dir'; break;
         case 'file': case 'contiguous-file': Object.assign(r, { type: 'file', size: h.size ?? 0, sha256: hash.digest('hex') }); break;
@@ -94,6 +118,7 @@ export async function manifestOfTar(input: AsyncIterable<Uint8Array> | Buffer): 
           const t = out.get(target);
           if (!t) throw new Error(`hardlink ${path} -> ${target}: target not earlier in the tar`);
           Object.assign(r, { ...t, path, hl: undefined });
+          if (!t.xattrs) delete r.xattrs;                // one inode: the target's xattrs
           const g = groups.get(target) ?? target;
           groups.set(target, g);
           groups.set(path, g);
@@ -103,9 +128,14 @@ export async function manifestOfTar(input: AsyncIterable<Uint8Array> | Buffer): 
       out.set(path, r);
     }
   })();
-  if (Buffer.isBuffer(input)) extract.end(input);
-  else {
-    for await (const chunk of input) if (!extract.write(chunk)) await new Promise<void>((r) => extract.once('drain', () => r()));
+  if (Buffer.isBuffer(input)) {
+    scanner.push(input);
+    extract.end(input);
+  } else {
+    for await (const chunk of input) {
+      scanner.push(chunk);
+      if (!extract.write(chunk)) await new Promise<void>((r) => extract.once('drain', () => r()));
+    }
     (extract as unknown as { end(): void }).end();
   }
   await done;

@@ -1,16 +1,18 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { EnvironmentError, InputError } from '@c2w/errors';
 import { RegistryClient } from '../../src/registry/registry-client.js';
+import { parseImageReference } from '../../src/registry/image-reference.js';
+import { registrySource } from '../../src/registry/registry-source.js';
 import { freePort } from '../helpers/registry.js';
 
-interface Seen { path: string; authorization: string | undefined; host: string }
+interface Seen { path: string; authorization: string | undefined; host: string; accept?: string | undefined }
 
 /** A scripted HTTP server: each request is answered by `handler`, and recorded. */
 async function fakeServer(handler: (req: IncomingMessage, seen: Seen[]) => { status: number; headers?: Record<string, string>; body?: string }) {
   const seen: Seen[] = [];
   const port = await freePort();
   const server: Server = createServer((req, res) => {
-    seen.push({ path: req.url ?? '', authorization: req.headers.authorization, host: req.headers.host ?? '' });
+    seen.push({ path: req.url ?? '', authorization: req.headers.authorization, host: req.headers.host ?? '', ...(req.headers.accept ? { accept: req.headers.accept } : {}) });
     const r = handler(req, seen);
     res.writeHead(r.status, r.headers).end(r.body ?? '');
   });
@@ -66,7 +68,7 @@ describe('registry client', () => {
       const client = new RegistryClient(`127.0.0.1:${srv.port}`, 'a');
       expect(await text(await client.get('blobs/d', undefined, 'blob'))).toBe('blob bytes');
       expect(srv.seen.find((s) => s.path === '/v2/a/blobs/d2')?.authorization).toBe('Bearer tok'); // same host keeps it
-      expect(cdn.seen).toEqual([{ path: '/storage/d', authorization: undefined, host: `localhost:${cdn.port}` }]);
+      expect(cdn.seen).toMatchObject([{ path: '/storage/d', authorization: undefined, host: `localhost:${cdn.port}` }]);
     } finally {
       await srv.stop();
       await cdn.stop();
@@ -99,6 +101,29 @@ describe('registry client', () => {
     const err = await new RegistryClient(`127.0.0.1:${port}`, 'a', { attempts: 2, backoffMs: 5 }).get('manifests/t', undefined, 'manifest a:t').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EnvironmentError);
     expect((err as Error).message).toBe(`manifest a:t: cannot reach 127.0.0.1:${port}: ECONNREFUSED`);
+  });
+
+  it('asks for all four manifest and index types when it fetches a manifest, and none for a blob', async () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const srv = await fakeServer(() => ({ status: 200, headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' }, body: '{}' }));
+    try {
+      const source = registrySource(parseImageReference(`127.0.0.1:${srv.port}/a/b:t`), {});
+      await source.root();
+      for await (const _ of await source.openManifest({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: 2 })) { /* drain */ }
+      for await (const _ of await source.openBlob({ mediaType: 'application/octet-stream', digest, size: 2 })) { /* drain */ }
+    } finally {
+      await srv.stop();
+    }
+    // spelled out rather than imported: the literal strings are what registries match on
+    const all = [
+      'application/vnd.oci.image.manifest.v1+json', 'application/vnd.oci.image.index.v1+json',
+      'application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.docker.distribution.manifest.list.v2+json',
+    ].sort();
+    const listed = (s: Seen | undefined) => (s?.accept ?? '').split(',').map((t) => t.trim()).sort();
+    expect(srv.seen.map((s) => s.path)).toEqual(['/v2/a/b/manifests/t', `/v2/a/b/manifests/${digest}`, `/v2/a/b/blobs/${digest}`]);
+    expect(listed(srv.seen[0])).toEqual(all);
+    expect(listed(srv.seen[1])).toEqual(all);
+    expect(srv.seen[2]?.accept ?? '*/*').toBe('*/*');
   });
 
   it('uses https except for loopback hosts or --insecure', () => {

@@ -8,7 +8,7 @@ import { fixturesDir } from '../helpers/fixtures.js';
 /**
  * Every input form of the fixture image (test/fixtures/build-fixtures.sh) flattens to exactly what
  * `umoci unpack` puts on disk: type, mode with suid/sticky, owner, size, content hash, link target,
- * hardlink group and mtime, path by path.
+ * hardlink group, mtime and xattrs (byte for byte), path by path.
  */
 describe('fixture images against umoci unpack', () => {
   let fx: string;
@@ -54,6 +54,8 @@ describe('fixture images against umoci unpack', () => {
     expect(m.get('tmp')?.mode).toBe('1777');
     expect(m.get('srv/dir2file')).toMatchObject({ type: 'file' });
     expect(m.has('usr/share/doc')).toBe(false);
+    expect(m.get('usr/bin/ping-cap')?.xattrs).toEqual({ 'security.capability': '0100000280200000ff00000000000000c3280000' });
+    expect(m.get('etc/all-bytes')?.xattrs?.['user.all-bytes']).toHaveLength(512);  // 256 bytes in hex
   });
 
   it.each([
