@@ -1,32 +1,13 @@
 import { execa } from 'execa';
 import { rm } from 'node:fs/promises';
 import { makeTar, type FixtureEntry } from '@c2w/testing';
+import { isoinfoListing, sevenZipNames } from './support/listings.js';
 import { differences, readTarEntries, tempDir, viaBsdtar } from './support/readers.js';
 import { packTo } from './support/pack.js';
 
 /** Paths in the Joliet tree as isoinfo lists them (`-J -f`), without the `;1` versions. */
 async function jolietPaths(iso: string): Promise<string[]> {
   return (await execa('isoinfo', ['-J', '-f', '-i', iso])).stdout.split('\n').filter(Boolean).map((l) => l.replace(/;1$/, '')).sort();
-}
-
-/** Names per directory of `isoinfo -l` with the given view option (-J or -R), without . and .. */
-async function listing(iso: string, view: '-J' | '-R'): Promise<string[]> {
-  const out: string[] = [];
-  let dir = '';
-  for (const line of (await execa('isoinfo', ['-l', view, '-i', iso])).stdout.split('\n')) {
-    const heading = /^Directory listing of (.*)$/.exec(line);
-    if (heading) { dir = heading[1]!; continue; }
-    const entry = /\]\s+(.+?)\s*$/.exec(line);
-    if (!entry || entry[1] === '.' || entry[1] === '..') continue;
-    out.push(`${line[0]} ${dir}${entry[1]!.replace(/;1$/, '').replace(/ -> .*$/, '')}`);
-  }
-  return out.sort();
-}
-
-/** Names as 7-Zip lists them (it reads the Joliet tree when there is one). */
-async function sevenZipNames(iso: string): Promise<string[]> {
-  const lines = (await execa('7z', ['l', '-ba', iso])).stdout.split('\n').filter(Boolean);
-  return lines.map((l) => l.slice(53)).sort();
 }
 
 describe('the Joliet tree', () => {
@@ -49,8 +30,8 @@ describe('the Joliet tree', () => {
     const { path } = await packTo(dir, [tar], { joliet: true }, 'kinds.iso', warnings);
     expect(warnings).toEqual([]);
     // first column: isoinfo's type letter (d, -, l, c, b, f)
-    expect(await listing(path, '-J')).toEqual(['- /d/file', '- /d/hard', 'd /d']);
-    expect(await listing(path, '-R')).toEqual(['- /d/file', '- /d/hard', 'b /d/sda', 'c /d/null', 'd /d', 'f /d/fifo', 'l /d/link']);
+    expect(await isoinfoListing(path, '-J')).toEqual(['- /d/file', '- /d/hard', 'd /d']);
+    expect(await isoinfoListing(path, '-R')).toEqual(['- /d/file', '- /d/hard', 'b /d/sda', 'c /d/null', 'd /d', 'f /d/fifo', 'l /d/link']);
     expect(await sevenZipNames(path)).toEqual(['d', 'd/file', 'd/hard']);
     expect(differences(await readTarEntries(tar), await viaBsdtar(path))).toEqual([]);
   });
