@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -48,8 +47,7 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
       ? await createAtomicFile('stdout', 'spool file', join(process.env['TMPDIR'] ?? tmpdir(), `.iso-pack-${process.pid}.iso`))
       : await createAtomicFile(flags.output, 'output');
     try {
-      const sizeHint = specs.some((s) => s.path === '-') ? undefined : (await Promise.all(specs.map((s) => stat(s.path)))).reduce((n, st) => n + st.size, 0);
-      await packIso(inputs, out.handle, parsed.data, (m) => this.note(m), sizeHint);
+      await packIso(inputs, out.handle, parsed.data, (m) => this.note(m));
       if (toStdout) {
         await pipeline(out.handle.createReadStream({ start: 0, highWaterMark: 1024 * 1024, autoClose: false }), process.stdout, { end: false });
         await out.abort();

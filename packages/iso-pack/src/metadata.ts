@@ -168,7 +168,7 @@ function nameJolietTree(root: DirNode, opts: MetadataOptions): DirNode[] {
     d.layout!.joliet = kept;
     for (const c of kept) if (isDir(c.node)) dirs.push(c.node);
   }
-  if (omitted > 0) opts.warn(`${omitted} entries left out of the Joliet tree: their Joliet path exceeds ${JOLIET_PATH_BYTES} bytes (use --joliet-long)`);
+  if (omitted > 0) opts.warn(`${omitted} ${omitted === 1 ? 'entry' : 'entries'} left out of the Joliet tree: their Joliet path exceeds ${JOLIET_PATH_BYTES} bytes (use --joliet-long)`);
   return dirs;
 }
 

@@ -21,10 +21,10 @@ export interface PackResult { entries: number; volumeBlocks: number }
  * as the entries arrive, right after the reserved descriptor blocks; directories, continuation
  * areas and path tables follow the data; the volume descriptors are written last.
  */
-export async function packIso(inputs: PackInput[], handle: FileHandle, options: IsoPackOptions, warn: (message: string) => void = () => undefined, sizeHint?: number): Promise<PackResult> {
+export async function packIso(inputs: PackInput[], handle: FileHandle, options: IsoPackOptions, warn: (message: string) => void = () => undefined): Promise<PackResult> {
   const joliet = options.joliet || options.jolietLong;
   const metaStart = reservedBlocks(joliet);
-  const writer = new BlockWriter(handle, (metaStart + reserveFor(sizeHint)) * BLOCK);
+  const writer = new BlockWriter(handle, (metaStart + RESERVE_BLOCKS) * BLOCK);
   const builder = new ImageBuilder(writer, { dedupe: options.dedupe, defaultMtime: options.epoch, warn });
   for (const input of inputs) await builder.addTar(input.source, input.graft, input.what);
   await writer.drain();
@@ -41,9 +41,8 @@ const MIN_VOLUME_BLOCKS = 40;
 
 /**
  * Blocks left free before the first file body for the metadata, which is only known at the end.
- * Metadata is typically 1-2% of a root file system; a wrong guess costs a copy of the difference.
+ * A constant on purpose: the reserve decides where every extent lands, so one guessed from the
+ * input size gave different bytes for the same tar read from a file and from a pipe. A reserve
+ * that does not fit costs a copy of about the difference (makeRoom), never a failure.
  */
-function reserveFor(sizeHint: number | undefined): number {
-  if (sizeHint === undefined) return 4096;
-  return Math.min(131072, Math.max(128, Math.ceil(sizeHint / 64 / BLOCK)));
-}
+const RESERVE_BLOCKS = 4096;

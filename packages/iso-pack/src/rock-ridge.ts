@@ -60,13 +60,15 @@ export function px(mode: number, nlink: number, uid: number, gid: number, ino: n
 
 /**
  * PN: the Linux kernel (fs/isofs/rock.c) decodes high=0 with low=(major<<8|minor) as an old-style
- * number, and MKDEV(high, low) otherwise; pick the form it reads back exactly.
+ * number, and MKDEV(high, low) otherwise; pick the form it reads back exactly. Minors below 256
+ * (with any major the kernel has, < 4096) use the old style, which is also the glibc dev_t that
+ * libarchive and libisofs read (high<<32 | low); larger minors only the kernel reads right.
  */
 export function pn(major: number, minor: number): Buffer {
   const f = field('PN', 16);
-  const small = major < 256 && minor < 256;
-  both32(f, 4, small ? 0 : major);
-  both32(f, 12, small ? (major << 8) | minor : minor);
+  const oldStyle = minor < 256 && major < 4096;
+  both32(f, 4, oldStyle ? 0 : major);
+  both32(f, 12, oldStyle ? (major << 8) | minor : minor);
   return f;
 }
 

@@ -64,6 +64,32 @@ describe('iso-pack (CLI)', () => {
     expect(r.exitCode).toBe(1);
   });
 
+  it('skips a socket with a note on stderr that names it', async () => {
+    // No tar tool archives sockets ("socket ignored"), but a header may carry S_IFSOCK in its mode
+    // field: write a plain entry, then put the type bits into the mode (and fix the checksum).
+    const tar = await makeTar([{ name: 'run', type: 'directory' }, { name: 'run/daemon.sock', body: '' }, { name: 'run/pid', body: '42' }]);
+    const at = tar.indexOf('run/daemon.sock\0');
+    tar.write('0140755\0', at + 100, 'latin1');
+    tar.fill(0x20, at + 148, at + 156);
+    let sum = 0;
+    for (let i = at; i < at + 512; i++) sum += tar[i]!;
+    tar.write(`${sum.toString(8).padStart(6, '0')}\0 `, at + 148, 'latin1');
+    const out = join(dir, 'socket.iso');
+    const r = await runBin('iso-pack', [await writeTemp(dir, 'socket.tar', tar), '-o', out], { env });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe('iso-pack: skipping socket "run/daemon.sock"');
+    expect([...(await viaBsdtar(out)).keys()].sort()).toEqual(['run', 'run/pid']);
+  });
+
+  it('notes on stderr how many entries the Joliet path limit left out', async () => {
+    const deep = `${'d'.repeat(50)}/${'e'.repeat(50)}/${'f'.repeat(50)}`; // the third directory is over
+    const tar = await writeTemp(dir, 'deep.tar', await makeTar([{ name: `${deep}/file`, body: 'x' }]));
+    const r = await runBin('iso-pack', [tar, '--joliet', '-o', join(dir, 'deep.iso')], { env });
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe('iso-pack: 1 entry left out of the Joliet tree: their Joliet path exceeds 240 bytes (use --joliet-long)');
+    expect((await runBin('iso-pack', [tar, '--joliet-long', '-o', join(dir, 'deep-long.iso')], { env })).stderr).toBe('');
+  });
+
   it('round-trips the listed entries of a fixture exactly', async () => {
     const tar = await makeTar([{ name: 'x', body: 'y', mode: 0o4711, uid: 5, gid: 6, mtime: 1234567890 }]);
     const r = await runBin('iso-pack', ['-'], { env, input: tar });

@@ -65,6 +65,27 @@ describe('other fields', () => {
     const big = pn(259, 70000);
     expect([big.readUInt32LE(4), big.readUInt32LE(12)]).toEqual([259, 70000]);
   });
+  it('PN: the kernel reads back every major it has with any minor; glibc readers every minor below 256', () => {
+    /** fs/isofs/rock.c: `if ((low & ~0xff) && high == 0) MKDEV(low >> 8, low & 0xff) else MKDEV(high, low)`. */
+    const kernel = (f: Buffer): [number, number] => {
+      const high = f.readUInt32LE(4); const low = f.readUInt32LE(12);
+      return (low & ~0xff) !== 0 && high === 0 ? [low >>> 8, low & 0xff] : [high, low];
+    };
+    /** libarchive and libisofs: dev_t = high << 32 | low, then glibc major() and minor(). */
+    const glibc = (f: Buffer): [number, number] => {
+      const dev = (BigInt(f.readUInt32LE(4)) << 32n) | BigInt(f.readUInt32LE(12));
+      const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn);
+      const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
+      return [Number(major), Number(minor)];
+    };
+    fc.assert(fc.property(fc.integer({ min: 1, max: 4095 }), fc.integer({ min: 0, max: (1 << 20) - 1 }), (major, minor) => {
+      expect(kernel(pn(major, minor))).toEqual([major, minor]);
+    }), { numRuns: 2000 });
+    fc.assert(fc.property(fc.integer({ min: 0, max: 4095 }), fc.integer({ min: 0, max: 255 }), (major, minor) => {
+      expect(kernel(pn(major, minor))).toEqual([major, minor]);
+      expect(glibc(pn(major, minor))).toEqual([major, minor]);
+    }), { numRuns: 2000 });
+  });
   it('PX carries the serial number and TF uses the 7-byte short form', () => {
     expect(px(0o104755, 1, 2, 3, 42).length).toBe(44);
     const t = tf(0);

@@ -10,8 +10,11 @@ function encodingOf(key: string): BufferEncoding {
   return key.startsWith(XATTR_PREFIX) ? 'latin1' : 'utf8';
 }
 
-/** Records up to the first malformed one (as tar-stream does); later records win. */
-export function decodePax(input: Buffer): Record<string, string> {
+/**
+ * Records up to the first malformed one (as tar-stream does); later records win. `onRecord` sees
+ * every record in order, repeated keys included (GNU sparse 0.0 repeats its offset records).
+ */
+export function decodePax(input: Buffer, onRecord?: (key: string, value: string) => void): Record<string, string> {
   const result: Record<string, string> = {};
   let buf = input;
   while (buf.length) {
@@ -24,6 +27,7 @@ export function decodePax(input: Buffer): Record<string, string> {
     if (eq === -1) return result;
     const key = record.toString('utf8', 0, eq);
     result[key] = record.toString(encodingOf(key), eq + 1);
+    onRecord?.(key, result[key]);
     buf = buf.subarray(len);
   }
   return result;

@@ -1,5 +1,6 @@
 import { InputError } from '@c2w/errors';
 import { decodePax } from './pax.js';
+import { gnuMapEntries, HOLE_CHUNK, paxSparseMap, plainPax, SparseCursor, sparseKind, SparseMap, TextMapReader } from './tar-sparse.js';
 import type { TarHeader } from './tar-types.js';
 
 /** What TarParser.next() found. */
@@ -8,7 +9,10 @@ export const TarEvent = {
   NeedMore: 0,
   /** parser.header is the next entry (PAX and GNU long names applied); its body follows. */
   Entry: 1,
-  /** parser.data is the next piece of the current entry's body (a view of the pushed chunk). */
+  /**
+   * parser.data is the next piece of the current entry's body: a view of the pushed chunk, or, in
+   * the holes of a GNU sparse file, of a shared zero buffer (read it, never write to it).
+   */
   Data: 2,
   /** The current entry's body is complete (also right after bodiless entries). */
   EntryEnd: 3,
@@ -21,6 +25,8 @@ const MAX_LONG_HEADER = 4 * 1024 * 1024;
 const HEADER = 0;
 const BODY = 1;
 const LONG = 2;
+/** 512-byte blocks of a GNU sparse map: old GNU extension headers or a PAX 1.0 map prefix. */
+const MAP = 3;
 
 /**
  * A push parser of tar streams (ustar, pax, GNU) that never copies a body: Data events are views
@@ -34,6 +40,9 @@ const LONG = 2;
  *     for (let e = parser.next(); e !== TarEvent.NeedMore; e = parser.next()) ...
  *   }
  *   parser.end();
+ *
+ * GNU sparse entries (old GNU 'S', PAX 0.0, 0.1 and 1.0; see tar-sparse.ts) are shown as plain
+ * files of their real size, whose Data events include the holes as zeros, at most 256 KiB each.
  *
  * Errors are InputErrors: a stream cut inside an entry is "truncated"; a stream that stops on an
  * entry boundary without the end-of-archive blocks is accepted, as is one whose last data block
@@ -62,6 +71,14 @@ export class TarParser {
   private gnuLongPath: string | null = null;
   private gnuLongLinkPath: string | null = null;
   private bodyPending = false;
+  /** Body bytes the archive stores for the current entry (the padding follows them). */
+  private stored = 0;
+  /** A sparse entry's map while its blocks are read, then the walk over its real file. */
+  private sparseMap: SparseMap | null = null;
+  private textMap: TextMapReader | null = null;
+  private cursor: SparseCursor | null = null;
+  /** PAX 0.0 sparse maps repeat their keys: the records of the pending PAX header, in order. */
+  private paxRecords: Array<[string, string]> | null = null;
 
   constructor(private readonly what = 'tar stream') {}
 
@@ -82,10 +99,12 @@ export class TarParser {
         if (this.skip > 0) return TarEvent.NeedMore;
       }
       if (this.state === BODY) {
+        if (this.cursor !== null && !this.cursor.done) return this.nextSparse(chunk);
         if (this.missing === 0) {
           this.state = HEADER;
-          this.skip = this.bodyPending ? padding(this.header.size) : 0;
+          this.skip = this.bodyPending ? padding(this.stored) : 0;
           this.bodyPending = false;
+          this.cursor = null;
           return TarEvent.EntryEnd;
         }
         const avail = chunk.length - this.pos;
@@ -125,8 +144,28 @@ export class TarParser {
         block = this.partial;
         at = 0;
       }
-      if (this.onHeader(block, at)) return TarEvent.Entry;
+      if (this.state === MAP ? this.onMapBlock(block, at) : this.onHeader(block, at)) return TarEvent.Entry;
     }
+  }
+
+  /** The next piece of a sparse file: zeros up to the next stored segment, or its stored bytes. */
+  private nextSparse(chunk: Buffer): TarEvent {
+    const cursor = this.cursor!;
+    const hole = cursor.hole();
+    if (hole > 0) {
+      const n = Math.min(hole, HOLE_CHUNK.length);
+      this.data = HOLE_CHUNK.subarray(0, n);
+      cursor.advance(n);
+      return TarEvent.Data;
+    }
+    const avail = chunk.length - this.pos;
+    if (avail === 0) return TarEvent.NeedMore;
+    const n = Math.min(cursor.stored(), avail);
+    this.data = chunk.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    this.missing -= n;
+    cursor.advance(n);
+    return TarEvent.Data;
   }
 
   /** The end of the input: throws an InputError when it stops inside an entry. */
@@ -168,10 +207,68 @@ export class TarParser {
     }
     if (!(typeof h.size === 'number' && h.size >= 0)) throw invalid(this.what, 'Invalid header');
     this.header = h;
+    this.stored = h.size;
+    const records = this.paxRecords;
+    this.paxRecords = null;
+    const kind = this.sparse(() => sparseKind(type, h.pax ?? null));
+    if (kind !== null) {
+      const map = this.sparse(() => (kind === 'gnu' ? new SparseMap() : paxSparseMap(kind, h.pax!, records ?? [])));
+      this.sparseMap = map;
+      if (kind === 'gnu') {
+        map.realSize = octal(buf, at + 483, 12) ?? -1;
+        if (this.sparse(() => gnuMapEntries(map, buf, at + 386, 4, at + 482, octal))) { this.state = MAP; return false; }
+      } else if (kind === '1.0') {
+        this.textMap = new TextMapReader(map);
+        this.state = MAP;
+        return false;
+      }
+      return this.startSparseBody();
+    }
     this.bodyPending = h.size !== 0 && type !== 'directory';
     this.missing = this.bodyPending ? h.size : 0;
     this.state = BODY;
     return true;
+  }
+
+  /** One block of a sparse map; true when the map is complete and the entry begins. */
+  private onMapBlock(buf: Buffer, at: number): boolean {
+    if (this.textMap !== null) {
+      // The PAX 1.0 map is part of the stored data.
+      if (this.stored < BLOCK) throw invalid(this.what, `entry ${JSON.stringify(this.header.name)}: invalid GNU sparse map: longer than the entry`);
+      this.stored -= BLOCK;
+      const map = this.textMap;
+      if (!this.sparse(() => map.feed(buf, at))) return false;
+      this.textMap = null;
+    } else if (this.sparse(() => gnuMapEntries(this.sparseMap!, buf, at, 21, at + 504, octal))) {
+      return false;
+    }
+    return this.startSparseBody();
+  }
+
+  /** The map is complete: the entry becomes a plain file of the real size. */
+  private startSparseBody(): boolean {
+    const h = this.header;
+    const map = this.sparseMap!;
+    this.sparseMap = null;
+    this.cursor = new SparseCursor(this.sparse(() => map.finish(this.stored)), map.realSize);
+    h.name = h.pax?.['GNU.sparse.name'] ?? h.name;
+    h.type = 'file';
+    h.size = map.realSize;
+    h.pax = plainPax(h.pax);
+    this.bodyPending = this.stored > 0;
+    this.missing = this.stored;
+    this.state = BODY;
+    return true;
+  }
+
+  /** Runs a sparse map step; its errors name the archive and the entry. */
+  private sparse<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (err) {
+      if (err instanceof InputError) throw invalid(this.what, `entry ${JSON.stringify(this.header.name)}: ${err.message}`);
+      throw err;
+    }
   }
 
   private decodeLong(): void {
@@ -180,7 +277,15 @@ export class TarParser {
       case 'gnu-long-path': this.gnuLongPath = cString(buf, 0, buf.length); break;
       case 'gnu-long-link-path': this.gnuLongLinkPath = cString(buf, 0, buf.length); break;
       case 'pax-global-header': this.paxGlobal = decodePax(buf); break;
-      default: this.pax = this.paxGlobal === null ? decodePax(buf) : Object.assign({}, this.paxGlobal, decodePax(buf));
+      default: {
+        const own = decodePax(buf);
+        if (own['GNU.sparse.offset'] !== undefined) {
+          const records: Array<[string, string]> = [];
+          decodePax(buf, (key, value) => records.push([key, value]));
+          this.paxRecords = records;
+        }
+        this.pax = this.paxGlobal === null ? own : Object.assign({}, this.paxGlobal, own);
+      }
     }
     this.long = EMPTY;
   }
@@ -208,7 +313,7 @@ function applyPaxIds(header: TarHeader, pax: Record<string, string>): void {
 
 const TYPES: Record<number, string> = {
   0: 'file', 1: 'link', 2: 'symlink', 3: 'character-device', 4: 'block-device', 5: 'directory', 6: 'fifo',
-  7: 'contiguous-file', 72: 'pax-header', 55: 'pax-global-header', 27: 'gnu-long-link-path', 28: 'gnu-long-path', 30: 'gnu-long-path',
+  7: 'contiguous-file', 35: 'gnu-sparse', 72: 'pax-header', 55: 'pax-global-header', 27: 'gnu-long-link-path', 28: 'gnu-long-path', 30: 'gnu-long-path',
 };
 
 /** tar-stream 3's headers.decode() on buf[at, at + 512): null for a zero block. */
