@@ -3,3 +3,4 @@ export { installProcessGuards } from './process-guards.js';
 export { sharedFlags } from './platform-flag.js';
 export { Args, Flags, Parser } from '@oclif/core';
 export { createProgress, type Progress, type ProgressStream } from './progress.js';
+export { positionals } from './positionals.js';

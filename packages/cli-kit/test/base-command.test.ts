@@ -36,3 +36,13 @@ describe('BaseCommand.catch', () => {
     expect(r.stderr).toMatch(/at /);
   });
 });
+
+describe('positionals', () => {
+  it('keeps positional tokens in order, repeats included, without flags', async () => {
+    const { Args, Flags, Parser, positionals } = await import('../src/index.js');
+    const parsed = await Parser.parse(['a.tar', '-o', 'x', 'b.tar', 'a.tar', '--', '-c'], {
+      args: { first: Args.string() }, flags: { o: Flags.string({ char: 'o' }) }, strict: false,
+    });
+    expect(positionals(parsed.raw)).toEqual(['a.tar', 'b.tar', 'a.tar', '-c']);
+  });
+});

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { BaseCommand, Flags } from '@c2w/cli-kit';
+import { BaseCommand, Flags, positionals } from '@c2w/cli-kit';
 import { UsageError } from '@c2w/errors';
 import { assertReadableFile, createAtomicFile, readFileChunks, type AtomicFile } from '@c2w/streams';
 import { parseInputSpec } from './input-spec.js';
@@ -27,8 +27,8 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
   };
 
   async run(): Promise<void> {
-    const { argv, flags } = await this.parse(IsoPack);
-    const specs = (argv as string[]).map(parseInputSpec);
+    const { raw, flags } = await this.parse(IsoPack);
+    const specs = positionals(raw).map(parseInputSpec); // in order, repeats included
     if (specs.length === 0) throw new UsageError('no INPUT given, expected one or more tar files or -');
     if (specs.filter((s) => s.path === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
     const parsed = IsoPackOptions.safeParse({

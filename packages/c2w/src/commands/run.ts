@@ -1,13 +1,9 @@
-import { Args, BaseCommand, Flags } from '@c2w/cli-kit';
+import { Args, BaseCommand, Flags, positionals } from '@c2w/cli-kit';
 import { runBundle } from '../run/run-bundle.js';
 
-/**
- * The command line for the container: every positional token after the bundle, in order. Not
- * oclif's `argv`, which is sorted by each value's first occurrence and so reorders repeated
- * values (`-- sh -c 'echo $1' sh a` became `sh sh -c ...`).
- */
+/** The command line for the container: every positional token after the bundle, in order. */
 export function containerArgs(raw: readonly { type: string; input: string }[]): string[] {
-  return raw.filter((t) => t.type === 'arg').map((t) => t.input).slice(1);
+  return positionals(raw).slice(1);
 }
 
 export default class Run extends BaseCommand {
