@@ -36,6 +36,8 @@ async function writeTinyLayout(dir: string): Promise<void> {
  */
 function normaliseHelp(text: string): string {
   return text
+    // nx runs tasks with FORCE_COLOR, so oclif may print bold headings
+    .replace(/\x1b\[[0-9;]*m/g, '')
     .replace('$ c2w layer-flatten ', '$ layer-flatten ')
     .replace(/USAGE\n[\s\S]*?\n\n/, (usage) => `${usage.replace(/\s+/g, ' ').trim()}\n\n`);
 }
@@ -72,6 +74,7 @@ describe('c2w umbrella', () => {
     const direct = await runBin('layer-flatten', ['--help']);
     expect(viaUmbrella.exitCode).toBe(0);
     expect(direct.exitCode).toBe(0);
+    expect(normaliseHelp(viaUmbrella.stdout.toString())).toContain('$ layer-flatten SOURCE [OUT]');
     expect(viaUmbrella.stdout.toString()).toContain('$ c2w layer-flatten SOURCE [OUT]');
     expect(direct.stdout.toString()).toContain('$ layer-flatten  SOURCE [OUT]');
     expect(normaliseHelp(viaUmbrella.stdout.toString())).toBe(normaliseHelp(direct.stdout.toString()));
