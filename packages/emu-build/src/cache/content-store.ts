@@ -3,7 +3,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { EnvironmentError, InputError } from '@c2w/errors';
+import { C2wError, EnvironmentError, InputError } from '@c2w/errors';
 import { DigestVerifier } from '@c2w/streams';
 
 export interface Expected {
@@ -55,7 +55,8 @@ export class ContentStore {
       await rename(tmp, path);
     } catch (err) {
       await rm(tmp, { force: true });
-      if (err instanceof InputError) throw err;
+      // Integrity and download failures (httpGet) already say what failed and where.
+      if (err instanceof C2wError) throw err;
       throw new EnvironmentError(`storing ${what} in ${this.root} failed: ${(err as Error).message}`, { cause: err });
     }
     return path;

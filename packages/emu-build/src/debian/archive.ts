@@ -69,17 +69,25 @@ export class DebianArchive {
       await writeFile(tmp, Buffer.concat(chunks));
       try {
         await verifyInRelease(tmp, this.opts.keyring ?? DEBIAN_KEYRING);
+        // Checked before the rename: the kept copy (for --offline) is always one for this suite.
+        const loaded = await this.readRelease(tmp);
+        await rename(tmp, keep);
+        return loaded;
       } catch (err) {
         await rm(tmp, { force: true });
         throw err;
       }
-      await rename(tmp, keep);
-    } else {
-      const exists = await readFile(keep).then(() => true, () => false);
-      if (!exists) throw offlineMissing(`the ${suite} InRelease`, keep);
-      await verifyInRelease(keep, this.opts.keyring ?? DEBIAN_KEYRING);
     }
-    const bytes = await readFile(keep);
+    const exists = await readFile(keep).then(() => true, () => false);
+    if (!exists) throw offlineMissing(`the ${suite} InRelease`, keep);
+    await verifyInRelease(keep, this.opts.keyring ?? DEBIAN_KEYRING);
+    return this.readRelease(keep);
+  }
+
+  /** Parses a verified InRelease and checks that it is the suite asked for. */
+  private async readRelease(path: string): Promise<{ release: Release; sha256: string }> {
+    const { suite } = this.opts;
+    const bytes = await readFile(path);
     const release = parseRelease(signedText(bytes.toString('utf8')));
     if (release.codename !== suite && release.suite !== suite) throw new InputError(`InRelease is for ${release.codename}/${release.suite}, expected ${suite}`);
     return { release, sha256: createHash('sha256').update(bytes).digest('hex') };

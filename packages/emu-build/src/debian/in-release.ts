@@ -34,7 +34,8 @@ export async function verifyInRelease(path: string, keyring = DEBIAN_KEYRING): P
   }
   if (result.failed && result.exitCode === undefined) throw new EnvironmentError(`cannot run gpgv to verify ${path}: ${result.shortMessage}`);
   if (result.exitCode !== 0) {
-    const why = String(result.stderr).split('\n').filter((l) => /BAD|NO_PUBKEY|Can't check|no valid OpenPGP|not a detached|verify signatures failed/i.test(l))[0];
+    // "BAD signature", not "BAD": case-insensitively a bare BAD matches key ids (`using RSA key BADD77...`).
+    const why = String(result.stderr).split('\n').filter((l) => /BAD signature|NO_PUBKEY|Can't check|no valid OpenPGP|not a detached|verify signatures failed/i.test(l))[0];
     throw new InputError(`InRelease signature check failed (gpgv --keyring ${keyring}): ${why ?? `gpgv exit ${result.exitCode}`}`);
   }
 }
