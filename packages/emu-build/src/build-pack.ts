@@ -39,6 +39,10 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
   const mirror = o.mirror ?? (o.offline ? 'offline:' : await hostDebianMirror());
   const archive = new DebianArchive({ mirror, suite: o.suite, arch: o.arch, cache: o.cache, offline: o.offline, progress });
 
+  // The kernel source's InRelease is fetched while the guest packages resolve (one round trip less).
+  const sourcing = kernelSource({ mirror, suite: o.kernelSuite, cache: o.cache, outputs: cache, offline: o.offline, progress });
+  sourcing.catch(() => undefined); // awaited below; a failure before then must not be unhandled
+
   // 1. Debian: signed index -> package closure (cached by index digests).
   const guestSet = await archive.resolve(requestedPackages({ foreignArches: o.foreignArches }));
   const fwSet = await archive.resolve(['opensbi']);
@@ -67,7 +71,7 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
 
   // 4. machine.wasm and 5. the kernel (tools/riscv64/build-kernel.sh cache; slowest, so last).
   const machine = await machineWasm({ dir: o.machineDir, cache, offline: o.offline, progress });
-  const source = await kernelSource({ mirror, suite: o.kernelSuite, cache: o.cache, outputs: cache, offline: o.offline, progress });
+  const source = await sourcing;
   const kernel = await kernelImage({ script: o.kernelScript, cache: o.kernelCache ?? o.cache, offline: o.offline, source, progress });
 
   const files = {
