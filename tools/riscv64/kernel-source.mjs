@@ -19,6 +19,7 @@ try {
   const mirror = process.env.C2W_DEBIAN_MIRROR || (offline ? 'offline:' : await hostDebianMirror());
   const cache = defaultCacheDir();
   const source = await kernelSourceFor({ mirror, suite: process.env.C2W_KERNEL_SUITE || 'bookworm', cache, offline, progress: (m) => process.stderr.write(`[kernel-source] ${m}\n`) });
+  await source.verify(); // build-kernel.sh may build from it: re-hash the cached tarball
   const q = (v) => `'${String(v).replace(/'/g, `'\\''`)}'`;
   process.stdout.write([
     `SRC_TAR=${q(source.tarball)}`, `SRC_VERSION=${q(source.version)}`, `SRC_SHA256=${q(source.debSha256)}`,

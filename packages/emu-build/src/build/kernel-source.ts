@@ -14,6 +14,7 @@ import { keyOf } from '../cache/file-digest.js';
 export const KERNEL_SOURCE_PACKAGE = 'linux-source-6.1';
 const TARBALL = `usr/src/${KERNEL_SOURCE_PACKAGE}.tar.xz`;
 const CHANGELOG = `usr/share/doc/${KERNEL_SOURCE_PACKAGE}/changelog.Debian.gz`;
+const TARBALL_FILE = `${KERNEL_SOURCE_PACKAGE}.tar.xz`;
 
 export interface KernelSourceOptions {
   mirror: string;
@@ -22,6 +23,8 @@ export interface KernelSourceOptions {
   cache: string;
   outputs: OutputCache;
   offline: boolean;
+  /** gpgv keyring for the suite's InRelease (default: Debian's archive keyring). */
+  keyring?: string;
   progress: (message: string) => void;
 }
 
@@ -34,6 +37,11 @@ export interface KernelSource {
   suite: string;
   /** The date of the newest Debian changelog entry: the kernel build's default SOURCE_DATE_EPOCH. */
   epoch: number;
+  /**
+   * Re-hashes the cached tarball (extracting it again if it was damaged). A cache hit checks only
+   * its size: 138 MB are hashed when a kernel is built from them, not on every conversion.
+   */
+  verify(): Promise<void>;
 }
 
 /**
@@ -42,43 +50,59 @@ export interface KernelSource {
  * the host has installed. Cached by the .deb's digest.
  */
 export async function kernelSource(opts: KernelSourceOptions): Promise<KernelSource> {
-  const archive = new DebianArchive({ mirror: opts.mirror, suite: opts.suite, arch: 'all', cache: opts.cache, offline: opts.offline, progress: opts.progress });
+  const archive = new DebianArchive({ mirror: opts.mirror, suite: opts.suite, arch: 'all', cache: opts.cache, offline: opts.offline, keyring: opts.keyring, progress: opts.progress });
   const { pkg } = await archive.package(KERNEL_SOURCE_PACKAGE);
   const key = keyOf({ v: 1, deb: pkg.sha256 });
-  const result = async (dir: string): Promise<KernelSource> => {
-    const { epoch } = JSON.parse(await readFile(join(dir, 'source.json'), 'utf8')) as { epoch: number };
-    return { tarball: join(dir, `${KERNEL_SOURCE_PACKAGE}.tar.xz`), version: pkg.version, debSha256: pkg.sha256, suite: opts.suite, epoch };
-  };
-  const hit = await opts.outputs.lookup('kernel-source', key);
-  if (hit.state === 'hit') return result(hit.entry.dir);
-  if (hit.state === 'corrupt') opts.progress(`kernel source: cached ${hit.file} is corrupted (sha256 mismatch), extracting again`);
-  const deb = await archive.deb(pkg);
   const what = `${pkg.name}_${pkg.version}_${pkg.architecture}.deb`;
-  opts.progress(`kernel source: unpacking ${TARBALL} from ${what}`);
-  const entry = await opts.outputs.store('kernel-source', key, async (tmp) => {
-    let tarball = false;
-    let epoch: number | undefined;
-    await readDeb(createReadStream(deb), what, {
-      async entry({ header, body }) {
-        const path = archivePath(header.name);
-        if (header.type !== 'file') return;
-        if (path === TARBALL) {
-          await pipeline(Readable.from(body), createWriteStream(join(tmp, `${KERNEL_SOURCE_PACKAGE}.tar.xz`)));
-          tarball = true;
-        } else if (path === CHANGELOG) {
-          // A changelog of a few MB at most; read whole so the tar stream is never read twice at once.
-          const parts: Buffer[] = [];
-          for await (const c of body) parts.push(c);
-          epoch = changelogEpoch(gunzipSync(Buffer.concat(parts)).toString('utf8'), `${what} ${CHANGELOG}`);
-        }
-      },
-    });
-    if (!tarball) throw new InputError(`${what} has no ${TARBALL}`);
-    if (epoch === undefined) throw new InputError(`${what} has no ${CHANGELOG}`);
-    await writeFile(join(tmp, 'source.json'), `${JSON.stringify({ package: pkg.name, version: pkg.version, deb: `sha256:${pkg.sha256}`, epoch })}\n`);
-    return [`${KERNEL_SOURCE_PACKAGE}.tar.xz`, 'source.json'];
+
+  const extract = async (): Promise<string> => {
+    const deb = await archive.deb(pkg);
+    opts.progress(`kernel source: unpacking ${TARBALL} from ${what}`);
+    const entry = await opts.outputs.store('kernel-source', key, (tmp) => unpack(deb, what, pkg.name, pkg.version, pkg.sha256, tmp));
+    return entry.dir;
+  };
+  const entryDir = async (sizeOnly: readonly string[]): Promise<string> => {
+    const hit = await opts.outputs.lookup('kernel-source', key, sizeOnly);
+    if (hit.state === 'hit') return hit.entry.dir;
+    if (hit.state === 'corrupt') opts.progress(`kernel source: cached ${hit.file} is corrupted (sha256 mismatch), extracting again`);
+    return extract();
+  };
+
+  const dir = await entryDir([TARBALL_FILE]);
+  const { epoch } = JSON.parse(await readFile(join(dir, 'source.json'), 'utf8')) as { epoch: number };
+  return {
+    tarball: join(dir, TARBALL_FILE),
+    version: pkg.version,
+    debSha256: pkg.sha256,
+    suite: opts.suite,
+    epoch,
+    verify: async () => { await entryDir([]); },
+  };
+}
+
+/** Writes the tarball and source.json (version, .deb digest, changelog epoch) into `tmp`. */
+async function unpack(deb: string, what: string, name: string, version: string, debSha256: string, tmp: string): Promise<string[]> {
+  let tarball = false;
+  let epoch: number | undefined;
+  await readDeb(createReadStream(deb), what, {
+    async entry({ header, body }) {
+      const path = archivePath(header.name);
+      if (header.type !== 'file') return;
+      if (path === TARBALL) {
+        await pipeline(Readable.from(body), createWriteStream(join(tmp, TARBALL_FILE)));
+        tarball = true;
+      } else if (path === CHANGELOG) {
+        // A changelog of a few MB at most; read whole so the tar stream is never read twice at once.
+        const parts: Buffer[] = [];
+        for await (const c of body) parts.push(c);
+        epoch = changelogEpoch(gunzipSync(Buffer.concat(parts)).toString('utf8'), `${what} ${CHANGELOG}`);
+      }
+    },
   });
-  return result(entry.dir);
+  if (!tarball) throw new InputError(`${what} has no ${TARBALL}`);
+  if (epoch === undefined) throw new InputError(`${what} has no ${CHANGELOG}`);
+  await writeFile(join(tmp, 'source.json'), `${JSON.stringify({ package: name, version, deb: `sha256:${debSha256}`, epoch })}\n`);
+  return [TARBALL_FILE, 'source.json'];
 }
 
 /** kernelSource() with the emu-build output cache under `cache` (for tools/riscv64/kernel-source.mjs). */

@@ -65,6 +65,7 @@ export async function kernelImage(opts: KernelOptions): Promise<KernelBuild> {
   const cached = await stat(join(dir, 'Image')).then(() => true, () => false);
   if (!cached && opts.offline) throw offlineMissing(`the kernel Image (key ${key.slice(0, 16)})`, join(dir, 'Image'));
   if (!cached) {
+    await source.verify(); // the tarball is about to be built from: hash it now
     await waitForOtherKernelBuilds(opts.progress);
     opts.progress(`kernel: not cached, building (10-25 min on 2 cores)`);
   }

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { InputError } from '@c2w/errors';
-import { changelogEpoch } from '../../src/build/kernel-source.js';
+import { gzipSync } from 'node:zlib';
+import { changelogEpoch, kernelSource } from '../../src/build/kernel-source.js';
+import { OutputCache } from '../../src/cache/output-cache.js';
+import { makeFakeArchive, serveFakeMirror } from '../fixtures/fake-mirror.js';
 
 const tools = resolve(import.meta.dirname, '..', '..', '..', '..', 'tools', 'riscv64');
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -18,6 +21,51 @@ describe('changelogEpoch', () => {
   it('names the file when there is no date', () => {
     expect(() => changelogEpoch('linux (1) x; urgency=low\n', 'linux-source.deb changelog')).toThrow(InputError);
     expect(() => changelogEpoch('\n -- A <a@b>  not a date\n', 'cl')).toThrow(/cl: cannot read the date "not a date"/);
+  });
+});
+
+describe('kernelSource', () => {
+  it('resolves linux-source-6.1 from binary-all, unpacks the tarball and the changelog date, and re-hashes the tarball only when asked', async () => {
+    const tarball = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 251));
+    const changelog = 'linux (6.1.99-1) bookworm; urgency=medium\n\n  * x\n\n -- Maint <m@example.org>  Tue, 02 Jun 2026 10:00:00 +0000\n';
+    const archive = await makeFakeArchive({
+      suite: 'bookworm',
+      arch: 'all',
+      packages: [
+        { name: 'linux-source-6.1', version: '6.1.98-1', architecture: 'all', files: [{ path: 'usr/src/linux-source-6.1.tar.xz', body: 'old' }, { path: 'usr/share/doc/linux-source-6.1/changelog.Debian.gz', body: gzipSync(changelog) }] },
+        { name: 'linux-source-6.1', version: '6.1.99-1', architecture: 'all', files: [{ path: 'usr/src/linux-source-6.1.tar.xz', body: tarball }, { path: 'usr/share/doc/linux-source-6.1/changelog.Debian.gz', body: gzipSync(changelog) }] },
+      ],
+    });
+    const mirror = await serveFakeMirror(archive.root);
+    const cache = await mkdtemp(join(tmpdir(), 'c2w-kernel-source-'));
+    try {
+      const notes: string[] = [];
+      const get = () => kernelSource({ mirror: mirror.url, suite: 'bookworm', cache, outputs: new OutputCache(join(cache, 'emu-build')), offline: false, keyring: archive.keyring, progress: (m) => notes.push(m) });
+      const deb = archive.debs.find((d) => d.version === '6.1.99-1')!;
+      const first = await get();
+      expect(first).toMatchObject({ version: '6.1.99-1', debSha256: deb.sha256, suite: 'bookworm', epoch: Date.UTC(2026, 5, 2, 10) / 1000 });
+      expect(await readFile(first.tarball)).toEqual(tarball);
+      expect(mirror.count(`/${deb.filename}`)).toBe(1);
+
+      // Damage with the same size: a hit checks only the size, verify() re-hashes and repairs.
+      const damaged = Buffer.from(tarball);
+      damaged[1000] ^= 0xff;
+      await writeFile(first.tarball, damaged);
+      const second = await get();
+      expect(second.tarball).toBe(first.tarball);
+      expect(notes.filter((n) => /corrupted/.test(n))).toEqual([]);
+      await second.verify();
+      expect(notes).toEqual(expect.arrayContaining([expect.stringMatching(/^kernel source: cached .*linux-source-6\.1\.tar\.xz is corrupted \(sha256 mismatch\), extracting again$/)]));
+      expect(await readFile(first.tarball)).toEqual(tarball);
+      // A truncated tarball is caught by the size check alone; the .deb comes from the cache.
+      await writeFile(first.tarball, tarball.subarray(0, 10));
+      expect(await readFile((await get()).tarball)).toEqual(tarball);
+      expect(mirror.count(`/${deb.filename}`)).toBe(1);
+    } finally {
+      await mirror.close();
+      await archive.cleanup();
+      await rm(cache, { recursive: true, force: true });
+    }
   });
 });
 
