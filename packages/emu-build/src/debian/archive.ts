@@ -118,7 +118,14 @@ export class DebianArchive {
     if (cached) return result(cached);
 
     this.indexOnce ??= this.loadIndex(files);
-    const packages = resolveClosure(await this.indexOnce, requested);
+    const index = await this.indexOnce;
+    let packages: BinaryPackage[];
+    try {
+      packages = resolveClosure(index, requested);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      throw new InputError(`Debian ${this.opts.suite}: ${err.message} (${files.map((f) => f.path).join(', ')})`, { cause: err });
+    }
     await mkdir(dirname(memo), { recursive: true });
     await writeFile(`${memo}.tmp-${process.pid}`, JSON.stringify(packages));
     await rename(`${memo}.tmp-${process.pid}`, memo);

@@ -206,6 +206,10 @@ describe('DebianArchive against a local signed mirror', () => {
     });
   });
 
+  it('resolve() of an unknown name is an input error naming the suite and the index', async () => {
+    await rejection(open(freshCache()).resolve(['hello', 'no-such-package']), InputError, 1, /^Debian trixie: package no-such-package is not in the index \(main\/binary-riscv64\/Packages\.xz\)$/);
+  });
+
   it('package() of an unknown name is an input error naming the suite', async () => {
     await rejection(open(freshCache()).package('no-such-package'), InputError, 1, /Debian trixie has no package no-such-package \(main\/binary-riscv64\/Packages\.xz\)/);
   });
