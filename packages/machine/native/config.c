@@ -276,6 +276,23 @@ static int jshare(J *j, Config *c) {
   return r;
 }
 
+/* A JSON array of objects, each read by `item` (drives, shares). */
+static int jarray(J *j, Config *c, const char *what, int (*item)(J *, Config *)) {
+  if (*j->p != '[') {
+    if (!j->err[0]) snprintf(j->err, sizeof j->err, "%s: expected an array", what);
+    return -1;
+  }
+  j->p++;
+  for (;;) {
+    int rc;
+    jws(j);
+    if (*j->p == ']') { j->p++; return 0; }
+    if ((rc = item(j, c))) return rc;
+    jws(j);
+    if (*j->p == ',') j->p++;
+  }
+}
+
 static int config_file(Config *c, const char *file) {
   FILE *fp = fopen(file, "rb");
   if (!fp) { fprintf(stderr, "c2w-machine: cannot open config '%s': %s\n", file, strerror(errno)); return 1; }
@@ -322,29 +339,9 @@ static int config_file(Config *c, const char *file) {
         *dst = s;
       }
     } else if (!strcmp(k, "drives")) {
-      if (*j.p != '[') { jerr(&j, "drives: expected an array"); rc = -1; }
-      else {
-        j.p++;
-        for (;;) {
-          jws(&j);
-          if (*j.p == ']') { j.p++; break; }
-          if ((rc = jdrive(&j, c))) break;
-          jws(&j);
-          if (*j.p == ',') j.p++;
-        }
-      }
+      rc = jarray(&j, c, "drives", jdrive);
     } else if (!strcmp(k, "shares")) {
-      if (*j.p != '[') { jerr(&j, "shares: expected an array"); rc = -1; }
-      else {
-        j.p++;
-        for (;;) {
-          jws(&j);
-          if (*j.p == ']') { j.p++; break; }
-          if ((rc = jshare(&j, c))) break;
-          jws(&j);
-          if (*j.p == ',') j.p++;
-        }
-      }
+      rc = jarray(&j, c, "shares", jshare);
     } else if (!strcmp(k, "virtio_console")) {
       if (jbool(&j, &c->virtio_console)) rc = -1;
     } else if (!strcmp(k, "stdin_port")) {
