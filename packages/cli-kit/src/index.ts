@@ -4,3 +4,4 @@ export { sharedFlags } from './platform-flag.js';
 export { Args, Flags, Parser } from '@oclif/core';
 export { createProgress, type Progress, type ProgressStream } from './progress.js';
 export { positionals } from './positionals.js';
+export { sourceDateEpoch } from './source-date-epoch.js';

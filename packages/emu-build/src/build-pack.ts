@@ -1,11 +1,12 @@
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { RuntimePack } from '@c2w/artifacts';
 import { EnvironmentError, UsageError } from '@c2w/errors';
 import { DebianArchive } from './debian/archive.js';
 import { hostDebianMirror } from './debian/mirror.js';
 import { OutputCache } from './cache/output-cache.js';
-import { digestFile, keyOf, type FileDigest } from './cache/file-digest.js';
+import { createAtomicDirectory, digestFile, type FileDigest } from '@c2w/streams';
+import { keyOf } from './cache/cache-key.js';
 import { buildGuestTar } from './guest/build-guest.js';
 import { requestedPackages } from './guest/guest-spec.js';
 import { firmware, FIRMWARE_PATH } from './build/firmware.js';
@@ -22,8 +23,6 @@ export interface BuildResult {
   /** Which outputs came from the cache. */
   cacheHits: string[];
 }
-
-const ref = (d: FileDigest) => ({ digest: `sha256:${d.sha256}`, size: d.size });
 
 /**
  * Builds the runtime pack into `out`: every part from its content-addressed cache entry when the
@@ -54,7 +53,7 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
 
   // 3. guest.tar, keyed by the exact .debs, the init script and the guest layout version.
   const initDigest = await digestFile(o.initScript);
-  const guestKey = keyOf({ v: 1, debs: guestSet.packages.map((p) => p.sha256), init: initDigest.sha256, foreign: o.foreignArches, epoch: o.sourceDateEpoch, layout: await layoutDigest() });
+  const guestKey = keyOf({ v: 1, debs: guestSet.packages.map((p) => p.sha256), init: hexOf(initDigest), foreign: o.foreignArches, epoch: o.sourceDateEpoch, layout: await layoutDigest() });
   let guest = await cache.lookup('guest', guestKey);
   if (guest.state === 'corrupt') progress(`guest: cached ${guest.file} is corrupted (sha256 mismatch), rebuilding`);
   if (guest.state === 'hit') hits.push('guest.tar');
@@ -86,7 +85,7 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
     schemaVersion: 1,
     mediaType: 'application/vnd.c2w.runtime-pack.v1+json',
     arch: o.arch,
-    files: Object.fromEntries(Object.entries(digests).map(([n, d]) => [n, ref(d)])),
+    files: digests,
     boot: { append: KERNEL_APPEND, init: '/usr/sbin/c2w-init', consoleGate: true, stdinPort: true, containerRoot: '/oci/rootfs', channel: { format: 'tar', version: 1 }, exit: 'sifive_test', foreignArches: o.foreignArches },
     inputs: {
       tool: { name: '@c2w/emu-build', version: await toolVersion() },
@@ -99,15 +98,18 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
         packages: [...guestSet.packages, opensbi].map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, filename: p.filename, digest: `sha256:${p.sha256}`, size: p.size })),
       },
       firmware: { package: 'opensbi', version: opensbi.version, path: FIRMWARE_PATH },
-      kernel: { cacheKey: kernel.key, release: kernel.release, config: ref(kernel.configDigest), inputs: kernel.inputs },
+      kernel: { cacheKey: kernel.key, release: kernel.release, config: kernel.configDigest, inputs: kernel.inputs },
       machine: { sources: machine.sources, compiler: machine.compiler, toolchain: machine.toolchain },
-      init: ref(initDigest),
+      init: initDigest,
     },
   });
   await writePackDir(resolve(o.out), files, pack);
   progress(`wrote ${o.out}`);
   return { out: resolve(o.out), pack, cacheHits: hits };
 }
+
+/** The bare hex the guest key has always hashed (a changed key would rebuild every cached guest.tar). */
+const hexOf = (d: FileDigest) => d.digest.slice('sha256:'.length);
 
 /** Digest of the code that decides guest.tar's layout, so changing it invalidates the cache. */
 async function layoutDigest(): Promise<string> {
@@ -125,19 +127,14 @@ async function toolVersion(): Promise<string> {
 }
 
 async function writePackDir(out: string, files: Record<string, string>, pack: RuntimePack): Promise<void> {
-  const tmp = join(dirname(out), `.${out.split('/').pop()}.tmp-${process.pid}`);
-  const old = join(dirname(out), `.${out.split('/').pop()}.old-${process.pid}`);
-  await rm(tmp, { recursive: true, force: true });
+  const dir = await createAtomicDirectory(out, 'pack', { replace: true });
   try {
-    await mkdir(tmp, { recursive: true });
-    for (const [name, path] of Object.entries(files)) await copyFile(path, join(tmp, name));
-    await writeFile(join(tmp, 'pack.json'), `${JSON.stringify(pack, null, 2)}\n`);
-    await rename(out, old).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'ENOENT') throw err; });
-    await rename(tmp, out);
-    await rm(old, { recursive: true, force: true });
+    for (const [name, path] of Object.entries(files)) await copyFile(path, join(dir.path, name));
+    await writeFile(join(dir.path, 'pack.json'), `${JSON.stringify(pack, null, 2)}\n`);
   } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
+    await dir.abort();
     if (err instanceof Error && 'code' in err) throw new EnvironmentError(`writing the pack to ${out} failed: ${(err as NodeJS.ErrnoException).code}`, { cause: err });
     throw err;
   }
+  await dir.commit();
 }

@@ -1,5 +1,4 @@
-import { BaseCommand, Flags } from '@c2w/cli-kit';
-import { UsageError } from '@c2w/errors';
+import { BaseCommand, Flags, sourceDateEpoch } from '@c2w/cli-kit';
 import { buildPack } from './build-pack.js';
 import { defaultCacheDir } from './options.js';
 
@@ -23,9 +22,6 @@ SOURCE_DATE_EPOCH sets the mtimes in guest.tar (default 0).`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(EmuBuild);
-    const epochText = process.env['SOURCE_DATE_EPOCH'];
-    const epoch = epochText === undefined || epochText === '' ? 0 : Number(epochText);
-    if (!Number.isSafeInteger(epoch) || epoch < 0) throw new UsageError(`SOURCE_DATE_EPOCH=${epochText} is not a non-negative integer`);
     const result = await buildPack({
       arch: flags.arch as 'riscv64',
       out: flags.out,
@@ -35,7 +31,7 @@ SOURCE_DATE_EPOCH sets the mtimes in guest.tar (default 0).`;
       suite: flags.suite,
       kernelSuite: flags['kernel-suite'],
       foreignArches: flags.foreign.split(',').map((s) => s.trim()).filter(Boolean),
-      sourceDateEpoch: epoch,
+      sourceDateEpoch: sourceDateEpoch() ?? 0,
     }, (m) => this.note(m));
     this.note(`pack ${result.out}: ${Object.entries(result.pack.files).map(([n, f]) => `${n} ${f.digest.slice(7, 19)}`).join(', ')}`);
   }

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { BaseCommand, Flags, positionals } from '@c2w/cli-kit';
+import { BaseCommand, Flags, positionals, sourceDateEpoch } from '@c2w/cli-kit';
 import { UsageError } from '@c2w/errors';
 import { assertReadableFile, createAtomicFile, readFileChunks, type AtomicFile } from '@c2w/streams';
 import { parseInputSpec } from './input-spec.js';
@@ -32,7 +32,7 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
     if (specs.length === 0) throw new UsageError('no INPUT given, expected one or more tar files or -');
     if (specs.filter((s) => s.path === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
     const parsed = IsoPackOptions.safeParse({
-      joliet: flags.joliet, jolietLong: flags['joliet-long'], dedupe: flags.dedupe, volumeId: flags['volume-id'], epoch: epochFromEnv(),
+      joliet: flags.joliet, jolietLong: flags['joliet-long'], dedupe: flags.dedupe, volumeId: flags['volume-id'], epoch: sourceDateEpoch() ?? Math.floor(Date.now() / 1000),
     });
     if (!parsed.success) throw new UsageError(`invalid option: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     for (const s of specs) if (s.path !== '-') await assertReadableFile(s.path, 'input');
@@ -59,11 +59,4 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
       throw err;
     }
   }
-}
-
-function epochFromEnv(): number {
-  const raw = process.env['SOURCE_DATE_EPOCH'];
-  if (raw === undefined || raw === '') return Math.floor(Date.now() / 1000);
-  if (!/^\d+$/.test(raw)) throw new UsageError(`SOURCE_DATE_EPOCH=${raw} is not a number of seconds`);
-  return Number(raw);
 }

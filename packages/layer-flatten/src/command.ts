@@ -1,6 +1,6 @@
-import { Args, BaseCommand, Flags, sharedFlags } from '@c2w/cli-kit';
+import { Args, BaseCommand, Flags, createProgress, sharedFlags, sourceDateEpoch } from '@c2w/cli-kit';
 import { flattenImage } from './flatten.js';
-import { silentProgress, terminalProgress } from './progress.js';
+import { progressStatus } from './progress.js';
 
 export default class LayerFlatten extends BaseCommand {
   static override toolName = 'layer-flatten';
@@ -24,7 +24,7 @@ OUT is the tar to write (default: stdout).`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(LayerFlatten);
-    const progress = process.stderr.isTTY ? terminalProgress(process.stderr, LayerFlatten.toolName) : silentProgress;
+    const display = createProgress(LayerFlatten.toolName);
     await flattenImage({
       source: args.source,
       out: args.out ?? '-',
@@ -34,6 +34,7 @@ OUT is the tar to write (default: stdout).`;
       username: flags.username,
       password: flags.password,
       insecure: flags.insecure,
-    }, progress);
+      epoch: sourceDateEpoch(),
+    }, progressStatus(display.status)).finally(() => display.stop());
   }
 }

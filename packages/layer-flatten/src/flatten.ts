@@ -24,7 +24,7 @@ export const FlattenOptions = z.object({
   insecure: z.boolean().default(false),
   /** Where the body spool lives (default: the OS temp dir). */
   spoolDir: z.string().optional(),
-  /** mtime of directories no layer declares (default SOURCE_DATE_EPOCH, else 0). */
+  /** mtime of directories no layer declares, in seconds (the command passes SOURCE_DATE_EPOCH; default 0). */
   epoch: z.number().int().nonnegative().optional(),
 });
 export type FlattenOptions = z.input<typeof FlattenOptions>;
@@ -61,10 +61,9 @@ export async function flattenImage(input: FlattenOptions, progress: Progress = s
  */
 export async function flattenTo(source: ImageSource, image: ResolvedImage, out: Writable, options: { spoolDir?: string | undefined; epoch?: number | undefined; progress?: Progress }): Promise<number> {
   const progress = options.progress ?? silentProgress;
-  const epoch = options.epoch ?? Number(process.env['SOURCE_DATE_EPOCH'] ?? 0);
   const spool = await SpoolFile.create(options.spoolDir);
   try {
-    const root = await buildTree(source, image, spool, new Date((Number.isFinite(epoch) ? epoch : 0) * 1000), progress);
+    const root = await buildTree(source, image, spool, new Date((options.epoch ?? 0) * 1000), progress);
     await spool.seal();
     progress.writing();
     const writer = new TarWriter(out); // TarWriter never ends process.stdout

@@ -4,4 +4,4 @@ export type { ImageSource, RootDocument } from './source/image-source.js';
 export { openSource } from './source/open-source.js';
 export { resolveImage, type ResolvedImage } from './image/resolve-image.js';
 export { parsePlatform, selectPlatform, normalisePlatform, type PlatformSpec } from './image/platform.js';
-export { terminalProgress, silentProgress, type Progress } from './progress.js';
+export { progressStatus, silentProgress, type Progress } from './progress.js';

@@ -1,6 +1,5 @@
-import { Args, BaseCommand, Flags, createProgress, sharedFlags } from '@c2w/cli-kit';
+import { Args, BaseCommand, Flags, createProgress, sharedFlags, sourceDateEpoch } from '@c2w/cli-kit';
 import { defaultCacheDir } from '@c2w/emu-build';
-import { UsageError } from '@c2w/errors';
 import { convertImage } from '../convert/convert-image.js';
 
 export default class Convert extends BaseCommand {
@@ -52,11 +51,4 @@ OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.is
     if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else this.note(`wrote ${summary.outDir} (run it with: c2w run ${args.outDir})`);
   }
-}
-
-function sourceDateEpoch(): number | undefined {
-  const raw = process.env['SOURCE_DATE_EPOCH'];
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw)) throw new UsageError(`SOURCE_DATE_EPOCH=${raw} is not a number of seconds`);
-  return Number(raw);
 }

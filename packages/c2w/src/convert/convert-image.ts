@@ -1,14 +1,13 @@
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { copyFile, mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Bundle } from '@c2w/artifacts';
 import { InputError, UsageError } from '@c2w/errors';
 import type { Profile } from '@c2w/fs-slim';
 import { packIso } from '@c2w/iso-pack';
 import { openSource, parsePlatform, resolveImage, type ResolvedImage } from '@c2w/layer-flatten';
-import { trackTemporary } from '@c2w/streams';
-import { fileDigest } from './file-digest.js';
+import { createAtomicDirectory, digestFile } from '@c2w/streams';
 import { obtainRuntimePack, type PackDir } from './runtime-pack.js';
 import { writeRootfs } from './rootfs-stream.js';
 import { tapTar } from './tar-tap.js';
@@ -47,16 +46,15 @@ const PACK_FILES = ['machine.wasm', 'fw_dynamic.bin', 'Image'] as const;
 /**
  * IMAGE -> bundle directory, composing the tools' libraries in-process: layer-flatten (-> fs-slim)
  * -> iso-pack (guest.tar at /, the image's root at /oci/rootfs) next to the runtime pack. All work
- * happens in `<out>.tmp-<pid>`, renamed into place at the end, so OUT is never partial.
+ * happens in an atomic directory (`.<out>.tmp-<pid>`, renamed into place at the end), so OUT is never partial.
  */
 export async function convertImage(o: ConvertOptions, progress: (message: string) => void = () => undefined): Promise<ConvertSummary> {
-  const outDir = resolve(o.outDir);
-  if (!o.force && (await exists(outDir))) throw new UsageError(`output ${o.outDir} already exists (pass --force to replace it)`);
-  const stage = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}`);
-  const forget = trackTemporary(stage);
-  await rm(stage, { recursive: true, force: true });
-  await mkdir(join(stage, '.scratch'), { recursive: true });
+  if (!o.force && (await exists(o.outDir))) throw new UsageError(`output ${o.outDir} already exists (pass --force to replace it)`);
+  const out = await createAtomicDirectory(o.outDir, 'bundle', { replace: o.force });
+  const stage = out.path;
+  const outDir = out.target;
   try {
+    await mkdir(join(stage, '.scratch'));
     const platform = o.platform !== undefined ? parsePlatform(o.platform) : undefined;
     const source = await openSource(o.image, o.registry ?? {});
     let image: ResolvedImage;
@@ -84,7 +82,7 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
     for (const name of PACK_FILES) await copyFile(join(pack.dir, name), join(stage, name));
     await writeFile(join(stage, 'image-config.json'), image.configBytes);
     const files: Bundle['files'] = {};
-    for (const name of [...PACK_FILES, 'root.iso', 'image-config.json']) files[name] = await fileDigest(join(stage, name));
+    for (const name of [...PACK_FILES, 'root.iso', 'image-config.json']) files[name] = await digestFile(join(stage, name));
     const bundle: Bundle = Bundle.parse({
       schemaVersion: 1,
       mediaType: 'application/vnd.c2w.bundle.v1+json',
@@ -107,8 +105,7 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
     await writeFile(join(stage, 'bundle.json'), `${JSON.stringify(bundle, null, 2)}\n`);
     await rm(join(stage, '.scratch'), { recursive: true, force: true });
     await rm(join(stage, '.pack'), { recursive: true, force: true });
-    await replaceDir(stage, outDir);
-    forget();
+    await out.commit();
     return {
       outDir,
       image: { manifestDigest: image.manifestDigest, architecture: image.config.architecture, os: image.config.os, variant: image.config.variant },
@@ -117,8 +114,7 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
       runtimePack: pack.digest,
     };
   } catch (err) {
-    await rm(stage, { recursive: true, force: true });
-    forget();
+    await out.abort();
     throw err;
   }
 }
@@ -152,16 +148,4 @@ async function packRoot(o: ConvertOptions, image: ResolvedImage, source: Paramet
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
-}
-
-/** Puts the finished stage at `target`, replacing what was there only once the new one is complete. */
-async function replaceDir(stage: string, target: string): Promise<void> {
-  if (!(await exists(target))) {
-    await rename(stage, target);
-    return;
-  }
-  const old = `${target}.old-${process.pid}`;
-  await rename(target, old);
-  await rename(stage, target);
-  await rm(old, { recursive: true, force: true });
 }

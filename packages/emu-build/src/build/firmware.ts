@@ -7,7 +7,7 @@ import { archivePath } from '@c2w/streams';
 import { readDeb } from '../debian/deb-reader.js';
 import type { BinaryPackage } from '../debian/packages-index.js';
 import type { OutputCache } from '../cache/output-cache.js';
-import { keyOf } from '../cache/file-digest.js';
+import { keyOf } from '../cache/cache-key.js';
 
 /** OpenSBI's generic-platform fw_dynamic, as Debian's `opensbi` package installs it. */
 export const FIRMWARE_PATH = 'usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin';

@@ -9,7 +9,7 @@ import { archivePath } from '@c2w/streams';
 import { DebianArchive } from '../debian/archive.js';
 import { readDeb } from '../debian/deb-reader.js';
 import { OutputCache } from '../cache/output-cache.js';
-import { keyOf } from '../cache/file-digest.js';
+import { keyOf } from '../cache/cache-key.js';
 
 export const KERNEL_SOURCE_PACKAGE = 'linux-source-6.1';
 const TARBALL = `usr/src/${KERNEL_SOURCE_PACKAGE}.tar.xz`;

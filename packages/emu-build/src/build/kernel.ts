@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { EnvironmentError } from '@c2w/errors';
 import { offlineMissing } from '../debian/archive.js';
-import { digestFile, type FileDigest } from '../cache/file-digest.js';
+import { digestFile, type FileDigest } from '@c2w/streams';
 import type { KernelSource } from './kernel-source.js';
 
 export interface KernelOptions {

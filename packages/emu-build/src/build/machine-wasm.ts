@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { EnvironmentError } from '@c2w/errors';
 import { offlineMissing } from '../debian/archive.js';
 import type { OutputCache } from '../cache/output-cache.js';
-import { keyOf } from '../cache/file-digest.js';
+import { keyOf } from '../cache/cache-key.js';
 
 export interface MachineOptions {
   /** packages/machine: native/*.c|h and a Makefile with a `wasm` target. */

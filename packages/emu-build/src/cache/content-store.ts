@@ -1,10 +1,10 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { C2wError, EnvironmentError, InputError } from '@c2w/errors';
-import { DigestVerifier } from '@c2w/streams';
+import { DigestVerifier, writeAtomically } from '@c2w/streams';
 
 export interface Expected {
   sha256: string;
@@ -13,8 +13,8 @@ export interface Expected {
 
 /**
  * Files stored by their sha256 (`<root>/sha256/<hex>`), so a name can never point at the wrong
- * bytes and two builds share downloads. Entries are written to a temporary name and renamed only
- * after their digest and size matched.
+ * bytes and two builds share downloads. Entries are atomic outputs, committed only after their
+ * digest and size matched.
  */
 export class ContentStore {
   constructor(readonly root: string) {}
@@ -49,12 +49,9 @@ export class ContentStore {
   async put(body: AsyncIterable<Uint8Array>, expected: Expected, what: string): Promise<string> {
     const path = this.pathOf(expected.sha256);
     await mkdir(dirname(path), { recursive: true });
-    const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
     try {
-      await pipeline(Readable.from(body), new DigestVerifier({ digest: `sha256:${expected.sha256}`, size: expected.size, what }), createWriteStream(tmp));
-      await rename(tmp, path);
+      await writeAtomically(path, what, (out) => pipeline(Readable.from(body), new DigestVerifier({ digest: `sha256:${expected.sha256}`, size: expected.size, what }), out));
     } catch (err) {
-      await rm(tmp, { force: true });
       // Integrity and download failures (httpGet) already say what failed and where.
       if (err instanceof C2wError) throw err;
       throw new EnvironmentError(`storing ${what} in ${this.root} failed: ${(err as Error).message}`, { cause: err });

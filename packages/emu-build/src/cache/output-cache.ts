@@ -1,10 +1,16 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { digestFile, type FileDigest } from './file-digest.js';
+import { createAtomicDirectory, digestFile, tempPathFor } from '@c2w/streams';
+
+/** How entry.json records a file: bare sha256 hex (the format existing caches hold). */
+export interface CachedFile {
+  sha256: string;
+  size: number;
+}
 
 export interface CacheEntry {
   dir: string;
-  files: Record<string, FileDigest>;
+  files: Record<string, CachedFile>;
 }
 
 export type CacheLookup =
@@ -30,7 +36,7 @@ export class OutputCache {
    */
   async lookup(kind: string, key: string, sizeOnly: readonly string[] = []): Promise<CacheLookup> {
     const dir = this.dirOf(kind, key);
-    let recorded: Record<string, FileDigest>;
+    let recorded: Record<string, CachedFile>;
     try {
       recorded = JSON.parse(await readFile(join(dir, 'entry.json'), 'utf8')).files;
     } catch {
@@ -42,7 +48,7 @@ export class OutputCache {
         if (size !== want.size) return { state: 'corrupt', file: join(dir, name), dir };
         continue;
       }
-      const got = await digestFile(join(dir, name)).catch(() => undefined);
+      const got = await cachedFile(join(dir, name)).catch(() => undefined);
       if (!got || got.sha256 !== want.sha256 || got.size !== want.size) return { state: 'corrupt', file: join(dir, name), dir };
     }
     return { state: 'hit', entry: { dir, files: recorded } };
@@ -54,28 +60,32 @@ export class OutputCache {
    */
   async store(kind: string, key: string, produce: (dir: string) => Promise<string[]>): Promise<CacheEntry> {
     const dir = this.dirOf(kind, key);
-    const tmp = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    await mkdir(tmp, { recursive: true });
+    // A unique temporary name: one process may build the same key twice at once.
+    const out = await createAtomicDirectory(dir, `${kind} cache entry`, { tempPath: `${tempPathFor(dir)}-${Math.random().toString(36).slice(2)}` });
+    const files: Record<string, CachedFile> = {};
     try {
-      const names = await produce(tmp);
-      const files: Record<string, FileDigest> = {};
-      for (const name of [...names].sort()) files[name] = await digestFile(join(tmp, name));
-      await writeFile(join(tmp, 'entry.json'), `${JSON.stringify({ key, files }, null, 1)}\n`);
+      const names = await produce(out.path);
+      for (const name of [...names].sort()) files[name] = await cachedFile(join(out.path, name));
+      await writeFile(join(out.path, 'entry.json'), `${JSON.stringify({ key, files }, null, 1)}\n`);
       await rm(dir, { recursive: true, force: true });
-      try {
-        await rename(tmp, dir);
-      } catch (err) {
-        // Another process stored the same key meanwhile: same inputs, so keep theirs if it checks out.
-        const code = (err as NodeJS.ErrnoException).code;
-        const theirs = code === 'ENOTEMPTY' || code === 'EEXIST' ? await this.lookup(kind, key) : undefined;
-        if (theirs?.state !== 'hit') throw err;
-        await rm(tmp, { recursive: true, force: true });
-        return theirs.entry;
-      }
-      return { dir, files };
     } catch (err) {
-      await rm(tmp, { recursive: true, force: true });
+      await out.abort();
       throw err;
     }
+    try {
+      await out.commit();
+    } catch (err) {
+      // Another process stored the same key meanwhile: same inputs, so keep theirs if it checks out.
+      const code = ((err as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+      const theirs = code === 'ENOTEMPTY' || code === 'EEXIST' ? await this.lookup(kind, key) : undefined;
+      if (theirs?.state !== 'hit') throw err;
+      return theirs.entry;
+    }
+    return { dir, files };
   }
+}
+
+async function cachedFile(path: string): Promise<CachedFile> {
+  const { digest, size } = await digestFile(path);
+  return { sha256: digest.slice('sha256:'.length), size };
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { EnvironmentError, InputError } from '@c2w/errors';
+import { createAtomicFile, writeAtomically } from '@c2w/streams';
 import { ContentStore } from '../cache/content-store.js';
 import { parseStanzaStream } from './control-fields.js';
 import { compressionOf, decompress } from './decompress.js';
@@ -62,19 +63,19 @@ export class DebianArchive {
     const keep = join(cache, 'debian-index', suite, 'InRelease');
     if (!offline) {
       await mkdir(dirname(keep), { recursive: true });
-      const tmp = `${keep}.tmp-${process.pid}`;
       this.opts.progress(`fetching ${mirror}/dists/${suite}/InRelease`);
       const chunks: Buffer[] = [];
       for await (const c of await httpGet(`${mirror}/dists/${suite}/InRelease`, `InRelease of ${suite}`)) chunks.push(Buffer.from(c));
-      await writeFile(tmp, Buffer.concat(chunks));
+      const out = await createAtomicFile(keep, `InRelease of ${suite}`);
       try {
-        await verifyInRelease(tmp, this.opts.keyring ?? DEBIAN_KEYRING);
-        // Checked before the rename: the kept copy (for --offline) is always one for this suite.
-        const loaded = await this.readRelease(tmp);
-        await rename(tmp, keep);
+        await out.handle.writeFile(Buffer.concat(chunks));
+        await verifyInRelease(out.tempPath, this.opts.keyring ?? DEBIAN_KEYRING);
+        // Checked before the commit: the kept copy (for --offline) is always one for this suite.
+        const loaded = await this.readRelease(out.tempPath);
+        await out.commit();
         return loaded;
       } catch (err) {
-        await rm(tmp, { force: true });
+        await out.abort();
         throw err;
       }
     }
@@ -126,9 +127,7 @@ export class DebianArchive {
       if (!(err instanceof InputError)) throw err;
       throw new InputError(`Debian ${this.opts.suite}: ${err.message} (${files.map((f) => f.path).join(', ')})`, { cause: err });
     }
-    await mkdir(dirname(memo), { recursive: true });
-    await writeFile(`${memo}.tmp-${process.pid}`, JSON.stringify(packages));
-    await rename(`${memo}.tmp-${process.pid}`, memo);
+    await writeMemo(memo, packages);
     return result(packages);
   }
 
@@ -146,9 +145,7 @@ export class DebianArchive {
       this.indexOnce ??= this.loadIndex(files);
       pkg = (await this.indexOnce).newest(name);
       if (!pkg) throw new InputError(`Debian ${this.opts.suite} has no package ${name} (${files.map((f) => f.path).join(', ')})`);
-      await mkdir(dirname(memo), { recursive: true });
-      await writeFile(`${memo}.tmp-${process.pid}`, JSON.stringify(pkg));
-      await rename(`${memo}.tmp-${process.pid}`, memo);
+      await writeMemo(memo, pkg);
     }
     return { pkg, release: { date: release.date, inReleaseSha256: sha256, indexes: files } };
   }
@@ -185,4 +182,10 @@ export class DebianArchive {
     const body = await httpGet(`${this.opts.mirror}/${pkg.filename}`, what);
     return this.debs.put(body, expected, what);
   }
+}
+
+/** A memo appears whole or not at all, so a killed run never leaves JSON that fails to parse. */
+async function writeMemo(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeAtomically(path, 'resolved package memo', async (out) => { out.write(JSON.stringify(value)); });
 }

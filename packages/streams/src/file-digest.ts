@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
-/** sha256 and size of a file, streamed. */
-export async function fileDigest(path: string): Promise<{ digest: string; size: number }> {
+export interface FileDigest {
+  /** `sha256:<64 hex>`, the form OCI descriptors and c2w's artifacts use. */
+  digest: string;
+  size: number;
+}
+
+/** sha256 and size of a file, streamed in 1 MiB reads (never the whole file in memory). */
+export async function digestFile(path: string): Promise<FileDigest> {
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
