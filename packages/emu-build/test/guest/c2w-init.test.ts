@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { buildPack, type BuildResult } from '../../src/build-pack.js';
 import { defaultCacheDir, packageRoot } from '../../src/options.js';
+import { requirePrerequisite } from '@c2w/testing';
 import { makeChannel, makeRootIso } from '../fixtures/boot.js';
 
 // Boots the pack's kernel + firmware + guest.tar (our init) on qemu-system-riscv64 and on the
@@ -63,7 +64,7 @@ describe('the guest init on qemu-system-riscv64 (reference)', () => {
   // registers qemu-x86_64 with binfmt_misc (flag F) and runc starts it under emulation.
   const hostBusybox = '/bin/busybox';
   const isStaticX86 = (() => { try { const h = readFileSync(hostBusybox).subarray(0, 20); return h.readUInt16LE(18) === 0x3e; } catch { return false; } })();
-  (isStaticX86 ? it : it.skip)('runs an amd64 container through qemu-user and binfmt_misc', async () => {
+  (requirePrerequisite(`a static x86-64 ${hostBusybox} (Debian busybox-static)`, isStaticX86) ? it : it.skip)('runs an amd64 container through qemu-user and binfmt_misc', async () => {
     const amd64Iso = await makeRootIso(file('guest.tar'), hostBusybox);
     const r = await qemu(amd64Iso, await makeChannel('amd64', ['/bin/sh', '-c', 'echo FOREIGN-OK; uname -m; exit 3']));
     expect(r.stdout).toMatch(/FOREIGN-OK\r?\nx86_64/);
