@@ -7,11 +7,12 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// Each package's jest (and e2e's) writes dist/jest-results.json (see its "test" script).
+// Each package's jest (and e2e's and tools') writes dist/jest-results.json (see its "test" script).
 const packagesDir = join(root, 'packages');
 const resultFiles = [
   ...readdirSync(packagesDir).map((p) => join(packagesDir, p, 'dist', 'jest-results.json')),
   join(root, 'e2e', 'dist', 'jest-results.json'),
+  join(root, 'tools', 'dist', 'jest-results.json'),
 ];
 for (const f of resultFiles) rmSync(f, { force: true });
 
