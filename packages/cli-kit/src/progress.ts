@@ -30,7 +30,8 @@ export function createProgress(prefix: string, stream: ProgressStream = process.
   let drawn = false;
   let timer: ReturnType<typeof setInterval> | undefined;
   const draw = () => {
-    const width = Math.max(20, (stream.columns ?? 80) - 1);
+    // A pty with no size set (script(1), some CI runners) reports 0 columns: draw for 80.
+    const width = Math.max(20, (stream.columns || 80) - 1);
     const line = `${FRAMES[frame % FRAMES.length]} ${prefix}: ${current}`;
     stream.write(CLEAR_LINE + (line.length > width ? `${line.slice(0, width - 1)}…` : line));
     drawn = true;

@@ -47,4 +47,14 @@ describe('createProgress', () => {
     expect(line.length).toBe(39);
     expect(line.endsWith('…')).toBe(true);
   });
+
+  it('draws 80 columns wide on a pty that reports no size (0 columns)', () => {
+    const s = { ...sink(true), columns: 0 };
+    s.write = (t: string) => { s.text += t; return true; };
+    const p = createProgress('x', s, true);
+    p.status('a'.repeat(100));
+    p.stop();
+    const line = s.text.split('\r\x1b[2K')[1] ?? '';
+    expect(line.length).toBe(79);
+  });
 });
