@@ -46,7 +46,8 @@ const PACK_FILES = ['machine.wasm', 'fw_dynamic.bin', 'Image'] as const;
 /**
  * IMAGE -> bundle directory, composing the tools' libraries in-process: layer-flatten (-> fs-slim)
  * -> iso-pack (guest.tar at /, the image's root at /oci/rootfs) next to the runtime pack. All work
- * happens in an atomic directory (`.<out>.tmp-<pid>`, renamed into place at the end), so OUT is never partial.
+ * happens in an atomic directory (`.<out>.tmp-<pid>`, renamed into place at the end), so OUT is
+ * never partial.
  */
 export async function convertImage(o: ConvertOptions, progress: (message: string) => void = () => undefined): Promise<ConvertSummary> {
   if (!o.force && (await exists(o.outDir))) throw new UsageError(`output ${o.outDir} already exists (pass --force to replace it)`);
