@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { InputError, withContext } from '@c2w/errors';
-import { archivePath, baseName, parentPath, TarEvent, TarParser, type TarHeader } from '@c2w/streams';
+import { archivePath, baseName, nameByteLength, parentPath, TarEvent, TarParser, type TarHeader } from '@c2w/streams';
 import type { BlockWriter } from './block-writer.js';
 import { BLOCK, blocksFor } from './iso-bytes.js';
 import type { DataExtent } from './relocate.js';
@@ -233,7 +233,16 @@ function detached(name: string, path: string): string {
   return name.length >= 13 && name.length < path.length ? JSON.parse(JSON.stringify(name)) as string : name;
 }
 
+/** Linux's NAME_MAX: a longer Rock Ridge name cannot be looked up (ENAMETOOLONG) nor extracted. */
+const NAME_MAX = 255;
+
+/** Every name enters the tree here. */
 function child(name: string, node: Inode | DirNode): Child {
+  // a UTF-16 unit is at most 3 bytes, so short names skip the count
+  if (name.length > NAME_MAX / 3) {
+    const bytes = nameByteLength(name);
+    if (bytes > NAME_MAX) throw new InputError(`a name component of ${bytes} bytes, expected at most ${NAME_MAX} (Linux NAME_MAX)`);
+  }
   return { name, node, isoId: '', jId: '' };
 }
 
