@@ -4,7 +4,7 @@ import { archivePath, baseName, nameByteLength, parentPath, TarEvent, TarParser,
 import type { BlockWriter } from './block-writer.js';
 import { BLOCK, blocksFor } from './iso-bytes.js';
 import type { DataExtent } from './relocate.js';
-import { isDir, newDir, type Child, type DirNode, type Inode, type InodeKind } from './tree.js';
+import { isDir, NAME_MAX, newDir, type Child, type DirNode, type Inode, type InodeKind } from './tree.js';
 
 export interface BuilderOptions {
   /** Share one extent between files of identical content (hashes every body). */
@@ -232,9 +232,6 @@ function conflict(): InputError {
 function detached(name: string, path: string): string {
   return name.length >= 13 && name.length < path.length ? JSON.parse(JSON.stringify(name)) as string : name;
 }
-
-/** Linux's NAME_MAX: a longer Rock Ridge name cannot be looked up (ENAMETOOLONG) nor extracted. */
-const NAME_MAX = 255;
 
 /** Every name enters the tree here. */
 function child(name: string, node: Inode | DirNode): Child {
