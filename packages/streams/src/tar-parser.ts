@@ -30,8 +30,9 @@ const MAP = 3;
  * A push parser of tar streams (ustar, pax, GNU) that never copies a body: Data events are views
  * of the chunks given to push(), so a caller may reuse a chunk once next() returned NeedMore.
  * Only headers that straddle two chunks and long-name/PAX records are copied. It decodes headers
- * as tar-stream 3 does, except xattr values, which stay bytes (see pax.ts); one object per entry and
- * no stream per entry (readTar is this parser behind an async iterator):
+ * as tar-stream 3 does (tar-header-decode.ts, shared with indexTarFile), except that names and
+ * xattr values stay bytes (byte-names.ts, pax.ts); one object per entry and no stream per entry
+ * (readTar is this parser behind an async iterator):
  *
  *   for await (const chunk of source) {
  *     parser.push(chunk);
