@@ -1,10 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { InputError, withContext } from '@c2w/errors';
-import { archivePath, baseName, parentPath, TarEvent, TarParser, type TarHeader } from '@c2w/streams';
+import { archivePath, baseName, nameByteLength, parentPath, TarEvent, TarParser, type TarHeader } from '@c2w/streams';
 import type { BlockWriter } from './block-writer.js';
 import { BLOCK, blocksFor } from './iso-bytes.js';
 import type { DataExtent } from './relocate.js';
-import { isDir, newDir, type Child, type DirNode, type Inode, type InodeKind } from './tree.js';
+import { isDir, NAME_MAX, newDir, type Child, type DirNode, type Inode, type InodeKind } from './tree.js';
 
 export interface BuilderOptions {
   /** Share one extent between files of identical content (hashes every body). */
@@ -233,7 +233,13 @@ function detached(name: string, path: string): string {
   return name.length >= 13 && name.length < path.length ? JSON.parse(JSON.stringify(name)) as string : name;
 }
 
+/** Every name enters the tree here. */
 function child(name: string, node: Inode | DirNode): Child {
+  // a UTF-16 unit is at most 3 bytes, so short names skip the count
+  if (name.length > NAME_MAX / 3) {
+    const bytes = nameByteLength(name);
+    if (bytes > NAME_MAX) throw new InputError(`a name component of ${bytes} bytes, expected at most ${NAME_MAX} (Linux NAME_MAX)`);
+  }
   return { name, node, isoId: '', jId: '' };
 }
 

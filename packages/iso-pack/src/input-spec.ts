@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { UsageError } from '@c2w/errors';
-import { archivePath } from '@c2w/streams';
+import { archivePath, nameByteLength } from '@c2w/streams';
+import { NAME_MAX } from './tree.js';
 
 export interface InputSpec { path: string; graft: string }
 
@@ -13,7 +14,10 @@ export function parseInputSpec(spec: string): InputSpec {
   if (at <= 0 || existsSync(spec)) return { path: spec, graft: '' };
   const graft = spec.slice(at + 1);
   try {
-    return { path: spec.slice(0, at), graft: archivePath(graft, 'graft') };
+    const canonical = archivePath(graft, 'graft');
+    const long = canonical.split('/').find((c) => nameByteLength(c) > NAME_MAX);
+    if (long !== undefined) throw new Error(`a name component of ${nameByteLength(long)} bytes, expected at most ${NAME_MAX} (Linux NAME_MAX)`);
+    return { path: spec.slice(0, at), graft: canonical };
   } catch (err) {
     throw new UsageError(`bad graft point in ${JSON.stringify(spec)}: ${(err as Error).message}`);
   }

@@ -1,14 +1,20 @@
 /**
  * Joliet identifiers: UCS-2, at most 64 characters (103 with --joliet-long, as xorriso allows).
  * Joliet must never fail: characters Joliet forbids or cannot encode (outside the BMP) become `_`,
+ * a name byte that is not UTF-8 (held as U+DC80..U+DCFF, see streams' byte-names.ts) becomes the
+ * private-use U+EF80..U+EFFF (MirBSD's OPTU-16 mapping), so such names stay distinct and readable,
  * long names are cut keeping their extension, and names that collide after that get a counter
  * before the extension (`cython_debug_info_sage.geometry.polyhe1.face_iterator`), as xorriso does.
  */
 
+import { escapedByte } from '@c2w/streams';
 import { uniqueIds } from './iso-names.js';
 
 // Joliet forbids * / : ; ? \ and control characters in identifiers.
 const FORBIDDEN = /[\u0000-\u001f*/:;?\\]/g;
+
+/** U+EF00 + byte: the Joliet form of a name byte that is not UTF-8 (always 0x80..0xFF). */
+const ESCAPED_BYTE_BASE = 0xef00;
 
 // Anything jolietText would change: a forbidden character or half of a surrogate pair.
 const NEEDS_MAPPING = /[\u0000-\u001f*/:;?\\\ud800-\udfff]/;
@@ -16,7 +22,19 @@ const NEEDS_MAPPING = /[\u0000-\u001f*/:;?\\\ud800-\udfff]/;
 export function jolietText(name: string): string {
   if (!NEEDS_MAPPING.test(name)) return name; // the common case, without building a copy
   let out = '';
-  for (const ch of name) out += ch.length > 1 ? '_' : ch; // a surrogate pair is outside the BMP
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) { out += name[i]; continue; }
+    if (c <= 0xdbff) {
+      // a pair is a character outside the BMP, which UCS-2 cannot hold
+      const low = name.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) i++;
+      out += '_';
+      continue;
+    }
+    const byte = escapedByte(name, i);
+    out += byte >= 0 ? String.fromCharCode(ESCAPED_BYTE_BASE + byte) : '_';
+  }
   return out.replace(FORBIDDEN, '_');
 }
 

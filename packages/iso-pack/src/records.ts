@@ -4,6 +4,7 @@
  * Rock Ridge fields fit in the record (nearly all) are encoded in place; the rest go through
  * placeSystemUse, which spills into continuation areas.
  */
+import { encodeName, nameByteLength, writeName } from '@c2w/streams';
 import { FLAG_DIRECTORY, FLAG_MULTI_EXTENT, SECTION, systemUseBudget } from './dir-record.js';
 import { BLOCK, both16, both32, date7 } from './iso-bytes.js';
 import { er, nm, pn, px, sl, sp, tf } from './rock-ridge.js';
@@ -49,7 +50,7 @@ function rockRidge(node: Inode | DirNode, name: string | null, rootDot: boolean)
     if (node.kind === 'char' || node.kind === 'block') fields.push(pn(node.devMajor ?? 0, node.devMinor ?? 0));
     if (node.kind === 'symlink') fields.push(...sl(node.target ?? ''));
   }
-  if (name !== null) fields.push(...nm(Buffer.from(name)));
+  if (name !== null) fields.push(...nm(encodeName(name)));
   if (rootDot) fields.push(er());
   return fields;
 }
@@ -61,7 +62,7 @@ function isoRecord(p: Packer, area: ContinuationArea, extent: number, size: numb
   let nameBytes = 0;
   let links: Buffer[] | null = null;
   let suLength = -1;
-  if (!rootDot && (name === null || (nameBytes = Buffer.byteLength(name)) <= NM_MAX)) {
+  if (!rootDot && (name === null || (nameBytes = nameByteLength(name)) <= NM_MAX)) {
     suLength = PX_TF + (name === null ? 0 : 5 + nameBytes);
     if (!isDir(node)) {
       if (node.kind === 'char' || node.kind === 'block') suLength += 20;
@@ -116,7 +117,7 @@ function isoRecord(p: Packer, area: ContinuationArea, extent: number, size: numb
   }
   if (name !== null) {
     out[o] = 0x4e; out[o + 1] = 0x4d; out[o + 2] = 5 + nameBytes; out[o + 3] = 1; out[o + 4] = 0;
-    out.write(name, o + 5, nameBytes, 'utf8');
+    writeName(out, name, o + 5, nameBytes);
   }
 }
 

@@ -3,6 +3,7 @@
  * Every field is at most 255 bytes; long names (NM) and symlink targets (SL) are split into
  * several fields with the CONTINUE flag.
  */
+import { encodeName } from '@c2w/streams';
 import { both32, date7 } from './iso-bytes.js';
 
 const ER_ID = 'RRIP_1991A';
@@ -109,7 +110,7 @@ function components(target: string): Component[] {
   for (const part of rest.split('/')) {
     if (part === '.') out.push({ flags: 2, text: Buffer.alloc(0) });
     else if (part === '..') out.push({ flags: 4, text: Buffer.alloc(0) });
-    else out.push({ flags: 0, text: Buffer.from(part) });
+    else out.push({ flags: 0, text: encodeName(part) });
   }
   return out;
 }

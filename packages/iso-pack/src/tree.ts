@@ -2,6 +2,7 @@
  * The in-memory image: metadata only (names, modes, owners, times, extents), never file bodies.
  * One Inode per file system object; hardlinks are several Child entries sharing one Inode.
  */
+import { compareBytes } from '@c2w/streams';
 
 export type InodeKind = 'file' | 'symlink' | 'char' | 'block' | 'fifo';
 
@@ -60,6 +61,9 @@ export interface DirLayout {
   ceBlocks: number;
 }
 
+/** Linux's NAME_MAX: a longer Rock Ridge name cannot be looked up (ENAMETOOLONG) nor extracted. */
+export const NAME_MAX = 255;
+
 export interface Child {
   name: string;
   node: Inode | DirNode;
@@ -92,18 +96,18 @@ export function sortedChildren(dir: DirNode): Child[] {
 }
 
 /**
- * Compares strings as their UTF-8 bytes compare (code point order) without encoding them: UTF-16
- * code units order the same way except surrogates, which must sort above U+E000..U+FFFF.
+ * Compares names as their bytes compare without encoding them: UTF-16 code units order as UTF-8
+ * does outside the surrogates. Pairs and escaped bytes (streams' byte-names.ts) take the slow way.
  */
 export function compareUtf8(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
     if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    if ((x & 0xf800) === 0xd800 || (y & 0xf800) === 0xd800) {
+      const from = i > 0 && (a.charCodeAt(i - 1) & 0xfc00) === 0xd800 ? i - 1 : i; // the whole pair
+      return compareBytes(a.slice(from), b.slice(from));
     }
     return x - y;
   }

@@ -12,3 +12,4 @@ export { xattrsOf, type TarEntry, type TarEntryType, type TarHeader } from './ta
 export { indexTarFile, findTarMember, openTarMember, type TarIndex, type TarMember } from './tar-index.js';
 export { TarParser, TarEvent } from './tar-parser.js';
 export { readFileChunks } from './file-chunks.js';
+export { decodeName, encodeName, nameByteLength, writeName, hasEscapedBytes, escapedByte } from './byte-names.js';

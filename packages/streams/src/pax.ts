@@ -1,14 +1,15 @@
+import { decodeName, encodeName } from './byte-names.js';
+
 /**
- * PAX extended header records (`LEN key=value\n`). Keys and text values are UTF-8, but xattr
- * values (`SCHILY.xattr.NAME`) are bytes: security.capability, ACLs and IMA signatures are binary.
- * They are held as byte strings (one char per byte, latin1) so they survive a read and a write
- * unchanged; tar-stream decodes and encodes every value as UTF-8, which turns such bytes into U+FFFD.
+ * PAX extended header records (`LEN key=value\n`). Keys and text values are UTF-8 by the standard
+ * but bytes in practice (`hdrcharset=BINARY`, names from non-UTF-8 systems): they are names as
+ * byte-names.ts holds them, so every byte survives. xattr values (`SCHILY.xattr.NAME`) are binary
+ * (security.capability, ACLs, IMA signatures) and are held as byte strings (one char per byte,
+ * latin1); tar-stream decodes and encodes every value as UTF-8, which turns such bytes into U+FFFD.
  */
 export const XATTR_PREFIX = 'SCHILY.xattr.';
 
-function encodingOf(key: string): BufferEncoding {
-  return key.startsWith(XATTR_PREFIX) ? 'latin1' : 'utf8';
-}
+const isXattr = (key: string) => key.startsWith(XATTR_PREFIX);
 
 /**
  * Records up to the first malformed one (as tar-stream does); later records win. `onRecord` sees
@@ -25,8 +26,8 @@ export function decodePax(input: Buffer, onRecord?: (key: string, value: string)
     const record = buf.subarray(i + 1, len - 1);
     const eq = record.indexOf(61); // '='
     if (eq === -1) return result;
-    const key = record.toString('utf8', 0, eq);
-    result[key] = record.toString(encodingOf(key), eq + 1);
+    const key = decodeName(record, 0, eq);
+    result[key] = isXattr(key) ? record.toString('latin1', eq + 1) : decodeName(record, eq + 1);
     onRecord?.(key, result[key]);
     buf = buf.subarray(len);
   }
@@ -43,7 +44,7 @@ export function encodePax(name: string | undefined, linkname: string | null | un
 }
 
 function record(key: string, value: string): Buffer {
-  const body = Buffer.concat([Buffer.from(` ${key}=`, 'utf8'), Buffer.from(value, encodingOf(key)), Buffer.from('\n')]);
+  const body = Buffer.concat([Buffer.from(' '), encodeName(key), Buffer.from('='), isXattr(key) ? Buffer.from(value, 'latin1') : encodeName(value), Buffer.from('\n')]);
   // The length counts its own digits.
   let digits = String(body.length).length;
   if (String(body.length + digits).length > digits) digits++;

@@ -1,4 +1,5 @@
 import { InputError } from '@c2w/errors';
+import { encodeName } from './byte-names.js';
 
 /**
  * Canonical form of a path inside an archive: no leading `./` or `/`, no empty or `.` segments,
@@ -31,8 +32,8 @@ export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** Byte-wise comparison (as C's strcmp on UTF-8), so output order never depends on locale. */
+/** Byte-wise comparison of names (as C's strcmp), so output order never depends on locale. */
 export function compareBytes(a: string, b: string): number {
   if (a === b) return 0;
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return Buffer.compare(encodeName(a), encodeName(b));
 }

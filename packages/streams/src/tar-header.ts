@@ -1,8 +1,10 @@
 import type { TarHeader } from './tar-types.js';
+import { hasEscapedBytes, writeName } from './byte-names.js';
 import { encodePax } from './pax.js';
 
 const BLOCK = 512;
-const OCTAL_MAX_7 = 0o7777777; // 6 octal digits + space: uid, gid, mode, devices
+/** The one uid/gid rule of every writer: 6 octal digits and a space (tar-stream's layout), else PAX. */
+export const USTAR_ID_MAX = 0o777777;
 const OCTAL_MAX_11 = 0o77777777777; // size and mtime
 const TYPEFLAG: Record<string, number> = {
   file: 0, link: 1, symlink: 2, 'character-device': 3, 'block-device': 4, directory: 5, fifo: 6, 'contiguous-file': 7,
@@ -30,8 +32,8 @@ export function encodeHeader(header: TarHeader): Buffer {
   const size = hasBody(type) ? header.size : 0;
   const mtime = Math.floor(header.mtime.getTime() / 1000);
   const pax: Record<string, string> = { ...(header.pax ?? {}) };
-  if (header.uid > OCTAL_MAX_7 && pax['uid'] === undefined) pax['uid'] = String(header.uid);
-  if (header.gid > OCTAL_MAX_7 && pax['gid'] === undefined) pax['gid'] = String(header.gid);
+  if (header.uid > USTAR_ID_MAX && pax['uid'] === undefined) pax['uid'] = String(header.uid);
+  if (header.gid > USTAR_ID_MAX && pax['gid'] === undefined) pax['gid'] = String(header.gid);
   if ((mtime < 0 || mtime > OCTAL_MAX_11) && pax['mtime'] === undefined) pax['mtime'] = String(mtime);
   // the header's name and target are the truth: a record read with them must not contradict them
   if (pax['path'] !== undefined) pax['path'] = header.name;
@@ -43,7 +45,11 @@ export function encodeHeader(header: TarHeader): Buffer {
   const linkFits = !header.linkname || (isAscii(header.linkname) && header.linkname.length <= 100);
   const fields = { ...header, type, size };
   if (Object.keys(pax).length === 0 && split && linkFits) return ustar(fields, split, header.linkname);
-  const records = encodePax(split || pax['path'] !== undefined ? undefined : header.name, linkFits || pax['linkpath'] !== undefined ? undefined : header.linkname, pax);
+  const pathRecord = split || pax['path'] !== undefined ? undefined : header.name;
+  const linkRecord = linkFits || pax['linkpath'] !== undefined ? undefined : header.linkname;
+  // Names are bytes (byte-names.ts): a record that is not UTF-8 says so, as bsdtar and GNU tar do.
+  if (pax['hdrcharset'] === undefined && ((pathRecord && hasEscapedBytes(pathRecord)) || (linkRecord && hasEscapedBytes(linkRecord)))) pax['hdrcharset'] = 'BINARY';
+  const records = encodePax(pathRecord, linkRecord, pax);
   const paxBlock = ustar({ ...fields, type: 'pax-header', size: records.length }, { name: 'PaxHeader', prefix: '' }, header.linkname ? 'PaxHeader' : null);
   const main = ustar(fields, split ?? { name: 'PaxHeader', prefix: '' }, linkFits ? header.linkname : 'PaxHeader');
   const pad = Buffer.alloc(padding(records.length));
@@ -75,7 +81,7 @@ function splitName(fullName: string): { name: string; prefix: string } | null {
   return { name, prefix };
 }
 
-/** One ustar block with a name that fits and an ASCII link target of at most 100 bytes. */
+/** One ustar block with an ASCII name that fits and an ASCII link target of at most 100 bytes. */
 function ustar(h: Fields, { name, prefix }: { name: string; prefix: string }, linkname: string | null | undefined): Buffer {
   const buf = Buffer.alloc(BLOCK);
   buf.write(name, 0, 'latin1');
@@ -94,8 +100,8 @@ function ustar(h: Fields, { name, prefix }: { name: string; prefix: string }, li
   buf[156] = 48 + TYPEFLAG[h.type]!;
   if (linkname) buf.write(linkname, 157, 'latin1');
   buf.write('ustar\x0000', 257, 'latin1');
-  if (h.uname) buf.write(h.uname, 265, 32, 'utf8');
-  if (h.gname) buf.write(h.gname, 297, 32, 'utf8');
+  if (h.uname) writeName(buf, h.uname, 265, 32);
+  if (h.gname) writeName(buf, h.gname, 297, 32);
   buf.write(octal(h.devmajor ?? 0, 6), 329, 'latin1');
   buf.write(octal(h.devminor ?? 0, 6), 337, 'latin1');
   if (prefix) buf.write(prefix, 345, 'latin1');

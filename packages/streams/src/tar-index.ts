@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { InputError } from '@c2w/errors';
 import { archivePath } from './safe-path.js';
+import { decodeHeader, invalid, LongRecords, MAX_LONG_HEADER } from './tar-header-decode.js';
 
 /** A member of a tar file on disk: where its data starts and how long it is. */
 export interface TarMember {
@@ -20,45 +21,39 @@ const BLOCK = 512;
 
 /**
  * Indexes a tar file by reading only its headers (positional reads, bodies are skipped), so an
- * archive of layers can later be read member by member without extracting it. PAX path/size and
- * GNU long names are honoured; a later member of the same name wins, as tar extraction does.
+ * archive of layers can later be read member by member without extracting it. Headers, PAX records
+ * and GNU long names are decoded as TarParser decodes them (tar-header-decode.ts); a later member of
+ * the same name wins, as tar extraction does.
  */
 export async function indexTarFile(path: string, what = 'archive'): Promise<TarIndex> {
   const fh = await open(path, 'r');
   try {
     const { size: fileSize } = await fh.stat();
     const index: TarIndex = new Map();
-    const header = Buffer.alloc(BLOCK);
+    const block = Buffer.alloc(BLOCK);
+    const records = new LongRecords();
     let pos = 0;
-    let pax: Record<string, string> = {};
-    let longName: string | undefined;
-    let longLink: string | undefined;
     while (pos < fileSize) {
-      await readExactly(fh, header, pos, what);
-      if (header.every((b) => b === 0)) break;
-      verifyChecksum(header, pos, what);
-      const typeflag = String.fromCharCode(header[156] ?? 0);
-      const size = pax['size'] !== undefined ? Number(pax['size']) : parseNumber(header.subarray(124, 136));
+      await readExactly(fh, block, pos, what);
+      const h = decodeHeader(block, 0, `${what} at offset ${pos}`);
+      if (h === null) break;
+      const type = String(h.type);
+      const isRecord = type === 'pax-header' || type === 'pax-global-header' || type === 'gnu-long-path' || type === 'gnu-long-link-path';
+      if (!isRecord) records.apply(h);
       const dataOffset = pos + BLOCK;
-      if (!Number.isSafeInteger(size) || size < 0 || dataOffset + size > fileSize) {
+      if (!Number.isSafeInteger(h.size) || h.size < 0 || dataOffset + h.size > fileSize) {
         throw new InputError(`${what} is truncated or corrupt at offset ${pos}`);
       }
-      pos = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
-      if (typeflag === 'x' || typeflag === 'L' || typeflag === 'K') {
-        const body = Buffer.alloc(size);
+      pos = dataOffset + Math.ceil(h.size / BLOCK) * BLOCK;
+      if (isRecord) {
+        if (h.size > MAX_LONG_HEADER) throw invalid(what, `Header exceeds max size at offset ${dataOffset - BLOCK}`);
+        const body = Buffer.alloc(h.size);
         await readExactly(fh, body, dataOffset, what);
-        if (typeflag === 'x') pax = decodePax(body);
-        else if (typeflag === 'L') longName = cString(body);
-        else longLink = cString(body);
+        records.add(type, body);
         continue;
       }
-      if (typeflag === 'g') continue;
-      const rawName = pax['path'] ?? longName ?? ustarName(header);
-      const linkname = pax['linkpath'] ?? longLink ?? cString(header.subarray(157, 257));
-      pax = {};
-      longName = longLink = undefined;
-      const name = archivePath(rawName, `${what} member`);
-      index.set(name, { name, type: memberType(typeflag), offset: dataOffset, size, linkname });
+      const name = archivePath(h.name, `${what} member`);
+      index.set(name, { name, type: memberType(type), offset: dataOffset, size: h.size, linkname: h.linkname ?? '' });
     }
     return index;
   } finally {
@@ -111,57 +106,10 @@ async function readExactly(fh: FileHandle, buf: Buffer, position: number, what: 
   if (bytesRead !== buf.length) throw new InputError(`${what} is truncated at offset ${position}`);
 }
 
-function verifyChecksum(header: Buffer, pos: number, what: string): void {
-  let sum = 8 * 0x20;
-  for (let i = 0; i < BLOCK; i++) if (i < 148 || i >= 156) sum += header[i] ?? 0;
-  const stored = parseInt(cString(header.subarray(148, 156)).trim(), 8);
-  if (stored !== sum) throw new InputError(`${what} is not a valid tar archive (bad header checksum at offset ${pos})`);
-}
-
-/** Octal, or base-256 when the top bit of the first byte is set (sizes over 8 GiB). */
-function parseNumber(field: Buffer): number {
-  if ((field[0] ?? 0) & 0x80) {
-    let value = (field[0] ?? 0) & 0x7f;
-    for (let i = 1; i < field.length; i++) value = value * 256 + (field[i] ?? 0);
-    return value;
-  }
-  const text = cString(field).trim();
-  return text === '' ? 0 : parseInt(text, 8);
-}
-
-function ustarName(header: Buffer): string {
-  const name = cString(header.subarray(0, 100));
-  const isUstar = header.subarray(257, 262).toString('latin1') === 'ustar';
-  const prefix = isUstar ? cString(header.subarray(345, 500)) : '';
-  return prefix ? `${prefix}/${name}` : name;
-}
-
-function cString(buf: Buffer): string {
-  const end = buf.indexOf(0);
-  return buf.subarray(0, end < 0 ? buf.length : end).toString('utf8');
-}
-
-function decodePax(buf: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
-  let pos = 0;
-  while (pos < buf.length) {
-    const space = buf.indexOf(0x20, pos);
-    const len = parseInt(buf.subarray(pos, space).toString('latin1'), 10);
-    if (space < 0 || !(len > 0)) break;
-    const record = buf.subarray(space + 1, pos + len - 1).toString('utf8');
-    const eq = record.indexOf('=');
-    if (eq > 0) out[record.slice(0, eq)] = record.slice(eq + 1);
-    pos += len;
-  }
-  return out;
-}
-
-function memberType(flag: string): string {
-  switch (flag) {
-    case '0': case '\0': case '7': return 'file';
-    case '1': return 'link';
-    case '2': return 'symlink';
-    case '5': return 'directory';
+function memberType(type: string): string {
+  switch (type) {
+    case 'file': case 'contiguous-file': return 'file';
+    case 'link': case 'symlink': case 'directory': return type;
     default: return 'other';
   }
 }

@@ -1,5 +1,5 @@
 import { InputError } from '@c2w/errors';
-import { decodePax } from './pax.js';
+import { decodeHeader, invalid, LongRecords, MAX_LONG_HEADER, octal } from './tar-header-decode.js';
 import { gnuMapEntries, HOLE_CHUNK, paxSparseMap, plainPax, SparseCursor, sparseKind, SparseMap, TextMapReader } from './tar-sparse.js';
 import type { TarHeader } from './tar-types.js';
 
@@ -20,8 +20,6 @@ export const TarEvent = {
 export type TarEvent = (typeof TarEvent)[keyof typeof TarEvent];
 
 const BLOCK = 512;
-// tar-stream's limit for PAX and GNU long-name records.
-const MAX_LONG_HEADER = 4 * 1024 * 1024;
 const HEADER = 0;
 const BODY = 1;
 const LONG = 2;
@@ -32,8 +30,9 @@ const MAP = 3;
  * A push parser of tar streams (ustar, pax, GNU) that never copies a body: Data events are views
  * of the chunks given to push(), so a caller may reuse a chunk once next() returned NeedMore.
  * Only headers that straddle two chunks and long-name/PAX records are copied. It decodes headers
- * as tar-stream 3 does, except xattr values, which stay bytes (see pax.ts); one object per entry and
- * no stream per entry (readTar is this parser behind an async iterator):
+ * as tar-stream 3 does (tar-header-decode.ts, shared with indexTarFile), except that names and
+ * xattr values stay bytes (byte-names.ts, pax.ts); one object per entry and no stream per entry
+ * (readTar is this parser behind an async iterator):
  *
  *   for await (const chunk of source) {
  *     parser.push(chunk);
@@ -66,10 +65,8 @@ export class TarParser {
   private longFill = 0;
   private longType = '';
   private total = 0;
-  private pax: Record<string, string> | null = null;
-  private paxGlobal: Record<string, string> | null = null;
-  private gnuLongPath: string | null = null;
-  private gnuLongLinkPath: string | null = null;
+  /** GNU long names and PAX records waiting for the entry they describe. */
+  private readonly records = new LongRecords();
   private bodyPending = false;
   /** Body bytes the archive stores for the current entry (the padding follows them). */
   private stored = 0;
@@ -77,8 +74,6 @@ export class TarParser {
   private sparseMap: SparseMap | null = null;
   private textMap: TextMapReader | null = null;
   private cursor: SparseCursor | null = null;
-  /** PAX 0.0 sparse maps repeat their keys: the records of the pending PAX header, in order. */
-  private paxRecords: Array<[string, string]> | null = null;
 
   constructor(private readonly what = 'tar stream') {}
 
@@ -194,22 +189,10 @@ export class TarParser {
       this.state = LONG;
       return false;
     }
-    if (this.gnuLongPath) { h.name = this.gnuLongPath; this.gnuLongPath = null; }
-    if (this.gnuLongLinkPath) { h.linkname = this.gnuLongLinkPath; this.gnuLongLinkPath = null; }
-    if (this.pax !== null) {
-      const pax = this.pax;
-      if (pax['path']) h.name = pax['path'];
-      if (pax['linkpath']) h.linkname = pax['linkpath'];
-      if (pax['size']) h.size = parseInt(pax['size'], 10);
-      h.pax = pax;
-      this.pax = null;
-      applyPaxIds(h, pax);
-    }
+    const records = this.records.apply(h);
     if (!(typeof h.size === 'number' && h.size >= 0)) throw invalid(this.what, 'Invalid header');
     this.header = h;
     this.stored = h.size;
-    const records = this.paxRecords;
-    this.paxRecords = null;
     const kind = this.sparse(() => sparseKind(type, h.pax ?? null));
     if (kind !== null) {
       const map = this.sparse(() => (kind === 'gnu' ? new SparseMap() : paxSparseMap(kind, h.pax!, records ?? [])));
@@ -272,21 +255,7 @@ export class TarParser {
   }
 
   private decodeLong(): void {
-    const buf = this.long;
-    switch (this.longType) {
-      case 'gnu-long-path': this.gnuLongPath = cString(buf, 0, buf.length); break;
-      case 'gnu-long-link-path': this.gnuLongLinkPath = cString(buf, 0, buf.length); break;
-      case 'pax-global-header': this.paxGlobal = decodePax(buf); break;
-      default: {
-        const own = decodePax(buf);
-        if (own['GNU.sparse.offset'] !== undefined) {
-          const records: Array<[string, string]> = [];
-          decodePax(buf, (key, value) => records.push([key, value]));
-          this.paxRecords = records;
-        }
-        this.pax = this.paxGlobal === null ? own : Object.assign({}, this.paxGlobal, own);
-      }
-    }
+    this.records.add(this.longType, this.long);
     this.long = EMPTY;
   }
 }
@@ -298,102 +267,3 @@ function padding(size: number): number {
   return rest === 0 ? 0 : BLOCK - rest;
 }
 
-function invalid(what: string, message: string): InputError {
-  return new InputError(`${what} is not a valid tar archive: ${message}`);
-}
-
-/** readTar's PAX policy: uid, gid (above 2097151) and mtime (seconds, sub-second cut) win. */
-function applyPaxIds(header: TarHeader, pax: Record<string, string>): void {
-  const int = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
-  header.uid = int(pax['uid']) ?? header.uid;
-  header.gid = int(pax['gid']) ?? header.gid;
-  const mtime = pax['mtime'] !== undefined ? Number(pax['mtime']) : NaN;
-  if (Number.isFinite(mtime)) header.mtime = new Date(Math.floor(mtime) * 1000);
-}
-
-const TYPES: Record<number, string> = {
-  0: 'file', 1: 'link', 2: 'symlink', 3: 'character-device', 4: 'block-device', 5: 'directory', 6: 'fifo',
-  7: 'contiguous-file', 35: 'gnu-sparse', 72: 'pax-header', 55: 'pax-global-header', 27: 'gnu-long-link-path', 28: 'gnu-long-path', 30: 'gnu-long-path',
-};
-
-/** tar-stream 3's headers.decode() on buf[at, at + 512): null for a zero block. */
-function decodeHeader(buf: Buffer, at: number, what: string): TarHeader | null {
-  let sum = 8 * 32;
-  for (let i = at; i < at + 148; i++) sum += buf[i]!;
-  for (let i = at + 156; i < at + 512; i++) sum += buf[i]!;
-  if (sum === 8 * 32) return null;
-  if (sum !== octal(buf, at + 148, 8)) throw invalid(what, 'Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?');
-
-  const flag = buf[at + 156] === 0 ? 0 : buf[at + 156]! - 48;
-  let name = cString(buf, at, 100);
-  if (isMagic(buf, at, USTAR)) {
-    if (buf[at + 345] !== 0) name = `${cString(buf, at + 345, 155)}/${name}`;
-  } else if (!isMagic(buf, at, GNU)) {
-    throw invalid(what, 'Invalid tar header: unknown format.');
-  }
-  // tar-stream decides the type before its trailing-slash rule, so that rule never applies.
-  return {
-    name,
-    mode: octal(buf, at + 100, 8) as number,
-    uid: octal(buf, at + 108, 8) as number,
-    gid: octal(buf, at + 116, 8) as number,
-    size: octal(buf, at + 124, 12) as number,
-    mtime: new Date(1000 * (octal(buf, at + 136, 12) as number)),
-    type: (TYPES[flag] ?? null) as string,
-    linkname: buf[at + 157] === 0 ? null : cString(buf, at + 157, 100),
-    uname: cString(buf, at + 265, 32),
-    gname: cString(buf, at + 297, 32),
-    devmajor: octal(buf, at + 329, 8) as number,
-    devminor: octal(buf, at + 337, 8) as number,
-    pax: null,
-  };
-}
-
-const USTAR = [0x75, 0x73, 0x74, 0x61, 0x72, 0x00];
-const GNU = [0x75, 0x73, 0x74, 0x61, 0x72, 0x20, 0x20, 0x00];
-
-function isMagic(buf: Buffer, at: number, magic: number[]): boolean {
-  for (let i = 0; i < magic.length; i++) if (buf[at + 257 + i] !== magic[i]) return false;
-  return true;
-}
-
-/** UTF-8 text up to the first NUL of a field. */
-function cString(buf: Buffer, start: number, length: number): string {
-  let end = start;
-  const limit = start + length;
-  while (end < limit && buf[end] !== 0) end++;
-  return buf.toString('utf8', start, end);
-}
-
-/** tar-stream's decodeOct: base-256 when the high bit is set, else octal text (spaces, NULs). */
-function octal(buf: Buffer, start: number, length: number): number | null {
-  const end = start + length;
-  if (buf[start]! & 0x80) return base256(buf, start, end);
-  let i = start;
-  while (i < end && buf[i] === 32) i++;
-  let stop = i;
-  while (stop < end && buf[stop] !== 32) stop++;
-  while (i < stop && buf[i] === 0) i++;
-  if (stop === i) return 0;
-  const first = buf[i]!;
-  if (first < 48 || first > 55) return parseInt(buf.toString('utf8', i, stop), 8); // parseInt's own rules
-  let value = 0;
-  for (; i < stop; i++) {
-    const c = buf[i]!;
-    if (c < 48 || c > 55) break;
-    value = value * 8 + (c - 48);
-  }
-  return value;
-}
-
-function base256(buf: Buffer, start: number, end: number): number | null {
-  const positive = buf[start] === 0x80;
-  if (!positive && buf[start] !== 0xff) return null;
-  let sum = 0;
-  let scale = 1;
-  for (let i = end - 1; i > start; i--) {
-    sum += (positive ? buf[i]! : 0xff - buf[i]!) * scale;
-    scale *= 256;
-  }
-  return positive ? sum : -1 * sum;
-}

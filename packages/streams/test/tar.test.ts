@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { readTar, TarEvent, TarParser, TarWriter, type TarHeader } from '../src/index.js';
+import { execFileSync } from 'node:child_process';
+import { decodeName, readTar, TarEvent, TarParser, TarWriter, type TarHeader } from '../src/index.js';
 
 async function collect(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -167,6 +168,27 @@ else:
   it('applies PAX uid, gid and mtime records', async () => {
     const tar = await writeTar([[{ name: 'a', uid: 5, pax: { uid: '3000000', gid: '3000001', mtime: '1700000000.75' } }, 'x']]);
     for await (const e of readTar(chunked(tar))) expect(e.header).toMatchObject({ uid: 3000000, gid: 3000001, mtime: new Date(1700000000000) });
+  });
+
+  it('writes ids above 6 octal digits as PAX records (one rule for every writer), never clamped', async () => {
+    const ids = [0o777777, 0o777777 + 1, 300000, 2097151, 2 ** 31 - 1];
+    const tar = await writeTar(ids.map((id, i) => [{ name: `f${i}`, uid: id, gid: id }, '']));
+    const read: Array<[number, number, string | undefined]> = [];
+    for await (const e of readTar(chunked(tar))) read.push([e.header.uid, e.header.gid, e.header.pax?.['uid']]);
+    expect(read).toEqual(ids.map((id) => [id, id, id > 0o777777 ? String(id) : undefined]));
+  });
+
+  it('writes names that are not UTF-8 in PAX records marked hdrcharset=BINARY, as bsdtar writes them', async () => {
+    const name = decodeName(Buffer.from('d\xfe/f\xff', 'latin1'));
+    const tar = await writeTar([[{ name }, 'x'], [{ name: 'l', type: 'symlink', linkname: name }], [{ name: 'caf\u00e9' }, 'y']]);
+    const text = tar.toString('latin1');
+    expect(text).toContain('14 path=d\xfe/f\xff\n');
+    expect(text).toContain('18 linkpath=d\xfe/f\xff\n');
+    expect(text).toContain('21 hdrcharset=BINARY\n');
+    expect(text.match(/hdrcharset/g)).toHaveLength(2); // UTF-8 names need no mark
+    const out = execFileSync('bsdtar', ['-tvf', '-'], { input: tar, env: { PATH: process.env['PATH'] ?? '', LC_ALL: 'C.UTF-8' } }).toString('latin1');
+    expect(out).toContain('d\\376/f\\377');
+    expect(out).toContain('l -> d\\376/f\\377');
   });
 
   it('refuses a stream cut inside an entry', async () => {

@@ -3,3 +3,4 @@ export { makeTar, listTar, type FixtureEntry, type ListedEntry } from './tar-fix
 export { manifestOfDir, manifestOfTar, diffManifests, type FsManifest, type FsRecord } from './fs-manifest.js';
 export { PaxXattrScanner } from './pax-xattrs.js';
 export { requirePrerequisite } from './prerequisite.js';
+export { rawTar, listRawTar, type RawEntry, type RawListed } from './raw-tar.js';

@@ -2,9 +2,6 @@ import { compareBytes, type TarHeader, type TarWriter } from '@c2w/streams';
 import type { Inode, TreeNode } from '../tree/fs-tree.js';
 import type { SpoolFile } from './spool-file.js';
 
-/** tar-stream writes ids as 6 octal digits (tar-stream clamps beyond); larger ids go in PAX. */
-const MAX_USTAR_ID = 0o777777;
-
 /**
  * Writes the final tree: depth first, siblings in byte order, each directory before its contents,
  * so the same image always gives the same bytes. The root itself is not an entry. The first name of
@@ -45,11 +42,10 @@ export async function emitTree(root: TreeNode, spool: SpoolFile, writer: TarWrit
   return count;
 }
 
+/** xattrs in byte order as PAX records; ids too large for ustar get PAX records from TarWriter. */
 function header(name: string, type: string, meta: { mode: number; uid: number; gid: number; mtime: Date; xattrs: Record<string, string> | undefined }, size: number): TarHeader {
   const pax: Record<string, string> = {};
   for (const [key, value] of Object.entries(meta.xattrs ?? {}).sort(([a], [b]) => compareBytes(a, b))) pax[`SCHILY.xattr.${key}`] = value;
-  if (meta.uid > MAX_USTAR_ID) pax['uid'] = String(meta.uid);
-  if (meta.gid > MAX_USTAR_ID) pax['gid'] = String(meta.gid);
   const h: TarHeader = { name, type, mode: meta.mode, uid: meta.uid, gid: meta.gid, size, mtime: meta.mtime };
   if (Object.keys(pax).length > 0) h.pax = pax;
   return h;
