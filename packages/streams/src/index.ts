@@ -10,3 +10,4 @@ export { xattrsOf, type TarEntry, type TarEntryType, type TarHeader } from './ta
 export { indexTarFile, findTarMember, openTarMember, type TarIndex, type TarMember } from './tar-index.js';
 export { TarParser, TarEvent } from './tar-parser.js';
 export { readFileChunks } from './file-chunks.js';
+export { decompress, decompressor, sniffCompression, compressionByName, type Compression } from './decompress.js';
