@@ -1,8 +1,9 @@
 export { archivePath, relativeArchivePath, parentPath, baseName, compareBytes } from './safe-path.js';
 export { openInput, assertReadableFile } from './open-input.js';
-export { createAtomicOutput, writeAtomically, tempPathFor, trackTemporary, type AtomicOutput } from './atomic-output.js';
+export { createAtomicOutput, createAtomicOutputs, writeAtomically, tempPathFor, trackTemporary, type AtomicOutput } from './atomic-output.js';
 export { openRereadableInput, type RereadableInput } from './rereadable-input.js';
 export { createAtomicFile, type AtomicFile } from './atomic-file.js';
+export { commitAll, abortAll, blameOutputs, writeAllAtomically, type Committable } from './atomic-commit.js';
 export { DigestVerifier, assertDigest, SHA256_DIGEST, type VerifyOptions } from './digest.js';
 export { readTar } from './tar-reader.js';
 export { TarWriter } from './tar-writer.js';
