@@ -2,3 +2,4 @@ export { runBin, workspaceRoot, type BinResult } from './run-bin.js';
 export { makeTar, listTar, type FixtureEntry, type ListedEntry } from './tar-fixtures.js';
 export { manifestOfDir, manifestOfTar, diffManifests, type FsManifest, type FsRecord } from './fs-manifest.js';
 export { PaxXattrScanner } from './pax-xattrs.js';
+export { mountSmallDisk, type SmallDisk } from './small-disk.js';
