@@ -9,7 +9,7 @@ import { isEnvironmentFault } from './system-error.js';
  * same layer or file, and `layer 1 of 4: layer 1 of 4: ...` helps nobody.
  */
 export function withContext(where: string, err: unknown, asInput = false): Error {
-  if (err instanceof Error && err.message.startsWith(`${where}: `)) return err;
+  if (err instanceof Error && (saysWhere(err.message, where) || saysWhere(err.message, where.split(': ')[0] as string))) return err;
   if (err instanceof C2wError) {
     const wrapped = Object.create(Object.getPrototypeOf(err)) as C2wError;
     Object.assign(wrapped, err);
@@ -25,6 +25,14 @@ export function withContext(where: string, err: unknown, asInput = false): Error
     return err;
   }
   return new Error(`${where}: ${String(err)}`);
+}
+
+/**
+ * `layer 1 of 4: x` and `layer 1 of 4 is truncated` say where already, for `layer 1 of 4` and for
+ * `layer 1 of 4: entry "a"` (the outer part is what a reader needs); `layer 1 of 40: x` does not.
+ */
+function saysWhere(message: string, where: string): boolean {
+  return message.startsWith(where) && (message.length === where.length || message[where.length] === ':' || message[where.length] === ' ');
 }
 
 /** One-line description of any thrown value. */

@@ -7,7 +7,11 @@ describe('withContext', () => {
     const inner = new InputError('layer 1 of 4: gzip data is truncated or corrupt');
     expect(withContext('layer 1 of 4', inner)).toBe(inner);
     expect(withContext('layer 1 of 4', withContext('layer 1 of 4', new InputError('x'))).message).toBe('layer 1 of 4: x');
+    expect(withContext('layer 1 of 4', new InputError('layer 1 of 4 is truncated')).message).toBe('layer 1 of 4 is truncated');
     expect(withContext('layer 1 of 4', new InputError('layer 1 of 40: x')).message).toBe('layer 1 of 4: layer 1 of 40: x');
+    expect(withContext('layer 1 of 4', new InputError('layer 1 of 4x')).message).toBe('layer 1 of 4: layer 1 of 4x');
+    expect(withContext('input a.tar: entry "f"', new InputError('input a.tar is truncated')).message).toBe('input a.tar is truncated');
+    expect(withContext('input a.tar: entry "f"', new InputError('too long')).message).toBe('input a.tar: entry "f": too long');
   });
 
   it('makes a full disk or a permission error an environment error, whatever asInput says', () => {

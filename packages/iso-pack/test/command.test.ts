@@ -140,6 +140,15 @@ describe('iso-pack (CLI) when things go wrong', () => {
     expect(r.exitCode).toBe(3);
   });
 
+  it('names a truncated input once (not "input x: entry y: input x is truncated")', async () => {
+    const cut = await writeTemp(dir, 'cut.tar', (await readFile(big)).subarray(0, 3_000_000));
+    const r = await runBin('iso-pack', [cut, '-o', join(dir, 'cut.iso')], { env });
+    expect(r.stderr).toBe(`iso-pack: input ${cut} is truncated (unexpected end of data)`);
+    expect(r.exitCode).toBe(1);
+    await rm(cut);
+    expect((await readdir(dir)).sort()).toEqual(['big.tar']);
+  });
+
   it('refuses an input without entries (a failed stage upstream) unless --allow-empty', async () => {
     const small = await writeTemp(dir, 'small.tar', await makeTar([{ name: 'a', body: 'x' }]));
     for (const input of [Buffer.alloc(0), await makeTar([])]) {

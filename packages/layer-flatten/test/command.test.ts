@@ -274,6 +274,16 @@ describe('layer-flatten command on damaged images and settings', () => {
     expect(await readdir(join(dir, 'tmp'))).toEqual([]);
   });
 
+  it('a plain tar layer cut inside a file body: the layer is named once', async () => {
+    const cut = (await makeTar([{ name: 'a', body: randomBytes(100_000) }, { name: 'b', body: 'x' }])).subarray(0, 50_000);
+    const layout = join(work, 'tar-cut');
+    await writeLayout(layout, memoryImage({ layerBlobs: [cut], diffIds: [sha256(cut)], layerTypes: [MediaType.ociLayerTar] }));
+    const r = await runBin('layer-flatten', [`oci:${layout}:t`, join(work, 'tar-cut.tar')]);
+    expect(r.stderr).toBe('layer-flatten: layer 1 of 1 is truncated (unexpected end of data)');
+    expect(r.exitCode).toBe(1);
+    await expect(readdir(work)).resolves.not.toContain('tar-cut.tar');
+  });
+
   it('refuses an OCI layout of another major version (imageLayoutVersion)', async () => {
     const layout = join(work, 'layout-v2');
     await writeLayout(layout, gzipImage([await makeTar([{ name: 'a', body: 'x' }])]));
