@@ -38,11 +38,11 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
     if (!parsed.success) throw new UsageError(`invalid option: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     for (const s of specs) if (s.path !== '-') await assertReadableFile(s.path, 'input');
 
-    const watched = specs.map((s) => ({ what: s.path === '-' ? 'stdin' : `input ${s.path}`, entries: false }));
-    const inputs: PackInput[] = specs.map((s, i) => ({
-      source: noticeEntries(s.path === '-' ? process.stdin : readFileChunks(s.path), watched[i] as { entries: boolean }),
-      graft: s.graft,
-      what: (watched[i] as { what: string }).what,
+    const watched = specs.map((s) => ({ spec: s, what: s.path === '-' ? 'stdin' : `input ${s.path}`, entries: false }));
+    const inputs: PackInput[] = watched.map((w) => ({
+      source: noticeEntries(w.spec.path === '-' ? process.stdin : readFileChunks(w.spec.path), w),
+      graft: w.spec.graft,
+      what: w.what,
     }));
     const toStdout = flags.output === '-';
     const out: AtomicFile = toStdout
