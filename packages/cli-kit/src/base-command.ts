@@ -1,5 +1,5 @@
 import { Command, Flags, Errors } from '@oclif/core';
-import { C2wError, ExitCode, describe } from '@c2w/errors';
+import { C2wError, ExitCode, describe, isEnvironmentFault } from '@c2w/errors';
 import { installProcessGuards } from './process-guards.js';
 
 /**
@@ -18,7 +18,7 @@ export abstract class BaseCommand extends Command {
   protected debugEnabled = false;
 
   override async init(): Promise<void> {
-    installProcessGuards();
+    installProcessGuards((this.constructor as typeof BaseCommand).toolName);
     this.debugEnabled = this.argv.includes('--debug') || process.env['C2W_DEBUG'] === '1';
     await super.init();
   }
@@ -52,5 +52,7 @@ function classify(err: Error & { oclif?: { exit?: number } }): { code: number; m
     const message = err.message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
     return { code: exit === 1 ? ExitCode.usage : exit, message, showStack: false };
   }
+  // A full disk or a permission error no output owner named: still the environment, not a bug.
+  if (isEnvironmentFault(err)) return { code: ExitCode.environment, message: describe(err), showStack: false };
   return { code: ExitCode.internal, message: `internal error (a bug in c2w, please report it): ${describe(err)}`, showStack: true };
 }

@@ -29,6 +29,10 @@ describe('BaseCommand.catch', () => {
     const r = await runWith(new InputError('reading layer 1 of 2: digest mismatch'));
     expect(r).toEqual({ code: 1, stderr: 'demo: reading layer 1 of 2: digest mismatch\n' });
   });
+  it('reports a full disk or a permission error nobody named as the environment (exit 3), no stack', async () => {
+    const r = await runWith(Object.assign(new Error("EACCES: permission denied, open '/ro/x'"), { code: 'EACCES', syscall: 'open' }));
+    expect(r).toEqual({ code: 3, stderr: "demo: EACCES: permission denied, open '/ro/x'\n" });
+  });
   it('marks unknown errors as internal with a stack (exit 70)', async () => {
     const r = await runWith(new TypeError('x is undefined'));
     expect(r.code).toBe(70);

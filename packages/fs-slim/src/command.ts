@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Args, BaseCommand, Flags } from '@c2w/cli-kit';
 import { InputError, UsageError } from '@c2w/errors';
-import { assertReadableFile, openRereadableInput, readTar, writeAtomically } from '@c2w/streams';
+import { assertReadableFile, createAtomicOutputs, openRereadableInput, readTar, writeAllAtomically } from '@c2w/streams';
 import { imageRuntimeFromConfig } from './image-config.js';
 import type { ImageRuntime } from './image-command.js';
 import { PROFILES, type Profile } from './profiles.js';
@@ -23,13 +23,14 @@ Never removed: /etc, shared libraries, the dynamic loader, what the image's Entr
 
   static override flags = {
     profile: Flags.string({ description: 'which rules run (cumulative): none, safe, standard, aggressive', options: [...PROFILES], default: 'safe' }),
-    remove: Flags.string({ description: 'also remove paths matching GLOB (and everything beneath)', helpValue: 'GLOB', multiple: true, default: [] }),
-    keep: Flags.string({ description: 'never remove paths matching GLOB (and everything beneath)', helpValue: 'GLOB', multiple: true, default: [] }),
+    remove: Flags.string({ description: 'also remove paths matching GLOB (and everything beneath)', helpValue: 'GLOB', multiple: true, multipleNonGreedy: true, default: [] }),
+    keep: Flags.string({ description: 'never remove paths matching GLOB (and everything beneath)', helpValue: 'GLOB', multiple: true, multipleNonGreedy: true, default: [] }),
     'keep-from': Flags.string({ description: "OCI image config JSON: keep what its Entrypoint/Cmd runs, and its LANG's locales", helpValue: 'FILE' }),
     report: Flags.string({ description: 'write the JSON report to FILE (- for stdout when OUT is a file)', helpValue: 'FILE' }),
     'dry-run': Flags.boolean({ description: 'write no tar; the report goes to --report, or stdout', default: false }),
     dedupe: Flags.boolean({ description: 'hardlink identical files (default: on unless --profile none)', allowNo: true }),
     'dedupe-ignore-mtime': Flags.boolean({ description: 'hardlink identical files even when their mtimes differ', default: false }),
+    'allow-empty': Flags.boolean({ description: 'accept an input tar without entries (refused by default: it is what a failed stage upstream of a pipe looks like)', default: false }),
   };
 
   async run(): Promise<void> {
@@ -41,13 +42,26 @@ Never removed: /etc, shared libraries, the dynamic loader, what the image's Entr
     const image = flags['keep-from'] ? await readImageRuntime(flags['keep-from']) : undefined;
     const options = { profile: flags.profile as Profile, remove: flags.remove, keep: flags.keep, image, dedupe: flags.dedupe, dedupeIgnoreMtime: flags['dedupe-ignore-mtime'] };
 
+    const reportPath = flags.report ?? (dryRun ? '-' : undefined);
+    const inputName = (args.in ?? '-') === '-' ? 'stdin' : `input tar ${args.in}`;
+
     const input = await openRereadableInput(args.in ?? '-', 'input tar');
     try {
-      const plan = await planSlim(readTar(input.first(), 'input tar'), options, dryRun);
-      if (!dryRun) await writeAtomically(out, 'output tar', async (stream) => writeSlim(readTar(await input.again(), 'input tar'), plan, stream));
-      const json = `${JSON.stringify(plan.report, null, 2)}\n`;
-      const reportPath = flags.report ?? (dryRun ? '-' : undefined);
-      if (reportPath) await writeAtomically(reportPath, 'report', async (stream) => { stream.write(json); });
+      // Every output exists (as a temporary) before the work starts, so a missing report directory
+      // fails at once; they appear together at the end or not at all.
+      const [tarOut, reportOut] = await createAtomicOutputs([
+        dryRun ? undefined : { path: out, what: 'output tar' },
+        reportPath ? { path: reportPath, what: 'report' } : undefined,
+      ]);
+      const plan = await writeAllAtomically([tarOut, reportOut], async () => {
+        const planned = await planSlim(readTar(input.first(), 'input tar'), options, dryRun);
+        if (planned.entries.length === 0 && !flags['allow-empty']) {
+          throw new InputError(`no entries in ${inputName}: expected a tar with at least one entry (--allow-empty accepts an empty one)`);
+        }
+        if (tarOut) await writeSlim(readTar(await input.again(), 'input tar'), planned, tarOut.stream);
+        reportOut?.stream.write(`${JSON.stringify(planned.report, null, 2)}\n`);
+        return planned;
+      });
       for (const line of summarize(plan.report)) this.note(line);
     } finally {
       await input.close();

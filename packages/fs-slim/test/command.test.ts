@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, mkdtemp as makeTemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsSlimReport } from '@c2w/artifacts';
-import { listTar, makeTar, runBin, type FixtureEntry } from '@c2w/testing';
+import { listTar, makeTar, mountSmallDisk, runBin, type BinResult, type FixtureEntry, type SmallDisk } from '@c2w/testing';
 import { tree } from './slim-fixture.js';
 
 const temps: string[] = [];
@@ -158,5 +159,90 @@ os.setxattr(sys.argv[1], 'user.all-bytes', bytes(range(256)))`, join(extra, 'pin
     expect(before.length).toBeGreaterThan(1000);
     expect(before.filter((e) => Object.keys(e['pax'] as object).some((k) => k.startsWith('SCHILY.xattr.'))).length).toBe(1);
     expect(after).toEqual(before);
+  });
+});
+
+/**
+ * Failures through the bin: each is one line with its exit code, and leaves no output and no
+ * temporary file (a 20 MiB tmpfs stands for a full disk).
+ */
+describe('fs-slim (the bin) when things go wrong', () => {
+  let dir: string;
+  let big: string;
+  let disk: SmallDisk | undefined;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'c2w-fs-slim-fail-'));
+    big = join(dir, 'big.tar');
+    // 24 MiB of incompressible files, more than the disk holds
+    await writeFile(big, await makeTar([0, 1, 2].map((i) => ({ name: `usr/lib/f${i}`, body: randomBytes(8 << 20) }))));
+    disk = mountSmallDisk(20);
+  });
+  afterEach(async () => { if (disk) for (const f of await readdir(disk.dir)) await rm(join(disk.dir, f)); });
+  afterAll(() => { disk?.unmount(); });
+
+  function expectOneLine(res: BinResult, code: number, line: string | RegExp): void {
+    if (typeof line === 'string') expect(res.stderr).toBe(line);
+    else expect(res.stderr).toMatch(line);
+    expect(res.exitCode).toBe(code);
+  }
+
+  it.each([['--keep', 'usr/lib/f1'], ['--remove', 'usr/lib/f1']])('%s GLOB IN OUT keeps IN and OUT as positionals', async (flag, glob) => {
+    const out = join(dir, `positional${flag}.tar`);
+    const res = await runBin('fs-slim', [flag, glob, big, out]);
+    expect(res.exitCode).toBe(0);
+    expect(res.stdout.length).toBe(0);
+    const names = (await listTar(await readFile(out))).map((e) => e.name);
+    expect(names.includes('usr/lib/f1')).toBe(flag === '--keep');
+    await rm(out);
+  });
+
+  it('--report in a missing directory: exit 3 before reading the input, no OUT', async () => {
+    const out = join(dir, 'report-missing.tar');
+    // stdin stays open and empty: reading it first would hang, so an answer proves the order
+    const res = await runBin('fs-slim', ['--report', join(dir, 'missing', 'r.json'), '-', out], { keepStdinOpen: true });
+    expectOneLine(res, 3, `fs-slim: cannot create report ${dir}/missing/r.json: ENOENT`);
+    expect(await readdir(dir)).toEqual(['big.tar']);
+  });
+
+  it('OUT on a full disk: exit 3 naming OUT, nothing left', async () => {
+    if (!disk) return;
+    const res = await runBin('fs-slim', [big, join(disk.dir, 'out.tar')]);
+    expectOneLine(res, 3, `fs-slim: writing output tar ${disk.dir}/out.tar failed: ENOSPC`);
+    expect(await readdir(disk.dir)).toEqual([]);
+  });
+
+  it('--report on a full disk after the whole tar is written: exit 3, and no OUT either', async () => {
+    if (!disk) return;
+    await disk.fill();
+    const out = join(dir, 'late-report.tar');
+    const res = await runBin('fs-slim', ['--report', join(disk.dir, 'r.json'), big, out]);
+    expectOneLine(res, 3, `fs-slim: writing report ${disk.dir}/r.json failed: ENOSPC`);
+    expect(await readdir(disk.dir)).toEqual(['.fill']);
+    expect(await readdir(dir)).toEqual(['big.tar']);
+  });
+
+  it('stdin spooled into a full TMPDIR: exit 3 naming the spool file there', async () => {
+    if (!disk) return;
+    const res = await runBin('fs-slim', ['-', join(dir, 'spooled.tar')], { inputFile: big, env: { TMPDIR: disk.dir } });
+    expectOneLine(res, 3, new RegExp(`^fs-slim: writing spool file ${disk.dir}/\\.c2w-spool-\\S+ failed: ENOSPC$`));
+    expect(await readdir(disk.dir)).toEqual([]);
+    expect(await readdir(dir)).toEqual(['big.tar']);
+  });
+
+  it('stdout redirected onto a full disk: exit 3, one line, no stack', async () => {
+    if (!disk) return;
+    const res = await runBin('fs-slim', [big], { stdoutFile: join(disk.dir, 'redirected.tar') });
+    expectOneLine(res, 3, 'fs-slim: writing standard output failed: ENOSPC');
+  });
+
+  it('refuses an input without entries (a failed stage upstream) unless --allow-empty', async () => {
+    for (const input of [Buffer.alloc(0), await makeTar([])]) {
+      const refused = await runBin('fs-slim', ['-', join(dir, 'empty.tar')], { input });
+      expectOneLine(refused, 1, 'fs-slim: no entries in stdin: expected a tar with at least one entry (--allow-empty accepts an empty one)');
+      expect(await readdir(dir)).toEqual(['big.tar']);
+    }
+    const allowed = await runBin('fs-slim', ['--allow-empty', '-', '-'], { input: '' });
+    expect(allowed.exitCode).toBe(0);
+    expect(await listTar(allowed.stdout)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { BaseCommand, Flags, positionals, sourceDateEpoch } from '@c2w/cli-kit';
-import { UsageError } from '@c2w/errors';
+import { InputError, UsageError } from '@c2w/errors';
 import { assertReadableFile, createAtomicFile, readFileChunks, type AtomicFile } from '@c2w/streams';
 import { parseInputSpec } from './input-spec.js';
 import { IsoPackOptions } from './options.js';
@@ -24,6 +24,7 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
     'joliet-long': Flags.boolean({ description: 'add a Joliet tree with 103-character names and no path limit', default: false }),
     dedupe: Flags.boolean({ description: 'store identical file contents once', default: false }),
     'volume-id': Flags.string({ char: 'V', description: 'volume label (up to 32 characters)', default: 'CDROM', helpValue: 'LABEL' }),
+    'allow-empty': Flags.boolean({ description: 'accept an INPUT without entries (refused by default: it is what a failed stage upstream of a pipe looks like)', default: false }),
   };
 
   async run(): Promise<void> {
@@ -37,10 +38,11 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
     if (!parsed.success) throw new UsageError(`invalid option: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     for (const s of specs) if (s.path !== '-') await assertReadableFile(s.path, 'input');
 
-    const inputs: PackInput[] = specs.map((s) => ({
-      source: s.path === '-' ? process.stdin : readFileChunks(s.path),
-      graft: s.graft,
-      what: s.path === '-' ? 'stdin' : `input ${s.path}`,
+    const watched = specs.map((s) => ({ spec: s, what: s.path === '-' ? 'stdin' : `input ${s.path}`, entries: false }));
+    const inputs: PackInput[] = watched.map((w) => ({
+      source: noticeEntries(w.spec.path === '-' ? process.stdin : readFileChunks(w.spec.path), w),
+      graft: w.spec.graft,
+      what: w.what,
     }));
     const toStdout = flags.output === '-';
     const out: AtomicFile = toStdout
@@ -48,6 +50,8 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
       : await createAtomicFile(flags.output, 'output');
     try {
       await packIso(inputs, out.handle, parsed.data, (m) => this.note(m));
+      const empty = flags['allow-empty'] ? undefined : watched.find((w) => !w.entries);
+      if (empty) throw new InputError(`no entries in ${empty.what}: expected a tar with at least one entry (--allow-empty accepts an empty one)`);
       if (toStdout) {
         await pipeline(out.handle.createReadStream({ start: 0, highWaterMark: 1024 * 1024, autoClose: false }), process.stdout, { end: false });
         await out.abort();
@@ -56,7 +60,19 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
       }
     } catch (err) {
       await out.abort();
-      throw err;
+      throw out.blame(err); // a full disk names the image (or the spool in $TMPDIR), not the entry being copied
     }
   }
 }
+
+/**
+ * Passes a tar's bytes through and notes whether it has an entry: a tar without entries is nothing
+ * but zero blocks (or no bytes at all), and any header has non-zero bytes (its magic, its checksum).
+ */
+async function* noticeEntries(source: AsyncIterable<Uint8Array>, seen: { entries: boolean }): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    if (!seen.entries && chunk.some((b) => b !== 0)) seen.entries = true;
+    yield chunk;
+  }
+}
+

@@ -1,7 +1,8 @@
 import { execa } from 'execa';
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTar, runBin } from '@c2w/testing';
+import { makeTar, mountSmallDisk, runBin, type SmallDisk } from '@c2w/testing';
 import { readTarEntries, tempDir, viaBsdtar, writeTemp } from './support/readers.js';
 
 const env = { SOURCE_DATE_EPOCH: '1700000000', PATH: process.env['PATH'] ?? '' };
@@ -95,5 +96,69 @@ describe('iso-pack (CLI)', () => {
     const r = await runBin('iso-pack', ['-'], { env, input: tar });
     const iso = await writeTemp(dir, 'rt.iso', r.stdout);
     expect((await viaBsdtar(iso)).get('x')).toEqual((await readTarEntries(tar)).get('x'));
+  });
+});
+
+/** Failures of the environment through the bin: one line, exit 3, no image and no spool left. */
+describe('iso-pack (CLI) when things go wrong', () => {
+  let dir: string;
+  let big: string;
+  let disk: SmallDisk | undefined;
+  beforeAll(async () => {
+    dir = await tempDir();
+    // 24 MiB of incompressible files, more than the disk holds
+    big = await writeTemp(dir, 'big.tar', await makeTar([0, 1, 2].map((i) => ({ name: `f${i}`, body: randomBytes(8 << 20) }))));
+    disk = mountSmallDisk(20);
+  });
+  afterEach(async () => { if (disk) for (const f of await readdir(disk.dir)) await rm(join(disk.dir, f)); });
+  afterAll(async () => {
+    disk?.unmount();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('-o on a full disk: exit 3 naming the image, nothing left', async () => {
+    if (!disk) return;
+    const r = await runBin('iso-pack', [big, '-o', join(disk.dir, 'out.iso')], { env });
+    expect(r.stderr).toBe(`iso-pack: writing output ${disk.dir}/out.iso failed: ENOSPC`);
+    expect(r.exitCode).toBe(3);
+    expect(await readdir(disk.dir)).toEqual([]);
+  });
+
+  it('-o - with a full TMPDIR: exit 3 naming the spool file there, nothing on stdout', async () => {
+    if (!disk) return;
+    const r = await runBin('iso-pack', [big], { env: { ...env, TMPDIR: disk.dir } });
+    expect(r.stderr).toMatch(new RegExp(`^iso-pack: writing spool file ${disk.dir}/\\.iso-pack-\\d+\\.iso failed: ENOSPC$`));
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout.length).toBe(0);
+    expect(await readdir(disk.dir)).toEqual([]);
+  });
+
+  it('stdout redirected onto a full disk: exit 3, one line, no stack', async () => {
+    if (!disk) return;
+    const r = await runBin('iso-pack', [big], { env, stdoutFile: join(disk.dir, 'redirected.iso') });
+    expect(r.stderr).toBe('iso-pack: writing standard output failed: ENOSPC');
+    expect(r.exitCode).toBe(3);
+  });
+
+  it('names a truncated input once (not "input x: entry y: input x is truncated")', async () => {
+    const cut = await writeTemp(dir, 'cut.tar', (await readFile(big)).subarray(0, 3_000_000));
+    const r = await runBin('iso-pack', [cut, '-o', join(dir, 'cut.iso')], { env });
+    expect(r.stderr).toBe(`iso-pack: input ${cut} is truncated (unexpected end of data)`);
+    expect(r.exitCode).toBe(1);
+    await rm(cut);
+    expect((await readdir(dir)).sort()).toEqual(['big.tar']);
+  });
+
+  it('refuses an input without entries (a failed stage upstream) unless --allow-empty', async () => {
+    const small = await writeTemp(dir, 'small.tar', await makeTar([{ name: 'a', body: 'x' }]));
+    for (const input of [Buffer.alloc(0), await makeTar([])]) {
+      const refused = await runBin('iso-pack', [small, '-', '-o', join(dir, 'empty.iso')], { env, input });
+      expect(refused.stderr).toBe('iso-pack: no entries in stdin: expected a tar with at least one entry (--allow-empty accepts an empty one)');
+      expect(refused.exitCode).toBe(1);
+      expect((await readdir(dir)).sort()).toEqual(['big.tar', 'small.tar']);
+    }
+    const allowed = await runBin('iso-pack', ['--allow-empty', '-', '-o', join(dir, 'empty.iso')], { env, input: '' });
+    expect(allowed.exitCode).toBe(0);
+    expect((await viaBsdtar(join(dir, 'empty.iso'))).size).toBe(0);
   });
 });

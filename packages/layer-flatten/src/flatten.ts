@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { z } from 'zod';
 import { EnvironmentError, isSystemError, withContext } from '@c2w/errors';
-import { createAtomicOutput, TarWriter, writeAtomically } from '@c2w/streams';
+import { createAtomicOutputs, TarWriter, writeAllAtomically } from '@c2w/streams';
 import { resolveImage, type ResolvedImage } from './image/resolve-image.js';
 import { parsePlatform } from './image/platform.js';
 import { layerEntries } from './layer/layer-entries.js';
@@ -31,28 +31,28 @@ export type FlattenOptions = z.input<typeof FlattenOptions>;
 
 export interface FlattenSummary { manifestDigest: string; layers: number; entries: number }
 
-/** SOURCE -> OUT (a tar of the final root filesystem) and optionally the config JSON. */
+/**
+ * SOURCE -> OUT (a tar of the final root filesystem) and optionally the config JSON. Both outputs
+ * are created before any work (a missing directory fails at once) and appear together or not at all.
+ */
 export async function flattenImage(input: FlattenOptions, progress: Progress = silentProgress): Promise<FlattenSummary> {
   const options = FlattenOptions.parse(input);
   const platform = options.platform !== undefined ? parsePlatform(options.platform) : undefined;
-  const source = await openSource(options.source, options);
-  try {
-    const image = await resolveImage(source, platform);
-    const configOut = options.configOut !== undefined ? await createAtomicOutput(options.configOut, 'config') : undefined;
+  const [out, configOut] = await createAtomicOutputs([
+    { path: options.out, what: 'output tar' },
+    options.configOut !== undefined ? { path: options.configOut, what: 'config' } : undefined,
+  ]);
+  return writeAllAtomically([out, configOut], async () => {
+    const source = await openSource(options.source, options);
     try {
-      const entries = await writeAtomically(options.out, 'output tar', (stream) => flattenTo(source, image, stream, { ...options, progress }));
-      if (configOut) {
-        configOut.stream.end(image.configBytes);
-        await configOut.commit();
-      }
+      const image = await resolveImage(source, platform);
+      const entries = await flattenTo(source, image, out.stream, { ...options, progress });
+      configOut?.stream.write(image.configBytes);
       return { manifestDigest: image.manifestDigest, layers: image.layers.length, entries };
-    } catch (err) {
-      await configOut?.abort();
-      throw err;
+    } finally {
+      await source.close();
     }
-  } finally {
-    await source.close();
-  }
+  });
 }
 
 /**

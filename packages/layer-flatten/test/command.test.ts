@@ -1,12 +1,13 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { MediaType } from '@c2w/artifacts';
 import { readTar } from '@c2w/streams';
-import { makeTar, runBin, listTar, workspaceRoot } from '@c2w/testing';
+import { makeTar, mountSmallDisk, runBin, listTar, workspaceRoot, type BinResult, type SmallDisk } from '@c2w/testing';
 import { fixturesDir } from './helpers/fixtures.js';
 import { hostileBase, hostileLayers } from './helpers/hostile-layers.js';
 import { gzipImage, memoryImage, sha256, writeLayout } from './helpers/memory-image.js';
@@ -183,5 +184,124 @@ print(json.dumps({p: {'tar': from_tar(p), 'disk': from_disk(p)} for p in paths})
       expect(python[p]?.disk).toEqual(expected[p as keyof typeof expected]);
       expect(ours[p]).toEqual(expected[p as keyof typeof expected]);
     }
+  });
+});
+
+/**
+ * Failures of the environment and of late outputs through the bin: a full disk (a 20 MiB tmpfs as
+ * OUT's directory, as TMPDIR, under --config-out or under stdout) is exit 3 with one line naming the
+ * file, and leaves no output and no temporary file anywhere.
+ */
+describe('layer-flatten command on a full disk', () => {
+  let work: string;
+  let layout: string;
+  let disk: SmallDisk | undefined;
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'lf-full-'));
+    layout = join(work, 'layout');
+    // 24 MiB of random bytes: more than the disk holds, compressed or not
+    await writeLayout(layout, gzipImage([await makeTar([0, 1, 2].map((i) => ({ name: `f${i}`, body: randomBytes(8 << 20) })))]));
+    disk = mountSmallDisk(20);
+  }, 60_000);
+  afterEach(async () => { if (disk) for (const f of await readdir(disk.dir)) await rm(join(disk.dir, f)); });
+  afterAll(async () => {
+    disk?.unmount();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  async function expectClean(r: BinResult, code: number, line: RegExp, ...dirs: string[]): Promise<void> {
+    expect(r.stderr).toMatch(line);
+    expect(r.stderr).not.toContain('\n');
+    expect(r.exitCode).toBe(code);
+    for (const d of dirs) expect(await readdir(d)).toEqual([]);
+  }
+
+  it('OUT on a full disk: exit 3 naming OUT, nothing left', async () => {
+    if (!disk) return;
+    const r = await runBin('layer-flatten', [`oci:${layout}:t`, join(disk.dir, 'out.tar')]);
+    await expectClean(r, 3, new RegExp(`^layer-flatten: writing output tar ${disk.dir}/out.tar failed: ENOSPC$`), disk.dir);
+  });
+
+  it('TMPDIR on a full disk: exit 3 naming the spool file there, no OUT', async () => {
+    if (!disk) return;
+    const out = join(work, 'out');
+    await mkdir(out, { recursive: true });
+    const r = await runBin('layer-flatten', [`oci:${layout}:t`, join(out, 'rootfs.tar')], { env: { TMPDIR: disk.dir } });
+    await expectClean(r, 3, new RegExp(`^layer-flatten: layer 1 of 1: writing spool file ${disk.dir}/\\.layer-flatten-spool-\\S+ failed: ENOSPC$`), disk.dir, out);
+  });
+
+  it('--config-out on a full disk: exit 3 naming it, and OUT is not left behind either', async () => {
+    if (!disk) return;
+    await disk.fill();
+    const out = join(work, 'out-cfg');
+    await mkdir(out, { recursive: true });
+    const r = await runBin('layer-flatten', ['--config-out', join(disk.dir, 'cfg.json'), `oci:${layout}:t`, join(out, 'rootfs.tar')]);
+    expect(await readdir(disk.dir)).toEqual(['.fill']);
+    await expectClean(r, 3, new RegExp(`^layer-flatten: writing config ${disk.dir}/cfg.json failed: ENOSPC$`), out);
+  });
+
+  it('--config-out in a missing directory fails before the image is even opened', async () => {
+    const out = join(work, 'out-missing');
+    await mkdir(out, { recursive: true });
+    // the image does not exist either: the output check must come first to be reported
+    const r = await runBin('layer-flatten', ['--config-out', join(work, 'missing', 'cfg.json'), `oci:${join(work, 'no-such-layout')}:t`, join(out, 'rootfs.tar')]);
+    await expectClean(r, 3, new RegExp(`^layer-flatten: cannot create config ${work}/missing/cfg.json: ENOENT$`), out);
+  });
+
+  it('stdout redirected onto a full disk: exit 3, one line, no stack', async () => {
+    if (!disk) return;
+    const r = await runBin('layer-flatten', [`oci:${layout}:t`], { stdoutFile: join(disk.dir, 'redirected.tar') });
+    await expectClean(r, 3, /^layer-flatten: writing standard output failed: ENOSPC$/);
+  });
+});
+
+describe('layer-flatten command on damaged images and settings', () => {
+  let work: string;
+  beforeAll(async () => { work = await mkdtemp(join(tmpdir(), 'lf-damaged-')); });
+  afterAll(async () => { await rm(work, { recursive: true, force: true }); });
+
+  // a cut deep inside the deflate data fails while a file body is being spooled, not between entries
+  it.each([['at 5000 bytes', 5000], ['at half', 0.5]] as const)('a gzip layer cut %s (digests describe the cut bytes): exit 1, one line, prefix once', async (name, at) => {
+    const tar = await makeTar(Array.from({ length: 20 }, (_, i) => ({ name: `f${i}`, body: randomBytes(20_000).toString('hex') })));
+    const gz = gzipSync(tar);
+    const cut = gz.subarray(0, at < 1 ? Math.floor(gz.length * at) : at);
+    const dir = join(work, name.replace(/\W+/g, '-'));
+    await writeLayout(join(dir, 'layout'), memoryImage({ layerBlobs: [cut], diffIds: [sha256(tar)], layerTypes: [MediaType.ociLayerGzip] }));
+    await mkdir(join(dir, 'out'));
+    await mkdir(join(dir, 'tmp'));
+    const r = await runBin('layer-flatten', [`oci:${join(dir, 'layout')}:t`, join(dir, 'out', 'rootfs.tar')], { env: { TMPDIR: join(dir, 'tmp') } });
+    expect(r.stderr).toBe('layer-flatten: layer 1 of 1: gzip data is truncated or corrupt (unexpected end of file)');
+    expect(r.exitCode).toBe(1);
+    expect(await readdir(join(dir, 'out'))).toEqual([]);
+    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+  });
+
+  it('a plain tar layer cut inside a file body: the layer is named once', async () => {
+    const cut = (await makeTar([{ name: 'a', body: randomBytes(100_000) }, { name: 'b', body: 'x' }])).subarray(0, 50_000);
+    const layout = join(work, 'tar-cut');
+    await writeLayout(layout, memoryImage({ layerBlobs: [cut], diffIds: [sha256(cut)], layerTypes: [MediaType.ociLayerTar] }));
+    const r = await runBin('layer-flatten', [`oci:${layout}:t`, join(work, 'tar-cut.tar')]);
+    expect(r.stderr).toBe('layer-flatten: layer 1 of 1 is truncated (unexpected end of data)');
+    expect(r.exitCode).toBe(1);
+    await expect(readdir(work)).resolves.not.toContain('tar-cut.tar');
+  });
+
+  it('refuses an OCI layout of another major version (imageLayoutVersion)', async () => {
+    const layout = join(work, 'layout-v2');
+    await writeLayout(layout, gzipImage([await makeTar([{ name: 'a', body: 'x' }])]));
+    await writeFile(join(layout, 'oci-layout'), '{"imageLayoutVersion":"2.0.0"}');
+    const r = await runBin('layer-flatten', [`oci:${layout}:t`, join(work, 'v2.tar')]);
+    expect(r.stderr).toBe(`layer-flatten: oci:${layout}:t: oci-layout has imageLayoutVersion "2.0.0", expected 1.x.y (1.0.0)`);
+    expect(r.exitCode).toBe(1);
+    await expect(readdir(work)).resolves.not.toContain('v2.tar');
+  });
+
+  it('names a malformed ~/.docker/config.json instead of pulling without credentials', async () => {
+    const config = join(work, 'docker');
+    await mkdir(config);
+    await writeFile(join(config, 'config.json'), '{"auths": {"localhost:1": ');
+    const r = await runBin('layer-flatten', ['docker://localhost:1/x:t', join(work, 'pulled.tar')], { env: { DOCKER_CONFIG: config } });
+    expect(r.stderr).toMatch(new RegExp(`^layer-flatten: registry credentials ${config}/config.json are not JSON: [^\\n]+$`));
+    expect(r.exitCode).toBe(1);
   });
 });

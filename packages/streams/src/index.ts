@@ -1,9 +1,10 @@
 export { archivePath, relativeArchivePath, parentPath, baseName, compareBytes } from './safe-path.js';
 export { openInput, assertReadableFile } from './open-input.js';
-export { createAtomicOutput, writeAtomically, tempPathFor, trackTemporary, type AtomicOutput } from './atomic-output.js';
+export { createAtomicOutput, createAtomicOutputs, writeAtomically, tempPathFor, trackTemporary, type AtomicOutput } from './atomic-output.js';
 export { openRereadableInput, type RereadableInput } from './rereadable-input.js';
 export { createAtomicFile, type AtomicFile } from './atomic-file.js';
 export { createAtomicDirectory, type AtomicDirectory, type AtomicDirectoryOptions } from './atomic-directory.js';
+export { commitAll, abortAll, blameOutputs, writeAllAtomically, type Committable } from './atomic-commit.js';
 export { DigestVerifier, assertDigest, SHA256_DIGEST, type VerifyOptions } from './digest.js';
 export { digestFile, type FileDigest } from './file-digest.js';
 export { readTar } from './tar-reader.js';
@@ -13,3 +14,4 @@ export { indexTarFile, findTarMember, openTarMember, type TarIndex, type TarMemb
 export { TarParser, TarEvent } from './tar-parser.js';
 export { readFileChunks } from './file-chunks.js';
 export { decodeName, encodeName, nameByteLength, writeName, hasEscapedBytes, escapedByte } from './byte-names.js';
+export { decompress, decompressor, sniffCompression, compressionByName, type Compression } from './decompress.js';

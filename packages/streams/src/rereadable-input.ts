@@ -3,7 +3,7 @@ import { open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { EnvironmentError } from '@c2w/errors';
+import { EnvironmentError, environmentFailure } from '@c2w/errors';
 import { openInput } from './open-input.js';
 import { trackTemporary } from './atomic-output.js';
 
@@ -47,7 +47,8 @@ async function* teeToFile(source: AsyncIterable<Uint8Array>, path: string, onEnd
   });
   try {
     for await (const chunk of source) {
-      await handle.write(chunk);
+      // a full $TMPDIR is named: the bare ENOSPC would not say which disk filled up
+      await handle.write(chunk).catch((err: unknown) => { throw environmentFailure(`writing spool file ${path}`, err); });
       yield chunk;
     }
     onEnd();

@@ -4,3 +4,4 @@ export { manifestOfDir, manifestOfTar, diffManifests, type FsManifest, type FsRe
 export { PaxXattrScanner } from './pax-xattrs.js';
 export { requirePrerequisite } from './prerequisite.js';
 export { rawTar, listRawTar, type RawEntry, type RawListed } from './raw-tar.js';
+export { mountSmallDisk, type SmallDisk } from './small-disk.js';

@@ -1,6 +1,7 @@
-import { stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { posix, resolve } from 'node:path';
-import { InputError, UsageError } from '@c2w/errors';
+import { EnvironmentError, InputError, UsageError } from '@c2w/errors';
 
 /** One `--mount HOST:GUEST[:ro]`: a host directory shared over virtio-9p with tag `c2w<index>`. */
 export interface HostMount {
@@ -26,7 +27,13 @@ export function parseMount(spec: string, index: number): HostMount {
   return { hostPath: resolve(host), destination, readonly: mode === 'ro', tag: `c2w${index}` };
 }
 
-/** Parses every --mount and checks that each host path is an existing directory (input error, exit 1). */
+/** A host directory we may not use is the environment's fault (exit 3), not a missing input. */
+function hostFailure(path: string, err: NodeJS.ErrnoException): EnvironmentError {
+  const why = err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : 'cannot access it';
+  return new EnvironmentError(`--mount: host directory ${path}: ${why} (${err.code ?? err.message})`, { cause: err });
+}
+
+/** Parses every --mount and checks that each host path is an existing directory (input error, exit 1) we may read (exit 3). */
 export async function parseMounts(specs: string[]): Promise<HostMount[]> {
   if (specs.length > MAX_MOUNTS) throw new UsageError(`too many --mount options (${specs.length}; at most ${MAX_MOUNTS})`);
   const mounts = specs.map((s, i) => parseMount(s, i));
@@ -34,9 +41,14 @@ export async function parseMounts(specs: string[]): Promise<HostMount[]> {
   for (const m of mounts) {
     if (seen.has(m.destination)) throw new UsageError(`--mount: ${m.destination} is mounted twice`);
     seen.add(m.destination);
-    const st = await stat(m.hostPath).catch(() => undefined);
+    const st = await stat(m.hostPath).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+      throw hostFailure(m.hostPath, err);
+    });
     if (!st) throw new InputError(`--mount: host directory ${m.hostPath} does not exist`);
     if (!st.isDirectory()) throw new InputError(`--mount: ${m.hostPath} is not a directory (only directories can be mounted)`);
+    // The machine lists and opens files in it later, where a denial would surface as a guest I/O error.
+    await access(m.hostPath, constants.R_OK | constants.X_OK).catch((err: NodeJS.ErrnoException) => { throw hostFailure(m.hostPath, err); });
   }
   return mounts;
 }

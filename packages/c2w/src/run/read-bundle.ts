@@ -42,6 +42,22 @@ export async function readBundle(dir: string): Promise<LoadedBundle> {
   for (const name of [bundle.machine.wasm, bundle.boot.firmware, bundle.boot.kernel, bundle.image.config, ...bundle.disks.map((d) => d.file)]) {
     if (!(name in bundle.files)) throw new InputError(`${dir}/bundle.json: ${name} is used but not listed in files`);
   }
-  const imageConfig = ImageConfig.parse(JSON.parse(await readFile(join(dir, bundle.image.config), 'utf8')));
+  const imageConfig = await readImageConfig(join(dir, bundle.image.config));
   return { dir, bundle, imageConfig, path: (file) => join(dir, file) };
+}
+
+/** The image's OCI config: not JSON or not a config is bad input named in one line (the first problem only). */
+async function readImageConfig(path: string): Promise<ImageConfig> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (err) {
+    throw new InputError(`${path} is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = ImageConfig.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`${path} is not a valid image config: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  return parsed.data;
 }

@@ -1,7 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, UsageError } from '@c2w/errors';
+import { workspaceRoot } from '@c2w/testing';
 import { parseMount, parseMounts } from '../../src/run/mounts.js';
 
 describe('parseMount', () => {
@@ -34,5 +36,34 @@ describe('parseMounts', () => {
   it('refuses duplicates and more mounts than the machine has slots', async () => {
     await expect(parseMounts([`${dir}:/a`, `${dir}:/a/`])).rejects.toThrow(UsageError);
     await expect(parseMounts(Array.from({ length: 6 }, (_, i) => `${dir}:/m${i}`))).rejects.toThrow(/at most 5/);
+  });
+});
+
+/**
+ * A mount source we may not read, through the real bin: exit 3 "permission denied", not "does not
+ * exist". As root, permission bits bind only without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH, so
+ * the bin runs under setpriv without them.
+ */
+describe('c2w run --mount on a directory it may not read', () => {
+  const base = mkdtempSync(join(tmpdir(), 'c2w-mounts-eacces-'));
+  const locked = join(base, 'locked');
+  mkdirSync(join(locked, 'inner'), { recursive: true });
+  chmodSync(locked, 0o000);
+  afterAll(() => { chmodSync(locked, 0o755); rmSync(base, { recursive: true }); });
+
+  const bin = join(workspaceRoot, 'packages', 'c2w', 'bin', 'run.js');
+  const dropCaps = ['--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search'];
+  const run = (args: string[]) => {
+    const r = process.getuid?.() === 0
+      ? spawnSync('setpriv', [...dropCaps, process.execPath, bin, ...args], { encoding: 'utf8' })
+      : spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+    return { exitCode: r.status, stderr: r.stderr.trimEnd() };
+  };
+
+  it.each([['the directory itself', ''], ['a directory beneath it', 'inner']])('%s: exit 3, permission denied', (_what, sub) => {
+    const host = join(locked, sub);
+    const r = run(['run', '--mount', `${host}:/data`, join(base, 'no-bundle')]);
+    expect(r.stderr).toBe(`c2w run: --mount: host directory ${host.replace(/\/$/, '')}: permission denied (EACCES)`);
+    expect(r.exitCode).toBe(3);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runBin } from '@c2w/testing';
 import { readBundle } from '../../src/run/read-bundle.js';
 
 const d = (hex: string) => `sha256:${hex.repeat(64)}`;
@@ -47,5 +48,26 @@ describe('readBundle', () => {
     const { 'root.iso': _gone, ...rest } = parts;
     await expect(readBundle(bundleDir(valid, rest))).rejects.toThrow(/root.iso is missing/);
     await expect(readBundle(bundleDir(valid, { ...parts, Image: '' }))).rejects.toThrow(/Image is 0 bytes, expected 1/);
+  });
+});
+
+/** A broken image config through the real bin: exit 1, one line naming the file and the first problem. */
+describe('c2w run on a bundle with a broken image-config.json', () => {
+  function bundleWithConfig(text: string): string {
+    const files = { ...parts, 'image-config.json': text };
+    const sizes = Object.fromEntries(names.map((n) => [n, { digest: d('c'), size: Buffer.byteLength(files[n] as string) }]));
+    return bundleDir({ ...valid, files: sizes }, files);
+  }
+
+  it.each([
+    ['not JSON', '{"architecture": "riscv64",', /^c2w run: \S+\/image-config\.json is not JSON: [^\n]+$/],
+    ['not a config', JSON.stringify({ architecture: 'riscv64', os: 'linux', rootfs: { type: 'layers', diff_ids: 'none' } }), /^c2w run: \S+\/image-config\.json is not a valid image config: rootfs\.diff_ids: [^\n]+$/],
+  ])('%s', async (_what, text, message) => {
+    const dir = bundleWithConfig(text);
+    const r = await runBin('c2w', ['run', dir]);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toContain(join(dir, 'image-config.json'));
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout.length).toBe(0);
   });
 });

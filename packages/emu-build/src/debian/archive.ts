@@ -6,7 +6,7 @@ import { EnvironmentError, InputError } from '@c2w/errors';
 import { createAtomicFile, writeAtomically } from '@c2w/streams';
 import { ContentStore } from '../cache/content-store.js';
 import { parseStanzaStream } from './control-fields.js';
-import { compressionOf, decompress } from './decompress.js';
+import { compressionByName, decompress } from '@c2w/streams';
 import { httpGet } from './http.js';
 import { parseRelease, signedText, verifyInRelease, DEBIAN_KEYRING, type IndexFile, type Release } from './in-release.js';
 import { buildIndex, PackageIndex, type BinaryPackage } from './packages-index.js';
@@ -155,7 +155,7 @@ export class DebianArchive {
     for (const f of files) {
       const path = await this.fetchIndex(f);
       this.opts.progress(`reading ${f.path} (${(f.size / 1e6).toFixed(1)} MB)`);
-      const text = decompress(compressionOf(f.path), createReadStream(path), f.path);
+      const text = decompress(compressionByName(f.path), createReadStream(path), f.path);
       await buildIndex(parseStanzaStream(text, f.path), [this.opts.arch, 'all'], f.path, index);
     }
     return index;

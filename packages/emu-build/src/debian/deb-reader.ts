@@ -2,7 +2,7 @@ import { InputError } from '@c2w/errors';
 import { readTar, type TarEntry } from '@c2w/streams';
 import { readAr } from './ar-reader.js';
 import { parseStanzas, type Stanza } from './control-fields.js';
-import { compressionOf, decompress } from './decompress.js';
+import { compressionByName, decompress } from '@c2w/streams';
 
 export interface DebVisitor {
   /** Called with the package's control paragraph before any data entry. */
@@ -26,11 +26,11 @@ export async function readDeb(source: AsyncIterable<Uint8Array>, what: string, v
       for await (const c of member.body) text += c.toString('latin1');
       if (!/^2\.\d+\n/.test(text)) throw new InputError(`${what}: unsupported deb format ${JSON.stringify(text.trim())}`);
     } else if (member.name.startsWith('control.tar')) {
-      control = await readControl(decompress(compressionOf(member.name), member.body, `${what} ${member.name}`), `${what} ${member.name}`);
+      control = await readControl(decompress(compressionByName(member.name), member.body, `${what} ${member.name}`), `${what} ${member.name}`);
       await visitor.control?.(control);
     } else if (member.name.startsWith('data.tar')) {
       if (!control) throw new InputError(`${what}: data.tar before control.tar`);
-      for await (const entry of readTar(decompress(compressionOf(member.name), member.body, `${what} ${member.name}`), `${what} ${member.name}`)) {
+      for await (const entry of readTar(decompress(compressionByName(member.name), member.body, `${what} ${member.name}`), `${what} ${member.name}`)) {
         await visitor.entry(entry);
       }
       data = true;

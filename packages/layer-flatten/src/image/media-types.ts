@@ -1,7 +1,7 @@
 import { MediaType } from '@c2w/artifacts';
 
 export type DocumentKind = 'manifest' | 'index' | 'schema1' | 'unknown';
-export type LayerCompression = 'tar' | 'gzip' | 'zstd' | 'sniff';
+export type LayerCompression = 'none' | 'gzip' | 'zstd' | 'sniff';
 
 const MANIFESTS: ReadonlySet<string> = new Set([MediaType.ociManifest, MediaType.dockerManifest]);
 const INDEXES: ReadonlySet<string> = new Set([MediaType.ociIndex, MediaType.dockerManifestList]);
@@ -43,7 +43,7 @@ export function layerCompression(mediaType: string | undefined): LayerCompressio
   if (/\+encrypted$/.test(type)) return 'sniff';
   if (type.endsWith('.tar+gzip') || type.endsWith('.tar.gzip')) return 'gzip';
   if (type.endsWith('.tar+zstd')) return 'zstd';
-  if (type.endsWith('.tar') || type.endsWith('.diff.tar')) return 'tar';
+  if (type.endsWith('.tar') || type.endsWith('.diff.tar')) return 'none';
   return 'sniff';
 }
 

@@ -1,11 +1,10 @@
-import { PassThrough, Readable, type Transform } from 'node:stream';
+import { PassThrough, Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Descriptor } from '@c2w/artifacts';
 import { InputError } from '@c2w/errors';
-import { DigestVerifier, readTar, type TarEntry } from '@c2w/streams';
+import { decompressor, DigestVerifier, readTar, sniffCompression, type Compression, type TarEntry } from '@c2w/streams';
 import { isEncryptedLayer, layerCompression } from '../image/media-types.js';
 import { openVerified, type ImageSource } from '../source/image-source.js';
-import { decompressor, sniffCompression, translateZlibError, type Compression } from './decompress.js';
 
 export interface LayerRef {
   desc: Descriptor;
@@ -19,14 +18,15 @@ export interface LayerRef {
  * The tar entries of one layer, read once as a stream: blob digest and size are checked on the
  * compressed bytes, diff_id on the uncompressed ones, and a mismatch fails the iteration at the end
  * of the layer (so nothing from an unverified layer is ever written out: output starts after the last
- * layer). `onBytes` reports compressed bytes as they arrive.
+ * layer). `onBytes` reports compressed bytes as they arrive. Truncated or corrupt compressed data
+ * fails as an InputError from the decompressor itself, so a file body being read sees it too.
  */
 export async function* layerEntries(source: ImageSource, layer: LayerRef, onBytes?: (n: number) => void): AsyncGenerator<TarEntry> {
   const { desc, diffId, where } = layer;
   if (isEncryptedLayer(desc.mediaType)) throw new InputError(`${where}: encrypted layers (${desc.mediaType}) are not supported`);
   const blob = await openVerified(source, desc, `${where}: blob`);
   const chunks = blob[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const first = await chunks.next().catch((err: unknown) => { throw translateZlibError(err, where); });
+  const first = await chunks.next();
   const head: Buffer = first.done ? Buffer.alloc(0) : first.value;
   const declared = layerCompression(desc.mediaType);
   const compression: Compression = declared === 'sniff' ? sniffCompression(head) : declared;
@@ -42,8 +42,8 @@ export async function* layerEntries(source: ImageSource, layer: LayerRef, onByte
   }
 
   // An uncompressed blob's digest is its diff_id; verifying it twice would only cost time.
-  const sameBytes = compression === 'tar' && desc.digest === diffId;
-  const stages: Transform[] = [decompressor(compression, where)];
+  const sameBytes = compression === 'none' && desc.digest === diffId;
+  const stages: Duplex[] = [decompressor(compression, where)];
   if (!sameBytes) stages.push(new DigestVerifier({ digest: diffId, what: `${where}: uncompressed content (diff_id)` }));
   const tail = new PassThrough({ highWaterMark: 1 << 20 });
   const done = pipeline([Readable.from(counted(), { objectMode: false }), ...stages, tail]);
@@ -51,8 +51,6 @@ export async function* layerEntries(source: ImageSource, layer: LayerRef, onByte
   try {
     yield* readTar(tail, where);
     await done;
-  } catch (err) {
-    throw translateZlibError(err, where);
   } finally {
     tail.destroy();
     blob.destroy();

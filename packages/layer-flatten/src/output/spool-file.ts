@@ -1,7 +1,7 @@
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EnvironmentError, InputError } from '@c2w/errors';
+import { EnvironmentError, environmentFailure, InputError } from '@c2w/errors';
 import { trackTemporary } from '@c2w/streams';
 
 const FLUSH_AT = 1 << 20;
@@ -60,7 +60,7 @@ export class SpoolFile {
   async seal(): Promise<void> {
     await this.flush();
     const { size } = await this.fh.stat();
-    if (size < this.end) await this.fh.truncate(this.end);
+    if (size < this.end) await this.fh.truncate(this.end).catch((err: unknown) => { throw environmentFailure(`writing spool file ${this.path}`, err); });
   }
 
   /** A body back, in chunks of at most 1 MiB; each chunk is a fresh buffer the caller may keep. */
@@ -119,7 +119,8 @@ export class SpoolFile {
     this.pending = [];
     const at = this.pendingAt;
     this.pendingBytes = 0;
-    await this.fh.write(data, 0, data.length, at);
+    // a full $TMPDIR is named as such, not blamed on the layer being read
+    await this.fh.write(data, 0, data.length, at).catch((err: unknown) => { throw environmentFailure(`writing spool file ${this.path}`, err); });
     this.end = at + data.length;
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '@c2w/errors';
+import { EnvironmentError, InputError, UsageError } from '@c2w/errors';
 
 export interface Credentials { username: string; password: string }
 
@@ -25,16 +25,12 @@ export function credentialsFromFlags(flags: CredentialFlags): Credentials | unde
  * `https://index.docker.io/v1/`). Credential helpers are not run.
  */
 export async function dockerConfigCredentials(registry: string, env: NodeJS.ProcessEnv = process.env): Promise<Credentials | undefined> {
-  const dir = env['DOCKER_CONFIG'] ?? join(env['HOME'] ?? homedir(), '.docker');
-  let config: { auths?: Record<string, { auth?: string; username?: string; password?: string }> };
-  try {
-    config = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as typeof config;
-  } catch {
-    return undefined;
-  }
+  const path = join(env['DOCKER_CONFIG'] ?? join(env['HOME'] ?? homedir(), '.docker'), 'config.json');
+  const config = await readDockerConfig(path);
+  if (!config) return undefined;
   const wanted = new Set([registry]);
   if (registry === 'docker.io') for (const alias of ['index.docker.io', 'registry-1.docker.io']) wanted.add(alias);
-  for (const [key, entry] of Object.entries(config.auths ?? {})) {
+  for (const [key, entry] of Object.entries(config.auths)) {
     const host = key.replace(/^[a-z]+:\/\//, '').split('/')[0] ?? '';
     if (!wanted.has(host)) continue;
     if (entry.username && entry.password !== undefined) return { username: entry.username, password: entry.password };
@@ -45,4 +41,36 @@ export async function dockerConfigCredentials(registry: string, env: NodeJS.Proc
     }
   }
   return undefined;
+}
+
+type AuthEntry = { auth?: string; username?: string; password?: string };
+
+/**
+ * Docker's config.json, or undefined when there is none. A broken one is an error naming the file
+ * (exit 1): treated as absent, it would turn into a puzzling 401 from the registry.
+ */
+async function readDockerConfig(path: string): Promise<{ auths: Record<string, AuthEntry> } | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new EnvironmentError(`cannot read registry credentials ${path}: ${code ?? String(err)}`, { cause: err });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`registry credentials ${path} are not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  const auths = isObject(json) ? json['auths'] ?? {} : undefined;
+  if (!isObject(auths) || !Object.values(auths).every(isObject)) {
+    throw new InputError(`registry credentials ${path}: expected an object with an "auths" object of registries`);
+  }
+  return { auths: auths as Record<string, AuthEntry> };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { MediaType, type Descriptor } from '@c2w/artifacts';
 import { InputError } from '@c2w/errors';
-import { SHA256_DIGEST } from '@c2w/streams';
-import { sniffCompression } from '../layer/decompress.js';
+import { SHA256_DIGEST, sniffCompression } from '@c2w/streams';
 import { readStoreFile, type FileStore } from './file-store.js';
 import { parseJson, type ImageSource } from './image-source.js';
 
 interface ArchiveImage { Config: string; RepoTags?: string[] | null; Layers: string[] }
 
 const UNCOMPRESSED_LAYER = 'application/vnd.docker.image.rootfs.diff.tar';
+const SNIFFED_LAYER = 'application/octet-stream';
 
 /**
  * A `docker save` archive (manifest.json + config + layer tars). It has no manifest in the registry
@@ -37,7 +37,7 @@ export async function dockerArchiveSource(store: FileStore, ref: string | undefi
     const head = await readHead(await store.open(path));
     const compression = sniffCompression(head);
     let digest: string;
-    if (compression === 'tar') {
+    if (compression === 'none') {
       const diffId = Array.isArray(diffIds) ? diffIds[i] : undefined;
       if (typeof diffId !== 'string' || !SHA256_DIGEST.test(diffId)) throw new InputError(`${what}: config has no valid diff_id for layer ${i + 1}`);
       digest = diffId;
@@ -45,7 +45,8 @@ export async function dockerArchiveSource(store: FileStore, ref: string | undefi
       digest = await hashStream(await store.open(path));
     }
     byDigest.set(digest, path);
-    const mediaType = compression === 'gzip' ? MediaType.dockerLayerGzip : compression === 'zstd' ? MediaType.ociLayerZstd : UNCOMPRESSED_LAYER;
+    // docker load also takes xz layers; no media type names them, so theirs makes the reader sniff again
+    const mediaType = { none: UNCOMPRESSED_LAYER, gzip: MediaType.dockerLayerGzip, zstd: MediaType.ociLayerZstd, xz: SNIFFED_LAYER }[compression];
     layers.push({ mediaType, digest, size });
   }
   const manifest = {

@@ -30,6 +30,7 @@ export function ociLayoutSource(store: FileStore, tag: string | undefined, descr
     description,
     async root(): Promise<RootDocument> {
       if ((await store.size('oci-layout')) === undefined) throw new InputError(`${what}: not an OCI image layout (no oci-layout file)`);
+      checkLayoutVersion(await readStoreFile(store, 'oci-layout', what), what);
       const bytes = await readStoreFile(store, 'index.json', what);
       const parsed = ImageIndex.safeParse(parseJson(bytes, `${what}: index.json`));
       if (!parsed.success) throw new InputError(`${what}: index.json is not an OCI index: ${parsed.error.issues[0]?.message ?? ''}`);
@@ -55,4 +56,15 @@ export function ociLayoutSource(store: FileStore, tag: string | undefined, descr
     openBlob: open,
     async close() { /* nothing held open between reads */ },
   };
+}
+
+/**
+ * The image-spec says readers must check imageLayoutVersion: a layout of a later major version may
+ * store blobs differently, and reading it as 1.x would fail later with a misleading "blob missing".
+ */
+function checkLayoutVersion(bytes: Buffer, what: string): void {
+  const version = (parseJson(bytes, `${what}: oci-layout`) as { imageLayoutVersion?: unknown }).imageLayoutVersion;
+  if (typeof version !== 'string' || !/^1\.\d+\.\d+$/.test(version)) {
+    throw new InputError(`${what}: oci-layout has imageLayoutVersion ${JSON.stringify(version ?? null)}, expected 1.x.y (1.0.0)`);
+  }
 }

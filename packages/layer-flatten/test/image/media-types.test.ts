@@ -17,7 +17,7 @@ describe('media types', () => {
     expect(layerCompression('application/vnd.docker.image.rootfs.diff.tar.gzip')).toBe('gzip');
     expect(layerCompression('application/vnd.docker.image.rootfs.foreign.diff.tar.gzip')).toBe('gzip');
     expect(layerCompression('application/vnd.oci.image.layer.v1.tar+zstd')).toBe('zstd');
-    expect(layerCompression('application/vnd.oci.image.layer.v1.tar')).toBe('tar');
+    expect(layerCompression('application/vnd.oci.image.layer.v1.tar')).toBe('none');
     expect(layerCompression('application/octet-stream')).toBe('sniff');
     expect(layerCompression(undefined)).toBe('sniff');
   });

@@ -29,4 +29,22 @@ describe('credentials', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('names a config.json that is not JSON or has no auths object, and accepts one without auths', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lf-creds-'));
+    try {
+      const env = { DOCKER_CONFIG: dir };
+      const path = join(dir, 'config.json');
+      await writeFile(path, '{"auths": ');
+      await expect(dockerConfigCredentials('docker.io', env)).rejects.toThrow(new RegExp(`^registry credentials ${path} are not JSON: `));
+      for (const bad of ['[]', '{"auths": []}', '{"auths": {"x": "y"}}']) {
+        await writeFile(path, bad);
+        await expect(dockerConfigCredentials('docker.io', env)).rejects.toThrow(`registry credentials ${path}: expected an object with an "auths" object of registries`);
+      }
+      await writeFile(path, '{"credsStore": "desktop"}');
+      expect(await dockerConfigCredentials('docker.io', env)).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

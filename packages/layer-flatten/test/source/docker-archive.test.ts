@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,21 @@ describe('docker-archive', () => {
       const source = await dockerArchiveSource(await archiveStore(path, 'x'), ref, 'x');
       expect((await listTar(await flattenSource(source))).map((e) => `${e.name}=${e.body}`)).toEqual(['a=one', 'b=two']);
     }
+  });
+
+  it('reads xz and zstd layers too, which docker load accepts and only magic bytes name', async () => {
+    const layers = [await makeTar([{ name: 'x', body: 'xz' }]), await makeTar([{ name: 'z', body: 'zstd' }])];
+    const packed = [execFileSync('xz', ['-c'], { input: layers[0] }), execFileSync('zstd', ['-q', '-c'], { input: layers[1] })];
+    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => sha256(l)) } });
+    const path = join(dir, 'xz.tar');
+    await writeFile(path, await makeTar([
+      { name: 'manifest.json', body: JSON.stringify([{ Config: 'c.json', RepoTags: ['img:1'], Layers: ['1/layer.tar', '2/layer.tar'] }]) },
+      { name: 'c.json', body: config },
+      { name: '1/layer.tar', body: packed[0] },
+      { name: '2/layer.tar', body: packed[1] },
+    ]));
+    const source = await dockerArchiveSource(await archiveStore(path, 'x'), undefined, 'x');
+    expect((await listTar(await flattenSource(source))).map((e) => `${e.name}=${e.body}`)).toEqual(['x=xz', 'z=zstd']);
   });
 
   it('asks for a reference when the archive holds several images', async () => {
