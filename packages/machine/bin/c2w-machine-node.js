@@ -7,17 +7,14 @@ for (const l of process.listeners('warning')) process.removeListener('warning', 
 process.on('warning', (w) => {
   if (!String(w?.message).includes('WASI is an experimental feature')) process.stderr.write(`${w}\n`);
 });
-const { parseArgs, runMachine, runWithArgs, UsageError } = await import('../dist/node-host.js');
+const { parseArgs, runMachine, runWithArgs } = await import('../dist/index.js');
+const { C2wError } = await import('@c2w/errors');
+// C2W_MACHINE_WASM: run another build of machine.wasm (a runtime pack's), e.g. to compare speeds
+const wasmPath = process.env.C2W_MACHINE_WASM || undefined;
 
 async function main() {
-  let opts;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`c2w-machine: ${e.message}\n`);
-    return e instanceof UsageError ? 2 : 1;
-  }
-  if (opts === null) return runWithArgs(['--help']); // the machine prints the full usage
+  const opts = parseArgs(process.argv.slice(2));
+  if (opts === null) return runWithArgs(['--help'], {}, { wasmPath }); // the machine prints the full usage
   for (const [what, f] of [['firmware', opts.bios], ['kernel', opts.kernel], ['initrd', opts.initrd], ...(opts.drives ?? []).map((d) => ['drive', d.path])]) {
     if (f !== undefined && !existsSync(f)) {
       process.stderr.write(`c2w-machine: cannot open ${what} '${f}': No such file or directory\n`);
@@ -30,10 +27,11 @@ async function main() {
       return 1;
     }
   }
-  return runMachine(opts);
+  return runMachine({ ...opts, wasmPath });
 }
 
+// usage 2, bad input 1, a machine that stopped (trap, dead worker) 4: one line each; a bug: 70 with its stack
 main().then((code) => process.exit(code), (e) => {
-  process.stderr.write(`c2w-machine: ${e?.stack ?? e}\n`);
-  process.exit(1);
+  process.stderr.write(`c2w-machine: ${e instanceof C2wError ? e.message : e?.stack ?? e}\n`);
+  process.exit(e instanceof C2wError ? e.exitCode : 70);
 });

@@ -74,7 +74,7 @@ void console_out(Machine *m, const uint8_t *buf, int n) {
 
 static VirtioDev *input_console(Machine *m, bool multiport) {
   for (int i = 0; i < VIRTIO_SLOTS; i++)
-    if (m->virtio[i].device_id == 3 && m->virtio[i].multiport == multiport) return &m->virtio[i];
+    if (m->virtio[i].device_id == VIRTIO_ID_CONSOLE && m->virtio[i].multiport == multiport) return &m->virtio[i];
   return NULL;
 }
 

@@ -3,6 +3,7 @@
  * 3.1.9 interrupt priority). ASIDs are not implemented (ASIDLEN = 0); SATP accepts Bare and Sv39
  * only (WARL). Counters: cycle = instret; time = CLINT mtime. */
 #include "machine.h"
+#include "csr.h"
 
 #define MISA_VAL ((2ULL << 62) | (1 << 0) | (1 << 2) | (1 << 3) | (1 << 5) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20))
 #define MSTATUS_WMASK (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE | MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP | \
@@ -42,49 +43,49 @@ int csr_read(Machine *m, int csr, uint64_t *val, bool will_write) {
   if (will_write && ((csr >> 10) & 3) == 3) return EXC_ILLEGAL;
   uint64_t v;
   switch (csr) {
-  case 0x001: case 0x002: case 0x003:
+  case CSR_FFLAGS: case CSR_FRM: case CSR_FCSR:
     if (!(m->mstatus & MSTATUS_FS)) return EXC_ILLEGAL;
-    v = csr == 1 ? m->fflags : csr == 2 ? m->frm : ((m->frm << 5) | m->fflags);
+    v = csr == CSR_FFLAGS ? m->fflags : csr == CSR_FRM ? m->frm : ((m->frm << 5) | m->fflags);
     break;
-  case 0xc00: case 0xc01: case 0xc02: {
+  case CSR_CYCLE: case CSR_TIME: case CSR_INSTRET: {
     int bit = csr & 3;
     if (m->priv < PRV_M && !((m->mcounteren >> bit) & 1)) return EXC_ILLEGAL;
     if (m->priv < PRV_S && !((m->scounteren >> bit) & 1)) return EXC_ILLEGAL;
     v = bit == 1 ? machine_mtime(m) : m->instret;
     break;
   }
-  case 0x100: v = mstatus_read(m) & SSTATUS_MASK; break;
-  case 0x104: v = m->mie & m->mideleg; break;
-  case 0x105: v = m->stvec; break;
-  case 0x106: v = m->scounteren; break;
-  case 0x140: v = m->sscratch; break;
-  case 0x141: v = m->sepc; break;
-  case 0x142: v = m->scause; break;
-  case 0x143: v = m->stval; break;
-  case 0x144: v = m->mip & m->mideleg; break;
-  case 0x180:
+  case CSR_SSTATUS: v = mstatus_read(m) & SSTATUS_MASK; break;
+  case CSR_SIE: v = m->mie & m->mideleg; break;
+  case CSR_STVEC: v = m->stvec; break;
+  case CSR_SCOUNTEREN: v = m->scounteren; break;
+  case CSR_SSCRATCH: v = m->sscratch; break;
+  case CSR_SEPC: v = m->sepc; break;
+  case CSR_SCAUSE: v = m->scause; break;
+  case CSR_STVAL: v = m->stval; break;
+  case CSR_SIP: v = m->mip & m->mideleg; break;
+  case CSR_SATP:
     if (m->priv == PRV_S && (m->mstatus & MSTATUS_TVM)) return EXC_ILLEGAL;
     v = m->satp;
     break;
-  case 0xf11: case 0xf12: case 0xf13: case 0xf14: v = 0; break;
-  case 0x300: v = mstatus_read(m); break;
-  case 0x301: v = m->misa; break;
-  case 0x302: v = m->medeleg; break;
-  case 0x303: v = m->mideleg; break;
-  case 0x304: v = m->mie; break;
-  case 0x305: v = m->mtvec; break;
-  case 0x306: v = m->mcounteren; break;
-  case 0x320: v = m->mcountinhibit; break;
-  case 0x340: v = m->mscratch; break;
-  case 0x341: v = m->mepc; break;
-  case 0x342: v = m->mcause; break;
-  case 0x343: v = m->mtval; break;
-  case 0x344: v = m->mip; break;
-  case 0x3a0: v = m->pmpcfg[0]; break;
-  case 0x3a2: v = m->pmpcfg[1]; break;
-  case 0xb00: case 0xb02: v = m->instret; break;
+  case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MHARTID: v = 0; break;
+  case CSR_MSTATUS: v = mstatus_read(m); break;
+  case CSR_MISA: v = m->misa; break;
+  case CSR_MEDELEG: v = m->medeleg; break;
+  case CSR_MIDELEG: v = m->mideleg; break;
+  case CSR_MIE: v = m->mie; break;
+  case CSR_MTVEC: v = m->mtvec; break;
+  case CSR_MCOUNTEREN: v = m->mcounteren; break;
+  case CSR_MCOUNTINHIBIT: v = m->mcountinhibit; break;
+  case CSR_MSCRATCH: v = m->mscratch; break;
+  case CSR_MEPC: v = m->mepc; break;
+  case CSR_MCAUSE: v = m->mcause; break;
+  case CSR_MTVAL: v = m->mtval; break;
+  case CSR_MIP: v = m->mip; break;
+  case CSR_PMPCFG0: v = m->pmpcfg[0]; break;
+  case CSR_PMPCFG2: v = m->pmpcfg[1]; break;
+  case CSR_MCYCLE: case CSR_MINSTRET: v = m->instret; break;
   default:
-    if (csr >= 0x3b0 && csr < 0x3c0) { v = m->pmpaddr[csr - 0x3b0]; break; }
+    if (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR15) { v = m->pmpaddr[csr - CSR_PMPADDR0]; break; }
     return EXC_ILLEGAL;
   }
   *val = v;
@@ -93,10 +94,10 @@ int csr_read(Machine *m, int csr, uint64_t *val, bool will_write) {
 
 int csr_write(Machine *m, int csr, uint64_t v) {
   switch (csr) {
-  case 0x001: m->fflags = v & 31; m->mstatus |= MSTATUS_FS; break;
-  case 0x002: m->frm = v & 7; m->mstatus |= MSTATUS_FS; break;
-  case 0x003: m->fflags = v & 31; m->frm = (v >> 5) & 7; m->mstatus |= MSTATUS_FS; break;
-  case 0x100: {
+  case CSR_FFLAGS: m->fflags = v & 31; m->mstatus |= MSTATUS_FS; break;
+  case CSR_FRM: m->frm = v & 7; m->mstatus |= MSTATUS_FS; break;
+  case CSR_FCSR: m->fflags = v & 31; m->frm = (v >> 5) & 7; m->mstatus |= MSTATUS_FS; break;
+  case CSR_SSTATUS: {
     uint64_t mask = SSTATUS_MASK & ~(MSTATUS_UXL | MSTATUS_SD);
     uint64_t old = m->mstatus;
     m->mstatus = (old & ~mask) | (v & mask);
@@ -104,15 +105,15 @@ int csr_write(Machine *m, int csr, uint64_t v) {
     tlb_select(m);
     break;
   }
-  case 0x104: m->mie = (m->mie & ~m->mideleg) | (v & m->mideleg & MIE_MASK); break;
-  case 0x105: m->stvec = (v & 3) >= 2 ? (v & ~3ULL) : v; break;
-  case 0x106: m->scounteren = v & 0xffffffff; break;
-  case 0x140: m->sscratch = v; break;
-  case 0x141: m->sepc = v & ~1ULL; break;
-  case 0x142: m->scause = v; break;
-  case 0x143: m->stval = v; break;
-  case 0x144: m->mip = (m->mip & ~(MIP_SSIP & m->mideleg)) | (v & MIP_SSIP & m->mideleg); break;
-  case 0x180: {
+  case CSR_SIE: m->mie = (m->mie & ~m->mideleg) | (v & m->mideleg & MIE_MASK); break;
+  case CSR_STVEC: m->stvec = (v & 3) >= 2 ? (v & ~3ULL) : v; break;
+  case CSR_SCOUNTEREN: m->scounteren = v & 0xffffffff; break;
+  case CSR_SSCRATCH: m->sscratch = v; break;
+  case CSR_SEPC: m->sepc = v & ~1ULL; break;
+  case CSR_SCAUSE: m->scause = v; break;
+  case CSR_STVAL: m->stval = v; break;
+  case CSR_SIP: m->mip = (m->mip & ~(MIP_SSIP & m->mideleg)) | (v & MIP_SSIP & m->mideleg); break;
+  case CSR_SATP: {
     uint64_t mode = v >> 60;
     if (mode != 0 && mode != 8) break; /* WARL: unsupported modes leave satp unchanged */
     m->satp = v & ((0xfULL << 60) | ((1ULL << 44) - 1)); /* ASIDLEN = 0 */
@@ -120,7 +121,7 @@ int csr_write(Machine *m, int csr, uint64_t v) {
     tlb_select(m);
     break;
   }
-  case 0x300: {
+  case CSR_MSTATUS: {
     uint64_t old = m->mstatus;
     uint64_t nv = (old & ~MSTATUS_WMASK) | (v & MSTATUS_WMASK);
     if (((nv >> MSTATUS_MPP_SHIFT) & 3) == 2) nv &= ~MSTATUS_MPP;
@@ -129,27 +130,27 @@ int csr_write(Machine *m, int csr, uint64_t v) {
     tlb_select(m);
     break;
   }
-  case 0x301: break;
-  case 0x302: m->medeleg = v & MEDELEG_MASK; break;
-  case 0x303: m->mideleg = v & DELEG_INT_MASK; break;
-  case 0x304: m->mie = v & MIE_MASK; break;
-  case 0x305: m->mtvec = (v & 3) >= 2 ? (v & ~3ULL) : v; break;
-  case 0x306: m->mcounteren = v & 0xffffffff; break;
-  case 0x320: m->mcountinhibit = v & 0xfffffffd; break;
-  case 0x340: m->mscratch = v; break;
-  case 0x341: m->mepc = v & ~1ULL; break;
-  case 0x342: m->mcause = v; break;
-  case 0x343: m->mtval = v; break;
-  case 0x344: {
+  case CSR_MISA: break;
+  case CSR_MEDELEG: m->medeleg = v & MEDELEG_MASK; break;
+  case CSR_MIDELEG: m->mideleg = v & DELEG_INT_MASK; break;
+  case CSR_MIE: m->mie = v & MIE_MASK; break;
+  case CSR_MTVEC: m->mtvec = (v & 3) >= 2 ? (v & ~3ULL) : v; break;
+  case CSR_MCOUNTEREN: m->mcounteren = v & 0xffffffff; break;
+  case CSR_MCOUNTINHIBIT: m->mcountinhibit = v & 0xfffffffd; break;
+  case CSR_MSCRATCH: m->mscratch = v; break;
+  case CSR_MEPC: m->mepc = v & ~1ULL; break;
+  case CSR_MCAUSE: m->mcause = v; break;
+  case CSR_MTVAL: m->mtval = v; break;
+  case CSR_MIP: {
     uint64_t mask = MIP_SSIP | MIP_STIP | MIP_SEIP;
     m->mip = (m->mip & ~mask) | (v & mask);
     break;
   }
-  case 0x3a0: m->pmpcfg[0] = v; break;
-  case 0x3a2: m->pmpcfg[1] = v; break;
-  case 0xb00: case 0xb02: m->instret = v; break;
+  case CSR_PMPCFG0: m->pmpcfg[0] = v; break;
+  case CSR_PMPCFG2: m->pmpcfg[1] = v; break;
+  case CSR_MCYCLE: case CSR_MINSTRET: m->instret = v; break;
   default:
-    if (csr >= 0x3b0 && csr < 0x3c0) { m->pmpaddr[csr - 0x3b0] = v & ((1ULL << 54) - 1); break; }
+    if (csr >= CSR_PMPADDR0 && csr <= CSR_PMPADDR15) { m->pmpaddr[csr - CSR_PMPADDR0] = v & ((1ULL << 54) - 1); break; }
     break;
   }
   return 0;

@@ -157,6 +157,11 @@ typedef struct VqChain {
 } VqChain;
 
 struct Machine;
+/* virtio device IDs (virtio 1.1 section 5) of the devices the machine has */
+#define VIRTIO_ID_BLOCK 2
+#define VIRTIO_ID_CONSOLE 3
+#define VIRTIO_ID_9P 9
+
 typedef struct VirtioDev {
   uint32_t device_id; /* 0 = empty slot */
   uint32_t irq;

@@ -665,7 +665,7 @@ int virtio_9p_init(Machine *m, VirtioDev *v, const ShareConfig *share) {
   s->uid = share->uid;
   s->gid = share->gid;
   s->msize = 8192;
-  v->device_id = 9;
+  v->device_id = VIRTIO_ID_9P;
   v->nqueues = 1;
   v->dev_features = VIRTIO_F_VERSION_1 | VIRTIO_9P_MOUNT_TAG;
   v->p9 = s;

@@ -34,7 +34,7 @@ int virtio_blk_init(Machine *m, VirtioDev *v, const char *path, bool readonly) {
     close(fd);
     return -1;
   }
-  v->device_id = 2;
+  v->device_id = VIRTIO_ID_BLOCK;
   v->fd = fd;
   v->readonly = readonly;
   v->capacity_bytes = (uint64_t)size & ~511ULL;

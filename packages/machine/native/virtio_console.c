@@ -22,7 +22,7 @@ static const char PORT_NAME[] = "c2w.stdin";
 
 int virtio_console_init(Machine *m, VirtioDev *v, bool multiport) {
   (void)m;
-  v->device_id = 3;
+  v->device_id = VIRTIO_ID_CONSOLE;
   v->nqueues = multiport ? 4 : 2;
   v->dev_features = VIRTIO_F_VERSION_1 | (multiport ? VIRTIO_CONSOLE_F_MULTIPORT : 0);
   v->fd = -1;

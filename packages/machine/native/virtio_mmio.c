@@ -3,6 +3,7 @@
  * empty slots answer with device ID 0 as on QEMU. */
 #include <string.h>
 #include "virtio.h"
+#include "virtio_mmio.h"
 
 static VirtQueue *cur_q(VirtioDev *v) { return v->queue_sel < (uint32_t)v->nqueues ? &v->q[v->queue_sel] : NULL; }
 
@@ -12,7 +13,7 @@ static void virtio_reset(Machine *m, VirtioDev *v) {
   v->drv_features = 0;
   v->queue_sel = 0;
   memset(v->q, 0, sizeof v->q);
-  if (v->device_id == 3) virtio_console_reset(v);
+  if (v->device_id == VIRTIO_ID_CONSOLE) virtio_console_reset(v);
   plic_set_irq(m, (int)v->irq, 0);
 }
 
@@ -23,30 +24,30 @@ void virtio_notify_irq(Machine *m, VirtioDev *v) {
 
 uint64_t virtio_read(Machine *m, int slot, uint64_t off, int size) {
   VirtioDev *v = &m->virtio[slot];
-  if (off >= 0x100) {
-    if (v->device_id == 2) return virtio_blk_config_read(v, off - 0x100, size);
-    if (v->device_id == 9) return virtio_9p_config_read(v, off - 0x100, size);
-    if (v->device_id == 3) return virtio_console_config_read(v, off - 0x100, size);
+  if (off >= VIRTIO_MMIO_CONFIG) {
+    if (v->device_id == VIRTIO_ID_BLOCK) return virtio_blk_config_read(v, off - VIRTIO_MMIO_CONFIG, size);
+    if (v->device_id == VIRTIO_ID_9P) return virtio_9p_config_read(v, off - VIRTIO_MMIO_CONFIG, size);
+    if (v->device_id == VIRTIO_ID_CONSOLE) return virtio_console_config_read(v, off - VIRTIO_MMIO_CONFIG, size);
     return 0;
   }
   VirtQueue *q = cur_q(v);
   switch (off) {
-  case 0x000: return 0x74726976;
-  case 0x004: return 2;
-  case 0x008: return v->device_id;
-  case 0x00c: return 0x554d4551;
-  case 0x010: return v->dev_feat_sel == 0 ? (uint32_t)v->dev_features : v->dev_feat_sel == 1 ? (uint32_t)(v->dev_features >> 32) : 0;
-  case 0x034: return q ? 256 : 0;
-  case 0x044: return q ? q->ready : 0;
-  case 0x060: return v->int_status;
-  case 0x070: return v->status;
-  case 0x080: return q ? (uint32_t)q->desc : 0;
-  case 0x084: return q ? (uint32_t)(q->desc >> 32) : 0;
-  case 0x090: return q ? (uint32_t)q->avail : 0;
-  case 0x094: return q ? (uint32_t)(q->avail >> 32) : 0;
-  case 0x0a0: return q ? (uint32_t)q->used : 0;
-  case 0x0a4: return q ? (uint32_t)(q->used >> 32) : 0;
-  case 0x0fc: return v->config_gen;
+  case VIRTIO_MMIO_MAGIC_VALUE: return VIRTIO_MMIO_MAGIC;
+  case VIRTIO_MMIO_VERSION: return 2;
+  case VIRTIO_MMIO_DEVICE_ID: return v->device_id;
+  case VIRTIO_MMIO_VENDOR_ID: return VIRTIO_MMIO_VENDOR_QEMU;
+  case VIRTIO_MMIO_DEVICE_FEATURES: return v->dev_feat_sel == 0 ? (uint32_t)v->dev_features : v->dev_feat_sel == 1 ? (uint32_t)(v->dev_features >> 32) : 0;
+  case VIRTIO_MMIO_QUEUE_NUM_MAX: return q ? VIRTIO_MMIO_QUEUE_SIZE : 0;
+  case VIRTIO_MMIO_QUEUE_READY: return q ? q->ready : 0;
+  case VIRTIO_MMIO_INTERRUPT_STATUS: return v->int_status;
+  case VIRTIO_MMIO_STATUS: return v->status;
+  case VIRTIO_MMIO_QUEUE_DESC_LOW: return q ? (uint32_t)q->desc : 0;
+  case VIRTIO_MMIO_QUEUE_DESC_HIGH: return q ? (uint32_t)(q->desc >> 32) : 0;
+  case VIRTIO_MMIO_QUEUE_AVAIL_LOW: return q ? (uint32_t)q->avail : 0;
+  case VIRTIO_MMIO_QUEUE_AVAIL_HIGH: return q ? (uint32_t)(q->avail >> 32) : 0;
+  case VIRTIO_MMIO_QUEUE_USED_LOW: return q ? (uint32_t)q->used : 0;
+  case VIRTIO_MMIO_QUEUE_USED_HIGH: return q ? (uint32_t)(q->used >> 32) : 0;
+  case VIRTIO_MMIO_CONFIG_GENERATION: return v->config_gen;
   default: return 0;
   }
 }
@@ -58,36 +59,36 @@ void virtio_write(Machine *m, int slot, uint64_t off, int size, uint64_t val) {
   uint32_t w = (uint32_t)val;
   VirtQueue *q = cur_q(v);
   switch (off) {
-  case 0x014: v->dev_feat_sel = w; break;
-  case 0x020:
+  case VIRTIO_MMIO_DEVICE_FEATURES_SEL: v->dev_feat_sel = w; break;
+  case VIRTIO_MMIO_DRIVER_FEATURES:
     if (v->drv_feat_sel == 0) v->drv_features = (v->drv_features & ~0xffffffffULL) | w;
     else if (v->drv_feat_sel == 1) v->drv_features = (v->drv_features & 0xffffffffULL) | ((uint64_t)w << 32);
     break;
-  case 0x024: v->drv_feat_sel = w; break;
-  case 0x030: v->queue_sel = w; break;
-  case 0x038: if (q && w <= 256 && w && !(w & (w - 1))) q->num = w; break;
-  case 0x044: if (q) { q->ready = w & 1; if (!q->ready) q->last_avail = 0; } break;
-  case 0x050:
+  case VIRTIO_MMIO_DRIVER_FEATURES_SEL: v->drv_feat_sel = w; break;
+  case VIRTIO_MMIO_QUEUE_SEL: v->queue_sel = w; break;
+  case VIRTIO_MMIO_QUEUE_NUM: if (q && w <= VIRTIO_MMIO_QUEUE_SIZE && w && !(w & (w - 1))) q->num = w; break;
+  case VIRTIO_MMIO_QUEUE_READY: if (q) { q->ready = w & 1; if (!q->ready) q->last_avail = 0; } break;
+  case VIRTIO_MMIO_QUEUE_NOTIFY:
     if (w < (uint32_t)v->nqueues && v->q[w].ready) {
-      if (v->device_id == 2) virtio_blk_queue_notify(m, v, (int)w);
-      else if (v->device_id == 3) virtio_console_queue_notify(m, v, (int)w);
-      else if (v->device_id == 9) virtio_9p_queue_notify(m, v, (int)w);
+      if (v->device_id == VIRTIO_ID_BLOCK) virtio_blk_queue_notify(m, v, (int)w);
+      else if (v->device_id == VIRTIO_ID_CONSOLE) virtio_console_queue_notify(m, v, (int)w);
+      else if (v->device_id == VIRTIO_ID_9P) virtio_9p_queue_notify(m, v, (int)w);
     }
     break;
-  case 0x064:
+  case VIRTIO_MMIO_INTERRUPT_ACK:
     v->int_status &= ~w;
     if (!v->int_status) plic_set_irq(m, (int)v->irq, 0);
     break;
-  case 0x070:
+  case VIRTIO_MMIO_STATUS:
     if (w == 0) virtio_reset(m, v);
     else v->status = w;
     break;
-  case 0x080: if (q) q->desc = (q->desc & ~0xffffffffULL) | w; break;
-  case 0x084: if (q) q->desc = (q->desc & 0xffffffffULL) | ((uint64_t)w << 32); break;
-  case 0x090: if (q) q->avail = (q->avail & ~0xffffffffULL) | w; break;
-  case 0x094: if (q) q->avail = (q->avail & 0xffffffffULL) | ((uint64_t)w << 32); break;
-  case 0x0a0: if (q) q->used = (q->used & ~0xffffffffULL) | w; break;
-  case 0x0a4: if (q) q->used = (q->used & 0xffffffffULL) | ((uint64_t)w << 32); break;
+  case VIRTIO_MMIO_QUEUE_DESC_LOW: if (q) q->desc = (q->desc & ~0xffffffffULL) | w; break;
+  case VIRTIO_MMIO_QUEUE_DESC_HIGH: if (q) q->desc = (q->desc & 0xffffffffULL) | ((uint64_t)w << 32); break;
+  case VIRTIO_MMIO_QUEUE_AVAIL_LOW: if (q) q->avail = (q->avail & ~0xffffffffULL) | w; break;
+  case VIRTIO_MMIO_QUEUE_AVAIL_HIGH: if (q) q->avail = (q->avail & 0xffffffffULL) | ((uint64_t)w << 32); break;
+  case VIRTIO_MMIO_QUEUE_USED_LOW: if (q) q->used = (q->used & ~0xffffffffULL) | w; break;
+  case VIRTIO_MMIO_QUEUE_USED_HIGH: if (q) q->used = (q->used & 0xffffffffULL) | ((uint64_t)w << 32); break;
   default: break;
   }
 }

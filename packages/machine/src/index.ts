@@ -1,2 +1,5 @@
-export { runMachine, runWithArgs, buildArgs, parseArgs, parseShare, defaultWasmPath, UsageError } from './node-host.js';
-export type { MachineOptions, DriveOption, ShareOption } from './node-host.js';
+export { runMachine, runWithArgs, defaultWasmPath } from './node-host.js';
+export { buildArgs } from './wasm-args.js';
+export { parseArgs, parseShare } from './options.js';
+export { MachineStoppedError } from './machine-stopped.js';
+export type { MachineOptions, DriveOption, ShareOption } from './options.js';

@@ -51,5 +51,6 @@ async function main(input: WorkerInput): Promise<number> {
 
 main(workerData as WorkerInput).then(
   (code) => parentPort?.postMessage({ code } satisfies WorkerMessage),
-  (e: unknown) => parentPort?.postMessage({ error: e instanceof Error ? e.message : String(e) } satisfies WorkerMessage),
+  // the class names what failed (RuntimeError: a wasm trap; LinkError: wrong imports)
+  (e: unknown) => parentPort?.postMessage({ error: e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e) } satisfies WorkerMessage),
 );

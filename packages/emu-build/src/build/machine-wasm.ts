@@ -56,9 +56,10 @@ async function sourcesDigest(dir: string): Promise<string> {
 }
 
 /**
- * machine.wasm, compiled by packages/machine's own Makefile (clang-16, wasm32-wasi) from a clean
- * state into a fresh directory (BUILD=), never reusing the workspace's incremental build, and
- * cached by the digest of its sources, the compiler version and the toolchain packages' versions.
+ * machine.wasm, compiled by packages/machine's own Makefile (clang-16 -c, then wasm-ld-16: no
+ * post-link optimizer runs, whatever is installed) from a clean state into a fresh directory
+ * (BUILD=), never reusing the workspace's incremental build, and cached by the digest of its
+ * sources, the compiler version and the toolchain packages' versions.
  */
 export async function machineWasm(opts: MachineOptions): Promise<MachineBuild> {
   const sources = await sourcesDigest(opts.dir).catch((err) => {
@@ -67,7 +68,9 @@ export async function machineWasm(opts: MachineOptions): Promise<MachineBuild> {
   const cc = await execa('clang-16', ['--version'], { reject: false, stdin: 'ignore' }).catch(() => undefined);
   const compiler = cc?.exitCode === 0 ? String(cc.stdout).split('\n')[0]!.trim() : 'clang-16 (not installed)';
   const toolchain = await toolchainVersions();
-  const key = keyOf({ v: 2, sources, compiler, toolchain });
+  // v3: compiled with clang -c and linked by wasm-ld itself; a v2 entry was linked through the
+  // clang driver, which may have run a wasm-opt found on the host (other bytes, 3x slower)
+  const key = keyOf({ v: 3, sources, compiler, toolchain });
   const hit = await opts.cache.lookup('machine', key);
   if (hit.state === 'hit') return { path: join(hit.entry.dir, 'machine.wasm'), sources, compiler, toolchain };
   if (hit.state === 'corrupt') opts.progress(`machine: cached ${hit.file} is corrupted (sha256 mismatch), rebuilding`);

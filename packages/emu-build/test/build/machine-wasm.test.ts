@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { execa } from 'execa';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { workspaceRoot } from '@c2w/testing';
@@ -23,6 +23,19 @@ async function copySources(dir: string): Promise<string> {
   await cp(join(machineDir, 'native'), join(dir, 'native'), { recursive: true });
   return dir;
 }
+
+/** Runs `fn` with `dir` first on PATH (execa and make inherit process.env). */
+async function withPathFirst<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const path = process.env.PATH;
+  process.env.PATH = `${dir}:${path}`;
+  try {
+    return await fn();
+  } finally {
+    process.env.PATH = path;
+  }
+}
+
+const exists = (p: string) => access(p).then(() => true, () => false);
 
 describe('machine.wasm', () => {
   it('compiles to identical bytes from clean copies at two different paths, the bytes the pack uses', async () => {
@@ -69,5 +82,55 @@ describe('machine.wasm', () => {
     } finally {
       process.env.PATH = path;
     }
+  });
+
+  // clang-16's driver runs `wasm-opt OUT -O2 -o OUT` after linking whenever it finds one; the
+  // Makefile links with wasm-ld itself, so what is installed cannot change the bytes.
+  describe('no post-link optimizer runs, whatever is installed', () => {
+    let clean: Buffer;
+    beforeAll(async () => {
+      const dir = await copySources(join(work, 'clean'));
+      clean = await readFile(await compileMachineWasm(dir, join(dir, 'out')));
+    });
+
+    it('a wasm-opt first on PATH that records its calls and corrupts its output is never run', async () => {
+      const bin = join(work, 'fake-wasm-opt');
+      const calls = join(work, 'wasm-opt-calls');
+      await mkdir(bin);
+      await writeFile(join(bin, 'wasm-opt'), `#!/bin/sh
+echo "$*" >> '${calls}'
+while [ $# -gt 0 ]; do [ "$1" = -o ] && printf 'corrupted by wasm-opt' >> "$2"; shift; done
+exit 0
+`);
+      await chmod(join(bin, 'wasm-opt'), 0o755);
+      const dir = await copySources(join(work, 'fake'));
+      const built = await withPathFirst(bin, async () => readFile(await compileMachineWasm(dir, join(dir, 'out'))));
+      expect(await exists(calls)).toBe(false);
+      expect(built.equals(clean)).toBe(true);
+    });
+
+    it("Debian binaryen's wasm-opt on PATH changes nothing, though it rewrites what the clang driver links", async () => {
+      // a prerequisite (.ci/apt-packages.txt): without a real wasm-opt this test proves nothing
+      const found = await execa('sh', ['-c', 'command -v wasm-opt'], { reject: false });
+      if (found.exitCode !== 0) throw new Error('wasm-opt not found on PATH: apt-get install binaryen (.ci/apt-packages.txt)');
+      const wasmOpt = String(found.stdout).trim();
+      const dir = await copySources(join(work, 'binaryen'));
+      const built = await readFile(await compileMachineWasm(dir, join(dir, 'out')));
+      expect(built.equals(clean)).toBe(true);
+
+      // the trap is real with this binaryen: the same objects linked through the driver with -O2
+      // come out as wasm-opt -O2 of the hermetic build, other bytes
+      const obj = join(dir, 'out', 'wasm', 'obj');
+      const objects = (await readdir(obj)).sort().map((n) => join(obj, n));
+      const viaDriver = join(work, 'via-driver.wasm');
+      await execa('clang-16', ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-fuse-ld=lld',
+        '-Wl,--initial-memory=402653184', '-Wl,--max-memory=4294967296', '-Wl,-z,stack-size=1048576',
+        '-o', viaDriver, ...objects]);
+      const optimized = join(work, 'optimized.wasm');
+      await execa(wasmOpt, [join(dir, 'out', 'wasm', 'machine.wasm'), '-O2', '-o', optimized]);
+      const driverBytes = await readFile(viaDriver);
+      expect(driverBytes.equals(await readFile(optimized))).toBe(true);
+      expect(driverBytes.equals(clean)).toBe(false);
+    });
   });
 });

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { buildPack, type BuildResult } from '../../src/build-pack.js';
-import { defaultCacheDir, packageRoot } from '../../src/options.js';
-import { requirePrerequisite } from '@c2w/testing';
+import { requirePrerequisite, workspaceRoot } from '@c2w/testing';
+import { defaultCacheDir } from '../../src/options.js';
 import { makeChannel, makeRootIso } from '../fixtures/boot.js';
 
 // Boots the pack's kernel + firmware + guest.tar (our init) on qemu-system-riscv64 and on the
@@ -74,10 +74,11 @@ describe('the guest init on qemu-system-riscv64 (reference)', () => {
 
 describe('the guest init on the machine (machine.wasm under Node)', () => {
   it('boots the pack and runs the container with the same output and exit status', async () => {
-    const runner = join(packageRoot, 'test', 'fixtures', 'run-machine.mjs');
-    const r = await execa(process.execPath, [runner, file('machine.wasm'), '--bios', file('fw_dynamic.bin'), '--kernel', file('Image'),
+    // the machine is a tool: run through its bin (never imported), on the pack's machine.wasm
+    const machine = join(workspaceRoot, 'packages', 'machine', 'bin', 'c2w-machine-node.js');
+    const r = await execa(process.execPath, [machine, '--bios', file('fw_dynamic.bin'), '--kernel', file('Image'),
       '--append', pack.pack.boot.append, '--drive', `${iso},ro`, '--drive', await makeChannel('riscv64', ['/bin/sh', '-c', SCRIPT])],
-    { reject: false, timeout: 600_000, stdin: 'ignore' });
+    { reject: false, timeout: 600_000, stdin: 'ignore', env: { C2W_MACHINE_WASM: file('machine.wasm') } });
     expect(r.stdout).toMatch(/CONTAINER-OK\r?\n0\r?\nc2w\r?\n1(\r?\n|$)/);
     expect(r.exitCode).toBe(7);
   });

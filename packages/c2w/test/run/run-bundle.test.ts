@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runBin } from '@c2w/testing';
+
+// A valid WASI command whose _start executes `unreachable`: stands for a machine that crashes.
+const TRAPPING_WASM = Uint8Array.from([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00,
+  0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x13, 0x02, 0x06, ...Buffer.from('memory'), 0x02, 0x00,
+  0x06, ...Buffer.from('_start'), 0x00, 0x00, 0x0a, 0x05, 0x01, 0x03, 0x00, 0x00, 0x0b,
+]);
+const sha = (b: Uint8Array | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+/** A bundle directory whose parts are placeholders, with `machine` as its machine.wasm. */
+async function bundleWith(dir: string, machine: Uint8Array): Promise<void> {
+  const parts: Record<string, Uint8Array | string> = {
+    'machine.wasm': machine, 'fw_dynamic.bin': 'fw', Image: 'kernel', 'root.iso': 'iso',
+    'image-config.json': JSON.stringify({ architecture: 'riscv64', os: 'linux', config: { Cmd: ['/bin/sh'] }, rootfs: { type: 'layers', diff_ids: [] } }),
+  };
+  for (const [name, bytes] of Object.entries(parts)) await writeFile(join(dir, name), bytes);
+  await writeFile(join(dir, 'bundle.json'), JSON.stringify({
+    schemaVersion: 1, mediaType: 'application/vnd.c2w.bundle.v1+json',
+    machine: { wasm: 'machine.wasm', memory: '256M' },
+    boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: 'console=ttyS0', consoleGate: true, stdinPort: true },
+    disks: [{ file: 'root.iso', readonly: true }],
+    image: { config: 'image-config.json', manifestDigest: sha('manifest'), architecture: 'riscv64', os: 'linux', users: {}, groups: {} },
+    channel: { format: 'tar', version: 1 },
+    runtimePack: sha('pack'),
+    files: Object.fromEntries(Object.entries(parts).map(([n, b]) => [n, { digest: sha(b), size: Buffer.byteLength(b) }])),
+  }));
+}
+
+describe('c2w run on a machine that crashes', () => {
+  let dir: string;
+  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'c2w-run-trap-')); });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('exits 4 (runtime failure) with one line, not 70, and leaves no run scratch behind', async () => {
+    await bundleWith(dir, TRAPPING_WASM);
+    const scratch = await mkdtemp(join(tmpdir(), 'c2w-run-tmp-'));
+    try {
+      const r = await runBin('c2w', ['run', dir, '--', 'true'], { env: { TMPDIR: scratch } });
+      expect(r.stderr).toBe('c2w run: the machine stopped unexpectedly: RuntimeError: unreachable');
+      expect(r.exitCode).toBe(4);
+      expect(r.stdout.length).toBe(0);
+      expect(await readdir(scratch)).toEqual([]);
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,95 @@
+// The machine's options as the Node host takes them, and the command line that sets them: the same
+// flags as the native c2w-machine (README.md), so both builds are driven the same way.
+import { UsageError } from '@c2w/errors';
+import { applyConfigFile } from './config-file.js';
+import { parseShare, type ShareOption } from './share-option.js';
+
+export { parseShare, type ShareOption };
+
+export interface DriveOption {
+  path: string;
+  readonly?: boolean;
+}
+
+export interface MachineOptions {
+  /** Guest RAM, e.g. "256M" (default 256M). */
+  memory?: string;
+  bios: string;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  drives?: DriveOption[];
+  /** Host directories for virtio-9p; each is preopened as /c2w/share/N in the wasm module. */
+  shares?: ShareOption[];
+  virtioConsole?: boolean;
+  /**
+   * Console input goes to a virtio-console port named "c2w.stdin" (/dev/vportNp0 in the guest)
+   * instead of the UART; its reads return 0 (EOF) once the input ended and was read.
+   */
+  stdinPort?: boolean;
+  icount?: boolean;
+  /** Ask OpenSBI not to print its banner (the console belongs to the container). */
+  quietFirmware?: boolean;
+  /** Hold console input until the guest opens the gate (syscon offset 4; c2w-init does). */
+  consoleGate?: boolean;
+  stats?: boolean;
+  maxInsns?: number;
+  /** Console input (default process.stdin; null: none, the guest sees EOF). */
+  input?: NodeJS.ReadableStream | null;
+  /** Host file descriptors for the guest's console output (default 1 and 2). */
+  stdout?: number;
+  stderr?: number;
+  /** Path of machine.wasm (default: this package's build/wasm/machine.wasm). */
+  wasmPath?: string;
+}
+
+/** Parses the same flags as the native c2w-machine (see README.md). Returns null for --help. */
+export function parseArgs(argv: string[]): MachineOptions | null {
+  const opts: Partial<MachineOptions> = {};
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i] as string;
+    let val: string | undefined;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0) {
+      val = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const need = (): string => {
+      if (val !== undefined) return val;
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '-h': case '--help': return null;
+      case '--config': applyConfigFile(opts, need()); break;
+      case '-m': case '--memory': opts.memory = need(); break;
+      case '--bios': opts.bios = need(); break;
+      case '--kernel': opts.kernel = need(); break;
+      case '--initrd': opts.initrd = need(); break;
+      case '--append': opts.append = need(); break;
+      case '--drive': {
+        const v = need();
+        const ro = /,(ro|readonly)$/.test(v);
+        (opts.drives ??= []).push({ path: v.replace(/,(ro|readonly)$/, ''), readonly: ro });
+        break;
+      }
+      case '--share': (opts.shares ??= []).push(parseShare(need())); break;
+      case '--virtio-console': opts.virtioConsole = true; break;
+      case '--stdin-port': opts.stdinPort = true; break;
+      case '--icount': opts.icount = true; break;
+      case '--quiet-firmware': opts.quietFirmware = true; break;
+      case '--console-gate': opts.consoleGate = true; break;
+      case '--stats': opts.stats = true; break;
+      case '--max-insns': {
+        const v = need();
+        if (!/^\d+$/.test(v)) throw new UsageError(`--max-insns: invalid number '${v}'`);
+        opts.maxInsns = Number(v);
+        break;
+      }
+      default: throw new UsageError(`unknown option '${argv[i]}' (try --help)`);
+    }
+  }
+  if (opts.bios === undefined) throw new UsageError('no firmware given: --bios FILE is required (try --help)');
+  return opts as MachineOptions;
+}

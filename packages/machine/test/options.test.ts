@@ -1,0 +1,31 @@
+import { UsageError } from '@c2w/errors';
+import { parseArgs, parseShare } from '../src/options.js';
+
+describe('parseArgs', () => {
+  it('takes the native build flags, with values as the next argument or after =', () => {
+    expect(parseArgs(['--bios', 'fw', '--memory=512M', '--drive', 'a.iso,ro', '--drive=b.img', '--stats', '--max-insns', '10'])).toEqual({
+      bios: 'fw', memory: '512M', drives: [{ path: 'a.iso', readonly: true }, { path: 'b.img', readonly: false }], stats: true, maxInsns: 10,
+    });
+    expect(parseArgs(['--help'])).toBeNull();
+  });
+
+  it.each([
+    [['--kernel', 'k'], /no firmware given/],
+    [['--bios', 'fw', '--frobnicate'], /unknown option '--frobnicate'/],
+    [['--bios'], /--bios needs a value/],
+    [['--bios', 'fw', '--max-insns', '1e3'], /invalid number '1e3'/],
+  ])('%j is a usage error (exit 2)', (argv, message) => {
+    const err = (() => { try { parseArgs(argv); } catch (e) { return e; } })();
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).exitCode).toBe(2);
+    expect((err as Error).message).toMatch(message);
+  });
+});
+
+describe('parseShare', () => {
+  it('reads DIR,tag=TAG with ro and owner options; DIR may contain commas', () => {
+    expect(parseShare('/a,b,tag=t,ro,uid=1000,gid=100')).toEqual({ hostPath: '/a,b', tag: 't', readonly: true, uid: 1000, gid: 100 });
+    expect(() => parseShare('/a')).toThrow(UsageError);
+    expect(() => parseShare('/a,tag=t,uid=-1')).toThrow(/bad share/);
+  });
+});

@@ -1,0 +1,18 @@
+import { UsageError } from '@c2w/errors';
+import { buildArgs } from '../src/wasm-args.js';
+
+describe('buildArgs', () => {
+  it('maps each host directory to one preopen and rewrites the paths to it', () => {
+    const { args, preopens } = buildArgs({
+      bios: '/fw/fw.bin', kernel: '/boot/Image', drives: [{ path: '/boot/root.iso', readonly: true }],
+      shares: [{ hostPath: '/data', tag: 'data', readonly: true, uid: 1000 }], append: 'console=ttyS0', stats: true,
+    });
+    expect(preopens).toEqual({ '/c2w/0': '/fw', '/c2w/1': '/boot', '/c2w/share/0': '/data' });
+    expect(args).toEqual(['--bios', '/c2w/0/fw.bin', '--kernel', '/c2w/1/Image', '--append', 'console=ttyS0',
+      '--drive', '/c2w/1/root.iso,ro', '--share', '/c2w/share/0,tag=data,ro,uid=1000', '--stats']);
+  });
+
+  it('refuses a share tag the machine could not parse (usage, exit 2)', () => {
+    expect(() => buildArgs({ bios: 'fw', shares: [{ hostPath: '/d', tag: 'a,b' }] })).toThrow(UsageError);
+  });
+});
