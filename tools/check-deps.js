@@ -19,6 +19,8 @@ const RUNTIME_DIRS = ['src', 'bin'];
 const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*|\b(?:require|meta)\.resolve\s*\(\s*)['"]([^'"\s]+)['"]/g;
 // A workspace tool run by its bin (runBin or bin with the tool's name): the dependency orders nx's builds.
 const BIN = /\b(?:runBin|bin)\(\s*['"]([a-z0-9-]+)['"]/g;
+// A workspace tool's bin reached by path: join(root, "packages", NAME, "bin", ...) in a test.
+const PACKAGE_PATH = /['"]packages['"]\s*,\s*['"]([a-z0-9-]+)['"]\s*,\s*['"]bin['"]/g;
 
 /** The package a bare specifier names (`@scope/name/sub` -> `@scope/name`), or null for builtins and paths. */
 export function packageOf(specifier) {
@@ -54,7 +56,9 @@ function importsOf(files) {
       const name = packageOf(m[1]);
       if (name !== null && !used.has(name)) used.set(name, file);
     }
-    for (const m of text.matchAll(BIN)) if (!used.has(`@c2w/${m[1]}`)) used.set(`@c2w/${m[1]}`, file);
+    for (const re of [BIN, PACKAGE_PATH]) {
+      for (const m of text.matchAll(re)) if (!used.has(`@c2w/${m[1]}`)) used.set(`@c2w/${m[1]}`, file);
+    }
   }
   return used;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,13 @@ describe('checkPackage', () => {
       'unused dependency execa (only tests import it: move it to devDependencies)',
       'unused devDependency @types/tar-stream',
     ]);
+  });
+
+  it('counts a workspace tool whose bin a test runs by path as a devDependency', () => {
+    const dir = fixture('clean');
+    // split so that this file itself does not match the pattern it tests
+    writeFileSync(join(dir, 'test', 'bin-path.test.ts'), "const bin = join(root, 'packages', " + "'machine', 'bin', 'run.js');\n");
+    expect(checkPackage(dir)).toEqual(['missing devDependency @c2w/machine (imported by test/bin-path.test.ts)']);
   });
 
   it('fails the command with one line per problem', () => {
