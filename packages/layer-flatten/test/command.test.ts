@@ -80,7 +80,9 @@ describe('layer-flatten command', () => {
     await writeLayout(layout, gzipImage(await Promise.all([1, 2, 3].map((n) => makeTar([{ name: `f${n}`, body: 'x'.repeat(n * 300_000) }])))));
     const out = join(work, 'progress.tar');
     // util-linux script(1) runs the command on a pty; stdout goes to a file, so the transcript is stderr
-    const tty = await promisify(execFile)('script', ['-qec', `${process.execPath} ${bin} oci:${layout}:t ${out}`, '/dev/null'], { encoding: 'utf8' });
+    // cli-kit draws no status line under CI (its logs are no terminal): the test runs as a user would
+    const { CI: _ci, ...desk } = process.env;
+    const tty = await promisify(execFile)('script', ['-qec', `${process.execPath} ${bin} oci:${layout}:t ${out}`, '/dev/null'], { encoding: 'utf8', env: desk });
     // cli-kit's status line: the first status is drawn at once, later ones at most every 80 ms.
     const drawn = tty.stdout.split('\r\x1b[2K').filter(Boolean);
     expect(drawn[0]).toMatch(/^. layer-flatten: layer 1 of 3 [0-9a-f]{12} \d+\.\d\/\d+\.\d MiB$/);

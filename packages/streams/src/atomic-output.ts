@@ -4,7 +4,7 @@ import { dirname, basename, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { once } from 'node:events';
-import { EnvironmentError, environmentFailure, systemErrorIn } from '@c2w/errors';
+import { EnvironmentError, environmentFailure, isSystemError, systemErrorIn } from '@c2w/errors';
 import { abortAll, commitAll, type Committable } from './atomic-commit.js';
 
 /**
@@ -47,7 +47,9 @@ export async function createAtomicOutput(path: string, what = 'output'): Promise
   // 1 MiB buffer: tar writers push 512-byte headers; bigger batches mean fewer thread-pool writes.
   const stream: WriteStream = createWriteStream(tmp, { flags: 'wx', highWaterMark: 1 << 20 });
   let streamError: unknown;
-  stream.on('error', (err) => { streamError ??= err; });
+  // Only the file's own failures (ENOSPC, EIO) are this output's to blame: a pipeline that destroys
+  // the stream with its producer's error (a digest mismatch) must keep that error's class.
+  stream.on('error', (err) => { if (isSystemError(err)) streamError ??= err; });
   try {
     await once(stream, 'open');
   } catch (err) {

@@ -1,7 +1,10 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAtomicFile, createAtomicOutput } from '../src/index.js';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { InputError } from '@c2w/errors';
+import { createAtomicFile, createAtomicOutput, writeAtomically } from '../src/index.js';
 
 describe('createAtomicOutput', () => {
   it('appears only on commit', async () => {
@@ -18,6 +21,14 @@ describe('createAtomicOutput', () => {
     const out = await createAtomicOutput(join(dir, 'a.tar'));
     out.stream.write('data');
     await out.abort();
+    expect(await readdir(dir)).toEqual([]);
+  });
+  it("keeps the class of a producer's error that a pipeline passes to the output (a digest mismatch stays input)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'c2w-out-'));
+    const mismatch = new InputError('sha256 of x does not match');
+    const failing = new Transform({ transform(_chunk, _enc, done) { done(mismatch); } });
+    const written = writeAtomically(join(dir, 'a.deb'), 'download', (out) => pipeline(Readable.from([Buffer.from('x')]), failing, out));
+    await expect(written).rejects.toBe(mismatch);
     expect(await readdir(dir)).toEqual([]);
   });
 });
