@@ -8,7 +8,8 @@
 // The same sources give the same bytes: npm pack fixes every mtime and the order of entries.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makePackage } from './runtime-pack/make-package.js';
@@ -30,7 +31,7 @@ function parseArgs(argv) {
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' }, maxBuffer: 1 << 26, ...opts });
-  if (r.status !== 0) { process.stderr.write(`pack: ${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})\n`); process.exit(r.status || 1); }
+  if (r.status !== 0) throw new Error(`pack: ${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
   return r.stdout;
 }
 
@@ -47,19 +48,29 @@ function npmPack(dirs, out) {
 }
 
 const o = parseArgs(process.argv.slice(2));
-if (o.build) run(process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '--output-style=stream'], { stdio: ['ignore', 'ignore', 'inherit'] });
-rmSync(o.out, { recursive: true, force: true });
-mkdirSync(o.out, { recursive: true });
-const files = npmPack(publicPackages().map((p) => p.dir), o.out);
-if (o.withPack) {
-  const stage = join(root, 'dist', 'runtime-pack');
-  let packDir = o.runtimePack;
-  if (!packDir) {
-    packDir = join(stage, 'pack');
-    run(process.execPath, [join(root, 'packages/emu-build/bin/run.js'), '--out', packDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+try {
+  if (o.build) run(process.execPath, [join(root, 'node_modules/nx/bin/nx.js'), 'run-many', '-t', 'build', '--output-style=stream'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  rmSync(o.out, { recursive: true, force: true });
+  mkdirSync(o.out, { recursive: true });
+  const files = npmPack(publicPackages().map((p) => p.dir), o.out);
+  if (o.withPack) {
+    // the package folder is a 50 MB copy: staged in a temporary directory, never in the tree
+    const stage = mkdtempSync(join(tmpdir(), 'c2w-pack-'));
+    try {
+      let packDir = o.runtimePack;
+      if (!packDir) {
+        packDir = join(stage, 'pack');
+        run(process.execPath, [join(root, 'packages/emu-build/bin/run.js'), '--out', packDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+      }
+      files.push(...npmPack([await makePackage(packDir, join(stage, 'package'))], o.out));
+    } finally {
+      rmSync(stage, { recursive: true, force: true });
+    }
   }
-  files.push(...npmPack([await makePackage(packDir, join(stage, 'package'))], o.out));
+  const sums = files.sort().map((f) => `${createHash('sha256').update(readFileSync(join(o.out, f))).digest('hex')}  ${f}\n`).join('');
+  writeFileSync(join(o.out, 'SHA256SUMS'), sums);
+  process.stdout.write(sums);
+} catch (err) {
+  process.stderr.write(`${err.message}\n`);
+  process.exitCode = 1;
 }
-const sums = files.sort().map((f) => `${createHash('sha256').update(readFileSync(join(o.out, f))).digest('hex')}  ${f}\n`).join('');
-writeFileSync(join(o.out, 'SHA256SUMS'), sums);
-process.stdout.write(sums);
