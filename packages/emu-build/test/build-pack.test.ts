@@ -124,6 +124,16 @@ describe('emu-build (bin)', () => {
     expect(existsSync(join(empty, 'pack'))).toBe(false);
   });
 
+  it('--json prints the pack directory, the digest of its pack.json and its files on stdout', async () => {
+    const out = join(work, 'json');
+    const r = await runBin('emu-build', ['--offline', '--json', '--cache', kernelCache, '--out', out]);
+    expect(r.exitCode).toBe(0);
+    const summary = JSON.parse(r.stdout.toString()) as { out: string; digest: string; files: unknown; cacheHits: string[] };
+    expect(summary.out).toBe(out);
+    expect(summary.digest).toBe(await sha(join(out, 'pack.json')));
+    expect(summary.files).toEqual(RuntimePack.parse(JSON.parse(await readFile(join(out, 'pack.json'), 'utf8'))).files);
+  });
+
   it('rejects an unknown architecture as a usage error', async () => {
     const r = await runBin('emu-build', ['--arch', 'x86_64']);
     expect(r.exitCode).toBe(2);
