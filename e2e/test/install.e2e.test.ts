@@ -97,10 +97,13 @@ describe('installed from the npm tarballs', () => {
     const help = await npx(['--help']);
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('USAGE\n  $ c2w [COMMAND]');
-    for (const command of ['autocomplete', 'convert', 'emu-build', 'fs-slim', 'iso-pack', 'layer-flatten', 'run']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    for (const command of ['autocomplete', 'convert', 'emu-build', 'fs-slim', 'help', 'iso-pack', 'layer-flatten', 'run']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     const convertHelp = await npx(['convert', '--help']);
     expect(convertHelp.exitCode).toBe(0);
     expect(convertHelp.stdout).toContain('$ c2w convert IMAGE OUTDIR');
+    const helpConvert = await npx(['help', 'convert']);
+    expect(helpConvert.exitCode).toBe(0);
+    expect(helpConvert.stdout).toBe(convertHelp.stdout);
     const unknown = await npx(['nonsense']);
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('command nonsense not found');
