@@ -138,6 +138,8 @@ describe('installed from the npm tarballs', () => {
       const names = (await execa('tar', ['-tzf', join(npmDir, t)])).stdout.split('\n').map((n) => n.replace(/^package\//, ''));
       expect({ t, leftovers: names.filter((n) => leftover.test(n)) }).toEqual({ t, leftovers: [] });
       expect({ t, readme: names.includes('README.md'), manifest: names.includes('package.json') }).toEqual({ t, readme: true, manifest: true });
+      // a package packed before its build would ship without code
+      if (!t.startsWith('c2w-runtime-pack-')) expect({ t, code: names.includes('dist/index.js') && names.includes('dist/index.d.ts') }).toEqual({ t, code: true });
     }
   });
 
