@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { workspaceRoot } from '@c2w/testing';
@@ -18,6 +19,7 @@ describe('installed from the npm tarballs', () => {
   let env: Record<string, string>;
   let image: string;
   let tarballs: string[];
+  let root: string;
 
   const sh = (script: string) => execa('sh', ['-c', script], { cwd: project, env, extendEnv: false, reject: false });
   const npx = (args: string[], extra: Record<string, string> = {}) =>
@@ -25,7 +27,7 @@ describe('installed from the npm tarballs', () => {
 
   beforeAll(async () => {
     image = await exampleImage();
-    const root = await tmp('install');
+    root = await tmp('install');
     npmDir = join(root, 'npm');
     // pack.js builds the runtime pack through emu-build: a cache hit once the kernel is built
     await execa(process.execPath, [join(workspaceRoot, 'tools/pack.js'), '--no-build', '--out', npmDir], { stderr: 'inherit' });
@@ -49,6 +51,9 @@ describe('installed from the npm tarballs', () => {
     const install = await execa('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tarballs.map((t) => join(npmDir, t))], { cwd: project, env, extendEnv: false, reject: false });
     if (install.exitCode !== 0) throw new Error(`npm install of the tarballs failed: ${install.stderr}`);
   }, 3_600_000);
+
+  // about 200 MB: the runtime pack three times (tarball, installed, a corrupted copy) and node_modules
+  afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('installs every tool and the runtime pack from the tarballs alone', () => {
     expect(tarballs).toEqual(expect.arrayContaining(['c2w-c2w-0.1.0.tgz', 'c2w-errors-0.1.0.tgz', 'c2w-runtime-pack-riscv64-0.1.0.tgz']));

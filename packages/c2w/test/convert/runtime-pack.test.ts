@@ -41,7 +41,8 @@ function projectWithPackage(root: string): string {
 }
 
 describe('obtainRuntimePack', () => {
-  const root = mkdtempSync(join(tmpdir(), 'c2w-pack-'));
+  const root = mkdtempSync(join(tmpdir(), 'c2w-runtime-pack-test-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
   const flagDir = fakePack(join(root, 'flag'), 'flag');
   const envDir = fakePack(join(root, 'env'), 'env');
   const project = projectWithPackage(join(root, 'project'));
