@@ -95,6 +95,18 @@ describe('installed from the npm tarballs', () => {
     expect(existsSync(join(project, 'out/bad'))).toBe(false);
   });
 
+  it('without the pack package, says what to install (exit 3) instead of trying to compile one', async () => {
+    const bare = join(root, 'bare');
+    mkdirSync(bare);
+    writeFileSync(join(bare, 'package.json'), '{ "name": "no-pack", "private": true }\n');
+    const tools = tarballs.filter((t) => !t.startsWith('c2w-runtime-pack-')).map((t) => join(npmDir, t));
+    expect((await execa('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tools], { cwd: bare, env, extendEnv: false, reject: false })).exitCode).toBe(0);
+    const r = await execa('npx', ['--no-install', 'c2w', 'convert', `oci:${image}:latest`, 'out/app'], { cwd: bare, env, extendEnv: false, reject: false, stdin: 'ignore' });
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr.trim().split('\n').pop()).toBe('c2w convert: no runtime pack: install it (npm install @c2w/runtime-pack-riscv64), pass --runtime-pack DIR or set C2W_PACK');
+    expect(existsSync(join(bare, 'out/app'))).toBe(false);
+  });
+
   it('answers --version and --help as an oclif CLI does', async () => {
     const version = await npx(['--version']);
     expect(version.exitCode).toBe(0);
