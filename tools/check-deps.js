@@ -71,6 +71,8 @@ export function checkPackage(dir) {
   const runtimeFiles = RUNTIME_DIRS.flatMap((d) => [...sourceFiles(join(dir, d))]);
   const otherFiles = [...sourceFiles(dir)].filter((f) => !RUNTIME_DIRS.some((d) => f.startsWith(join(dir, d, '/'))));
   const runtime = importsOf(runtimeFiles);
+  // oclif loads the plugins its config names (package.json "oclif.plugins"), never by an import.
+  for (const name of manifest.oclif?.plugins ?? []) if (!runtime.has(name)) runtime.set(name, 'package.json');
   const other = importsOf(otherFiles);
   const self = manifest.name;
   const where = (f) => relative(dir, f);

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { BaseCommand, Flags, sourceDateEpoch } from '@c2w/cli-kit';
 import { buildPack } from './build-pack.js';
 import { defaultCacheDir } from './options.js';
@@ -18,6 +21,7 @@ SOURCE_DATE_EPOCH sets the mtimes in guest.tar (default 0).`;
     suite: Flags.string({ description: 'Debian suite of the guest packages', default: 'trixie' }),
     'kernel-suite': Flags.string({ description: 'Debian suite of linux-source-6.1, the kernel source', default: 'bookworm' }),
     foreign: Flags.string({ description: 'image architectures to ship qemu-user emulators for (comma list, "" for none)', default: 'amd64,arm64', helpValue: 'ARCHS' }),
+    json: Flags.boolean({ description: 'print a JSON summary on stdout: the pack directory, its digest (sha256 of pack.json), its files, the cache hits', default: false }),
   };
 
   async run(): Promise<void> {
@@ -34,5 +38,10 @@ SOURCE_DATE_EPOCH sets the mtimes in guest.tar (default 0).`;
       sourceDateEpoch: sourceDateEpoch() ?? 0,
     }, (m) => this.note(m));
     this.note(`pack ${result.out}: ${Object.entries(result.pack.files).map(([n, f]) => `${n} ${f.digest.slice(7, 19)}`).join(', ')}`);
+    if (flags.json) {
+      // the digest that names the pack (a bundle's runtimePack, the npm package's c2w.pack)
+      const digest = `sha256:${createHash('sha256').update(await readFile(join(result.out, 'pack.json'))).digest('hex')}`;
+      process.stdout.write(`${JSON.stringify({ out: result.out, digest, files: result.pack.files, cacheHits: result.cacheHits }, null, 2)}\n`);
+    }
   }
 }

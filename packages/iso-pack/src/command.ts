@@ -6,7 +6,7 @@ import { InputError, UsageError } from '@c2w/errors';
 import { assertReadableFile, createAtomicFile, readFileChunks, type AtomicFile } from '@c2w/streams';
 import { parseInputSpec } from './input-spec.js';
 import { IsoPackOptions } from './options.js';
-import { packIso, type PackInput } from './pack.js';
+import { packIso, type PackInput, type PackResult } from './pack.js';
 
 export default class IsoPack extends BaseCommand {
   static override toolName = 'iso-pack';
@@ -24,6 +24,7 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
     'joliet-long': Flags.boolean({ description: 'add a Joliet tree with 103-character names and no path limit', default: false }),
     dedupe: Flags.boolean({ description: 'store identical file contents once', default: false }),
     'volume-id': Flags.string({ char: 'V', description: 'volume label (up to 32 characters)', default: 'CDROM', helpValue: 'LABEL' }),
+    json: Flags.boolean({ description: 'print a JSON summary on stdout (output, entries, bytes); needs -o FILE', default: false }),
     'allow-empty': Flags.boolean({ description: 'accept an INPUT without entries (refused by default: it is what a failed stage upstream of a pipe looks like)', default: false }),
   };
 
@@ -32,6 +33,7 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
     const specs = positionals(raw).map(parseInputSpec); // in order, repeats included
     if (specs.length === 0) throw new UsageError('no INPUT given, expected one or more tar files or -');
     if (specs.filter((s) => s.path === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
+    if (flags.json && flags.output === '-') throw new UsageError('--json needs -o FILE: stdout carries the image');
     const parsed = IsoPackOptions.safeParse({
       joliet: flags.joliet, jolietLong: flags['joliet-long'], dedupe: flags.dedupe, volumeId: flags['volume-id'], epoch: sourceDateEpoch() ?? Math.floor(Date.now() / 1000),
     });
@@ -48,8 +50,9 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
     const out: AtomicFile = toStdout
       ? await createAtomicFile('stdout', 'spool file', join(process.env['TMPDIR'] ?? tmpdir(), `.iso-pack-${process.pid}.iso`))
       : await createAtomicFile(flags.output, 'output');
+    let result: PackResult;
     try {
-      await packIso(inputs, out.handle, parsed.data, (m) => this.note(m));
+      result = await packIso(inputs, out.handle, parsed.data, (m) => this.note(m));
       const empty = flags['allow-empty'] ? undefined : watched.find((w) => !w.entries);
       if (empty) throw new InputError(`no entries in ${empty.what}: expected a tar with at least one entry (--allow-empty accepts an empty one)`);
       if (toStdout) {
@@ -62,6 +65,7 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
       await out.abort();
       throw out.blame(err); // a full disk names the image (or the spool in $TMPDIR), not the entry being copied
     }
+    if (flags.json) process.stdout.write(`${JSON.stringify({ output: flags.output, entries: result.entries, bytes: result.volumeBlocks * 2048 }, null, 2)}\n`);
   }
 }
 

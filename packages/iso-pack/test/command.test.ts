@@ -24,6 +24,16 @@ describe('iso-pack (CLI)', () => {
     expect((await execa('isoinfo', ['-d', '-i', out])).stdout).toMatch(/Volume id: C2WROOT/);
   });
 
+  it('--json prints the output, entry count and size on stdout, and needs -o FILE', async () => {
+    const tar = await writeTemp(dir, 'json.tar', await makeTar([{ name: 'etc', type: 'directory' }, { name: 'etc/hosts', body: '127.0.0.1 localhost\n' }]));
+    const out = join(dir, 'json.iso');
+    const r = await runBin('iso-pack', [tar, '-o', out, '--json'], { env });
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout.toString())).toEqual({ output: out, entries: 2, bytes: (await readFile(out)).length });
+    const toStdout = await runBin('iso-pack', [tar, '--json'], { env });
+    expect({ exitCode: toStdout.exitCode, stderr: toStdout.stderr, stdout: toStdout.stdout.length }).toEqual({ exitCode: 2, stderr: 'iso-pack: --json needs -o FILE: stdout carries the image', stdout: 0 });
+  });
+
   it('reads a tar from stdin', async () => {
     const tar = await makeTar([{ name: 'a', body: 'from stdin' }]);
     const r = await runBin('iso-pack', ['-', '-o', join(dir, 'stdin.iso')], { env, input: tar });

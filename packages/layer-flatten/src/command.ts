@@ -1,4 +1,5 @@
 import { Args, BaseCommand, Flags, createProgress, sharedFlags, sourceDateEpoch } from '@c2w/cli-kit';
+import { UsageError } from '@c2w/errors';
 import { flattenImage } from './flatten.js';
 import { progressStatus } from './progress.js';
 
@@ -20,14 +21,17 @@ OUT is the tar to write (default: stdout).`;
     username: Flags.string({ description: 'registry user name (with --password)' }),
     password: Flags.string({ description: 'registry password (with --username)' }),
     insecure: Flags.boolean({ description: 'allow plain http to any registry (loopback registries always use http)', default: false }),
+    json: Flags.boolean({ description: 'print a JSON summary on stdout (out, manifestDigest, layers, entries); needs OUT to be a file', default: false }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(LayerFlatten);
+    const out = args.out ?? '-';
+    if (flags.json && out === '-') throw new UsageError('--json needs OUT to be a file: stdout carries the tar');
     const display = createProgress(LayerFlatten.toolName);
-    await flattenImage({
+    const summary = await flattenImage({
       source: args.source,
-      out: args.out ?? '-',
+      out,
       platform: flags.platform,
       configOut: flags['config-out'],
       creds: flags.creds,
@@ -36,5 +40,6 @@ OUT is the tar to write (default: stdout).`;
       insecure: flags.insecure,
       epoch: sourceDateEpoch(),
     }, progressStatus(display.status)).finally(() => display.stop());
+    if (flags.json) process.stdout.write(`${JSON.stringify({ out, ...summary }, null, 2)}\n`);
   }
 }

@@ -36,6 +36,16 @@ describe('layer-flatten command', () => {
   });
   afterAll(async () => { await rm(work, { recursive: true, force: true }); });
 
+  it('--json prints the output, manifest digest, layer and entry counts on stdout, and needs OUT to be a file', async () => {
+    const out = join(work, 'json.tar');
+    const r = await runBin('layer-flatten', ['--json', `oci:${good}:t`, out]);
+    expect(r.exitCode).toBe(0);
+    const summary = JSON.parse(r.stdout.toString()) as Record<string, unknown>;
+    expect(summary).toEqual({ out, manifestDigest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/), layers: 1, entries: (await listTar(await readFile(out))).length });
+    const toStdout = await runBin('layer-flatten', ['--json', `oci:${good}:t`]);
+    expect({ exitCode: toStdout.exitCode, stderr: toStdout.stderr, stdout: toStdout.stdout.length }).toEqual({ exitCode: 2, stderr: 'layer-flatten: --json needs OUT to be a file: stdout carries the tar', stdout: 0 });
+  });
+
   it('writes the tar to stdout by default and the config bytes with --config-out', async () => {
     const cfg = join(work, 'config.json');
     const r = await runBin('layer-flatten', ['--config-out', cfg, `oci:${good}:t`]);

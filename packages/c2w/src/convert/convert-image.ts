@@ -20,8 +20,11 @@ export interface ConvertOptions {
   /** Guest RAM in MiB. */
   memoryMiB: number;
   slim?: Profile | undefined;
-  /** An existing runtime pack directory; default: emu-build's (cached) pack. */
+  /** An existing runtime pack directory (`--runtime-pack`); else runtimePackEnv, the npm package, emu-build. */
   runtimePack?: string | undefined;
+  /** `$C2W_PACK`, and the directory the installed pack package is resolved from. */
+  runtimePackEnv?: string | undefined;
+  cwd?: string | undefined;
   cache: string;
   offline: boolean;
   /** SOURCE_DATE_EPOCH: fixes every time stamp; unset, the volume gets the current time. */
@@ -66,7 +69,7 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
       image = await resolveImage(source, platform);
       const { architecture, os } = image.config;
       progress(`image: ${o.image} is ${os}/${architecture}${image.config.variant ? `/${image.config.variant}` : ''}, ${image.layers.length} layers, manifest ${image.manifestDigest}`);
-      pack = await obtainRuntimePack({ dir: o.runtimePack, buildInto: join(stage, '.pack'), cache: o.cache, offline: o.offline, epoch: o.epoch ?? 0 }, progress);
+      pack = await obtainRuntimePack({ dir: o.runtimePack, env: o.runtimePackEnv, cwd: o.cwd ?? '.', buildInto: join(stage, '.pack'), cache: o.cache, offline: o.offline, epoch: o.epoch ?? 0 }, progress);
       const supported = ['riscv64', ...pack.pack.boot.foreignArches];
       if (os !== 'linux') throw new InputError(`${o.image}: image OS ${os} is not supported (linux only)`);
       if (!supported.includes(architecture)) throw new InputError(`${o.image}: image architecture ${architecture} is not supported (supported: ${supported.join(', ')})`);
