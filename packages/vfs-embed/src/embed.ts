@@ -68,17 +68,27 @@ function shimmedModule(wasm: Uint8Array, files: readonly EmbeddedFile[], chunkCo
     throw new InputError(`${what} is not a WebAssembly module: ${(err as Error).message}`, { cause: err });
   }
   if (sections.length === 0) throw new InputError(`${what} is an empty WebAssembly module: expected a WASI preview1 program`);
-  let m: binaryen.Module;
-  try {
-    m = binaryen.readBinary(wasm);
-  } catch (err) {
-    throw new InputError(`${what} is not a valid WebAssembly module: ${(err as Error).message}`, { cause: err });
-  }
+  const m = parseModule(wasm, what);
   try {
     injectShim(m, files, chunkCount, mount, what);
     return m.emitBinary();
   } finally {
     m.dispose();
+  }
+}
+
+// binaryen takes the features from a target_features section; a module without one that uses, say,
+// SIMD is read again with every feature on (re-emitted, MVP constructs keep their encoding).
+function parseModule(wasm: Uint8Array, what: string): binaryen.Module {
+  try {
+    return binaryen.readBinary(wasm);
+  } catch {
+    try {
+      // binaryen.js 132 takes the features as readBinary's second argument (index.d.ts lags).
+      return (binaryen.readBinary as (data: Uint8Array, features?: binaryen.Features) => binaryen.Module)(wasm, binaryen.Features.All);
+    } catch (err) {
+      throw new InputError(`${what} is not a valid WebAssembly module: ${(err as Error).message}`, { cause: err });
+    }
   }
 }
 

@@ -61,6 +61,11 @@ maybe('embedFiles with a C program on node:wasi', () => {
     expect(r.status).toBe(0);
   });
 
+  it('reads a two-segment file to its end in 64 KiB read()s', async () => {
+    const r = await runWasi(out, ['time', '/embed/spans.bin', '65536', 'rand', '/embed/exact.bin', '100', '4096']);
+    expect(r.stdout).toMatch(new RegExp(`^time n=${CHUNK_SIZE + 1_500_007} ns=\\d+\nrand n=409600 ns=\\d+\n$`));
+  });
+
   it('reads small files whole through stdio', async () => {
     const r = await runWasi(out, ['all', '/embed/empty', 'all', '/embed/one', 'all', '/embed/text.txt']);
     expect(r.stdout.trim().split('\n')).toEqual([
@@ -95,6 +100,8 @@ maybe('embedFiles with a C program on node:wasi', () => {
     expect(r.stdout.trim().split('\n')).toEqual(expected);
   }, 60_000);
 
+  // The host file is opened after the mount took fd 4: without the placeholder the host would hand
+  // out fd 4 again and the shim would answer its reads as the mount's (EISDIR).
   it('keeps host preopens, stdout, arguments and the exit status working beside the mount', async () => {
     const r = await runWasi(out, ['all', '/host/h.txt', 'write', '/host/new.txt', 'all', '/embed/one', 'exit', '7'], { '/host': host() });
     expect(r.stdout.trim().split('\n')).toEqual([`all n=12 h=${fnv1a64(Buffer.from('on the host\n'))}`, 'write 0', `all n=1 h=${fnv1a64(Buffer.from('x'))}`]);
