@@ -115,6 +115,12 @@ maybe('embedFiles with a C program on node:wasi', () => {
     expect(r.stdout.trim().split('\n')).toEqual(['open 44', 'write 69', 'write 69', 'open 44']);
   });
 
+  it('holds 64 embedded files open at once, then EMFILE, and reuses closed slots', async () => {
+    const r = await runWasi(out, ['hold', '/embed/one', '70', 'hold', '/embed/text.txt', '64', 'all', '/embed/one']);
+    // wasi-libc EMFILE is 33
+    expect(r.stdout.trim().split('\n')).toEqual(['hold 64 33', 'hold 64 0', `all n=1 h=${fnv1a64(Buffer.from('x'))}`]);
+  });
+
   it('writes the same bytes for the same inputs, with the files under another mount', async () => {
     const f = files();
     const a = join(dir, 'a.wasm');

@@ -4,6 +4,7 @@ import type { EmbeddedFile } from '../layout.js';
 import { addFileIo } from './file-io.js';
 import { buildGuard, buildHandler } from './handlers.js';
 import { addLookup } from './lookup.js';
+import { addPassiveSegment } from './passive-segment.js';
 import { N } from './names.js';
 import { GUARDED, REQUIRED, SERVED } from './signatures.js';
 import { addFileTable, addState } from './state.js';
@@ -61,22 +62,4 @@ function wasiImports(m: binaryen.Module): WasiImport[] {
     out.push({ name: info.name, base: info.base, params: [...binaryen.expandType(info.params)], results: info.results });
   }
   return out;
-}
-
-// binaryen.js has no wrapper for adding one data segment; its C API does (strings in its heap).
-function addPassiveSegment(m: binaryen.Module, name: string): void {
-  const api = binaryen as unknown as {
-    _malloc(n: number): number; _free(p: number): void; stringToAscii(s: string, p: number): void;
-    _BinaryenAddDataSegment(mod: number, name: number, memory: number, passive: boolean, offset: number, data: number, size: number): void;
-  };
-  const namePtr = api._malloc(name.length + 1);
-  const memoryPtr = api._malloc(2);
-  try {
-    api.stringToAscii(name, namePtr);
-    api.stringToAscii('0', memoryPtr);
-    api._BinaryenAddDataSegment((m as unknown as { ptr: number }).ptr, namePtr, memoryPtr, true, 0, 0, 0);
-  } finally {
-    api._free(namePtr);
-    api._free(memoryPtr);
-  }
 }
