@@ -8,6 +8,7 @@ import { assertReadableFile, createAtomicFile, readFileChunks, type AtomicFile }
 import { embedFiles, type EmbedSource } from './embed.js';
 import { parseFileSpec } from './file-spec.js';
 import { readInputModule } from './input-module.js';
+import { VfsEmbedOptions } from './options.js';
 import { fileSink } from './file-sink.js';
 
 
@@ -32,6 +33,8 @@ asked for; everything else goes to the host. OUT.wasm - writes to stdout (spoole
     const [input, output, ...specs] = positionals(raw);
     if (input === undefined || output === undefined || specs.length === 0) throw new UsageError('expected IN.wasm OUT.wasm FILE[:NAME]...: IN.wasm, OUT.wasm and at least one FILE');
     if (input !== '-' && input === output) throw new UsageError(`IN.wasm and OUT.wasm are the same file ${input}`);
+    const options = VfsEmbedOptions.safeParse({ mount: flags.mount, allowLarge: flags['allow-large'] });
+    if (!options.success) throw new UsageError(`invalid option: ${options.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const files = specs.map(parseFileSpec);
     const sources: EmbedSource[] = [];
     for (const f of files) {
@@ -46,7 +49,7 @@ asked for; everything else goes to the host. OUT.wasm - writes to stdout (spoole
       ? await createAtomicFile('stdout', 'spool file', join(process.env['TMPDIR'] ?? tmpdir(), `.vfs-embed-${process.pid}.wasm`))
       : await createAtomicFile(output, 'output');
     try {
-      const result = await embedFiles(wasm, sources, fileSink(out.handle), { mount: flags.mount, allowLarge: flags['allow-large'], what: input === '-' ? 'stdin' : input });
+      const result = await embedFiles(wasm, sources, fileSink(out.handle), { ...options.data, what: input === '-' ? 'stdin' : input });
       for (const n of result.notes) this.note(`warning: ${n}`);
       if (toStdout) {
         await pipeline(out.handle.createReadStream({ start: 0, highWaterMark: 1024 * 1024, autoClose: false }), process.stdout, { end: false });

@@ -56,7 +56,6 @@ describe('vfs-embed (CLI)', () => {
     ['a missing file', async () => [await fileModule(), '@OUT@', join(dir, 'nope.bin')], /file .*nope\.bin does not exist/],
     ['a duplicate name', async () => [await fileModule(), '@OUT@', text, `${text}:text.txt`], /two files are both named "text.txt"/],
     ['a name with a slash', async () => [await fileModule(), '@OUT@', `${text}:a/b`], /bad file name "a\/b"/],
-    ['a relative mount', async () => ['--mount', 'data', await fileModule(), '@OUT@', text], /bad mount "data"/],
     // Sparse files: budgets are checked before a byte is written, so nothing is ever read.
     ['a module over V8\'s 1 GiB without --allow-large', async () => [await openingModule(), '@OUT@', await sparse('big.bin', 2 ** 30 + 1)], /over V8's 1 GiB module limit .*--allow-large/],
     ['data over 4 GiB even with --allow-large', async () => ['--allow-large', await openingModule(), '@OUT@', await sparse('huge.bin', 2 ** 32)], /data section would be \d+ bytes, expected at most 4294967295/],
@@ -78,6 +77,8 @@ describe('vfs-embed (CLI)', () => {
     ['no FILE', () => ['in.wasm', 'out.wasm'], /expected IN.wasm OUT.wasm FILE/],
     ['stdin as a FILE', () => [fileModulePath(), join(dir, 'x.wasm'), '-'], /cannot be stdin/],
     ['an unknown flag', () => ['--nope', 'a', 'b', 'c'], /Nonexistent flag/],
+    ['a relative mount', () => ['--mount', 'data', fileModulePath(), join(dir, 'x.wasm'), 'f'], /invalid option: mount: an absolute guest path/],
+    ['a mount with ..', () => ['--mount', '/a/../b', fileModulePath(), join(dir, 'x.wasm'), 'f'], /invalid option: mount: no \. or \.\. components/],
   ])('exits 2 on usage errors: %s', async (_what, args, message) => {
     const r = await runBin('vfs-embed', args());
     expect(r.exitCode).toBe(2);
