@@ -109,6 +109,14 @@ maybe('embedFiles with a C program on node:wasi', () => {
     expect(await readFile(join(host(), 'new.txt'))).toHaveLength(0);
   });
 
+  it('serves the same module on @bjorn3/browser_wasi_shim, an in-memory host', async () => {
+    const r = await runWasi(out, ['all', '/host/h.txt', 'all', '/embed/text.txt', 'pread', '/embed/spans.bin', String(CHUNK_SIZE - 3), '9', 'write', '/host/new.txt', 'all', '/host/h.txt', 'exit', '5'], {}, 'browser-shim');
+    const host = `all n=12 h=${fnv1a64(Buffer.from('on the host\n'))}`;
+    const crossing = await readRange(files().spans, CHUNK_SIZE - 3, 9);
+    expect(r.stdout.trim().split('\n')).toEqual([host, `all n=12 h=${fnv1a64(Buffer.from('hello world\n'))}`, `pread ${CHUNK_SIZE - 3} 9 n=9 h=${fnv1a64(crossing)}`, 'write 0', host]);
+    expect(r.status).toBe(5);
+  });
+
   it('fails opens of missing names, writes and creates under the mount with the POSIX errors', async () => {
     const r = await runWasi(out, ['open', '/embed/nope', 'write', '/embed/one', 'write', '/embed/new', 'open', '/embed/one/x']);
     // wasi-libc errno values: ENOENT 44, EROFS 69; names are matched whole, so one/x is ENOENT too
