@@ -98,7 +98,7 @@ function customSection(name: string, payload: Buffer): Buffer {
   return Buffer.concat([Buffer.from([0]), encodeU32(body.length), body]);
 }
 
-// Over 4 GiB the size cannot be encoded; checkBudget reports it, so encode a placeholder first.
+// A size over 4 GiB cannot be encoded; checkBudget, which runs next, refuses it with a clear message.
 function encodeU32Checked(n: number): Buffer {
   return encodeU32(Math.min(n, 0xffffffff));
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBin } from '@c2w/testing';
@@ -49,6 +49,19 @@ describe('vfs-embed (CLI)', () => {
     expect(table).toMatchObject({ mount: '/embed', files: [{ name: 'text.txt', size: 12, chunks: 1 }] });
     expect(table.files[0]!.segment).toBeGreaterThan(0); // after the program's own segments
   }, 60_000);
+
+  it('writes a module over 1 GiB with --allow-large, warning that V8 refuses it', async () => {
+    const out = join(dir, 'large.wasm');
+    try {
+      const r = await runBin('vfs-embed', ['--allow-large', await openingModule(), out, await sparse('large.bin', 2 ** 30)]);
+      expect(r.stderr).toMatch(/^vfs-embed: warning: the output would be \d+ bytes, over V8's 1 GiB module limit/);
+      expect(r.exitCode).toBe(0);
+      expect((await stat(out)).size).toBeGreaterThan(2 ** 30);
+    } finally {
+      await rm(out, { force: true });
+      await rm(join(dir, 'large.bin'), { force: true });
+    }
+  }, 120_000);
 
   const bad: Array<[string, () => Promise<string[]>, RegExp]> = [
     ['an input that is not wasm', async () => { await writeFile(join(dir, 'not.wasm'), 'hello'); return [join(dir, 'not.wasm'), '@OUT@', text]; }, /not a WebAssembly module/],

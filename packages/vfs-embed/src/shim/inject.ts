@@ -22,8 +22,8 @@ interface WasiImport { name: string; base: string; params: binaryen.Type[]; resu
 export function injectShim(m: binaryen.Module, files: readonly EmbeddedFile[], chunkCount: number, mount: Buffer, what: string): void {
   const imports = wasiImports(m);
   const bases = new Set(imports.map((i) => i.base));
-  const missing = REQUIRED.filter((r) => !bases.has(r));
-  if (!bases.has('fd_read') && !bases.has('fd_pread')) missing.push('fd_read' as never);
+  const missing: string[] = REQUIRED.filter((r) => !bases.has(r));
+  if (!bases.has('fd_read') && !bases.has('fd_pread')) missing.push('fd_read');
   if (missing.length > 0) throw new InputError(`${what} does not import ${WASI} ${missing.join(', ')}: expected a WASI preview1 module that opens and reads files`);
   if (!m.hasMemory()) throw new InputError(`${what} has no linear memory: expected a WASI preview1 module`);
   if (m.getMemoryInfo().is64) throw new InputError(`${what} uses a 64-bit memory: expected wasm32`);
