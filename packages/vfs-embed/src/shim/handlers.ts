@@ -23,7 +23,7 @@ export function buildHandler(ctx: HandlerContext, base: string, internalName: st
   const { m } = ctx;
   const f = new FnBuilder(m, params);
   const passThrough = () => m.return(m.call(N.real(internalName), params.map((_, i) => f.param(i)), i32));
-  const isDir = () => m.i32.eq(f.param(0), m.global.get(N.dirFd, i32));
+  const isDir = () => isMount(m, f.param(0));
   const slot = f.local(i32);
   const findSlot = f.set(slot, m.call(N.slotOf, [f.param(0)], i32));
   const isFile = () => m.i32.ge_s(f.get(slot), m.i32.const(0));
@@ -172,12 +172,18 @@ export function buildHandler(ctx: HandlerContext, base: string, internalName: st
 export function buildGuard(ctx: HandlerContext, internalName: string, params: readonly binaryen.Type[], fds: readonly number[], errno: number): void {
   const { m } = ctx;
   const f = new FnBuilder(m, params);
-  const ours = (i: number) => m.i32.or(m.i32.eq(f.param(i), m.global.get(N.dirFd, i32)), m.i32.ge_s(m.call(N.slotOf, [f.param(i)], i32), m.i32.const(0)));
+  const ours = (i: number) => m.i32.or(isMount(m, f.param(i)), m.i32.ge_s(m.call(N.slotOf, [f.param(i)], i32), m.i32.const(0)));
   const hit = fds.map(ours).reduce((a, b) => m.i32.or(a, b));
   f.add(internalName, i32, m.block(null, [
     m.if(hit, m.return(m.i32.const(errno))),
     m.return(m.call(N.real(internalName), params.map((_, i) => f.param(i)), i32)),
   ], i32));
+}
+
+// The mount's fd is -1 (0xffffffff) until libc enumerates preopens; a guest passing that fd must
+// not reach the mount before it exists.
+function isMount(m: binaryen.Module, fd: Ref): Ref {
+  return m.i32.and(m.i32.eq(fd, m.global.get(N.dirFd, i32)), m.i32.ge_s(m.global.get(N.dirFd, i32), m.i32.const(0)));
 }
 
 // Inode numbers: 1 is the mount, files count from 2.
