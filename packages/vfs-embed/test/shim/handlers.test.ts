@@ -25,23 +25,24 @@ async function shimmed(files: Record<string, string>) {
   m.dispose();
 
   const seen: string[] = [];
-  let memory!: DataView;
+  const box: { memory?: DataView } = {}; // the host's view of memory, set once instantiated
   const host: Record<string, (...a: Args) => number> = {};
   for (const name of Object.keys(SERVED)) host[name] = (...a) => { seen.push(`${name}(${a.join(',')})`); return 52; };
   host['fd_prestat_get'] = (fd, buf) => {
     seen.push(`fd_prestat_get(${fd})`);
     if (fd !== 3) return 8;
-    memory.setUint8(Number(buf), 0);
-    memory.setUint32(Number(buf) + 4, 5, true);
+    box.memory!.setUint8(Number(buf), 0);
+    box.memory!.setUint32(Number(buf) + 4, 5, true);
     return 0;
   };
   host['path_open'] = (...a) => {
     seen.push(`path_open(${a[0]},${a[2]},${a[3]})`);
-    memory.setUint32(Number(a[8]), 9, true);
+    box.memory!.setUint32(Number(a[8]), 9, true);
     return 0;
   };
   const { instance } = await WebAssembly.instantiate(bytes, { wasi_snapshot_preview1: host });
-  memory = new DataView((instance.exports['memory'] as WebAssembly.Memory).buffer);
+  const memory = new DataView((instance.exports['memory'] as WebAssembly.Memory).buffer);
+  box.memory = memory;
   const call = (name: string, ...a: Args) => (instance.exports[`call_${name}`] as (...x: Args) => number)(...a);
   const str = (at: number, s: string) => { Buffer.from(s).forEach((b, i) => memory.setUint8(at + i, b)); return [at, s.length]; };
   return { call, seen, memory, str };
