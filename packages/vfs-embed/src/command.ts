@@ -6,11 +6,10 @@ import { BaseCommand, Flags, positionals } from '@c2w/cli-kit';
 import { UsageError } from '@c2w/errors';
 import { assertReadableFile, createAtomicFile, readFileChunks, type AtomicFile } from '@c2w/streams';
 import { embedFiles, type EmbedSource } from './embed.js';
+import { fileSink } from './file-sink.js';
 import { parseFileSpec } from './file-spec.js';
 import { readInputModule } from './input-module.js';
 import { VfsEmbedOptions } from './options.js';
-import { fileSink } from './file-sink.js';
-
 
 export default class VfsEmbed extends BaseCommand {
   static override toolName = 'vfs-embed';
