@@ -4,7 +4,7 @@ import { checkBudget } from './budgets.js';
 import { CHUNK_TABLE_SECTION, encodeChunkTable } from './chunk-table.js';
 import { chunkSegmentsBytes, writeFileSegments, type OpenFile, type Sink } from './data-writer.js';
 import { layoutFiles, type EmbeddedFile } from './layout.js';
-import { encodeU32 } from './leb128.js';
+import { decodeU32, encodeU32 } from './leb128.js';
 import { assertUniqueNames, checkFileName, normalizeMount } from './names.js';
 import { injectShim } from './shim/inject.js';
 import { readDataSegments, readSections, SECTION_DATA, type Section } from './wasm-sections.js';
@@ -68,6 +68,9 @@ function shimmedModule(wasm: Uint8Array, files: readonly EmbeddedFile[], chunkCo
     throw new InputError(`${what} is not a WebAssembly module: ${(err as Error).message}`, { cause: err });
   }
   if (sections.length === 0) throw new InputError(`${what} is an empty WebAssembly module: expected a WASI preview1 program`);
+  if (sections.some((s) => s.id === 0 && customSectionName(wasm, s) === CHUNK_TABLE_SECTION)) {
+    throw new InputError(`${what} already has embedded files (a ${CHUNK_TABLE_SECTION} section): embed every file in one run, from the module without them`);
+  }
   const m = parseModule(wasm, what);
   try {
     injectShim(m, files, chunkCount, mount, what);
@@ -90,6 +93,11 @@ function parseModule(wasm: Uint8Array, what: string): binaryen.Module {
       throw new InputError(`${what} is not a valid WebAssembly module: ${(err as Error).message}`, { cause: err });
     }
   }
+}
+
+function customSectionName(wasm: Uint8Array, section: Section): string {
+  const length = decodeU32(wasm, section.payloadStart);
+  return Buffer.from(wasm.subarray(length.next, Math.min(length.next + length.value, section.end))).toString('utf8');
 }
 
 function customSection(name: string, payload: Buffer): Buffer {

@@ -72,6 +72,11 @@ describe('vfs-embed (CLI)', () => {
     // Sparse files: budgets are checked before a byte is written, so nothing is ever read.
     ['a module over V8\'s 1 GiB without --allow-large', async () => [await openingModule(), '@OUT@', await sparse('big.bin', 2 ** 30 + 1)], /over V8's 1 GiB module limit .*--allow-large/],
     ['data over 4 GiB even with --allow-large', async () => ['--allow-large', await openingModule(), '@OUT@', await sparse('huge.bin', 2 ** 32)], /data section would be \d+ bytes, expected at most 4294967295/],
+    ['a module that already has embedded files', async () => {
+      const once = join(dir, 'once.wasm');
+      await runBin('vfs-embed', [await openingModule(), once, text]);
+      return [once, '@OUT@', `${text}:other`];
+    }, /already has embedded files \(a c2w.vfs section\)/],
     ['a missing IN.wasm', async () => [join(dir, 'absent.wasm'), '@OUT@', text], /IN.wasm .*absent.wasm does not exist/],
   ];
   it.each(bad)('refuses %s with exit 1, one line and no output', async (_what, make, message) => {
