@@ -71,12 +71,20 @@ function shimmedModule(wasm: Uint8Array, files: readonly EmbeddedFile[], chunkCo
   if (sections.some((s) => s.id === 0 && customSectionName(wasm, s) === CHUNK_TABLE_SECTION)) {
     throw new InputError(`${what} already has embedded files (a ${CHUNK_TABLE_SECTION} section): embed every file in one run, from the module without them`);
   }
-  const m = parseModule(wasm, what);
+  // With debug info on, binaryen keeps the name section (function names in stack traces) and
+  // DWARF; off, it drops the names. The flag is binaryen-global, so it is restored after.
+  const debugInfo = binaryen.getDebugInfo();
+  binaryen.setDebugInfo(true);
   try {
-    injectShim(m, files, chunkCount, mount, what);
-    return m.emitBinary();
+    const m = parseModule(wasm, what);
+    try {
+      injectShim(m, files, chunkCount, mount, what);
+      return m.emitBinary();
+    } finally {
+      m.dispose();
+    }
   } finally {
-    m.dispose();
+    binaryen.setDebugInfo(debugInfo);
   }
 }
 

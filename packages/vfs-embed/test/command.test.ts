@@ -39,10 +39,13 @@ describe('vfs-embed (CLI)', () => {
     expect(run.stdout.trim().split('\n')).toEqual([`all n=12 h=${h}`, `all n=12 h=${h}`]);
   }, 60_000);
 
-  (haveReader ? it : it.skip)('records each file in the c2w.vfs custom section', async () => {
+  (haveReader ? it : it.skip)('records each file in the c2w.vfs custom section and keeps the name section', async () => {
     const out = join(dir, 'table.wasm');
     expect((await runBin('vfs-embed', [reader, out, text])).exitCode).toBe(0);
     const bytes = await readFile(out);
+    const names = (b: Uint8Array) => readSections(b).filter((s) => s.id === 0).map((s) => { const p = b.subarray(s.payloadStart, s.end); return Buffer.from(p.subarray(1, 1 + p[0]!)).toString(); });
+    expect(names(await readFile(reader))).toContain('name');
+    expect(names(bytes)).toContain('name');
     const custom = readSections(bytes).filter((s) => s.id === 0).map((s) => bytes.subarray(s.payloadStart, s.end)).find((p) => p.subarray(1, 1 + p[0]!).toString() === 'c2w.vfs');
     expect(custom).toBeDefined();
     const table = decodeChunkTable(custom!.subarray(1 + custom![0]!));
