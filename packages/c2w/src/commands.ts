@@ -2,6 +2,7 @@ import { EmuBuildCommand } from '@c2w/emu-build';
 import { FsSlimCommand } from '@c2w/fs-slim';
 import { IsoPackCommand } from '@c2w/iso-pack';
 import { LayerFlattenCommand } from '@c2w/layer-flatten';
+import { VfsEmbedCommand } from '@c2w/vfs-embed';
 import Convert from './commands/convert.js';
 import Run from './commands/run.js';
 
@@ -17,4 +18,5 @@ export const COMMANDS = {
   'fs-slim': FsSlimCommand,
   'iso-pack': IsoPackCommand,
   'layer-flatten': LayerFlattenCommand,
+  'vfs-embed': VfsEmbedCommand,
 };

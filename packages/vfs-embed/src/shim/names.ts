@@ -1,0 +1,20 @@
+/** Internal names of everything the shim adds, all under one prefix that a module will not use. */
+export const N = {
+  dirFd: 'vfs$dir_fd',
+  hostDir: 'vfs$host_dir',
+  slotFile: (s: number) => `vfs$slot_file_${s}`,
+  slotPos: (s: number) => `vfs$slot_pos_${s}`,
+  getFile: 'vfs$get_file',
+  getPos: 'vfs$get_pos',
+  setSlot: 'vfs$set_slot',
+  slotOf: 'vfs$slot_of',
+  fileSize: 'vfs$file_size',
+  fileChunk: 'vfs$file_chunk',
+  initChunk: 'vfs$init_chunk',
+  copy: 'vfs$copy',
+  readv: 'vfs$readv',
+  lookup: 'vfs$lookup',
+  writeStat: 'vfs$write_stat',
+  segment: (c: number) => `vfs$chunk_${c}`,
+  real: (importName: string) => `vfs$real$${importName}`,
+} as const;
