@@ -43,8 +43,8 @@ const expected = new Map<string, Run>();
     for (const p of compared) expected.set(p, run(qemu!, [join(outDir, p)]));
   }, 300_000);
 
-  it('has programs for ALU flags, shifts, multiply/divide, bit ops and strings', () => {
-    expect(compared).toEqual(expect.arrayContaining(['alu', 'shift', 'muldiv', 'bits', 'string']));
+  it('has programs for ALU flags, shifts, multiply/divide, bit ops, strings and SSE/SSE2', () => {
+    expect(compared).toEqual(expect.arrayContaining(['alu', 'shift', 'muldiv', 'bits', 'string', 'sse']));
     for (const p of compared) {
       expect(expected.get(p)?.status).toBe(0);
       expect(expected.get(p)?.stdout.length).toBeGreaterThan(20);
