@@ -69,23 +69,6 @@ typedef union X86Xmm {
   uint64_t q[2];
 } X86Xmm;
 
-typedef struct X86Cpu {
-  uint64_t r[16];
-  uint64_t rip;
-  uint64_t rflags;     /* kept exact after every instruction (no lazy flags yet) */
-  uint64_t fs_base, gs_base, kernel_gs_base;
-  X86Xmm xmm[16];
-  uint32_t mxcsr;
-  uint64_t efer, star, lstar, cstar, fmask;
-  uint64_t tsc_offset;
-  uint64_t instret;
-  bool user_syscall;   /* SYSCALL stops the run loop (user-mode runner) instead of entering LSTAR */
-  /* memory: one flat guest-physical = guest-virtual window (paging comes with the board) */
-  uint8_t *mem;
-  uint64_t mem_base, mem_size;
-  uint64_t fault_addr; /* address of the last failed access (#PF's CR2) */
-} X86Cpu;
-
 /* a decoded instruction (SDM vol. 2 ch. 2 instruction format) */
 enum { SEG_NONE = 0, SEG_FS = 1, SEG_GS = 2 };
 enum { REP_NONE = 0, REP_F3 = 1, REP_F2 = 2 };
@@ -110,6 +93,34 @@ typedef struct X86Insn {
   uint16_t imm2;     /* ENTER's second immediate */
 } X86Insn;
 
+/* decoded-instruction cache, direct mapped by rip: an entry is used only while the 16 bytes at
+ * rip are still those it was decoded from, so stores into code need no tracking */
+#define X86_DC_SIZE 4096
+typedef struct X86Decoded {
+  uint64_t rip;
+  uint64_t raw[2];
+  X86Insn insn;
+} X86Decoded;
+
+typedef struct X86Cpu {
+  uint64_t r[16];
+  uint64_t rip;
+  uint64_t rflags;     /* kept exact after every instruction (no lazy flags yet) */
+  uint64_t fs_base, gs_base, kernel_gs_base;
+  X86Xmm xmm[16];
+  uint32_t mxcsr;
+  uint64_t efer, star, lstar, cstar, fmask;
+  uint64_t tsc_offset;
+  uint64_t instret;
+  bool user_syscall;   /* SYSCALL stops the run loop (user-mode runner) instead of entering LSTAR */
+  /* memory: one flat guest-physical = guest-virtual window (paging comes with the board) */
+  uint8_t *mem;
+  uint64_t mem_base, mem_size;
+  uint64_t fault_addr; /* address of the last failed access (#PF's CR2) */
+  X86Decoded dcache[X86_DC_SIZE];
+} X86Cpu;
+
+
 /* ---- memory (x86_mem.h has the inline accessors) ---- */
 
 /* ---- files ---- */
@@ -118,6 +129,7 @@ int x86_decode(X86Cpu *c, X86Insn *d);
 /* x86_exec.c: run up to budget instructions; X86_STOP_* or an exception vector */
 int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed);
 void x86_reset(X86Cpu *c);
+void x86_dcache_flush(X86Cpu *c); /* forget every decoded instruction */
 /* x86_alu.c: integer arithmetic with exact flags */
 uint64_t x86_alu(X86Cpu *c, int op, int size, uint64_t a, uint64_t b); /* op: ADD OR ADC SBB AND SUB XOR CMP */
 uint64_t x86_incdec(X86Cpu *c, int size, uint64_t a, bool dec);

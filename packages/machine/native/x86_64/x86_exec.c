@@ -91,7 +91,7 @@ static int exec_bt(X86Cpu *c, const X86Insn *d, int kind, uint64_t off, bool imm
   return x86_store(c, ea, size, v);
 }
 
-static int exec_0f(X86Cpu *c, X86Insn *d, uint64_t next) {
+static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
   int op = d->op & 0xff, size = d->osize;
   uint64_t v, w;
   switch (op) {
@@ -232,7 +232,7 @@ static int exec_0f(X86Cpu *c, X86Insn *d, uint64_t next) {
   }
 }
 
-static int exec_one(X86Cpu *c, X86Insn *d) {
+static int exec_one(X86Cpu *c, const X86Insn *d) {
   uint64_t next = c->rip + d->len, v, w;
   int op = d->op, size = d->osize;
   if (op >= 0x100) return exec_0f(c, d, next);
@@ -465,18 +465,41 @@ void x86_reset(X86Cpu *c) {
   c->fs_base = c->gs_base = c->kernel_gs_base = 0;
   c->efer = c->star = c->lstar = c->cstar = c->fmask = 0;
   c->instret = 0;
+  x86_dcache_flush(c);
+}
+
+void x86_dcache_flush(X86Cpu *c) {
+  for (int i = 0; i < X86_DC_SIZE; i++) c->dcache[i].rip = 1; /* never the rip of a cached entry */
+}
+
+/* the decoded instruction at rip: from the cache while its bytes are unchanged, else decoded */
+static inline int fetch(X86Cpu *c, const X86Insn **out, X86Insn *tmp) {
+  X86Decoded *e = &c->dcache[(c->rip ^ (c->rip >> 12)) & (X86_DC_SIZE - 1)];
+  const uint8_t *p = x86_ptr(c, c->rip, 16);
+  if (X86_UNLIKELY(!p)) { *out = tmp; return x86_decode(c, tmp); } /* the last bytes of memory */
+  uint64_t raw[2];
+  memcpy(raw, p, 16);
+  if (X86_LIKELY(e->rip == c->rip && e->raw[0] == raw[0] && e->raw[1] == raw[1])) { *out = &e->insn; return 0; }
+  int err = x86_decode(c, &e->insn);
+  if (err) { e->rip = 1; return err; }
+  e->rip = c->rip;
+  e->raw[0] = raw[0];
+  e->raw[1] = raw[1];
+  *out = &e->insn;
+  return 0;
 }
 
 int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
   uint64_t n = 0;
   int rc = X86_STOP_BUDGET;
   while (n < budget) {
-    X86Insn d;
-    int e = x86_decode(c, &d);
+    X86Insn tmp;
+    const X86Insn *d;
+    int e = fetch(c, &d, &tmp);
     if (X86_UNLIKELY(e)) { rc = e; break; }
     uint64_t rip = c->rip;
-    e = exec_one(c, &d);
-    if (X86_LIKELY(e == 0)) { if (c->rip == rip) c->rip = rip + d.len; n++; continue; }
+    e = exec_one(c, d);
+    if (X86_LIKELY(e == 0)) { if (c->rip == rip) c->rip = rip + d->len; n++; continue; }
     if (e == X86_OK) { n++; continue; } /* a taken branch set rip */
     if (e == X86_STOP_SYSCALL || e == X86_STOP_HLT) { n++; rc = e; break; }
     c->rip = rip;
