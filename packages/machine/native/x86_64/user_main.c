@@ -144,11 +144,12 @@ int main(int argc, char **argv) {
       continue;
     }
     fflush(stdout);
-    fprintf(stderr, "c2w-x86-user: %s at rip 0x%llx (address 0x%llx) after %llu instructions\n",
-            rc == EXC_UD ? "invalid opcode (#UD)" : rc == EXC_DE ? "divide error (#DE)" :
-            rc == EXC_GP ? "general protection (#GP)" : rc == EXC_PF ? "page fault (#PF)" :
-            rc == X86_STOP_HLT ? "HLT in user mode" : "exception",
-            (unsigned long long)c->rip, (unsigned long long)c->fault_addr, (unsigned long long)c->instret);
+    const char *what = rc == EXC_UD ? "invalid opcode (#UD)" : rc == EXC_DE ? "divide error (#DE)" :
+                       rc == EXC_GP ? "general protection (#GP)" : rc == EXC_PF ? "page fault (#PF)" :
+                       rc == EXC_BP ? "breakpoint (#BP)" : rc == X86_STOP_HLT ? "HLT in user mode" : "exception";
+    fprintf(stderr, "c2w-x86-user: %s at rip 0x%llx", what, (unsigned long long)c->rip);
+    if (rc == EXC_PF) fprintf(stderr, " (address 0x%llx)", (unsigned long long)c->fault_addr);
+    fprintf(stderr, " after %llu instructions\n", (unsigned long long)c->instret);
     status = 4;
     break;
   }
