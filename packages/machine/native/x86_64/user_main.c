@@ -1,8 +1,10 @@
 /* c2w-x86-user: runs a static, non-PIE x86-64 Linux ELF on the x86-64 CPU in user mode, for the
  * instruction tests (packages/machine/test/x86_64): flat memory with virtual = physical, and the
- * few Linux system calls such a program makes (write, exit, exit_group, brk, arch_prctl).
+ * few Linux system calls such a program makes: write, writev, exit, exit_group, brk, arch_prctl,
+ * and the ones static glibc makes at start-up (set_tid_address, set_robust_list, mprotect);
+ * every other call fails with ENOSYS.
  * ELF: System V gABI ch. 4-5; syscall ABI and the initial stack: System V AMD64 psABI 3.4, A.2.
- * usage: c2w-x86-user [--stats] PROGRAM   exit status: the program's, 4 if the CPU faulted */
+ * usage: c2w-x86-user [--stats] [--strace] PROGRAM   exit status: the program's, 4 if the CPU faulted */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +17,10 @@
 #define STACK_TOP (MEM_SIZE - 4096)
 #define SLICE 10000000ULL
 
-enum { SYS_WRITE = 1, SYS_BRK = 12, SYS_EXIT = 60, SYS_ARCH_PRCTL = 158, SYS_EXIT_GROUP = 231 };
+enum {
+  SYS_WRITE = 1, SYS_MPROTECT = 10, SYS_BRK = 12, SYS_WRITEV = 20, SYS_EXIT = 60, SYS_ARCH_PRCTL = 158,
+  SYS_SET_TID_ADDRESS = 218, SYS_EXIT_GROUP = 231, SYS_SET_ROBUST_LIST = 273,
+};
 #define ARCH_SET_FS 0x1002
 #define ARCH_SET_GS 0x1001
 #define LINUX_ENOSYS 38
@@ -70,6 +75,8 @@ bad:
 }
 
 /* one system call; true when the program exits */
+static bool strace;
+
 static bool do_syscall(X86Cpu *c, uint64_t *brk, int *status) {
   uint64_t nr = c->r[R_RAX], a0 = c->r[R_RDI], a1 = c->r[R_RSI], a2 = c->r[R_RDX];
   int64_t ret;
@@ -81,6 +88,23 @@ static bool do_syscall(X86Cpu *c, uint64_t *brk, int *status) {
     ret = (int64_t)fwrite(p, 1, a2, a0 == 1 ? stdout : stderr);
     break;
   }
+  case SYS_WRITEV: { /* struct iovec { void *base; size_t len; } */
+    ret = 0;
+    for (uint64_t i = 0; i < a2 && ret >= 0; i++) {
+      uint64_t iov[2];
+      const uint8_t *v = x86_ptr(c, a1 + 16 * i, 16);
+      if (!v) { ret = -LINUX_EFAULT; break; }
+      memcpy(iov, v, 16);
+      const uint8_t *p = x86_ptr(c, iov[0], iov[1]);
+      if (!p) { ret = -LINUX_EFAULT; break; }
+      if (a0 != 1 && a0 != 2) { ret = -LINUX_EINVAL; break; }
+      ret += (int64_t)fwrite(p, 1, iov[1], a0 == 1 ? stdout : stderr);
+    }
+    break;
+  }
+  case SYS_MPROTECT: ret = 0; break; /* one flat, writable memory */
+  case SYS_SET_TID_ADDRESS: ret = 1; break; /* the one thread's id */
+  case SYS_SET_ROBUST_LIST: ret = 0; break;
   case SYS_BRK:
     if (a0 >= *brk && a0 < STACK_TOP - (1 << 20)) *brk = a0;
     ret = (int64_t)*brk;
@@ -98,6 +122,9 @@ static bool do_syscall(X86Cpu *c, uint64_t *brk, int *status) {
     break;
   }
   c->r[R_RAX] = (uint64_t)ret;
+  if (strace)
+    fprintf(stderr, "c2w-x86-user: syscall %llu (0x%llx, 0x%llx, 0x%llx) = %lld\n", (unsigned long long)nr,
+            (unsigned long long)a0, (unsigned long long)a1, (unsigned long long)a2, (long long)ret);
   return false;
 }
 
@@ -110,9 +137,13 @@ static uint64_t now_ns(void) {
 int main(int argc, char **argv) {
   bool stats = false;
   int ai = 1;
-  if (ai < argc && !strcmp(argv[ai], "--stats")) { stats = true; ai++; }
+  for (; ai < argc - 1 && argv[ai][0] == '-'; ai++) {
+    if (!strcmp(argv[ai], "--stats")) stats = true;
+    else if (!strcmp(argv[ai], "--strace")) strace = true;
+    else break;
+  }
   if (ai != argc - 1) {
-    fprintf(stderr, "usage: c2w-x86-user [--stats] PROGRAM\n");
+    fprintf(stderr, "usage: c2w-x86-user [--stats] [--strace] PROGRAM\n");
     return 2;
   }
   X86Cpu *c = calloc(1, sizeof *c);

@@ -109,6 +109,8 @@ typedef struct X86Cpu {
   uint64_t fs_base, gs_base, kernel_gs_base;
   X86Xmm xmm[16];
   uint32_t mxcsr;
+  uint16_t fcw, fsw;   /* x87 control and status words */
+  uint8_t ftw;         /* x87 tags, abridged (FXSAVE's form): bit set = register in use */
   uint64_t efer, star, lstar, cstar, fmask;
   uint64_t tsc_offset;
   uint64_t instret;
@@ -143,6 +145,9 @@ bool x86_cond(const X86Cpu *c, int cc);
 int x86_string(X86Cpu *c, const X86Insn *d);
 /* x86_sse.c: SSE and SSE2 (0F map with 66/F2/F3 mandatory prefixes); 0, EXC_UD or a fault */
 int x86_sse(X86Cpu *c, const X86Insn *d);
+/* x86_x87.c: x87 control state (FNSTCW FLDCW FNSTSW FNINIT FNCLEX FNSTENV FLDENV), FXSAVE/FXRSTOR */
+int x86_x87(X86Cpu *c, const X86Insn *d);
+int x86_fxsave(X86Cpu *c, const X86Insn *d, bool restore);
 /* x86_system.c: CPUID, RDTSC, SYSCALL, MSRs */
 void x86_cpuid(X86Cpu *c);
 int x86_syscall(X86Cpu *c, uint64_t next_rip);

@@ -217,6 +217,7 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
       return EXC_UD;
     }
     switch (d->reg & 7) {
+    case 0: case 1: return x86_fxsave(c, d, (d->reg & 7) == 1);
     case 2: { /* LDMXCSR */
       CHK(x86_load(c, x86_ea(c, d), 4, &v));
       if (v & ~0xffffULL) return EXC_GP;
@@ -331,6 +332,7 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     x86_set_reg(c, d, R_RDX, size, x86_msb(c->r[R_RAX], size) ? ~0ULL : 0);
     return 0;
   case 0x9b: return 0; /* FWAIT */
+  case 0xd8 ... 0xdf: return x86_x87(c, d);
   case 0x9c: { /* PUSHF: VM and RF read as 0 */
     int s = stack_size(d);
     return x86_push(c, s, c->rflags & 0x3cffffULL & x86_mask(s));
@@ -452,7 +454,7 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     default: return EXC_UD;
     }
   default:
-    return EXC_UD; /* x87 (D8-DF), port I/O, far transfers, CLI/STI from user mode: later steps */
+    return EXC_UD; /* port I/O, far transfers, CLI/STI from user mode: later steps */
   }
 }
 
@@ -462,6 +464,9 @@ void x86_reset(X86Cpu *c) {
   c->rip = 0;
   c->rflags = FLAG_FIXED1;
   c->mxcsr = MXCSR_DEFAULT;
+  c->fcw = 0x037f; /* FNINIT's state */
+  c->fsw = 0;
+  c->ftw = 0;
   c->fs_base = c->gs_base = c->kernel_gs_base = 0;
   c->efer = c->star = c->lstar = c->cstar = c->fmask = 0;
   c->instret = 0;
