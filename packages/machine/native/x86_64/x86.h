@@ -105,7 +105,11 @@ typedef struct X86Decoded {
 typedef struct X86Cpu {
   uint64_t r[16];
   uint64_t rip;
-  uint64_t rflags;     /* kept exact after every instruction (no lazy flags yet) */
+  uint64_t rflags;     /* arithmetic bits valid only when cc_op == CC_NONE (x86_flags_sync) */
+  /* lazy flags: the last ADD/SUB/CMP/logic operation's operands and result; RFLAGS is computed
+   * from them only when read (QEMU's cc_op scheme, for the common cases) */
+  uint8_t cc_op, cc_size;
+  uint64_t cc_a, cc_b, cc_res;
   uint64_t fs_base, gs_base, kernel_gs_base;
   X86Xmm xmm[16];
   uint32_t mxcsr;
@@ -133,6 +137,9 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed);
 void x86_reset(X86Cpu *c);
 void x86_dcache_flush(X86Cpu *c); /* forget every decoded instruction */
 /* x86_alu.c: integer arithmetic with exact flags */
+enum { CC_NONE, CC_ADD, CC_SUB, CC_LOGIC };
+void x86_flags_compute(X86Cpu *c);
+static inline void x86_flags_sync(X86Cpu *c) { if (c->cc_op != CC_NONE) x86_flags_compute(c); }
 uint64_t x86_alu(X86Cpu *c, int op, int size, uint64_t a, uint64_t b); /* op: ADD OR ADC SBB AND SUB XOR CMP */
 uint64_t x86_incdec(X86Cpu *c, int size, uint64_t a, bool dec);
 uint64_t x86_shift(X86Cpu *c, int op, int size, uint64_t a, unsigned count); /* op: ROL ROR RCL RCR SHL SHR SAL SAR */
@@ -140,7 +147,7 @@ uint64_t x86_shiftd(X86Cpu *c, bool right, int size, uint64_t dst, uint64_t src,
 int x86_muldiv(X86Cpu *c, int op, int size, uint64_t src); /* F6/F7 /4../7: 0 or EXC_DE */
 uint64_t x86_imul2(X86Cpu *c, int size, uint64_t a, uint64_t b);
 void x86_set_logic_flags(X86Cpu *c, int size, uint64_t res);
-bool x86_cond(const X86Cpu *c, int cc);
+bool x86_cond(X86Cpu *c, int cc);
 /* x86_string.c: MOVS CMPS STOS LODS SCAS with REP/REPE/REPNE */
 int x86_string(X86Cpu *c, const X86Insn *d);
 /* x86_sse.c: SSE and SSE2 (0F map with 66/F2/F3 mandatory prefixes); 0, EXC_UD or a fault */

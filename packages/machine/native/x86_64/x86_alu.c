@@ -18,29 +18,63 @@ static inline uint64_t szp(int size, uint64_t res) {
 
 static inline void set_arith(X86Cpu *c, uint64_t f) {
   c->rflags = (c->rflags & ~(uint64_t)FLAGS_ARITH) | f;
+  c->cc_op = CC_NONE;
 }
 
 void x86_set_logic_flags(X86Cpu *c, int size, uint64_t res) { set_arith(c, szp(size, res)); }
 
+static uint64_t add_flags(int size, uint64_t a, uint64_t b, uint64_t ci, uint64_t res) {
+  bool cf = size == 8 ? (res < a || (ci && res == a)) : ((a + b + ci) >> (size * 8)) != 0;
+  return szp(size, res) | (cf ? FLAG_CF : 0) | ((a ^ b ^ res) & FLAG_AF) |
+         (x86_msb((a ^ res) & (b ^ res), size) ? FLAG_OF : 0);
+}
+
+static uint64_t sub_flags(int size, uint64_t a, uint64_t b, uint64_t bi, uint64_t res) {
+  bool cf = a < b || (bi && a == b);
+  return szp(size, res) | (cf ? FLAG_CF : 0) | ((a ^ b ^ res) & FLAG_AF) |
+         (x86_msb((a ^ b) & (a ^ res), size) ? FLAG_OF : 0);
+}
+
+void x86_flags_compute(X86Cpu *c) {
+  int size = c->cc_size;
+  uint64_t f;
+  switch (c->cc_op) {
+  case CC_ADD: f = add_flags(size, c->cc_a, c->cc_b, 0, c->cc_res); break;
+  case CC_SUB: f = sub_flags(size, c->cc_a, c->cc_b, 0, c->cc_res); break;
+  default: f = szp(size, c->cc_res); break;
+  }
+  set_arith(c, f);
+}
+
+static inline uint64_t lazy(X86Cpu *c, int op, int size, uint64_t a, uint64_t b, uint64_t res) {
+  c->cc_op = (uint8_t)op; c->cc_size = (uint8_t)size;
+  c->cc_a = a; c->cc_b = b; c->cc_res = res;
+  return res;
+}
+
 uint64_t x86_alu(X86Cpu *c, int op, int size, uint64_t a, uint64_t b) {
   uint64_t m = x86_mask(size), res, f;
   a &= m; b &= m;
+  switch (op) { /* the common cases leave their flags for later */
+  case ALU_ADD: return lazy(c, CC_ADD, size, a, b, (a + b) & m);
+  case ALU_SUB: case ALU_CMP: return lazy(c, CC_SUB, size, a, b, (a - b) & m);
+  case ALU_OR: return lazy(c, CC_LOGIC, size, 0, 0, a | b);
+  case ALU_AND: return lazy(c, CC_LOGIC, size, 0, 0, a & b);
+  case ALU_XOR: return lazy(c, CC_LOGIC, size, 0, 0, a ^ b);
+  }
+  x86_flags_sync(c);
   uint64_t carry = c->rflags & FLAG_CF;
   switch (op) {
   case ALU_ADD: case ALU_ADC: {
     uint64_t ci = op == ALU_ADC ? carry : 0;
     res = (a + b + ci) & m;
-    bool cf = size == 8 ? (res < a || (ci && res == a)) : ((a + b + ci) >> (size * 8)) != 0;
-    f = szp(size, res) | (cf ? FLAG_CF : 0) | ((a ^ b ^ res) & FLAG_AF) |
-        (x86_msb((a ^ res) & (b ^ res), size) ? FLAG_OF : 0);
+    f = add_flags(size, a, b, ci, res);
     break;
   }
   case ALU_SUB: case ALU_SBB: case ALU_CMP: {
     uint64_t bi = op == ALU_SBB ? carry : 0;
     res = (a - b - bi) & m;
-    bool cf = a < b || (bi && a == b);
-    f = szp(size, res) | (cf ? FLAG_CF : 0) | ((a ^ b ^ res) & FLAG_AF) |
-        (x86_msb((a ^ b) & (a ^ res), size) ? FLAG_OF : 0);
+    f = sub_flags(size, a, b, bi, res);
     break;
   }
   case ALU_OR: res = a | b; f = szp(size, res); break;
@@ -54,6 +88,7 @@ uint64_t x86_alu(X86Cpu *c, int op, int size, uint64_t a, uint64_t b) {
 /* INC/DEC: CF is kept */
 uint64_t x86_incdec(X86Cpu *c, int size, uint64_t a, bool dec) {
   uint64_t m = x86_mask(size), res, f;
+  x86_flags_sync(c);
   a &= m;
   if (dec) {
     res = (a - 1) & m;
@@ -99,6 +134,7 @@ uint64_t x86_shift(X86Cpu *c, int op, int size, uint64_t a, unsigned count) {
     return res;
   }
   case SH_ROL: case SH_ROR: {
+    x86_flags_sync(c); /* only CF and OF change */
     unsigned n = count & (bits - 1);
     if (op == SH_ROL) res = n ? ((a << n) | (a >> (bits - n))) & m : a;
     else res = n ? ((a >> n) | (a << (bits - n))) & m : a;
@@ -111,6 +147,7 @@ uint64_t x86_shift(X86Cpu *c, int op, int size, uint64_t a, unsigned count) {
   default: { /* RCL/RCR rotate through CF: a (bits + 1)-bit rotation */
     unsigned n = size == 1 ? count % 9 : size == 2 ? count % 17 : count;
     if (n == 0) return a;
+    x86_flags_sync(c);
     uint64_t cin = c->rflags & FLAG_CF ? 1 : 0, cf;
     if (op == SH_RCL) {
       res = (a << n) | (cin << (n - 1));
@@ -250,9 +287,32 @@ int x86_muldiv(X86Cpu *c, int op, int size, uint64_t src) {
 }
 
 /* condition codes tttn (SDM vol. 2 appendix B.1.4.7) */
-bool x86_cond(const X86Cpu *c, int cc) {
-  uint64_t f = c->rflags;
+bool x86_cond(X86Cpu *c, int cc) {
   bool r;
+  /* compare-and-branch straight from the operands when the flags are still lazy */
+  if (c->cc_op == CC_SUB) {
+    int size = c->cc_size;
+    uint64_t a = c->cc_a, b = c->cc_b;
+    switch (cc >> 1) {
+    case 1: r = a < b; return (cc & 1) ? !r : r;
+    case 2: r = a == b; return (cc & 1) ? !r : r;
+    case 3: r = a <= b; return (cc & 1) ? !r : r;
+    case 4: r = x86_msb(c->cc_res, size); return (cc & 1) ? !r : r;
+    case 6: r = (int64_t)x86_sext(a, size) < (int64_t)x86_sext(b, size); return (cc & 1) ? !r : r;
+    case 7: r = (int64_t)x86_sext(a, size) <= (int64_t)x86_sext(b, size); return (cc & 1) ? !r : r;
+    }
+  } else if (c->cc_op == CC_LOGIC) { /* CF = OF = 0 */
+    uint64_t res = c->cc_res;
+    bool s = x86_msb(res, c->cc_size);
+    switch (cc >> 1) {
+    case 0: case 1: r = false; return (cc & 1) ? !r : r;
+    case 2: case 3: r = res == 0; return (cc & 1) ? !r : r;
+    case 4: case 6: r = s; return (cc & 1) ? !r : r;
+    case 7: r = res == 0 || s; return (cc & 1) ? !r : r;
+    }
+  }
+  x86_flags_sync(c);
+  uint64_t f = c->rflags;
   switch (cc >> 1) {
   case 0: r = f & FLAG_OF; break;
   case 1: r = f & FLAG_CF; break;

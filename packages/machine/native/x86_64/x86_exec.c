@@ -84,6 +84,7 @@ static int exec_bt(X86Cpu *c, const X86Insn *d, int kind, uint64_t off, bool imm
     CHK(x86_load(c, ea, size, &v));
   }
   uint64_t bit = 1ULL << off;
+  x86_flags_sync(c);
   c->rflags = (c->rflags & ~(uint64_t)FLAG_CF) | ((v & bit) ? FLAG_CF : 0);
   if (kind == 0) return 0;
   v = kind == 1 ? v | bit : kind == 2 ? v & ~bit : v ^ bit;
@@ -133,7 +134,7 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
     if (d->mod == 3) v = x86_get_reg(c, d, d->rm, s);
     else CHK(x86_load(c, ea, s, &v));
     x86_alu(c, ALU_CMP, s, c->r[R_RAX], v);
-    if (c->rflags & FLAG_ZF) {
+    if (x86_cond(c, 4 /* Z */)) {
       w = x86_get_reg(c, d, d->reg, s);
       if (d->mod == 3) x86_set_reg(c, d, d->rm, s, w);
       else CHK(x86_store(c, ea, s, w));
@@ -161,6 +162,7 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
   case 0xc7: { /* CMPXCHG8B / CMPXCHG16B: only ZF changes */
     if ((d->reg & 7) != 1 || d->mod == 3) return EXC_UD;
     uint64_t ea = x86_ea(c, d);
+    x86_flags_sync(c);
     if (d->rex & 8) {
       if (ea & 15) return EXC_GP;
       uint64_t lo, hi;
@@ -335,21 +337,25 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
   case 0xd8 ... 0xdf: return x86_x87(c, d);
   case 0x9c: { /* PUSHF: VM and RF read as 0 */
     int s = stack_size(d);
+    x86_flags_sync(c);
     return x86_push(c, s, c->rflags & 0x3cffffULL & x86_mask(s));
   }
   case 0x9d: { /* POPF from user mode: IF and IOPL are kept */
     int s = stack_size(d);
     CHK(x86_pop(c, s, &v));
     uint64_t mask = (FLAGS_ARITH | FLAG_TF | FLAG_DF | 0x4000 | 0x40000 | FLAG_ID) & x86_mask(s);
+    x86_flags_sync(c);
     c->rflags = (c->rflags & ~mask) | (v & mask) | FLAG_FIXED1;
     return 0;
   }
   case 0x9e: { /* SAHF */
     uint64_t m = FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF;
+    x86_flags_sync(c);
     c->rflags = (c->rflags & ~m) | ((c->r[R_RAX] >> 8) & m);
     return 0;
   }
   case 0x9f: /* LAHF */
+    x86_flags_sync(c);
     c->r[R_RAX] = (c->r[R_RAX] & ~0xff00ULL) | (((c->rflags & 0xd5) | FLAG_FIXED1) << 8);
     return 0;
   case 0xa0 ... 0xa3: { /* MOV AL/rAX <-> moffs */
@@ -405,8 +411,8 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     uint64_t cx = (c->r[R_RCX] - 1) & m;
     c->r[R_RCX] = cx; /* with 67 the ECX write zero-extends, as every 32-bit write does */
     bool take = cx != 0;
-    if (op == 0xe0) take = take && !(c->rflags & FLAG_ZF);
-    if (op == 0xe1) take = take && (c->rflags & FLAG_ZF);
+    if (op == 0xe0) take = take && !x86_cond(c, 4 /* Z */);
+    if (op == 0xe1) take = take && x86_cond(c, 4);
     return take ? jump(c, next + d->imm) : 0;
   }
   case 0xe8:
@@ -414,7 +420,7 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     return jump(c, next + d->imm);
   case 0xe9: case 0xeb: return jump(c, next + d->imm);
   case 0xf4: c->rip = next; return X86_STOP_HLT;
-  case 0xf5: c->rflags ^= FLAG_CF; return 0;
+  case 0xf5: x86_flags_sync(c); c->rflags ^= FLAG_CF; return 0;
   case 0xf6: case 0xf7: {
     int s = op_size_byte(d);
     switch (d->reg & 7) {
@@ -429,8 +435,8 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
       return x86_muldiv(c, d->reg & 7, s, v);
     }
   }
-  case 0xf8: c->rflags &= ~(uint64_t)FLAG_CF; return 0;
-  case 0xf9: c->rflags |= FLAG_CF; return 0;
+  case 0xf8: x86_flags_sync(c); c->rflags &= ~(uint64_t)FLAG_CF; return 0;
+  case 0xf9: x86_flags_sync(c); c->rflags |= FLAG_CF; return 0;
   case 0xfc: c->rflags &= ~(uint64_t)FLAG_DF; return 0;
   case 0xfd: c->rflags |= FLAG_DF; return 0;
   case 0xfe:
@@ -463,6 +469,7 @@ void x86_reset(X86Cpu *c) {
   memset(c->xmm, 0, sizeof c->xmm);
   c->rip = 0;
   c->rflags = FLAG_FIXED1;
+  c->cc_op = CC_NONE;
   c->mxcsr = MXCSR_DEFAULT;
   c->fcw = 0x037f; /* FNINIT's state */
   c->fsw = 0;

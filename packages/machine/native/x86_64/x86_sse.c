@@ -158,6 +158,7 @@ static int fp_comi(X86Cpu *c, const X86Insn *d, int pfx) {
   else { x = f32_of(a->d[0]); y = f32_of(s.d[0]); un = f32_nan(a->d[0]) || f32_nan(s.d[0]); }
   uint64_t f = un ? FLAG_ZF | FLAG_PF | FLAG_CF : x < y ? FLAG_CF : x == y ? FLAG_ZF : 0;
   c->rflags = (c->rflags & ~(uint64_t)FLAGS_ARITH) | f;
+  c->cc_op = CC_NONE;
   return 0;
 }
 

@@ -80,7 +80,7 @@ int x86_string(X86Cpu *c, const X86Insn *d) {
     SETA(rcx, *rcx - 1);
     if ((*rcx & am) == 0) return 0;
     if (cmp) {
-      bool zf = c->rflags & FLAG_ZF;
+      bool zf = x86_cond(c, 4 /* Z */);
       if (d->rep == REP_F3 && !zf) return 0;
       if (d->rep == REP_F2 && zf) return 0;
     }

@@ -58,6 +58,7 @@ uint64_t x86_rdtsc(X86Cpu *c) {
  * runner takes the call itself instead (c->user_syscall). */
 int x86_syscall(X86Cpu *c, uint64_t next_rip) {
   if (!c->user_syscall && !(c->efer & EFER_SCE)) return EXC_UD;
+  x86_flags_sync(c);
   c->r[R_RCX] = next_rip;
   c->r[R_R11] = c->rflags & ~0x10000ULL;
   c->rip = next_rip;
