@@ -93,8 +93,9 @@ typedef struct X86Insn {
   uint16_t imm2;     /* ENTER's second immediate */
 } X86Insn;
 
-/* decoded-instruction cache, direct mapped by rip: an entry is used only while the 16 bytes at
- * rip are still those it was decoded from, so stores into code need no tracking */
+/* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
+ * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code
+ * need no tracking */
 #define X86_DC_SIZE 4096
 typedef struct X86Decoded {
   uint64_t rip;
@@ -106,8 +107,8 @@ typedef struct X86Cpu {
   uint64_t r[16];
   uint64_t rip;
   uint64_t rflags;     /* arithmetic bits valid only when cc_op == CC_NONE (x86_flags_sync) */
-  /* lazy flags: the last ADD/SUB/CMP/logic operation's operands and result; RFLAGS is computed
-   * from them only when read (QEMU's cc_op scheme, for the common cases) */
+  /* lazy flags: the last ADD/SUB/CMP/logic/shift operation's operands and result; RFLAGS is
+   * computed from them only when read (QEMU's cc_op scheme, for the common cases) */
   uint8_t cc_op, cc_size;
   uint64_t cc_a, cc_b, cc_res;
   uint64_t fs_base, gs_base, kernel_gs_base;
@@ -137,7 +138,7 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed);
 void x86_reset(X86Cpu *c);
 void x86_dcache_flush(X86Cpu *c); /* forget every decoded instruction */
 /* x86_alu.c: integer arithmetic with exact flags */
-enum { CC_NONE, CC_ADD, CC_SUB, CC_LOGIC };
+enum { CC_NONE, CC_ADD, CC_SUB, CC_LOGIC, CC_SHL, CC_SHR };
 void x86_flags_compute(X86Cpu *c);
 static inline void x86_flags_sync(X86Cpu *c) { if (c->cc_op != CC_NONE) x86_flags_compute(c); }
 uint64_t x86_alu(X86Cpu *c, int op, int size, uint64_t a, uint64_t b); /* op: ADD OR ADC SBB AND SUB XOR CMP */

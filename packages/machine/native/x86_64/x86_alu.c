@@ -23,6 +23,13 @@ static inline void set_arith(X86Cpu *c, uint64_t f) {
 
 void x86_set_logic_flags(X86Cpu *c, int size, uint64_t res) { set_arith(c, szp(size, res)); }
 
+/* SHL/SHR/SAR: t is the operand shifted by count - 1, so CF is the last bit out and OF compares
+ * the top bits of t and the result, for every count (qemu's CC_OP_SHL/CC_OP_SAR) */
+static uint64_t shift_flags(int size, uint64_t t, uint64_t res, bool left) {
+  uint64_t cf = left ? x86_msb(t, size) : (t & 1);
+  return szp(size, res) | (cf ? FLAG_CF : 0) | (x86_msb(t ^ res, size) ? FLAG_OF : 0);
+}
+
 static uint64_t add_flags(int size, uint64_t a, uint64_t b, uint64_t ci, uint64_t res) {
   bool cf = size == 8 ? (res < a || (ci && res == a)) : ((a + b + ci) >> (size * 8)) != 0;
   return szp(size, res) | (cf ? FLAG_CF : 0) | ((a ^ b ^ res) & FLAG_AF) |
@@ -41,6 +48,7 @@ void x86_flags_compute(X86Cpu *c) {
   switch (c->cc_op) {
   case CC_ADD: f = add_flags(size, c->cc_a, c->cc_b, 0, c->cc_res); break;
   case CC_SUB: f = sub_flags(size, c->cc_a, c->cc_b, 0, c->cc_res); break;
+  case CC_SHL: case CC_SHR: f = shift_flags(size, c->cc_a, c->cc_res, c->cc_op == CC_SHL); break;
   default: f = szp(size, c->cc_res); break;
   }
   set_arith(c, f);
@@ -101,12 +109,6 @@ uint64_t x86_incdec(X86Cpu *c, int size, uint64_t a, bool dec) {
   return res;
 }
 
-/* SHL/SHR/SAR: t is the operand shifted by count - 1, so CF is the last bit out and OF compares
- * the top bits of t and the result, for every count (qemu's CC_OP_SHL/CC_OP_SAR) */
-static uint64_t shift_flags(int size, uint64_t t, uint64_t res, bool left) {
-  uint64_t cf = left ? x86_msb(t, size) : (t & 1);
-  return szp(size, res) | (cf ? FLAG_CF : 0) | (x86_msb(t ^ res, size) ? FLAG_OF : 0);
-}
 
 uint64_t x86_shift(X86Cpu *c, int op, int size, uint64_t a, unsigned count) {
   int bits = size * 8;
@@ -119,19 +121,16 @@ uint64_t x86_shift(X86Cpu *c, int op, int size, uint64_t a, unsigned count) {
   case SH_SHL: case SH_SAL:
     t = a << (count - 1);
     res = (t << 1) & m;
-    set_arith(c, shift_flags(size, t, res, true));
-    return res;
+    return lazy(c, CC_SHL, size, t, 0, res);
   case SH_SHR:
     t = a >> (count - 1);
     res = (t >> 1) & m;
-    set_arith(c, shift_flags(size, t, res, false));
-    return res;
+    return lazy(c, CC_SHR, size, t, 0, res);
   case SH_SAR: {
     int64_t s = (int64_t)x86_sext(a, size);
     t = (uint64_t)(s >> (count - 1));
     res = (uint64_t)((int64_t)t >> 1) & m;
-    set_arith(c, shift_flags(size, t, res, false));
-    return res;
+    return lazy(c, CC_SHR, size, t, 0, res);
   }
   case SH_ROL: case SH_ROR: {
     x86_flags_sync(c); /* only CF and OF change */

@@ -20,18 +20,18 @@ static int exec_alu_rm(X86Cpu *c, const X86Insn *d, int op, int size, uint64_t s
   if (rm_is_dst) {
     if (d->mod == 3) {
       a = x86_get_reg(c, d, d->rm, size);
-      uint64_t r = x86_alu(c, op, size, a, src);
+      uint64_t r = x86_alu_fast(c, op, size, a, src);
       if (op != ALU_CMP) x86_set_reg(c, d, d->rm, size, r);
       return 0;
     }
     uint64_t ea = x86_ea(c, d);
     CHK(x86_load(c, ea, size, &a));
-    uint64_t r = x86_alu(c, op, size, a, src);
+    uint64_t r = x86_alu_fast(c, op, size, a, src);
     if (op != ALU_CMP) CHK(x86_store(c, ea, size, r));
     return 0;
   }
   CHK(x86_read_rm(c, d, size, &a));
-  uint64_t r = x86_alu(c, op, size, x86_get_reg(c, d, d->reg, size), a);
+  uint64_t r = x86_alu_fast(c, op, size, x86_get_reg(c, d, d->reg, size), a);
   if (op != ALU_CMP) x86_set_reg(c, d, d->reg, size, r);
   return 0;
 }
@@ -55,7 +55,7 @@ static uint64_t fn_shift(X86Cpu *c, const X86Insn *d, int size, uint64_t v, uint
 }
 static uint64_t fn_not(X86Cpu *c, const X86Insn *d, int size, uint64_t v, uint64_t arg) { return ~v; }
 static uint64_t fn_neg(X86Cpu *c, const X86Insn *d, int size, uint64_t v, uint64_t arg) {
-  return x86_alu(c, 5 /* SUB */, size, 0, v);
+  return x86_alu_fast(c, 5 /* SUB */, size, 0, v);
 }
 static uint64_t fn_incdec(X86Cpu *c, const X86Insn *d, int size, uint64_t v, uint64_t dec) {
   return x86_incdec(c, size, v, dec != 0);
@@ -109,12 +109,12 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
   case 0xa2: x86_cpuid(c); return 0;
   case 0x40 ... 0x4f: /* CMOVcc: the 32-bit form zero-extends even when it does not move */
     CHK(x86_read_rm(c, d, size, &v));
-    x86_set_reg(c, d, d->reg, size, x86_cond(c, op & 15) ? v : x86_get_reg(c, d, d->reg, size));
+    x86_set_reg(c, d, d->reg, size, x86_cond_fast(c, op & 15) ? v : x86_get_reg(c, d, d->reg, size));
     return 0;
   case 0x80 ... 0x8f:
-    if (x86_cond(c, op & 15)) return jump(c, next + d->imm);
+    if (x86_cond_fast(c, op & 15)) return jump(c, next + d->imm);
     return 0;
-  case 0x90 ... 0x9f: return x86_write_rm(c, d, 1, x86_cond(c, op & 15));
+  case 0x90 ... 0x9f: return x86_write_rm(c, d, 1, x86_cond_fast(c, op & 15));
   case 0xa3: return exec_bt(c, d, 0, x86_get_reg(c, d, d->reg, size), false);
   case 0xab: return exec_bt(c, d, 1, x86_get_reg(c, d, d->reg, size), false);
   case 0xb3: return exec_bt(c, d, 2, x86_get_reg(c, d, d->reg, size), false);
@@ -133,7 +133,7 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
     uint64_t ea = d->mod == 3 ? 0 : x86_ea(c, d);
     if (d->mod == 3) v = x86_get_reg(c, d, d->rm, s);
     else CHK(x86_load(c, ea, s, &v));
-    x86_alu(c, ALU_CMP, s, c->r[R_RAX], v);
+    x86_alu_fast(c, ALU_CMP, s, c->r[R_RAX], v);
     if (x86_cond(c, 4 /* Z */)) {
       w = x86_get_reg(c, d, d->reg, s);
       if (d->mod == 3) x86_set_reg(c, d, d->rm, s, w);
@@ -149,7 +149,7 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
     uint64_t ea = d->mod == 3 ? 0 : x86_ea(c, d);
     if (d->mod == 3) v = x86_get_reg(c, d, d->rm, s);
     else CHK(x86_load(c, ea, s, &v));
-    uint64_t sum = x86_alu(c, 0 /* ADD */, s, v, x86_get_reg(c, d, d->reg, s));
+    uint64_t sum = x86_alu_fast(c, 0 /* ADD */, s, v, x86_get_reg(c, d, d->reg, s));
     if (d->mod == 3) {
       x86_set_reg(c, d, d->reg, s, v);
       x86_set_reg(c, d, d->rm, s, sum);
@@ -246,7 +246,7 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     case 0: case 1: return exec_alu_rm(c, d, alu, s, x86_get_reg(c, d, d->reg, s), true);
     case 2: case 3: return exec_alu_rm(c, d, alu, s, 0, false);
     case 4: case 5: {
-      uint64_t r = x86_alu(c, alu, s, c->r[R_RAX], d->imm);
+      uint64_t r = x86_alu_fast(c, alu, s, c->r[R_RAX], d->imm);
       if (alu != ALU_CMP) x86_set_reg(c, d, R_RAX, s, r);
       return 0;
     }
@@ -273,7 +273,7 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     x86_set_reg(c, d, d->reg, size, x86_imul2(c, size, v, d->imm));
     return 0;
   case 0x70 ... 0x7f:
-    if (x86_cond(c, op & 15)) return jump(c, next + d->imm);
+    if (x86_cond_fast(c, op & 15)) return jump(c, next + d->imm);
     return 0;
   case 0x80: case 0x81: case 0x83: {
     int s = op == 0x80 ? 1 : size;
@@ -282,7 +282,7 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
   case 0x84: case 0x85: {
     int s = op_size_byte(d);
     CHK(x86_read_rm(c, d, s, &v));
-    x86_alu(c, ALU_AND, s, v, x86_get_reg(c, d, d->reg, s));
+    x86_alu_fast(c, ALU_AND, s, v, x86_get_reg(c, d, d->reg, s));
     return 0;
   }
   case 0x86: case 0x87: { /* XCHG (locked implicitly: one hart) */
@@ -371,7 +371,7 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
   case 0xa4 ... 0xa7: case 0xaa ... 0xaf: return x86_string(c, d);
   case 0xa8: case 0xa9: {
     int s = op_size_byte(d);
-    x86_alu(c, ALU_AND, s, c->r[R_RAX], d->imm);
+    x86_alu_fast(c, ALU_AND, s, c->r[R_RAX], d->imm);
     return 0;
   }
   case 0xb0 ... 0xb7: x86_set_reg(c, d, (op & 7) | ((d->rex & 1) << 3), 1, d->imm); return 0;
@@ -426,7 +426,7 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     switch (d->reg & 7) {
     case 0: case 1:
       CHK(x86_read_rm(c, d, s, &v));
-      x86_alu(c, ALU_AND, s, v, d->imm);
+      x86_alu_fast(c, ALU_AND, s, v, d->imm);
       return 0;
     case 2: return rmw(c, d, s, fn_not, 0);
     case 3: return rmw(c, d, s, fn_neg, 0);
@@ -487,11 +487,18 @@ void x86_dcache_flush(X86Cpu *c) {
 /* the decoded instruction at rip: from the cache while its bytes are unchanged, else decoded */
 static inline int fetch(X86Cpu *c, const X86Insn **out, X86Insn *tmp) {
   X86Decoded *e = &c->dcache[(c->rip ^ (c->rip >> 12)) & (X86_DC_SIZE - 1)];
-  const uint8_t *p = x86_ptr(c, c->rip, 16);
-  if (X86_UNLIKELY(!p)) { *out = tmp; return x86_decode(c, tmp); } /* the last bytes of memory */
+  uint64_t off = c->rip - c->mem_base;
+  if (X86_UNLIKELY(c->mem_size < 16 || off > c->mem_size - 16)) { *out = tmp; return x86_decode(c, tmp); }
+  const uint8_t *p = c->mem + off;
   uint64_t raw[2];
-  memcpy(raw, p, 16);
-  if (X86_LIKELY(e->rip == c->rip && e->raw[0] == raw[0] && e->raw[1] == raw[1])) { *out = &e->insn; return 0; }
+  memcpy(&raw[0], p, 8);
+  if (X86_LIKELY(e->rip == c->rip && e->raw[0] == raw[0])) {
+    /* the second 8 bytes matter only for a longer instruction */
+    if (X86_LIKELY(e->insn.len <= 8)) { *out = &e->insn; return 0; }
+    memcpy(&raw[1], p + 8, 8);
+    if (e->raw[1] == raw[1]) { *out = &e->insn; return 0; }
+  }
+  memcpy(&raw[1], p + 8, 8);
   int err = x86_decode(c, &e->insn);
   if (err) { e->rip = 1; return err; }
   e->rip = c->rip;

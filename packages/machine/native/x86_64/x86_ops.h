@@ -50,6 +50,44 @@ static inline int x86_write_rm(X86Cpu *c, const X86Insn *d, int size, uint64_t v
   return x86_store(c, x86_ea(c, d), size, v);
 }
 
+/* the common ALU operations record their flags lazily (x86_alu.c has the rest); inline here so
+ * the hot loop does not call across files */
+static inline uint64_t x86_alu_fast(X86Cpu *c, int op, int size, uint64_t a, uint64_t b) {
+  uint64_t m = x86_mask(size), res;
+  int cc;
+  a &= m; b &= m;
+  switch (op) {
+  case 0: res = a + b; cc = CC_ADD; break;           /* ADD */
+  case 5: case 7: res = a - b; cc = CC_SUB; break;   /* SUB CMP */
+  case 1: res = a | b; cc = CC_LOGIC; break;         /* OR */
+  case 4: res = a & b; cc = CC_LOGIC; break;         /* AND */
+  case 6: res = a ^ b; cc = CC_LOGIC; break;         /* XOR */
+  default: return x86_alu(c, op, size, a, b);        /* ADC SBB need CF */
+  }
+  c->cc_op = (uint8_t)cc; c->cc_size = (uint8_t)size;
+  c->cc_a = a; c->cc_b = b; c->cc_res = res & m;
+  return res & m;
+}
+
+/* Jcc/SETcc/CMOVcc: straight from a lazy compare or logic result when possible */
+static inline bool x86_cond_fast(X86Cpu *c, int cc) {
+  if (c->cc_op == CC_SUB) {
+    uint64_t a = c->cc_a, b = c->cc_b;
+    bool r;
+    switch (cc >> 1) {
+    case 1: r = a < b; break;
+    case 2: r = a == b; break;
+    case 3: r = a <= b; break;
+    case 6: r = (int64_t)x86_sext(a, c->cc_size) < (int64_t)x86_sext(b, c->cc_size); break;
+    case 7: r = (int64_t)x86_sext(a, c->cc_size) <= (int64_t)x86_sext(b, c->cc_size); break;
+    default: return x86_cond(c, cc);
+    }
+    return (cc & 1) ? !r : r;
+  }
+  if (c->cc_op == CC_LOGIC && (cc >> 1) == 2) return (c->cc_res == 0) != (cc & 1);
+  return x86_cond(c, cc);
+}
+
 static inline int x86_push(X86Cpu *c, int size, uint64_t v) {
   uint64_t sp = c->r[R_RSP] - size;
   int e = x86_store(c, sp, size, v);
