@@ -334,6 +334,13 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     x86_set_reg(c, d, R_RDX, size, x86_msb(c->r[R_RAX], size) ? ~0ULL : 0);
     return 0;
   case 0x9b: return 0; /* FWAIT */
+  case 0xd7: { /* XLAT: AL = [rBX + AL] */
+    uint64_t a = ((d->asize == 4 ? (uint32_t)c->r[R_RBX] : c->r[R_RBX]) + (c->r[R_RAX] & 0xff)) & (d->asize == 4 ? 0xffffffffULL : ~0ULL);
+    a += d->seg == SEG_FS ? c->fs_base : d->seg == SEG_GS ? c->gs_base : 0;
+    CHK(x86_load(c, a, 1, &v));
+    x86_set_reg(c, d, R_RAX, 1, v);
+    return 0;
+  }
   case 0xd8 ... 0xdf: return x86_x87(c, d);
   case 0x9c: { /* PUSHF: VM and RF read as 0 */
     int s = stack_size(d);

@@ -1,5 +1,5 @@
 /* Control flow and the odd corners of data movement: indirect CALL/JMP through registers and
- * memory, RET imm16, 16-bit PUSH/POP, MOV with a 64-bit absolute address (moffs), FS/GS segment
+ * memory, RET imm16, 16-bit PUSH/POP, XLAT, MOV with a 64-bit absolute address (moffs), FS/GS segment
  * overrides after arch_prctl, LOOP with the 32-bit address size, XCHG with memory, SYSCALL's
  * result, flag instructions (CMC STC CLC), SETcc to memory, multi-byte NOPs. Prints what each
  * produced. */
@@ -82,6 +82,13 @@ int main(void) {
                    " nopl 0x100(%%rax)\n nopw %%cs:0x100(%%rax,%%rax,1)\n pause\n endbr64\n prefetcht0 (%0)\n prefetchnta 8(%0)\n"
                    " lfence\n mfence\n sfence\n add $1, %0" : "+r"(z) : "a"(&z) : "memory");
   puts_("nops"); hx(z); nl();
+
+  /* XLAT through a 256-byte table */
+  static u8 table[256];
+  for (int i = 0; i < 256; i++) table[i] = (u8)(i * 7 + 3);
+  u64 xl = 0x1234567890abcd00UL | 0xc8, xs = 0;
+  __asm__ volatile("xlat\n mov %%rax, %1\n mov $0x10, %%al\n xlatb" : "+a"(xl), "=&r"(xs) : "b"(table) : "memory");
+  puts_("xlat"); hx(xs); hx(xl); nl();
 
   /* CMOV from memory and XADD/CMPXCHG on 16-bit memory, INC/DEC on memory bytes */
   u16 h = 0xfff0; u8 bb = 0x7f; u64 mm = 0x55, dst = 0x66, one = 1;
