@@ -91,7 +91,9 @@ typedef struct X86Insn {
   int32_t disp;
   uint64_t imm;
   uint16_t imm2;     /* ENTER's second immediate */
+  uint8_t kind;      /* X86K_*: a common form the run loop handles without the general paths */
 } X86Insn;
+enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X86K_JCC, X86K_LEA };
 
 /* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
  * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code

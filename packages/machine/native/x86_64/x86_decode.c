@@ -182,6 +182,14 @@ int x86_decode(X86Cpu *c, X86Insn *d) {
   if (i > 15) return EXC_GP;
   if (i > avail) goto fetch_fault;
   d->len = (uint8_t)i;
+  /* the hot forms with 32/64-bit operands, for the run loop's short paths */
+  if (d->osize >= 4) {
+    uint16_t o = d->op;
+    if (o < 0x40 && (o & 7) <= 3 && (o & 1) && d->mod == 3) d->kind = X86K_ALU_RR;
+    else if (o == 0x89 || o == 0x8b) d->kind = d->mod == 3 ? X86K_MOV_RR : o == 0x8b ? X86K_MOV_LOAD : X86K_MOV_STORE;
+    else if (o == 0x8d && d->mod != 3) d->kind = X86K_LEA;
+  }
+  if ((d->op >= 0x70 && d->op <= 0x7f) || (d->op >= 0x180 && d->op <= 0x18f)) d->kind = X86K_JCC;
   return 0;
 fetch_fault:
   c->fault_addr = c->rip + avail;

@@ -238,6 +238,30 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
 static int exec_one(X86Cpu *c, const X86Insn *d) {
   uint64_t next = c->rip + d->len, v, w;
   int op = d->op, size = d->osize;
+  switch (d->kind) { /* short paths for the commonest forms (32/64-bit operands) */
+  case X86K_ALU_RR: {
+    int alu = (op >> 3) & 7, dst = (op & 2) ? d->reg : d->rm, src = (op & 2) ? d->rm : d->reg;
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[dst], c->r[src]);
+    if (alu != ALU_CMP) c->r[dst] = r; /* masked to 32 bits for 32-bit operands: zero-extended */
+    return 0;
+  }
+  case X86K_MOV_RR: {
+    uint64_t s = c->r[op == 0x89 ? d->reg : d->rm];
+    c->r[op == 0x89 ? d->rm : d->reg] = size == 8 ? s : (uint32_t)s;
+    return 0;
+  }
+  case X86K_MOV_LOAD:
+    CHK(x86_load(c, x86_ea(c, d), size, &v));
+    c->r[d->reg] = v;
+    return 0;
+  case X86K_MOV_STORE: return x86_store(c, x86_ea(c, d), size, c->r[d->reg]);
+  case X86K_LEA: {
+    uint64_t a = x86_ea_offset(c, d);
+    c->r[d->reg] = size == 8 ? a : (uint32_t)a;
+    return 0;
+  }
+  case X86K_JCC: return x86_cond_fast(c, op & 15) ? jump(c, next + d->imm) : 0;
+  }
   if (op >= 0x100) return exec_0f(c, d, next);
   switch (op) {
   case 0x00 ... 0x3f: {
