@@ -188,6 +188,7 @@ int x86_decode(X86Cpu *c, X86Insn *d) {
     if (o < 0x40 && (o & 7) <= 3 && (o & 1) && d->mod == 3) d->kind = X86K_ALU_RR;
     else if (o == 0x89 || o == 0x8b) d->kind = d->mod == 3 ? X86K_MOV_RR : o == 0x8b ? X86K_MOV_LOAD : X86K_MOV_STORE;
     else if (o == 0x8d && d->mod != 3) d->kind = X86K_LEA;
+    else if (o == 0xc1 && d->mod == 3) d->kind = X86K_SHIFT_RI;
   }
   if ((d->op >= 0x70 && d->op <= 0x7f) || (d->op >= 0x180 && d->op <= 0x18f)) d->kind = X86K_JCC;
   return 0;

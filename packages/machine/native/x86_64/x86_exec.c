@@ -261,6 +261,11 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     return 0;
   }
   case X86K_JCC: return x86_cond_fast(c, op & 15) ? jump(c, next + d->imm) : 0;
+  case X86K_SHIFT_RI: {
+    uint64_t r = x86_shift(c, d->reg & 7, size, c->r[d->rm], (unsigned)(d->imm & 0xff));
+    c->r[d->rm] = r; /* x86_shift masks the result to the operand size: 32 bits zero-extend */
+    return 0;
+  }
   }
   if (op >= 0x100) return exec_0f(c, d, next);
   switch (op) {
