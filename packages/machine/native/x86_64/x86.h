@@ -93,8 +93,7 @@ typedef struct X86Insn {
   uint16_t imm2;     /* ENTER's second immediate */
   uint8_t kind;      /* X86K_*: a common form the run loop handles without the general paths */
 } X86Insn;
-enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X86K_JCC, X86K_LEA, X86K_SHIFT_RI,
-       X86K_ALU_RI, X86K_ALU_LOAD, X86K_TEST_RR, X86K_MOV_RI, X86K_PUSH, X86K_POP, X86K_CALL, X86K_RET };
+enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X86K_JCC, X86K_LEA, X86K_SHIFT_RI };
 
 /* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
  * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code

@@ -189,16 +189,6 @@ int x86_decode(X86Cpu *c, X86Insn *d) {
     else if (o == 0x89 || o == 0x8b) d->kind = d->mod == 3 ? X86K_MOV_RR : o == 0x8b ? X86K_MOV_LOAD : X86K_MOV_STORE;
     else if (o == 0x8d && d->mod != 3) d->kind = X86K_LEA;
     else if (o == 0xc1 && d->mod == 3) d->kind = X86K_SHIFT_RI;
-    else if ((o == 0x81 || o == 0x83) && d->mod == 3) d->kind = X86K_ALU_RI;
-    else if (o < 0x40 && (o & 7) == 3 && d->mod != 3) d->kind = X86K_ALU_LOAD;
-    else if (o == 0x85 && d->mod == 3) d->kind = X86K_TEST_RR;
-    else if (o >= 0xb8 && o <= 0xbf) d->kind = X86K_MOV_RI;
-  }
-  if (!d->opsize_prefix) { /* 64-bit stack operations */
-    if (d->op >= 0x50 && d->op <= 0x57) d->kind = X86K_PUSH;
-    else if (d->op >= 0x58 && d->op <= 0x5f) d->kind = X86K_POP;
-    else if (d->op == 0xe8) d->kind = X86K_CALL;
-    else if (d->op == 0xc3) d->kind = X86K_RET;
   }
   if ((d->op >= 0x70 && d->op <= 0x7f) || (d->op >= 0x180 && d->op <= 0x18f)) d->kind = X86K_JCC;
   return 0;

@@ -261,32 +261,6 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     return 0;
   }
   case X86K_JCC: return x86_cond_fast(c, op & 15) ? jump(c, next + d->imm) : 0;
-  case X86K_ALU_RI: {
-    int alu = d->reg & 7;
-    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->rm], d->imm);
-    if (alu != ALU_CMP) c->r[d->rm] = r;
-    return 0;
-  }
-  case X86K_ALU_LOAD: {
-    int alu = (op >> 3) & 7;
-    CHK(x86_load(c, x86_ea(c, d), size, &v));
-    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->reg], v);
-    if (alu != ALU_CMP) c->r[d->reg] = r;
-    return 0;
-  }
-  case X86K_TEST_RR: x86_alu_fast(c, ALU_AND, size, c->r[d->rm], c->r[d->reg]); return 0;
-  case X86K_MOV_RI: c->r[(op & 7) | ((d->rex & 1) << 3)] = size == 8 ? d->imm : (uint32_t)d->imm; return 0;
-  case X86K_PUSH: return x86_push(c, 8, c->r[(op & 7) | ((d->rex & 1) << 3)]);
-  case X86K_POP:
-    CHK(x86_pop(c, 8, &v));
-    c->r[(op & 7) | ((d->rex & 1) << 3)] = v;
-    return 0;
-  case X86K_CALL:
-    CHK(x86_push(c, 8, next));
-    return jump(c, next + d->imm);
-  case X86K_RET:
-    CHK(x86_pop(c, 8, &v));
-    return jump(c, v);
   case X86K_SHIFT_RI: {
     uint64_t r = x86_shift(c, d->reg & 7, size, c->r[d->rm], (unsigned)(d->imm & 0xff));
     c->r[d->rm] = r; /* x86_shift masks the result to the operand size: 32 bits zero-extend */
