@@ -8,7 +8,7 @@ import type { OutputCache } from '../cache/output-cache.js';
 import { keyOf } from '../cache/cache-key.js';
 
 export interface MachineOptions {
-  /** packages/machine: native/*.c|h and a Makefile with a `wasm` target. */
+  /** packages/machine: native/<folder>/*.c|h and a Makefile with a `wasm` target. */
   dir: string;
   cache: OutputCache;
   offline: boolean;
@@ -44,10 +44,11 @@ export async function toolchainVersions(): Promise<Record<string, string>> {
   return Object.fromEntries(TOOLCHAIN_PACKAGES.map((p) => [p, found.get(p) ?? none]));
 }
 
-/** Digest over the machine's Makefile and C sources, in name order. */
+/** Digest over the machine's Makefile and C sources (native/ and its folders), in path order. */
 async function sourcesDigest(dir: string): Promise<string> {
   const hash = createHash('sha256');
-  const names = (await readdir(join(dir, 'native'))).filter((n) => /\.[ch]$/.test(n)).sort();
+  const entries = await readdir(join(dir, 'native'), { recursive: true });
+  const names = entries.filter((n) => /\.[ch]$/.test(n)).sort();
   for (const name of ['Makefile', ...names.map((n) => `native/${n}`)]) {
     const bytes = await readFile(join(dir, name));
     hash.update(`${name}\0${bytes.length}\0`).update(bytes);

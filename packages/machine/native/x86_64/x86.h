@@ -1,0 +1,174 @@
+/* x86-64 CPU: architectural state and the interfaces between its files (Intel SDM vol. 1 ch. 3,
+ * AMD64 APM vol. 2 ch. 1). Long mode, 64-bit code segment only so far; see
+ * docs/decisions/0019-x86_64-cpu.md. All state is in struct X86Cpu (no globals), so a
+ * linear-memory snapshot captures it; faults are return codes, never longjmp. */
+#ifndef C2W_X86_H
+#define C2W_X86_H
+#include <stdint.h>
+#include <stdbool.h>
+#include <string.h>
+
+#define X86_LIKELY(x) __builtin_expect(!!(x), 1)
+#define X86_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/* general registers in encoding order (SDM vol. 2 table 2-2) */
+enum { R_RAX, R_RCX, R_RDX, R_RBX, R_RSP, R_RBP, R_RSI, R_RDI,
+       R_R8, R_R9, R_R10, R_R11, R_R12, R_R13, R_R14, R_R15 };
+
+/* RFLAGS (SDM vol. 1 3.4.3) */
+#define FLAG_CF (1u << 0)
+#define FLAG_FIXED1 (1u << 1)
+#define FLAG_PF (1u << 2)
+#define FLAG_AF (1u << 4)
+#define FLAG_ZF (1u << 6)
+#define FLAG_SF (1u << 7)
+#define FLAG_TF (1u << 8)
+#define FLAG_IF (1u << 9)
+#define FLAG_DF (1u << 10)
+#define FLAG_OF (1u << 11)
+#define FLAG_ID (1u << 21)
+#define FLAGS_ARITH (FLAG_CF | FLAG_PF | FLAG_AF | FLAG_ZF | FLAG_SF | FLAG_OF)
+
+/* exceptions (SDM vol. 3 6.3.1) as return codes: EXC_BASE + vector, so that 0 stays "done";
+ * X86_STOP_* are not exceptions but reasons to leave the run loop that the caller (the board or
+ * the user-mode runner) handles; X86_OK says an instruction set rip itself */
+#define EXC_BASE 128
+#define X86_VECTOR(e) ((e) - EXC_BASE)
+enum {
+  EXC_DE = EXC_BASE + 0, EXC_DB = EXC_BASE + 1, EXC_BP = EXC_BASE + 3, EXC_UD = EXC_BASE + 6,
+  EXC_NM = EXC_BASE + 7, EXC_GP = EXC_BASE + 13, EXC_PF = EXC_BASE + 14, EXC_MF = EXC_BASE + 16,
+  EXC_AC = EXC_BASE + 17, EXC_XM = EXC_BASE + 19,
+  X86_OK = -1, X86_STOP_SYSCALL = 256, X86_STOP_HLT = 257, X86_STOP_BUDGET = 258,
+};
+
+/* MXCSR (SDM vol. 1 10.2.3) */
+#define MXCSR_IE (1u << 0)
+#define MXCSR_DE (1u << 1)
+#define MXCSR_ZE (1u << 2)
+#define MXCSR_OE (1u << 3)
+#define MXCSR_UE (1u << 4)
+#define MXCSR_PE (1u << 5)
+#define MXCSR_RC_SHIFT 13
+#define MXCSR_DEFAULT 0x1f80u
+
+/* model-specific registers the CPU keeps (SDM vol. 4 table 2-2) */
+#define MSR_EFER 0xc0000080u
+#define MSR_STAR 0xc0000081u
+#define MSR_LSTAR 0xc0000082u
+#define MSR_CSTAR 0xc0000083u
+#define MSR_FMASK 0xc0000084u
+#define MSR_FS_BASE 0xc0000100u
+#define MSR_GS_BASE 0xc0000101u
+#define MSR_KERNEL_GS_BASE 0xc0000102u
+#define EFER_SCE (1u << 0)
+
+typedef union X86Xmm {
+  uint8_t b[16];
+  uint16_t w[8];
+  uint32_t d[4];
+  uint64_t q[2];
+} X86Xmm;
+
+/* a decoded instruction (SDM vol. 2 ch. 2 instruction format) */
+enum { SEG_NONE = 0, SEG_FS = 1, SEG_GS = 2 };
+enum { REP_NONE = 0, REP_F3 = 1, REP_F2 = 2 };
+typedef struct X86Insn {
+  uint16_t op;       /* opcode: 0x0xx one-byte map, 0x1xx 0F map */
+  uint8_t len;
+  uint8_t osize;     /* operand size in bytes: 2, 4, 8 */
+  uint8_t asize;     /* address size: 4 or 8 */
+  uint8_t rep;       /* REP_*: F3/F2 as repeat prefixes or SSE mandatory prefixes */
+  bool opsize_prefix;/* 66 seen: SSE mandatory prefix, or 16-bit operands */
+  bool lock;
+  bool has_rex;
+  uint8_t rex;
+  uint8_t seg;
+  bool has_modrm;
+  uint8_t mod, reg, rm; /* reg and rm include REX.R / REX.B */
+  bool rip_rel;
+  int8_t base, index;   /* -1 = none */
+  uint8_t scale;
+  int32_t disp;
+  uint64_t imm;
+  uint16_t imm2;     /* ENTER's second immediate */
+  uint8_t kind;      /* X86K_*: a common form the run loop handles without the general paths */
+} X86Insn;
+enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X86K_JCC, X86K_LEA, X86K_SHIFT_RI };
+
+/* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
+ * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code
+ * need no tracking */
+#define X86_DC_SIZE 4096
+typedef struct X86Decoded {
+  uint64_t rip;
+  uint64_t raw[2];
+  X86Insn insn;
+} X86Decoded;
+
+typedef struct X86Cpu {
+  uint64_t r[16];
+  uint64_t rip;
+  uint64_t rflags;     /* arithmetic bits valid only when cc_op == CC_NONE (x86_flags_sync) */
+  /* lazy flags: the last ADD/SUB/CMP/logic/shift operation's operands and result; RFLAGS is
+   * computed from them only when read (QEMU's cc_op scheme, for the common cases) */
+  uint8_t cc_op, cc_size;
+  uint64_t cc_a, cc_b, cc_res;
+  uint64_t fs_base, gs_base, kernel_gs_base;
+  X86Xmm xmm[16];
+  uint32_t mxcsr;
+  uint16_t fcw, fsw;   /* x87 control and status words */
+  uint8_t ftw;         /* x87 tags, abridged (FXSAVE's form): bit set = register in use */
+  uint64_t efer, star, lstar, cstar, fmask;
+  uint64_t tsc_offset;
+  uint64_t instret;
+  bool user_syscall;   /* SYSCALL stops the run loop (user-mode runner) instead of entering LSTAR */
+  /* memory: one flat guest-physical = guest-virtual window (paging comes with the board) */
+  uint8_t *mem;
+  uint64_t mem_base, mem_size;
+  uint64_t fault_addr; /* address of the last failed access (#PF's CR2) */
+  X86Decoded dcache[X86_DC_SIZE];
+} X86Cpu;
+
+
+/* ---- memory (x86_mem.h has the inline accessors) ---- */
+
+/* ---- files ---- */
+/* x86_decode.c: decode the instruction at rip; 0 or EXC_UD / EXC_PF (fetch fault) */
+int x86_decode(X86Cpu *c, X86Insn *d);
+/* x86_exec.c: run up to budget instructions; X86_STOP_* or an exception vector */
+int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed);
+void x86_reset(X86Cpu *c);
+void x86_dcache_flush(X86Cpu *c); /* forget every decoded instruction */
+/* x86_alu.c: integer arithmetic with exact flags */
+enum { CC_NONE, CC_ADD, CC_SUB, CC_LOGIC, CC_SHL, CC_SHR };
+void x86_flags_compute(X86Cpu *c);
+static inline void x86_flags_sync(X86Cpu *c) { if (c->cc_op != CC_NONE) x86_flags_compute(c); }
+uint64_t x86_alu(X86Cpu *c, int op, int size, uint64_t a, uint64_t b); /* op: ADD OR ADC SBB AND SUB XOR CMP */
+uint64_t x86_incdec(X86Cpu *c, int size, uint64_t a, bool dec);
+uint64_t x86_shift(X86Cpu *c, int op, int size, uint64_t a, unsigned count); /* op: ROL ROR RCL RCR SHL SHR SAL SAR */
+uint64_t x86_shiftd(X86Cpu *c, bool right, int size, uint64_t dst, uint64_t src, unsigned count);
+int x86_muldiv(X86Cpu *c, int op, int size, uint64_t src); /* F6/F7 /4../7: 0 or EXC_DE */
+uint64_t x86_imul2(X86Cpu *c, int size, uint64_t a, uint64_t b);
+void x86_set_logic_flags(X86Cpu *c, int size, uint64_t res);
+bool x86_cond(X86Cpu *c, int cc);
+/* x86_string.c: MOVS CMPS STOS LODS SCAS with REP/REPE/REPNE */
+int x86_string(X86Cpu *c, const X86Insn *d);
+/* x86_sse.c: SSE and SSE2 (0F map with 66/F2/F3 mandatory prefixes); 0, EXC_UD or a fault */
+int x86_sse(X86Cpu *c, const X86Insn *d);
+/* x86_x87.c: x87 control state (FNSTCW FLDCW FNSTSW FNINIT FNCLEX FNSTENV FLDENV), FXSAVE/FXRSTOR */
+int x86_x87(X86Cpu *c, const X86Insn *d);
+int x86_fxsave(X86Cpu *c, const X86Insn *d, bool restore);
+/* x86_system.c: CPUID, RDTSC, SYSCALL, MSRs */
+void x86_cpuid(X86Cpu *c);
+int x86_syscall(X86Cpu *c, uint64_t next_rip);
+uint64_t x86_rdtsc(X86Cpu *c);
+
+/* size helpers */
+static inline uint64_t x86_mask(int size) { return size == 8 ? ~0ULL : (1ULL << (size * 8)) - 1; }
+static inline uint64_t x86_sext(uint64_t v, int size) {
+  int sh = 64 - size * 8;
+  return sh ? (uint64_t)((int64_t)(v << sh) >> sh) : v;
+}
+static inline uint64_t x86_msb(uint64_t v, int size) { return (v >> (size * 8 - 1)) & 1; }
+
+#endif

@@ -1,0 +1,198 @@
+/* x86-64 CPU: instruction decoder for 64-bit mode (SDM vol. 2 ch. 2: legacy prefixes, REX,
+ * opcode maps A-2/A-3, ModR/M and SIB with RIP-relative addressing, displacement, immediate).
+ * Produces an X86Insn; executing it is x86_exec.c's job. */
+#include "x86.h"
+#include "x86_mem.h"
+
+enum { IMM_NONE, IMM_B, IMM_W, IMM_Z, IMM_V, IMM_MOFFS, IMM_ENTER };
+#define HAS_MODRM 0x10
+#define INVALID 0x20
+
+/* one-byte map (SDM vol. 2 table A-2); invalid in 64-bit mode: PUSH/POP seg, DAA.., BOUND,
+ * LES/LDS (VEX there), far CALL/JMP ptr, INTO, AAM/AAD, SALC */
+static uint8_t info1(uint8_t op) {
+  switch (op) {
+  case 0x06: case 0x07: case 0x0e: case 0x16: case 0x17: case 0x1e: case 0x1f:
+  case 0x27: case 0x2f: case 0x37: case 0x3f: case 0x60: case 0x61: case 0x62:
+  case 0x9a: case 0xc4: case 0xc5: case 0xce: case 0xd4: case 0xd5: case 0xd6: case 0xea:
+    return INVALID;
+  case 0x82: return INVALID;
+  }
+  if (op < 0x40) {
+    switch (op & 7) {
+    case 0: case 1: case 2: case 3: return HAS_MODRM;
+    case 4: return IMM_B;
+    case 5: return IMM_Z;
+    default: return IMM_NONE;
+    }
+  }
+  switch (op) {
+  case 0x63: return HAS_MODRM;
+  case 0x68: return IMM_Z;
+  case 0x69: return HAS_MODRM | IMM_Z;
+  case 0x6a: return IMM_B;
+  case 0x6b: return HAS_MODRM | IMM_B;
+  case 0x70 ... 0x7f: return IMM_B;
+  case 0x80: case 0x83: return HAS_MODRM | IMM_B;
+  case 0x81: return HAS_MODRM | IMM_Z;
+  case 0x84 ... 0x8f: return HAS_MODRM;
+  case 0xa0 ... 0xa3: return IMM_MOFFS;
+  case 0xa8: return IMM_B;
+  case 0xa9: return IMM_Z;
+  case 0xb0 ... 0xb7: return IMM_B;
+  case 0xb8 ... 0xbf: return IMM_V;
+  case 0xc0: case 0xc1: return HAS_MODRM | IMM_B;
+  case 0xc2: case 0xca: return IMM_W;
+  case 0xc6: return HAS_MODRM | IMM_B;
+  case 0xc7: return HAS_MODRM | IMM_Z;
+  case 0xc8: return IMM_ENTER;
+  case 0xcd: return IMM_B;
+  case 0xd0 ... 0xd3: case 0xd8 ... 0xdf: return HAS_MODRM;
+  case 0xe0 ... 0xe7: case 0xeb: return IMM_B;
+  case 0xe8: case 0xe9: return IMM_Z;
+  case 0xf6: case 0xf7: case 0xfe: case 0xff: return HAS_MODRM; /* F6/F7 /0,/1 add an immediate */
+  default: return IMM_NONE;
+  }
+}
+
+/* two-byte map 0F xx (SDM vol. 2 table A-3) */
+static uint8_t info2(uint8_t op) {
+  switch (op) {
+  case 0x05: case 0x06: case 0x07: case 0x08: case 0x09: case 0x0b: case 0x0e:
+  case 0x30 ... 0x37: case 0x77: case 0xa0: case 0xa1: case 0xa2: case 0xa8: case 0xa9: case 0xaa:
+  case 0xc8 ... 0xcf:
+    return IMM_NONE;
+  case 0x38: case 0x3a: return INVALID; /* SSSE3/SSE4 maps: not advertised by CPUID */
+  case 0x80 ... 0x8f: return IMM_Z;
+  case 0x70 ... 0x73: case 0xa4: case 0xac: case 0xba: case 0xc2: case 0xc4: case 0xc5: case 0xc6:
+    return HAS_MODRM | IMM_B;
+  default: return HAS_MODRM;
+  }
+}
+
+int x86_decode(X86Cpu *c, X86Insn *d) {
+  uint8_t buf[16];
+  /* fetch up to 15 bytes; a shorter window is fine as long as the instruction fits in it */
+  uint64_t off = c->rip - c->mem_base, avail = 0;
+  if (off < c->mem_size) avail = c->mem_size - off;
+  if (avail > 15) avail = 15;
+  if (avail == 0) { c->fault_addr = c->rip; return EXC_PF; }
+  memcpy(buf, c->mem + off, avail);
+  unsigned i = 0;
+#define NEXT() (i < avail ? buf[i++] : (i++, 0))
+  memset(d, 0, sizeof *d);
+  d->base = d->index = -1;
+  d->asize = 8;
+  /* legacy prefixes, then at most one REX directly before the opcode */
+  for (;;) {
+    if (i >= 15) return EXC_GP;
+    uint8_t b = buf[i < avail ? i : 0];
+    if (i >= avail) goto fetch_fault;
+    if (b == 0x66) d->opsize_prefix = true;
+    else if (b == 0x67) d->asize = 4;
+    else if (b == 0xf0) d->lock = true;
+    else if (b == 0xf2) d->rep = REP_F2;
+    else if (b == 0xf3) d->rep = REP_F3;
+    else if (b == 0x64) d->seg = SEG_FS;
+    else if (b == 0x65) d->seg = SEG_GS;
+    else if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e) { /* null segments in 64-bit mode */ }
+    else break;
+    i++;
+  }
+  if (i < avail && (buf[i] & 0xf0) == 0x40) { d->has_rex = true; d->rex = buf[i++]; }
+  if (i >= avail) goto fetch_fault;
+  uint8_t op = NEXT();
+  uint8_t info;
+  if (op == 0x0f) {
+    op = NEXT();
+    d->op = 0x100 | op;
+    info = info2(op);
+  } else {
+    d->op = op;
+    info = info1(op);
+  }
+  if (info & INVALID) return EXC_UD;
+  d->osize = (d->rex & 8) ? 8 : d->opsize_prefix ? 2 : 4;
+  if (info & HAS_MODRM) {
+    uint8_t modrm = NEXT();
+    d->has_modrm = true;
+    d->mod = modrm >> 6;
+    d->reg = ((modrm >> 3) & 7) | ((d->rex & 4) << 1);
+    d->rm = (modrm & 7) | ((d->rex & 1) << 3);
+    if (d->mod != 3) {
+      int rm = modrm & 7;
+      if (rm == 4) {
+        uint8_t sib = NEXT();
+        d->scale = sib >> 6;
+        int idx = ((sib >> 3) & 7) | ((d->rex & 2) << 2);
+        if (idx != 4) d->index = (int8_t)idx;
+        int base = sib & 7;
+        if (base == 5 && d->mod == 0) {
+          uint32_t v = NEXT(); v |= NEXT() << 8; v |= NEXT() << 16; v |= (uint32_t)NEXT() << 24;
+          d->disp = (int32_t)v;
+        } else {
+          d->base = (int8_t)(base | ((d->rex & 1) << 3));
+        }
+      } else if (rm == 5 && d->mod == 0) {
+        d->rip_rel = true;
+        uint32_t v = NEXT(); v |= NEXT() << 8; v |= NEXT() << 16; v |= (uint32_t)NEXT() << 24;
+        d->disp = (int32_t)v;
+      } else {
+        d->base = (int8_t)d->rm;
+      }
+      if (d->mod == 1) d->disp = (int8_t)NEXT();
+      else if (d->mod == 2) {
+        uint32_t v = NEXT(); v |= NEXT() << 8; v |= NEXT() << 16; v |= (uint32_t)NEXT() << 24;
+        d->disp = (int32_t)v;
+      }
+    }
+  }
+  int imm = info & 0xf;
+  if ((op == 0xf6 || op == 0xf7) && d->op < 0x100 && ((d->reg & 7) < 2)) imm = op == 0xf6 ? IMM_B : IMM_Z;
+  uint64_t v = 0;
+  switch (imm) {
+  case IMM_B: v = (uint64_t)(int8_t)NEXT(); break;
+  case IMM_W: v = NEXT(); v |= NEXT() << 8; break;
+  case IMM_Z:
+    if (d->osize == 2 && d->op != 0xe8 && d->op != 0xe9 && (d->op & 0x1f0) != 0x180) {
+      v = NEXT(); v |= NEXT() << 8;
+      v = (uint64_t)(int16_t)v;
+    } else {
+      uint32_t t = NEXT(); t |= NEXT() << 8; t |= NEXT() << 16; t |= (uint32_t)NEXT() << 24;
+      v = (uint64_t)(int64_t)(int32_t)t;
+    }
+    break;
+  case IMM_V:
+    if (d->osize == 8) {
+      for (int k = 0; k < 8; k++) v |= (uint64_t)NEXT() << (8 * k);
+    } else {
+      for (int k = 0; k < d->osize; k++) v |= (uint64_t)NEXT() << (8 * k);
+    }
+    break;
+  case IMM_MOFFS:
+    for (int k = 0; k < d->asize; k++) v |= (uint64_t)NEXT() << (8 * k);
+    break;
+  case IMM_ENTER:
+    v = NEXT(); v |= NEXT() << 8;
+    d->imm2 = NEXT();
+    break;
+  }
+  d->imm = v;
+#undef NEXT
+  if (i > 15) return EXC_GP;
+  if (i > avail) goto fetch_fault;
+  d->len = (uint8_t)i;
+  /* the hot forms with 32/64-bit operands, for the run loop's short paths */
+  if (d->osize >= 4) {
+    uint16_t o = d->op;
+    if (o < 0x40 && (o & 7) <= 3 && (o & 1) && d->mod == 3) d->kind = X86K_ALU_RR;
+    else if (o == 0x89 || o == 0x8b) d->kind = d->mod == 3 ? X86K_MOV_RR : o == 0x8b ? X86K_MOV_LOAD : X86K_MOV_STORE;
+    else if (o == 0x8d && d->mod != 3) d->kind = X86K_LEA;
+    else if (o == 0xc1 && d->mod == 3) d->kind = X86K_SHIFT_RI;
+  }
+  if ((d->op >= 0x70 && d->op <= 0x7f) || (d->op >= 0x180 && d->op <= 0x18f)) d->kind = X86K_JCC;
+  return 0;
+fetch_fault:
+  c->fault_addr = c->rip + avail;
+  return EXC_PF;
+}

@@ -1,0 +1,567 @@
+/* x86-64 CPU: the run loop and the integer instructions of the one-byte and 0F maps
+ * (SDM vol. 2 tables A-2, A-3): data movement, ALU dispatch, control flow, stack, bit operations,
+ * CMPXCHG/XADD. Strings are x86_string.c, SSE x86_sse.c, CPUID/RDTSC/SYSCALL x86_system.c.
+ * An instruction either completes (rip advanced) or raises: state and rip stay as they were. */
+#include "x86.h"
+#include "x86_ops.h"
+
+#define CHK(e) do { int e_ = (e); if (X86_UNLIKELY(e_)) return e_; } while (0)
+
+/* ALU op of an ADD..CMP opcode, or of group 1's reg field */
+enum { ALU_CMP = 7, ALU_AND = 4 };
+
+static int op_size_byte(const X86Insn *d) { return (d->op & 1) ? d->osize : 1; }
+
+/* push/pop default to 64-bit operands in 64-bit mode; 66 makes them 16-bit */
+static int stack_size(const X86Insn *d) { return d->opsize_prefix && !(d->rex & 8) ? 2 : 8; }
+
+static int exec_alu_rm(X86Cpu *c, const X86Insn *d, int op, int size, uint64_t src, bool rm_is_dst) {
+  uint64_t a;
+  if (rm_is_dst) {
+    if (d->mod == 3) {
+      a = x86_get_reg(c, d, d->rm, size);
+      uint64_t r = x86_alu_fast(c, op, size, a, src);
+      if (op != ALU_CMP) x86_set_reg(c, d, d->rm, size, r);
+      return 0;
+    }
+    uint64_t ea = x86_ea(c, d);
+    CHK(x86_load(c, ea, size, &a));
+    uint64_t r = x86_alu_fast(c, op, size, a, src);
+    if (op != ALU_CMP) CHK(x86_store(c, ea, size, r));
+    return 0;
+  }
+  CHK(x86_read_rm(c, d, size, &a));
+  uint64_t r = x86_alu_fast(c, op, size, x86_get_reg(c, d, d->reg, size), a);
+  if (op != ALU_CMP) x86_set_reg(c, d, d->reg, size, r);
+  return 0;
+}
+
+/* read-modify-write of the r/m operand through fn */
+typedef uint64_t (*RmwFn)(X86Cpu *c, const X86Insn *d, int size, uint64_t v, uint64_t arg);
+static int rmw(X86Cpu *c, const X86Insn *d, int size, RmwFn fn, uint64_t arg) {
+  uint64_t v;
+  if (d->mod == 3) {
+    v = x86_get_reg(c, d, d->rm, size);
+    x86_set_reg(c, d, d->rm, size, fn(c, d, size, v, arg));
+    return 0;
+  }
+  uint64_t ea = x86_ea(c, d);
+  CHK(x86_load(c, ea, size, &v));
+  return x86_store(c, ea, size, fn(c, d, size, v, arg));
+}
+
+static uint64_t fn_shift(X86Cpu *c, const X86Insn *d, int size, uint64_t v, uint64_t count) {
+  return x86_shift(c, d->reg & 7, size, v, (unsigned)count);
+}
+static uint64_t fn_not(X86Cpu *c, const X86Insn *d, int size, uint64_t v, uint64_t arg) { return ~v; }
+static uint64_t fn_neg(X86Cpu *c, const X86Insn *d, int size, uint64_t v, uint64_t arg) {
+  return x86_alu_fast(c, 5 /* SUB */, size, 0, v);
+}
+static uint64_t fn_incdec(X86Cpu *c, const X86Insn *d, int size, uint64_t v, uint64_t dec) {
+  return x86_incdec(c, size, v, dec != 0);
+}
+static uint64_t fn_shiftd(X86Cpu *c, const X86Insn *d, int size, uint64_t v, uint64_t count) {
+  return x86_shiftd(c, (d->op & 0xff) >= 0xac, size, v, x86_get_reg(c, d, d->reg, size), (unsigned)count);
+}
+
+static int jump(X86Cpu *c, uint64_t target) { c->rip = target; return X86_OK; }
+
+/* BT/BTS/BTR/BTC (0F A3/AB/B3/BB, 0F BA /4../7): CF = the bit; other flags unchanged */
+static int exec_bt(X86Cpu *c, const X86Insn *d, int kind, uint64_t off, bool imm) {
+  int size = d->osize, bits = size * 8;
+  uint64_t v, ea = 0;
+  if (d->mod == 3) {
+    v = x86_get_reg(c, d, d->rm, size);
+    off &= bits - 1;
+  } else {
+    ea = x86_ea(c, d);
+    if (imm) off &= bits - 1;
+    else {
+      int64_t so = (int64_t)x86_sext(off, size);
+      ea += (uint64_t)((so >> (size == 2 ? 4 : size == 4 ? 5 : 6)) * size);
+      off = (uint64_t)so & (bits - 1);
+    }
+    CHK(x86_load(c, ea, size, &v));
+  }
+  uint64_t bit = 1ULL << off;
+  x86_flags_sync(c);
+  c->rflags = (c->rflags & ~(uint64_t)FLAG_CF) | ((v & bit) ? FLAG_CF : 0);
+  if (kind == 0) return 0;
+  v = kind == 1 ? v | bit : kind == 2 ? v & ~bit : v ^ bit;
+  if (d->mod == 3) { x86_set_reg(c, d, d->rm, size, v); return 0; }
+  return x86_store(c, ea, size, v);
+}
+
+static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
+  int op = d->op & 0xff, size = d->osize;
+  uint64_t v, w;
+  switch (op) {
+  case 0x05: /* SYSCALL */
+    return x86_syscall(c, next);
+  case 0x0b: return EXC_UD; /* UD2 */
+  case 0x0d: case 0x18 ... 0x1f: return 0; /* PREFETCH*, hint NOPs, ENDBR64 */
+  case 0x31: { /* RDTSC */
+    uint64_t t = x86_rdtsc(c);
+    c->r[R_RAX] = (uint32_t)t;
+    c->r[R_RDX] = t >> 32;
+    return 0;
+  }
+  case 0xa2: x86_cpuid(c); return 0;
+  case 0x40 ... 0x4f: /* CMOVcc: the 32-bit form zero-extends even when it does not move */
+    CHK(x86_read_rm(c, d, size, &v));
+    x86_set_reg(c, d, d->reg, size, x86_cond_fast(c, op & 15) ? v : x86_get_reg(c, d, d->reg, size));
+    return 0;
+  case 0x80 ... 0x8f:
+    if (x86_cond_fast(c, op & 15)) return jump(c, next + d->imm);
+    return 0;
+  case 0x90 ... 0x9f: return x86_write_rm(c, d, 1, x86_cond_fast(c, op & 15));
+  case 0xa3: return exec_bt(c, d, 0, x86_get_reg(c, d, d->reg, size), false);
+  case 0xab: return exec_bt(c, d, 1, x86_get_reg(c, d, d->reg, size), false);
+  case 0xb3: return exec_bt(c, d, 2, x86_get_reg(c, d, d->reg, size), false);
+  case 0xbb: return exec_bt(c, d, 3, x86_get_reg(c, d, d->reg, size), false);
+  case 0xba:
+    if ((d->reg & 7) < 4) return EXC_UD;
+    return exec_bt(c, d, (d->reg & 7) - 4, d->imm & 0xff, true);
+  case 0xa4: case 0xac: return rmw(c, d, size, fn_shiftd, d->imm & 0xff);
+  case 0xa5: case 0xad: return rmw(c, d, size, fn_shiftd, c->r[R_RCX] & 0xff);
+  case 0xaf:
+    CHK(x86_read_rm(c, d, size, &v));
+    x86_set_reg(c, d, d->reg, size, x86_imul2(c, size, x86_get_reg(c, d, d->reg, size), v));
+    return 0;
+  case 0xb0: case 0xb1: { /* CMPXCHG: memory is written either way, as the SDM says */
+    int s = op == 0xb0 ? 1 : size;
+    uint64_t ea = d->mod == 3 ? 0 : x86_ea(c, d);
+    if (d->mod == 3) v = x86_get_reg(c, d, d->rm, s);
+    else CHK(x86_load(c, ea, s, &v));
+    x86_alu_fast(c, ALU_CMP, s, c->r[R_RAX], v);
+    if (x86_cond(c, 4 /* Z */)) {
+      w = x86_get_reg(c, d, d->reg, s);
+      if (d->mod == 3) x86_set_reg(c, d, d->rm, s, w);
+      else CHK(x86_store(c, ea, s, w));
+    } else {
+      if (d->mod != 3) CHK(x86_store(c, ea, s, v));
+      x86_set_reg(c, d, R_RAX, s, v);
+    }
+    return 0;
+  }
+  case 0xc0: case 0xc1: { /* XADD */
+    int s = op == 0xc0 ? 1 : size;
+    uint64_t ea = d->mod == 3 ? 0 : x86_ea(c, d);
+    if (d->mod == 3) v = x86_get_reg(c, d, d->rm, s);
+    else CHK(x86_load(c, ea, s, &v));
+    uint64_t sum = x86_alu_fast(c, 0 /* ADD */, s, v, x86_get_reg(c, d, d->reg, s));
+    if (d->mod == 3) {
+      x86_set_reg(c, d, d->reg, s, v);
+      x86_set_reg(c, d, d->rm, s, sum);
+    } else {
+      CHK(x86_store(c, ea, s, sum));
+      x86_set_reg(c, d, d->reg, s, v);
+    }
+    return 0;
+  }
+  case 0xc7: { /* CMPXCHG8B / CMPXCHG16B: only ZF changes */
+    if ((d->reg & 7) != 1 || d->mod == 3) return EXC_UD;
+    uint64_t ea = x86_ea(c, d);
+    x86_flags_sync(c);
+    if (d->rex & 8) {
+      if (ea & 15) return EXC_GP;
+      uint64_t lo, hi;
+      CHK(x86_load(c, ea, 8, &lo));
+      CHK(x86_load(c, ea + 8, 8, &hi));
+      bool eq = lo == c->r[R_RAX] && hi == c->r[R_RDX];
+      if (eq) {
+        CHK(x86_store(c, ea, 8, c->r[R_RBX]));
+        CHK(x86_store(c, ea + 8, 8, c->r[R_RCX]));
+      } else {
+        CHK(x86_store(c, ea, 8, lo));
+        CHK(x86_store(c, ea + 8, 8, hi));
+        c->r[R_RAX] = lo; c->r[R_RDX] = hi;
+      }
+      c->rflags = (c->rflags & ~(uint64_t)FLAG_ZF) | (eq ? FLAG_ZF : 0);
+    } else {
+      CHK(x86_load(c, ea, 8, &v));
+      uint64_t cmp = (uint32_t)c->r[R_RAX] | (c->r[R_RDX] << 32);
+      bool eq = v == cmp;
+      if (eq) CHK(x86_store(c, ea, 8, (uint32_t)c->r[R_RBX] | (c->r[R_RCX] << 32)));
+      else {
+        CHK(x86_store(c, ea, 8, v));
+        c->r[R_RAX] = (uint32_t)v; c->r[R_RDX] = v >> 32;
+      }
+      c->rflags = (c->rflags & ~(uint64_t)FLAG_ZF) | (eq ? FLAG_ZF : 0);
+    }
+    return 0;
+  }
+  case 0xb6: case 0xb7: case 0xbe: case 0xbf: { /* MOVZX / MOVSX */
+    int s = (op & 1) ? 2 : 1;
+    CHK(x86_read_rm(c, d, s, &v));
+    if (op >= 0xbe) v = x86_sext(v, s);
+    x86_set_reg(c, d, d->reg, size, v);
+    return 0;
+  }
+  case 0xbc: case 0xbd: { /* BSF / BSR (and F3 forms run as BSF/BSR: TZCNT/LZCNT are not advertised);
+                             flags as qemu: logic flags of the source; a zero source keeps the destination */
+    CHK(x86_read_rm(c, d, size, &v));
+    x86_set_logic_flags(c, size, v);
+    if (v) x86_set_reg(c, d, d->reg, size, op == 0xbc ? (uint64_t)__builtin_ctzll(v) : (uint64_t)(63 - __builtin_clzll(v)));
+    else x86_set_reg(c, d, d->reg, size, c->r[d->reg]);
+    return 0;
+  }
+  case 0xc8 ... 0xcf: { /* BSWAP */
+    int r = (op & 7) | ((d->rex & 1) << 3);
+    if (size == 8) c->r[r] = __builtin_bswap64(c->r[r]);
+    else if (size == 4) c->r[r] = __builtin_bswap32((uint32_t)c->r[r]);
+    else c->r[r] &= ~0xffffULL; /* 16-bit BSWAP is undefined; qemu and hardware give 0 */
+    return 0;
+  }
+  case 0xae:
+    if (d->mod == 3) {
+      if ((d->reg & 7) >= 5) return 0; /* LFENCE MFENCE SFENCE */
+      return EXC_UD;
+    }
+    switch (d->reg & 7) {
+    case 0: case 1: return x86_fxsave(c, d, (d->reg & 7) == 1);
+    case 2: { /* LDMXCSR */
+      CHK(x86_load(c, x86_ea(c, d), 4, &v));
+      if (v & ~0xffffULL) return EXC_GP;
+      c->mxcsr = (uint32_t)v;
+      return 0;
+    }
+    case 3: return x86_store(c, x86_ea(c, d), 4, c->mxcsr); /* STMXCSR */
+    case 7: return 0; /* CLFLUSH */
+    default: return EXC_UD;
+    }
+  default:
+    return x86_sse(c, d);
+  }
+}
+
+static int exec_one(X86Cpu *c, const X86Insn *d) {
+  uint64_t next = c->rip + d->len, v, w;
+  int op = d->op, size = d->osize;
+  switch (d->kind) { /* short paths for the commonest forms (32/64-bit operands) */
+  case X86K_ALU_RR: {
+    int alu = (op >> 3) & 7, dst = (op & 2) ? d->reg : d->rm, src = (op & 2) ? d->rm : d->reg;
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[dst], c->r[src]);
+    if (alu != ALU_CMP) c->r[dst] = r; /* masked to 32 bits for 32-bit operands: zero-extended */
+    return 0;
+  }
+  case X86K_MOV_RR: {
+    uint64_t s = c->r[op == 0x89 ? d->reg : d->rm];
+    c->r[op == 0x89 ? d->rm : d->reg] = size == 8 ? s : (uint32_t)s;
+    return 0;
+  }
+  case X86K_MOV_LOAD:
+    CHK(x86_load(c, x86_ea(c, d), size, &v));
+    c->r[d->reg] = v;
+    return 0;
+  case X86K_MOV_STORE: return x86_store(c, x86_ea(c, d), size, c->r[d->reg]);
+  case X86K_LEA: {
+    uint64_t a = x86_ea_offset(c, d);
+    c->r[d->reg] = size == 8 ? a : (uint32_t)a;
+    return 0;
+  }
+  case X86K_JCC: return x86_cond_fast(c, op & 15) ? jump(c, next + d->imm) : 0;
+  case X86K_SHIFT_RI: {
+    uint64_t r = x86_shift(c, d->reg & 7, size, c->r[d->rm], (unsigned)(d->imm & 0xff));
+    c->r[d->rm] = r; /* x86_shift masks the result to the operand size: 32 bits zero-extend */
+    return 0;
+  }
+  }
+  if (op >= 0x100) return exec_0f(c, d, next);
+  switch (op) {
+  case 0x00 ... 0x3f: {
+    int alu = op >> 3, s = (op & 1) ? size : 1;
+    switch (op & 7) {
+    case 0: case 1: return exec_alu_rm(c, d, alu, s, x86_get_reg(c, d, d->reg, s), true);
+    case 2: case 3: return exec_alu_rm(c, d, alu, s, 0, false);
+    case 4: case 5: {
+      uint64_t r = x86_alu_fast(c, alu, s, c->r[R_RAX], d->imm);
+      if (alu != ALU_CMP) x86_set_reg(c, d, R_RAX, s, r);
+      return 0;
+    }
+    }
+    return EXC_UD;
+  }
+  case 0x50 ... 0x57: {
+    int s = stack_size(d);
+    return x86_push(c, s, c->r[(op & 7) | ((d->rex & 1) << 3)] & x86_mask(s));
+  }
+  case 0x58 ... 0x5f: {
+    int s = stack_size(d);
+    CHK(x86_pop(c, s, &v));
+    x86_set_reg(c, d, (op & 7) | ((d->rex & 1) << 3), s, v);
+    return 0;
+  }
+  case 0x63: /* MOVSXD (without REX.W a plain 32-bit move) */
+    CHK(x86_read_rm(c, d, 4, &v));
+    x86_set_reg(c, d, d->reg, size, size == 8 ? x86_sext(v, 4) : v);
+    return 0;
+  case 0x68: case 0x6a: return x86_push(c, stack_size(d), d->imm & x86_mask(stack_size(d)));
+  case 0x69: case 0x6b:
+    CHK(x86_read_rm(c, d, size, &v));
+    x86_set_reg(c, d, d->reg, size, x86_imul2(c, size, v, d->imm));
+    return 0;
+  case 0x70 ... 0x7f:
+    if (x86_cond_fast(c, op & 15)) return jump(c, next + d->imm);
+    return 0;
+  case 0x80: case 0x81: case 0x83: {
+    int s = op == 0x80 ? 1 : size;
+    return exec_alu_rm(c, d, d->reg & 7, s, d->imm, true);
+  }
+  case 0x84: case 0x85: {
+    int s = op_size_byte(d);
+    CHK(x86_read_rm(c, d, s, &v));
+    x86_alu_fast(c, ALU_AND, s, v, x86_get_reg(c, d, d->reg, s));
+    return 0;
+  }
+  case 0x86: case 0x87: { /* XCHG (locked implicitly: one hart) */
+    int s = op_size_byte(d);
+    CHK(x86_read_rm(c, d, s, &v));
+    w = x86_get_reg(c, d, d->reg, s);
+    CHK(x86_write_rm(c, d, s, w));
+    x86_set_reg(c, d, d->reg, s, v);
+    return 0;
+  }
+  case 0x88: case 0x89: {
+    int s = op_size_byte(d);
+    return x86_write_rm(c, d, s, x86_get_reg(c, d, d->reg, s));
+  }
+  case 0x8a: case 0x8b: {
+    int s = op_size_byte(d);
+    CHK(x86_read_rm(c, d, s, &v));
+    x86_set_reg(c, d, d->reg, s, v);
+    return 0;
+  }
+  case 0x8d:
+    if (d->mod == 3) return EXC_UD;
+    x86_set_reg(c, d, d->reg, size, x86_ea_offset(c, d));
+    return 0;
+  case 0x8f: { /* POP r/m: rsp is incremented before the address is computed */
+    if ((d->reg & 7) != 0) return EXC_UD;
+    int s = stack_size(d);
+    uint64_t sp = c->r[R_RSP];
+    CHK(x86_pop(c, s, &v));
+    int e = x86_write_rm(c, d, s, v);
+    if (e) { c->r[R_RSP] = sp; return e; }
+    return 0;
+  }
+  case 0x90:
+    if (d->rex & 1) goto xchg_rax;
+    return 0; /* NOP, PAUSE */
+  case 0x91 ... 0x97:
+  xchg_rax: {
+    int r = (op & 7) | ((d->rex & 1) << 3);
+    v = x86_get_reg(c, d, r, size);
+    x86_set_reg(c, d, r, size, c->r[R_RAX]);
+    x86_set_reg(c, d, R_RAX, size, v);
+    return 0;
+  }
+  case 0x98: /* CBW CWDE CDQE */
+    x86_set_reg(c, d, R_RAX, size, x86_sext(c->r[R_RAX], size / 2));
+    return 0;
+  case 0x99: /* CWD CDQ CQO */
+    x86_set_reg(c, d, R_RDX, size, x86_msb(c->r[R_RAX], size) ? ~0ULL : 0);
+    return 0;
+  case 0x9b: return 0; /* FWAIT */
+  case 0xd7: { /* XLAT: AL = [rBX + AL] */
+    uint64_t a = ((d->asize == 4 ? (uint32_t)c->r[R_RBX] : c->r[R_RBX]) + (c->r[R_RAX] & 0xff)) & (d->asize == 4 ? 0xffffffffULL : ~0ULL);
+    a += d->seg == SEG_FS ? c->fs_base : d->seg == SEG_GS ? c->gs_base : 0;
+    CHK(x86_load(c, a, 1, &v));
+    x86_set_reg(c, d, R_RAX, 1, v);
+    return 0;
+  }
+  case 0xd8 ... 0xdf: return x86_x87(c, d);
+  case 0x9c: { /* PUSHF: VM and RF read as 0 */
+    int s = stack_size(d);
+    x86_flags_sync(c);
+    return x86_push(c, s, c->rflags & 0x3cffffULL & x86_mask(s));
+  }
+  case 0x9d: { /* POPF from user mode: IF and IOPL are kept */
+    int s = stack_size(d);
+    CHK(x86_pop(c, s, &v));
+    uint64_t mask = (FLAGS_ARITH | FLAG_TF | FLAG_DF | 0x4000 | 0x40000 | FLAG_ID) & x86_mask(s);
+    x86_flags_sync(c);
+    c->rflags = (c->rflags & ~mask) | (v & mask) | FLAG_FIXED1;
+    return 0;
+  }
+  case 0x9e: { /* SAHF */
+    uint64_t m = FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF;
+    x86_flags_sync(c);
+    c->rflags = (c->rflags & ~m) | ((c->r[R_RAX] >> 8) & m);
+    return 0;
+  }
+  case 0x9f: /* LAHF */
+    x86_flags_sync(c);
+    c->r[R_RAX] = (c->r[R_RAX] & ~0xff00ULL) | (((c->rflags & 0xd5) | FLAG_FIXED1) << 8);
+    return 0;
+  case 0xa0 ... 0xa3: { /* MOV AL/rAX <-> moffs */
+    int s = op_size_byte(d);
+    uint64_t a = d->imm + (d->seg == SEG_FS ? c->fs_base : d->seg == SEG_GS ? c->gs_base : 0);
+    if (op < 0xa2) {
+      CHK(x86_load(c, a, s, &v));
+      x86_set_reg(c, d, R_RAX, s, v);
+      return 0;
+    }
+    return x86_store(c, a, s, c->r[R_RAX]);
+  }
+  case 0xa4 ... 0xa7: case 0xaa ... 0xaf: return x86_string(c, d);
+  case 0xa8: case 0xa9: {
+    int s = op_size_byte(d);
+    x86_alu_fast(c, ALU_AND, s, c->r[R_RAX], d->imm);
+    return 0;
+  }
+  case 0xb0 ... 0xb7: x86_set_reg(c, d, (op & 7) | ((d->rex & 1) << 3), 1, d->imm); return 0;
+  case 0xb8 ... 0xbf: x86_set_reg(c, d, (op & 7) | ((d->rex & 1) << 3), size, d->imm); return 0;
+  case 0xc0: case 0xc1: return rmw(c, d, op_size_byte(d), fn_shift, d->imm & 0xff);
+  case 0xd0: case 0xd1: return rmw(c, d, op_size_byte(d), fn_shift, 1);
+  case 0xd2: case 0xd3: return rmw(c, d, op_size_byte(d), fn_shift, c->r[R_RCX] & 0xff);
+  case 0xc2: case 0xc3: { /* RET (64-bit operand; 66 would make it 16-bit) */
+    int s = stack_size(d);
+    CHK(x86_pop(c, s, &v));
+    if (op == 0xc2) c->r[R_RSP] += d->imm & 0xffff;
+    return jump(c, v);
+  }
+  case 0xc6: case 0xc7:
+    if ((d->reg & 7) != 0) return EXC_UD;
+    return x86_write_rm(c, d, op_size_byte(d), d->imm);
+  case 0xc8: { /* ENTER, nesting level 0 only so far */
+    if (d->imm2 & 31) return EXC_UD;
+    CHK(x86_push(c, 8, c->r[R_RBP]));
+    c->r[R_RBP] = c->r[R_RSP];
+    c->r[R_RSP] -= d->imm & 0xffff;
+    return 0;
+  }
+  case 0xc9: { /* LEAVE */
+    uint64_t sp = c->r[R_RSP];
+    c->r[R_RSP] = c->r[R_RBP];
+    int e = x86_pop(c, 8, &v);
+    if (e) { c->r[R_RSP] = sp; return e; }
+    c->r[R_RBP] = v;
+    return 0;
+  }
+  case 0xcc: return EXC_BP;
+  case 0xcd: return EXC_GP; /* INT n from user mode: no gate yet */
+  case 0xe0: case 0xe1: case 0xe2: case 0xe3: { /* LOOPNE LOOPE LOOP JrCXZ */
+    uint64_t m = d->asize == 4 ? 0xffffffffULL : ~0ULL;
+    if (op == 0xe3) return (c->r[R_RCX] & m) == 0 ? jump(c, next + d->imm) : 0;
+    uint64_t cx = (c->r[R_RCX] - 1) & m;
+    c->r[R_RCX] = cx; /* with 67 the ECX write zero-extends, as every 32-bit write does */
+    bool take = cx != 0;
+    if (op == 0xe0) take = take && !x86_cond(c, 4 /* Z */);
+    if (op == 0xe1) take = take && x86_cond(c, 4);
+    return take ? jump(c, next + d->imm) : 0;
+  }
+  case 0xe8:
+    CHK(x86_push(c, 8, next));
+    return jump(c, next + d->imm);
+  case 0xe9: case 0xeb: return jump(c, next + d->imm);
+  case 0xf4: c->rip = next; return X86_STOP_HLT;
+  case 0xf5: x86_flags_sync(c); c->rflags ^= FLAG_CF; return 0;
+  case 0xf6: case 0xf7: {
+    int s = op_size_byte(d);
+    switch (d->reg & 7) {
+    case 0: case 1:
+      CHK(x86_read_rm(c, d, s, &v));
+      x86_alu_fast(c, ALU_AND, s, v, d->imm);
+      return 0;
+    case 2: return rmw(c, d, s, fn_not, 0);
+    case 3: return rmw(c, d, s, fn_neg, 0);
+    default:
+      CHK(x86_read_rm(c, d, s, &v));
+      return x86_muldiv(c, d->reg & 7, s, v);
+    }
+  }
+  case 0xf8: x86_flags_sync(c); c->rflags &= ~(uint64_t)FLAG_CF; return 0;
+  case 0xf9: x86_flags_sync(c); c->rflags |= FLAG_CF; return 0;
+  case 0xfc: c->rflags &= ~(uint64_t)FLAG_DF; return 0;
+  case 0xfd: c->rflags |= FLAG_DF; return 0;
+  case 0xfe:
+    if ((d->reg & 7) > 1) return EXC_UD;
+    return rmw(c, d, 1, fn_incdec, d->reg & 1);
+  case 0xff:
+    switch (d->reg & 7) {
+    case 0: case 1: return rmw(c, d, size, fn_incdec, d->reg & 1);
+    case 2: /* CALL r/m64 */
+      CHK(x86_read_rm(c, d, 8, &v));
+      CHK(x86_push(c, 8, next));
+      return jump(c, v);
+    case 4: /* JMP r/m64 */
+      CHK(x86_read_rm(c, d, 8, &v));
+      return jump(c, v);
+    case 6: {
+      int s = stack_size(d);
+      CHK(x86_read_rm(c, d, s, &v));
+      return x86_push(c, s, v);
+    }
+    default: return EXC_UD;
+    }
+  default:
+    return EXC_UD; /* port I/O, far transfers, CLI/STI from user mode: later steps */
+  }
+}
+
+void x86_reset(X86Cpu *c) {
+  memset(c->r, 0, sizeof c->r);
+  memset(c->xmm, 0, sizeof c->xmm);
+  c->rip = 0;
+  c->rflags = FLAG_FIXED1;
+  c->cc_op = CC_NONE;
+  c->mxcsr = MXCSR_DEFAULT;
+  c->fcw = 0x037f; /* FNINIT's state */
+  c->fsw = 0;
+  c->ftw = 0;
+  c->fs_base = c->gs_base = c->kernel_gs_base = 0;
+  c->efer = c->star = c->lstar = c->cstar = c->fmask = 0;
+  c->instret = 0;
+  x86_dcache_flush(c);
+}
+
+void x86_dcache_flush(X86Cpu *c) {
+  for (int i = 0; i < X86_DC_SIZE; i++) c->dcache[i].rip = 1; /* never the rip of a cached entry */
+}
+
+/* the decoded instruction at rip: from the cache while its bytes are unchanged, else decoded */
+static inline int fetch(X86Cpu *c, const X86Insn **out, X86Insn *tmp) {
+  X86Decoded *e = &c->dcache[(c->rip ^ (c->rip >> 12)) & (X86_DC_SIZE - 1)];
+  uint64_t off = c->rip - c->mem_base;
+  if (X86_UNLIKELY(c->mem_size < 16 || off > c->mem_size - 16)) { *out = tmp; return x86_decode(c, tmp); }
+  const uint8_t *p = c->mem + off;
+  uint64_t raw[2];
+  memcpy(&raw[0], p, 8);
+  if (X86_LIKELY(e->rip == c->rip && e->raw[0] == raw[0])) {
+    /* the second 8 bytes matter only for a longer instruction */
+    if (X86_LIKELY(e->insn.len <= 8)) { *out = &e->insn; return 0; }
+    memcpy(&raw[1], p + 8, 8);
+    if (e->raw[1] == raw[1]) { *out = &e->insn; return 0; }
+  }
+  memcpy(&raw[1], p + 8, 8);
+  int err = x86_decode(c, &e->insn);
+  if (err) { e->rip = 1; return err; }
+  e->rip = c->rip;
+  e->raw[0] = raw[0];
+  e->raw[1] = raw[1];
+  *out = &e->insn;
+  return 0;
+}
+
+int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
+  uint64_t n = 0;
+  int rc = X86_STOP_BUDGET;
+  while (n < budget) {
+    X86Insn tmp;
+    const X86Insn *d;
+    int e = fetch(c, &d, &tmp);
+    if (X86_UNLIKELY(e)) { rc = e; break; }
+    uint64_t rip = c->rip;
+    e = exec_one(c, d);
+    if (X86_LIKELY(e == 0)) { if (c->rip == rip) c->rip = rip + d->len; n++; continue; }
+    if (e == X86_OK) { n++; continue; } /* a taken branch set rip */
+    if (e == X86_STOP_SYSCALL || e == X86_STOP_HLT) { n++; rc = e; break; }
+    c->rip = rip;
+    rc = e;
+    break;
+  }
+  c->instret += n;
+  *executed = n;
+  return rc;
+}

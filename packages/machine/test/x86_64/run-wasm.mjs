@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// Runs build/wasm/x86-user.wasm (the x86-64 CPU's user-mode runner) under Node's WASI:
+// node run-wasm.mjs [--stats] PROGRAM. The program's folder is the only preopen; stdout, stderr
+// and the exit status are the runner's.
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// node:wasi prints a one-time ExperimentalWarning when loaded; keep stderr for the runner.
+for (const l of process.listeners('warning')) process.removeListener('warning', l);
+const { WASI } = await import('node:wasi');
+
+const args = process.argv.slice(2);
+const program = resolve(args.pop() ?? '');
+const wasmPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'wasm', 'x86-user.wasm');
+const wasi = new WASI({
+  version: 'preview1',
+  args: ['c2w-x86-user', ...args, `/prog/${basename(program)}`],
+  preopens: { '/prog': dirname(program) },
+  returnOnExit: true,
+});
+const module = await WebAssembly.compile(readFileSync(wasmPath));
+const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+process.exitCode = wasi.start(instance);

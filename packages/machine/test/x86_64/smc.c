@@ -1,0 +1,43 @@
+/* Self-modifying code: a function written into a buffer, called, rewritten in place (same length,
+ * then a longer instruction sequence) and called again; the decoded-instruction cache must see
+ * every change. The page is made executable with mprotect, as a JIT does. */
+#include "lib.h"
+
+static u8 code[8192] __attribute__((aligned(4096)));
+
+typedef u64 (*Fn)(u64);
+
+/* mov $imm32, %eax ; add %rdi, %rax ; ret */
+static void emit_small(u8 *p, u32 imm) {
+  p[0] = 0xb8; p[1] = (u8)imm; p[2] = (u8)(imm >> 8); p[3] = (u8)(imm >> 16); p[4] = (u8)(imm >> 24);
+  p[5] = 0x48; p[6] = 0x01; p[7] = 0xf8; p[8] = 0xc3;
+}
+
+/* movabs $imm64, %rax (10 bytes: longer than 8) ; xor %rdi, %rax ; ret */
+static void emit_long(u8 *p, u64 imm) {
+  p[0] = 0x48; p[1] = 0xb8;
+  for (int i = 0; i < 8; i++) p[2 + i] = (u8)(imm >> (8 * i));
+  p[10] = 0x48; p[11] = 0x31; p[12] = 0xf8; p[13] = 0xc3;
+}
+
+int main(void) {
+  long r = sys3(10, (long)code, sizeof code, 7); /* PROT_READ | PROT_WRITE | PROT_EXEC */
+  puts_("mprotect"); hx((u64)r); nl();
+  Fn f = (Fn)(void *)code;
+  u64 acc = 0;
+  for (u32 i = 0; i < 50; i++) {
+    emit_small(code, i * 0x01010101u);
+    __asm__ volatile("" ::: "memory");
+    acc = acc * 31 + f(i);
+    emit_long(code, 0x0123456789abcdefUL * (i + 1));
+    __asm__ volatile("" ::: "memory");
+    acc = acc * 31 + f(i);
+    /* change only the ninth byte of the long instruction (its last immediate byte) */
+    code[9] ^= 0x5a;
+    __asm__ volatile("" ::: "memory");
+    acc = acc * 31 + f(i);
+  }
+  puts_("smc"); hx(acc); nl();
+  flush();
+  return 0;
+}
