@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { execa } from 'execa';
 import { access, chmod, cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { workspaceRoot } from '@c2w/testing';
 import { OutputCache } from '../../src/cache/output-cache.js';
 import { TOOLCHAIN_PACKAGES, compileMachineWasm, machineWasm, toolchainVersions } from '../../src/build/machine-wasm.js';
@@ -110,12 +110,12 @@ exit 0
     });
 
     it("Debian binaryen's wasm-opt on PATH changes nothing, though it rewrites what the clang driver links", async () => {
-      // a prerequisite (.ci/apt-packages.txt): without a real wasm-opt this test proves nothing
-      const found = await execa('sh', ['-c', 'command -v wasm-opt'], { reject: false });
-      if (found.exitCode !== 0) throw new Error('wasm-opt not found on PATH: apt-get install binaryen (.ci/apt-packages.txt)');
-      const wasmOpt = String(found.stdout).trim();
+      // a prerequisite (.ci/apt-packages.txt): without a real wasm-opt this test proves nothing. Named
+      // by path: npm puts node_modules/.bin first on PATH, where npm's binaryen has a wasm-opt too.
+      const wasmOpt = '/usr/bin/wasm-opt';
+      if (!await exists(wasmOpt)) throw new Error(`${wasmOpt} not found: apt-get install binaryen (.ci/apt-packages.txt)`);
       const dir = await copySources(join(work, 'binaryen'));
-      const built = await readFile(await compileMachineWasm(dir, join(dir, 'out')));
+      const built = await withPathFirst(dirname(wasmOpt), async () => readFile(await compileMachineWasm(dir, join(dir, 'out'))));
       expect(built.equals(clean)).toBe(true);
 
       // the trap is real with this binaryen: the same objects linked through the driver with -O2
@@ -123,9 +123,9 @@ exit 0
       const obj = join(dir, 'out', 'wasm', 'obj');
       const objects = (await readdir(obj)).sort().map((n) => join(obj, n));
       const viaDriver = join(work, 'via-driver.wasm');
-      await execa('clang-16', ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-fuse-ld=lld',
+      await withPathFirst(dirname(wasmOpt), () => execa('clang-16', ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-fuse-ld=lld',
         '-Wl,--initial-memory=402653184', '-Wl,--max-memory=4294967296', '-Wl,-z,stack-size=1048576',
-        '-o', viaDriver, ...objects]);
+        '-o', viaDriver, ...objects]));
       const optimized = join(work, 'optimized.wasm');
       await execa(wasmOpt, [join(dir, 'out', 'wasm', 'machine.wasm'), '-O2', '-o', optimized]);
       const driverBytes = await readFile(viaDriver);
