@@ -1,9 +1,6 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { BaseCommand, Flags, positionals, sourceDateEpoch } from '@c2w/cli-kit';
 import { InputError, UsageError } from '@c2w/errors';
-import { assertReadableFile, createAtomicFile, readFileChunks, type AtomicFile } from '@c2w/streams';
+import { assertReadableFile, createSeekableOutput, readFileChunks } from '@c2w/streams';
 import { parseInputSpec } from './input-spec.js';
 import { IsoPackOptions } from './options.js';
 import { packIso, type PackInput, type PackResult } from './pack.js';
@@ -46,21 +43,13 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
       graft: w.spec.graft,
       what: w.what,
     }));
-    const toStdout = flags.output === '-';
-    const out: AtomicFile = toStdout
-      ? await createAtomicFile('stdout', 'spool file', join(process.env['TMPDIR'] ?? tmpdir(), `.iso-pack-${process.pid}.iso`))
-      : await createAtomicFile(flags.output, 'output');
+    const out = await createSeekableOutput(flags.output, 'iso-pack', '.iso');
     let result: PackResult;
     try {
       result = await packIso(inputs, out.handle, parsed.data, (m) => this.note(m));
       const empty = flags['allow-empty'] ? undefined : watched.find((w) => !w.entries);
       if (empty) throw new InputError(`no entries in ${empty.what}: expected a tar with at least one entry (--allow-empty accepts an empty one)`);
-      if (toStdout) {
-        await pipeline(out.handle.createReadStream({ start: 0, highWaterMark: 1024 * 1024, autoClose: false }), process.stdout, { end: false });
-        await out.abort();
-      } else {
-        await out.commit();
-      }
+      await out.commit();
     } catch (err) {
       await out.abort();
       throw out.blame(err); // a full disk names the image (or the spool in $TMPDIR), not the entry being copied

@@ -3,6 +3,7 @@ export { openInput, assertReadableFile } from './open-input.js';
 export { createAtomicOutput, createAtomicOutputs, writeAtomically, tempPathFor, trackTemporary, type AtomicOutput } from './atomic-output.js';
 export { openRereadableInput, type RereadableInput } from './rereadable-input.js';
 export { createAtomicFile, type AtomicFile } from './atomic-file.js';
+export { createSeekableOutput } from './seekable-output.js';
 export { createAtomicDirectory, type AtomicDirectory, type AtomicDirectoryOptions } from './atomic-directory.js';
 export { commitAll, abortAll, blameOutputs, writeAllAtomically, type Committable } from './atomic-commit.js';
 export { DigestVerifier, assertDigest, SHA256_DIGEST, type VerifyOptions } from './digest.js';

@@ -1,10 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { BaseCommand, Flags, positionals } from '@c2w/cli-kit';
 import { UsageError } from '@c2w/errors';
-import { assertReadableFile, createAtomicFile, readFileChunks, type AtomicFile } from '@c2w/streams';
+import { assertReadableFile, createSeekableOutput, readFileChunks } from '@c2w/streams';
 import { embedFiles, type EmbedSource } from './embed.js';
 import { fileSink } from './file-sink.js';
 import { parseFileSpec } from './file-spec.js';
@@ -43,19 +40,11 @@ asked for; everything else goes to the host. OUT.wasm - writes to stdout (spoole
     }
     const wasm = await readInputModule(input);
 
-    const toStdout = output === '-';
-    const out: AtomicFile = toStdout
-      ? await createAtomicFile('stdout', 'spool file', join(process.env['TMPDIR'] ?? tmpdir(), `.vfs-embed-${process.pid}.wasm`))
-      : await createAtomicFile(output, 'output');
+    const out = await createSeekableOutput(output, 'vfs-embed', '.wasm');
     try {
       const result = await embedFiles(wasm, sources, fileSink(out.handle), { ...options.data, what: input === '-' ? 'stdin' : input });
       for (const n of result.notes) this.note(`warning: ${n}`);
-      if (toStdout) {
-        await pipeline(out.handle.createReadStream({ start: 0, highWaterMark: 1024 * 1024, autoClose: false }), process.stdout, { end: false });
-        await out.abort();
-      } else {
-        await out.commit();
-      }
+      await out.commit();
     } catch (err) {
       await out.abort();
       throw err;
