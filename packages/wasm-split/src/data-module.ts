@@ -92,6 +92,7 @@ export interface WrittenModule { size: number; sha256: string }
 export async function writeDataModule(input: FileHandle, segments: SegmentSpan[], out: FileHandle): Promise<WrittenModule> {
   const hash = createHash('sha256');
   let size = 0;
+  // `bytes` may be the shared copy buffer: it is hashed and written before the next read refills it.
   const put = async (bytes: Buffer) => {
     hash.update(bytes);
     await out.write(bytes, 0, bytes.length, size);
@@ -105,7 +106,7 @@ export async function writeDataModule(input: FileHandle, segments: SegmentSpan[]
       const want = Math.min(buffer.length, s.dataLength - done);
       const { bytesRead } = await input.read(buffer, 0, want, s.dataStart + done);
       if (bytesRead !== want) throw new RangeError(`input ended inside data segment ${s.index}`);
-      await put(Buffer.from(buffer.subarray(0, bytesRead)));
+      await put(buffer.subarray(0, bytesRead));
       done += bytesRead;
     }
   }

@@ -24,7 +24,10 @@ export async function splitModule(input: string, dir: string, maxMiB: number, wh
     const moved = new Map<number, MovedSegment>();
     plans.forEach((p, k) => p.segments.forEach((s, local) => moved.set(s.index, { module: k, local })));
 
-    const main = rewriteMain(await readLightModule(file, layout, new Set(moved.keys())), moved, plans.length, what);
+    const light = await readLightModule(file, layout, new Set(moved.keys()));
+    // binaryen aborts the process on some invalid modules: the engine's validator speaks first.
+    if (!WebAssembly.validate(new Uint8Array(light))) throw new InputError(`${what}: does not validate as a WebAssembly module (its code, types or sections are invalid)`);
+    const main = rewriteMain(light, moved, plans.length, what);
     const customs: Buffer[] = [];
     for (const s of layout.sections.filter((x) => x.id === 0)) {
       const bytes = Buffer.alloc(s.end - s.start);

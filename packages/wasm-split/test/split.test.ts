@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile, readdir, rm, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBin } from '@c2w/testing';
@@ -117,6 +117,23 @@ describe('wasm-split (CLI) on vfs-embed output', () => {
     const exists = await runBin('wasm-split', [embedded, dir]);
     expect(exists.exitCode).toBe(3);
     expect(exists.stderr).toBe(`wasm-split: OUTDIR ${dir} exists, expected a path to create (remove it first)`);
+    const notWasm = join(dir, 'not.wasm');
+    await writeFile(notWasm, 'hello');
+    const bad = await runBin('wasm-split', [notWasm, out]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toBe(`wasm-split: ${notWasm}: bad magic or version, expected a WebAssembly 1.0 module`);
+    // Sections well formed, code invalid (a function section promising a body that is not there).
+    const invalid = join(dir, 'invalid.wasm');
+    await writeFile(invalid, Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 12, 1, 1, 11, 3, 1, 1, 0]));
+    const inv = await runBin('wasm-split', [invalid, out]);
+    expect(inv.exitCode).toBe(1);
+    expect(inv.stderr).toBe(`wasm-split: ${invalid}: does not validate as a WebAssembly module (its code, types or sections are invalid)`);
+    const plain = join(dir, 'plain.wasm');
+    await writeFile(plain, Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, 1]));
+    const none = await runBin('wasm-split', [plain, out]);
+    expect(none.exitCode).toBe(1);
+    expect(none.stderr).toMatch(/has no passive data segments/);
+    await expect(stat(out)).rejects.toThrow();
     const missing = await runBin('wasm-split', [embedded]);
     expect(missing.exitCode).toBe(2);
     await expect(stat(out)).rejects.toThrow();
