@@ -8,6 +8,7 @@ import { SplitManifest } from '../src/manifest.js';
 import { embeddedReader, fnv1a64, readerAvailable, tempDir, writePatternFile } from './support/fixtures.js';
 
 const RUNNER = fileURLToPath(new URL('./support/wasi-runner.mjs', import.meta.url));
+const BROWSER_SHIM = fileURLToPath(new URL('./support/browser-shim-runner.mjs', import.meta.url));
 const MAIN_ALONE = fileURLToPath(new URL('./support/main-alone.mjs', import.meta.url));
 const MIB = 2 ** 20;
 
@@ -61,7 +62,7 @@ describe('wasm-split (CLI) on vfs-embed output', () => {
     expect((await stat(embedded)).size).toBeGreaterThan(4 * MIB);
   });
 
-  it('the Node loader runs it under node:wasi: reads at random offsets give the original bytes', async () => {
+  it('the loader runs it under node:wasi and under browser_wasi_shim with ArrayBuffers: reads at random offsets give the original bytes', async () => {
     if (!readerAvailable()) return;
     const out = join(dir, 'run');
     expect((await runBin('wasm-split', ['--max-module-size', '2', embedded, out])).exitCode).toBe(0);
@@ -80,10 +81,12 @@ describe('wasm-split (CLI) on vfs-embed output', () => {
     }
     args.push('all', '/embed/f1.bin');
     expected.push(`all n=${files[1]!.length} h=${fnv1a64(files[1]!)}`);
-    const r = await node([RUNNER, out, ...args]);
-    expect(r.stderr).toBe('');
-    expect(r.stdout.trim().split('\n')).toEqual(expected);
-    expect(r.status).toBe(0);
+    for (const runner of [RUNNER, BROWSER_SHIM]) {
+      const r = await node([runner, out, ...args]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim().split('\n')).toEqual(expected);
+      expect(r.status).toBe(0);
+    }
   }, 60_000);
 
   it('main.wasm alone fails to link, naming the split memory import', async () => {
