@@ -59,7 +59,14 @@ export function rewriteMain(light: Uint8Array, moved: ReadonlyMap<number, MovedS
   try {
     m.setFeatures(features);
     if (!m.validate()) throw new Error('main.wasm does not validate after the rewrite (a bug in wasm-split)');
-    return { bytes: m.emitBinary(), memory };
+    // The text keeps function names; debug info writes them back as a name section (stack traces).
+    const debug = binaryen.getDebugInfo();
+    binaryen.setDebugInfo(true);
+    try {
+      return { bytes: m.emitBinary(), memory };
+    } finally {
+      binaryen.setDebugInfo(debug);
+    }
   } finally {
     m.dispose();
   }

@@ -58,6 +58,11 @@ describe('wasm-split (CLI) on vfs-embed output', () => {
       expect(WebAssembly.validate(bytes)).toBe(true);
     }
     for (const d of manifest.data) expect(d.size).toBeLessThanOrEqual(2 * MIB);
+    // main keeps the input's c2w.vfs table and its function names
+    const [input, main] = [await WebAssembly.compile(await readFile(embedded)), await WebAssembly.compile(await readFile(join(out, 'main.wasm')))];
+    expect(WebAssembly.Module.customSections(main, 'c2w.vfs')).toEqual(WebAssembly.Module.customSections(input, 'c2w.vfs'));
+    expect(WebAssembly.Module.customSections(main, 'c2w.vfs')).toHaveLength(1);
+    expect(Buffer.from(WebAssembly.Module.customSections(main, 'name')[0]!).includes('__main_void')).toBe(true);
     expect(manifest.main.size).toBeLessThan(MIB);
     expect((await stat(embedded)).size).toBeGreaterThan(4 * MIB);
   });
