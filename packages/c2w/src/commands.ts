@@ -3,6 +3,7 @@ import { FsSlimCommand } from '@c2w/fs-slim';
 import { IsoPackCommand } from '@c2w/iso-pack';
 import { LayerFlattenCommand } from '@c2w/layer-flatten';
 import { VfsEmbedCommand } from '@c2w/vfs-embed';
+import { WasmSplitCommand } from '@c2w/wasm-split';
 import Convert from './commands/convert.js';
 import Run from './commands/run.js';
 
@@ -19,4 +20,5 @@ export const COMMANDS = {
   'iso-pack': IsoPackCommand,
   'layer-flatten': LayerFlattenCommand,
   'vfs-embed': VfsEmbedCommand,
+  'wasm-split': WasmSplitCommand,
 };
