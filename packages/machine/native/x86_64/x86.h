@@ -157,6 +157,11 @@ bool x86_cond(X86Cpu *c, int cc);
 int x86_string(X86Cpu *c, const X86Insn *d);
 /* x86_sse.c: SSE and SSE2 (0F map with 66/F2/F3 mandatory prefixes); 0, EXC_UD or a fault */
 int x86_sse(X86Cpu *c, const X86Insn *d);
+/* x86_mmx.c: MMX (0F integer rows without a prefix), sharing x86_sse.c's lane operations */
+bool x86_mmx_op(int op);
+int x86_mmx(X86Cpu *c, const X86Insn *d);
+bool x86_sse_int(int op, X86Xmm *a, const X86Xmm *b);
+void x86_sse_shift(X86Xmm *a, int lane, int kind, uint64_t count);
 /* x86_x87.c: the x87 FPU; x86_x87_state.c: its control state and FXSAVE/FXRSTOR */
 int x86_x87(X86Cpu *c, const X86Insn *d);
 int x86_fxsave(X86Cpu *c, const X86Insn *d, bool restore);

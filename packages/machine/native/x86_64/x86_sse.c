@@ -2,7 +2,7 @@
  * 0F map with no prefix = PS, 66 = PD or integer, F3 = SS, F2 = SD). Moves, logic, packed integer
  * arithmetic, compares, shuffles, unpacks, packs, shifts, floating-point arithmetic, compares
  * and conversions. Legacy-SSE m128 operands must be 16-byte aligned (#GP) except for the
- * unaligned moves. MMX forms (no prefix in the integer rows) are not implemented yet: #UD. */
+ * unaligned moves. The integer rows without a prefix are MMX (x86_mmx.c). */
 #include "x86.h"
 #include "x86_ops.h"
 #include "x86_sse_fp.h"
@@ -118,6 +118,9 @@ static void shift_op(X86Xmm *a, int lane, int kind, uint64_t count) {
   }
 }
 
+bool x86_sse_int(int op, X86Xmm *a, const X86Xmm *b) { return int_op(op, a, b); }
+void x86_sse_shift(X86Xmm *a, int lane, int kind, uint64_t count) { shift_op(a, lane, kind, count); }
+
 /* floating-point arithmetic rows 51, 58, 59, 5C..5F */
 static int fp_arith(X86Cpu *c, const X86Insn *d, int pfx, int op) {
   X86Xmm s, *a = &c->xmm[d->reg];
@@ -221,8 +224,9 @@ static int conversions(X86Cpu *c, const X86Insn *d, int pfx, int op) {
 
 int x86_sse(X86Cpu *c, const X86Insn *d) {
   int op = d->op & 0xff;
-  if (d->op < 0x100 || !d->has_modrm) return EXC_UD;
   int pfx = d->rep == REP_F3 ? P_F3 : d->rep == REP_F2 ? P_F2 : d->opsize_prefix ? P_66 : P_NONE;
+  if (d->op == 0x177 && pfx == P_NONE) { c->ftw = 0; return 0; } /* EMMS */
+  if (d->op < 0x100 || !d->has_modrm) return EXC_UD;
   X86Xmm s, *a = &c->xmm[d->reg];
   uint64_t v;
   bool reg = d->mod == 3;
@@ -319,7 +323,8 @@ int x86_sse(X86Cpu *c, const X86Insn *d) {
     if (pfx != P_NONE || reg) return EXC_UD;
     return x86_store(c, x86_ea(c, d), d->rex & 8 ? 8 : 4, c->r[d->reg]);
   }
-  /* the integer rows: 66 only (no prefix = MMX, not implemented) */
+  /* the integer rows: 66 = XMM, no prefix = MMX */
+  if (pfx == P_NONE && x86_mmx_op(op)) return x86_mmx(c, d);
   switch (op) {
   case 0x6e: /* MOVD/MOVQ xmm, r/m */
     if (pfx != P_66) return EXC_UD;

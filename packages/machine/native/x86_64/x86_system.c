@@ -9,6 +9,7 @@
 #define CPUID_1_EDX_CX8 (1u << 8)
 #define CPUID_1_EDX_CMOV (1u << 15)
 #define CPUID_1_EDX_CLFSH (1u << 19)
+#define CPUID_1_EDX_MMX (1u << 23)
 #define CPUID_1_EDX_FXSR (1u << 24)
 #define CPUID_1_EDX_SSE (1u << 25)
 #define CPUID_1_EDX_SSE2 (1u << 26)
@@ -33,7 +34,7 @@ void x86_cpuid(X86Cpu *c) {
     a = (6 << 8) | (15 << 4) | 1;
     b = (8 << 8) | (1 << 16);
     dx = CPUID_1_EDX_FPU | CPUID_1_EDX_TSC | CPUID_1_EDX_CX8 | CPUID_1_EDX_CMOV | CPUID_1_EDX_CLFSH |
-         CPUID_1_EDX_FXSR | CPUID_1_EDX_SSE | CPUID_1_EDX_SSE2;
+         CPUID_1_EDX_MMX | CPUID_1_EDX_FXSR | CPUID_1_EDX_SSE | CPUID_1_EDX_SSE2;
     cx = CPUID_1_ECX_CX16;
     break;
   case 0x80000000: a = 0x80000004; break;
