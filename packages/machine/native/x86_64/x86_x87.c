@@ -11,7 +11,8 @@
 #define FCW_DEFAULT 0x037f
 #define FSW_CC (FSW_C0 | FSW_C1 | FSW_C2 | FSW_C3)
 
-/* FLD1 FLDL2T FLDL2E FLDPI FLDLG2 FLDLN2 FLDZ (D9 E8..EE), rounded to nearest */
+/* FLD1 FLDL2T FLDL2E FLDPI FLDLG2 FLDLN2 FLDZ (D9 E8..EE), rounded to nearest; RC picks the
+ * neighbour below (L2E PI LG2 LN2 round up to nearest) or above (L2T) (SDM vol. 1 8.3.8) */
 static const F80 CONSTS[7] = {
   {0x8000000000000000ULL, 0x3fff}, {0xd49a784bcd1b8afeULL, 0x4000}, {0xb8aa3b295c17f0bcULL, 0x3fff},
   {0xc90fdaa22168c235ULL, 0x4000}, {0x9a209a84fbcff799ULL, 0x3ffd}, {0xb17217f7d1cf79acULL, 0x3ffe},
@@ -180,7 +181,10 @@ static int d9_reg(X86Cpu *c, int reg, int i) {
   case 2: return i == 0 ? 0 : EXC_UD; /* FNOP */
   case 5: /* FLD1 .. FLDZ */
     if (i == 7) return EXC_UD;
-    push(c, &x, CONSTS[i]);
+    a = CONSTS[i];
+    if (i == 1 && x.rc == 2) a.m++;
+    else if (i >= 2 && i <= 5 && (x.rc == 1 || x.rc == 3)) a.m--;
+    push(c, &x, a);
     return done(c, &x);
   default: break;
   }

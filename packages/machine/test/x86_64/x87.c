@@ -103,6 +103,13 @@ static void iload(u16 c, u64 v) {
                    "fisubs %4\n ficoml %3\n fnstsw %1\n fstpt %0"
                    : "=m"(r), "=m"(sw) : "m"(v), "m"(d), "m"(w), "m"(c));
   show(&r, sw);
+  float f = 0; double g = 0;
+  u16 s1, s2, s3;
+  __asm__ volatile("fninit\n fldcw %7\n filds %5\n fildl %6\n fsts %3\n fcoms %3\n fnstsw %0\n fstl %4\n fcompl %4\n fnstsw %1\n"
+                   "ficomps %5\n fnstsw %2\n fninit"
+                   : "=m"(s1), "=m"(s2), "=m"(s3), "=m"(f), "=m"(g) : "m"(w), "m"(d), "m"(c));
+  u32 fb; u64 gb; __builtin_memcpy(&fb, &f, 4); __builtin_memcpy(&gb, &g, 8);
+  putc_(' '); hex(s1 & 0x4500, 4); putc_(' '); hex(s2 & 0x4500, 4); putc_(' '); hex(s3 & 0x4500, 4); hx(fb); hx(gb);
 }
 
 /* FCOMI FUCOMI FCOMIP FUCOMIP: the arithmetic flags they set */
@@ -126,12 +133,12 @@ static void fcmov(u64 x, u64 y) {
   hx(out);
 }
 
-static void consts(void) {
+static void consts(u16 c) {
   f80 r[7]; u16 sw;
-  __asm__ volatile("fninit\n fld1\n fldl2t\n fldl2e\n fldpi\n fldlg2\n fldln2\n fldz\n fnstsw %7\n"
+  __asm__ volatile("fninit\n fldcw %8\n fld1\n fldl2t\n fldl2e\n fldpi\n fldlg2\n fldln2\n fldz\n fnstsw %7\n"
                    "fstpt %0\n fstpt %1\n fstpt %2\n fstpt %3\n fstpt %4\n fstpt %5\n fstpt %6"
-                   : "=m"(r[6]), "=m"(r[5]), "=m"(r[4]), "=m"(r[3]), "=m"(r[2]), "=m"(r[1]), "=m"(r[0]), "=m"(sw));
-  puts_("consts");
+                   : "=m"(r[6]), "=m"(r[5]), "=m"(r[4]), "=m"(r[3]), "=m"(r[2]), "=m"(r[1]), "=m"(r[0]), "=m"(sw) : "m"(c));
+  puts_("consts "); hex(c, 4);
   for (int i = 0; i < 7; i++) show(&r[i], sw);
   nl();
 }
@@ -155,7 +162,7 @@ static void stack(void) {
 }
 
 int main(void) {
-  consts();
+  for (int rc = 0; rc < 4; rc++) consts(cw(rc, 3));
   stack();
   f80 r; u16 sw;
   for (int rc = 0; rc < 4; rc++) {
