@@ -16,6 +16,8 @@ static int is_zero(F80 a) { return (a.se & 0x7fff) == 0 && a.m == 0; }
 static int is_snan(F80 a) { return f80_is_nan(a) && !((a.m >> 62) & 1); }
 static F80 make(int sign, int exp, uint64_t m) { return (F80){m, (uint16_t)(sign << 15 | exp)}; }
 static F80 inf(int sign) { return make(sign, 0x7fff, 1ULL << 63); }
+/* the denormal-operand flag (SDM vol. 1 8.5.2): any arithmetic on a denormal sets DE */
+static void den(F80Ctx *x, F80 a) { if ((a.se & 0x7fff) == 0 && a.m) x->flags |= FSW_DE; }
 static F80 invalid(F80Ctx *x) { x->flags |= FSW_IE; return F80_INDEFINITE; }
 
 /* value = m / 2^127 * 2^(e - bias); the biased exponent of a denormal operand is 1 */
@@ -92,6 +94,7 @@ static F80 nan_result(F80Ctx *x, F80 a, F80 b) {
 }
 
 F80 f80_add(F80Ctx *x, F80 a, F80 b, int negate_b) {
+  den(x, a); den(x, b);
   if (f80_is_nan(a) || f80_is_nan(b)) return nan_result(x, a, b);
   if (negate_b) b.se ^= 0x8000;
   int sa = a.se >> 15, sb = b.se >> 15;
@@ -116,6 +119,7 @@ F80 f80_add(F80Ctx *x, F80 a, F80 b, int negate_b) {
 }
 
 F80 f80_mul(F80Ctx *x, F80 a, F80 b) {
+  den(x, a); den(x, b);
   if (f80_is_nan(a) || f80_is_nan(b)) return nan_result(x, a, b);
   int sign = (a.se ^ b.se) >> 15;
   if (is_inf(a) || is_inf(b)) return is_zero(a) || is_zero(b) ? invalid(x) : inf(sign);
@@ -135,6 +139,7 @@ static uint64_t normalize(F80 a, int32_t *e) {
 }
 
 F80 f80_div(F80Ctx *x, F80 a, F80 b) {
+  den(x, a); den(x, b);
   if (f80_is_nan(a) || f80_is_nan(b)) return nan_result(x, a, b);
   int sign = (a.se ^ b.se) >> 15;
   if (is_inf(a)) return is_inf(b) ? invalid(x) : inf(sign);
@@ -160,7 +165,8 @@ F80 f80_div(F80Ctx *x, F80 a, F80 b) {
 F80 f80_sqrt(F80Ctx *x, F80 a) {
   if (f80_is_nan(a)) return nan_result(x, a, a);
   if (is_zero(a)) return a;
-  if (a.se >> 15) return invalid(x);
+  if (a.se >> 15) return invalid(x); /* before DE: a negative denormal is only invalid */
+  den(x, a);
   if (is_inf(a)) return a;
   int32_t e;
   uint64_t m = normalize(a, &e);
@@ -205,6 +211,7 @@ static uint64_t int_part(F80Ctx *x, F80 a, int32_t E, int rc) {
 }
 
 F80 f80_round_int(F80Ctx *x, F80 a) {
+  den(x, a);
   if (f80_is_nan(a)) return nan_result(x, a, a);
   int32_t E = (a.se & 0x7fff) - BIAS;
   if (is_inf(a) || is_zero(a) || E >= 63) return a;
@@ -227,6 +234,7 @@ uint64_t f80_to_int(F80Ctx *x, F80 a, int size, int rc) {
 }
 
 F80 f80_scale(F80Ctx *x, F80 a, F80 b) {
+  den(x, a); den(x, b);
   if (f80_is_nan(a) || f80_is_nan(b)) return nan_result(x, a, b);
   int sb = b.se >> 15;
   if (is_inf(b)) {
@@ -246,6 +254,7 @@ F80 f80_scale(F80Ctx *x, F80 a, F80 b) {
 }
 
 int f80_compare(F80Ctx *x, F80 a, F80 b, int quiet) {
+  den(x, a); den(x, b);
   if (f80_is_nan(a) || f80_is_nan(b)) {
     if (!quiet || is_snan(a) || is_snan(b)) x->flags |= FSW_IE;
     return 2;
@@ -299,3 +308,46 @@ static uint64_t to_ieee(F80Ctx *x, F80 a, int frac_bits, int32_t bias, int32_t e
 
 uint32_t f80_to_f32(F80Ctx *x, F80 a) { return (uint32_t)to_ieee(x, a, 23, 127, 0xff); }
 uint64_t f80_to_f64(F80Ctx *x, F80 a) { return to_ieee(x, a, 52, 1023, 0x7ff); }
+
+/* FPREM (truncated quotient) and FPREM1 (nearest): the exact remainder and the quotient's low
+ * bits; for an exponent difference of 64 or more a partial remainder reducing it by
+ * 32 + diff % 32 bits (AMD's documented choice, which Intel parts and qemu follow) */
+F80 f80_rem(F80Ctx *x, F80 a, F80 b, int nearest, unsigned *q, int *partial) {
+  den(x, a); den(x, b);
+  *q = 0; *partial = 0;
+  if (f80_is_nan(a) || f80_is_nan(b)) return nan_result(x, a, b);
+  if (is_inf(a) || is_zero(b)) return invalid(x);
+  if (is_inf(b) || is_zero(a)) return a;
+  int32_t ea, eb;
+  uint64_t ma = normalize(a, &ea), mb = normalize(b, &eb);
+  int32_t d = ea - eb, top, base;
+  int sign = a.se >> 15;
+  if (d < -1 || (d == -1 && !nearest)) return a;
+  u128 bb = mb;
+  if (d >= 64) { top = 32 + d % 32; base = ea - top; nearest = 0; *partial = 1; }
+  else if (d >= 0) { top = d; base = eb; }
+  else { bb <<= 1; top = 0; base = ea; }
+  u128 r = (u128)ma << top;
+  uint64_t qq = 0;
+  for (int i = top; i >= 0; i--) {
+    qq <<= 1;
+    if (r >= bb << i) { r -= bb << i; qq |= 1; }
+  }
+  if (nearest && (2 * r > bb || (2 * r == bb && (qq & 1)))) { r = bb - r; qq++; sign ^= 1; }
+  *q = (unsigned)qq;
+  if (r == 0) return make(a.se >> 15, 0, 0);
+  F80Ctx exact = {RC_NEAR, 64, 0};
+  return pack80(&exact, sign, base + 2, r << 62);
+}
+
+/* FXTRACT: a = sig * 2^exp with 1 <= |sig| < 2 */
+void f80_extract(F80Ctx *x, F80 a, F80 *exp, F80 *sig) {
+  den(x, a);
+  if (f80_is_nan(a)) { *exp = *sig = nan_result(x, a, a); return; }
+  if (is_inf(a)) { *sig = a; *exp = inf(0); return; }
+  if (is_zero(a)) { x->flags |= FSW_ZE; *sig = a; *exp = inf(1); return; }
+  int32_t e;
+  uint64_t m = normalize(a, &e);
+  *sig = make(a.se >> 15, BIAS, m);
+  *exp = f80_from_int(e - BIAS);
+}

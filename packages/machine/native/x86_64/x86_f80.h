@@ -30,6 +30,8 @@ F80 f80_div(F80Ctx *x, F80 a, F80 b);
 F80 f80_sqrt(F80Ctx *x, F80 a);
 F80 f80_scale(F80Ctx *x, F80 a, F80 b);
 F80 f80_round_int(F80Ctx *x, F80 a);
+F80 f80_rem(F80Ctx *x, F80 a, F80 b, int nearest, unsigned *q, int *partial);
+void f80_extract(F80Ctx *x, F80 a, F80 *exp, F80 *sig);
 int f80_compare(F80Ctx *x, F80 a, F80 b, int quiet); /* -1 0 1, 2 unordered */
 /* conversions: from memory formats exactly, to memory formats rounded by x->rc */
 F80 f80_from_f32(F80Ctx *x, uint32_t v);

@@ -2,7 +2,8 @@
  * tags, 80-bit registers), loads, stores, integer conversions, the basic arithmetic, compares,
  * FCMOVcc, and the control state (FNSTCW FLDCW FNSTSW FNINIT FNCLEX FNSTENV FLDENV FNSAVE FRSTOR).
  * Exceptions always behave as masked (the default control word): flags are set, never #MF.
- * The transcendental instructions are not implemented (#UD); see ADR 0019. */
+ * FPREM/FPREM1/FXTRACT are exact; the transcendental instructions are not implemented (#UD);
+ * see ADR 0019. */
 #include "x86.h"
 #include "x86_ops.h"
 #include "x86_x87.h"
@@ -199,7 +200,25 @@ static int d9_reg(X86Cpu *c, int reg, int i) {
   case 072: a = st(c, &x, 0); st_set(c, 0, f80_sqrt(&x, a)); break; /* FSQRT */
   case 074: a = st(c, &x, 0); st_set(c, 0, f80_round_int(&x, a)); break; /* FRNDINT */
   case 075: a = st(c, &x, 0); st_set(c, 0, f80_scale(&x, a, st(c, &x, 1))); break; /* FSCALE */
-  default: return EXC_UD; /* F2XM1 FYL2X FPTAN FPATAN FXTRACT FPREM1 FPREM FYL2XP1 FSINCOS FSIN FCOS */
+  case 064: { /* FXTRACT */
+    F80 e, sig;
+    a = st(c, &x, 0);
+    f80_extract(&x, a, &e, &sig);
+    st_set(c, 0, e);
+    push(c, &x, sig);
+    break;
+  }
+  case 065: case 070: { /* FPREM1 FPREM: C2 = partial, else C0 C3 C1 = quotient bits 2 1 0 */
+    unsigned q;
+    int partial;
+    a = st(c, &x, 0);
+    st_set(c, 0, f80_rem(&x, a, st(c, &x, 1), op == 065, &q, &partial));
+    uint16_t cc = partial ? FSW_C2 : (uint16_t)((q & 4 ? FSW_C0 : 0) | (q & 2 ? FSW_C3 : 0) | (q & 1 ? FSW_C1 : 0));
+    c->fsw = (uint16_t)((c->fsw & ~FSW_CC) | (cc & ~FSW_C1));
+    x.flags = (uint16_t)((x.flags & ~FSW_C1) | (cc & FSW_C1));
+    break;
+  }
+  default: return EXC_UD; /* F2XM1 FYL2X FPTAN FPATAN FYL2XP1 FSINCOS FSIN FCOS */
   }
   return done(c, &x);
 }

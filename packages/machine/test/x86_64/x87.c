@@ -29,12 +29,14 @@ static u16 cw(int rc, int pc) { return (u16)(0x007f | pc << 8 | rc << 10); }
  * undefined: C1 when the result is inexact (hardware sets it when rounding went up; qemu never
  * does), DE (qemu does not flag denormal operands), and C0 C2 C3 after arithmetic (undefined; qemu sets C2 for FSQRT of a negative). */
 #define CC_ALL 0x4500
+#define CC_C2 0x0400 /* FPREM1: qemu's quotient bits C0 C3 C1 differ from hardware's at times */
 static u16 ccmask = CC_ALL;
 static void show(const f80 *r, u16 sw) {
   u32 env[7];
   if (sw & 0x20) sw &= (u16)~0x0200;
   sw &= (u16)~0x0002;
   sw &= (u16)~(CC_ALL & ~ccmask);
+  if (ccmask == CC_C2) sw &= (u16)~0x0200;
   __asm__ volatile("fnstenv %0\n fldenv %0" : "=m"(env));
   putc_(' '); hex(r->se, 4); hex(r->m, 16); putc_(' '); hex(sw, 4); putc_(' '); hex(env[2] & 0xffff, 4);
 }
@@ -66,6 +68,8 @@ BIN(fcomp_r, "fld %%st(0)\n fcomp %%st(2)")
 BIN(fcompp_r, "fld %%st(1)\n fld %%st(1)\n fcompp")
 BIN(fucompp_r, "fld %%st(1)\n fld %%st(1)\n fucompp")
 BIN(fxch_r, "fxch %%st(1)")
+BIN(fprem_r, "fprem")
+BIN(fprem1_r, "fprem1")
 typedef void (*binf)(u16, const f80 *, const f80 *, f80 *, u16 *);
 
 #define UN(name, insn) BIN(name, insn)
@@ -75,6 +79,8 @@ UN(fchs_r, "fchs")
 UN(fabs_r, "fabs")
 UN(ftst_r, "ftst")
 UN(fxam_r, "fxam")
+UN(fxtract_sig, "fxtract")
+UN(fxtract_exp, "fxtract\n fxch")
 /* through memory: binary32, binary64 (rounded by FST, then the m32/m64 arithmetic forms) */
 UN(fst32_r, "sub $16, %%rsp\n fsts (%%rsp)\n flds (%%rsp)\n fadds (%%rsp)\n add $16, %%rsp")
 UN(fst64_r, "sub $16, %%rsp\n fstl (%%rsp)\n fldl (%%rsp)\n fmull (%%rsp)\n add $16, %%rsp")
@@ -83,8 +89,9 @@ UN(fdiv32_r, "sub $16, %%rsp\n fsts (%%rsp)\n fld1\n fdivrs (%%rsp)\n fsubs (%%r
 
 static const binf bins[] = {fadd_r, fsub_r, fsubr_r, fmul_r, fdiv_r, fdivr_r, faddp_r, fsubp_r, fsubrp_r, fmulp_r,
                             fdivp_r, fdivrp_r, fsub_st1, fdivr_st1, fscale_r, fcom_r, fucom_r, fcomp_r, fcompp_r,
-                            fucompp_r, fxch_r};
-static const binf uns[] = {fsqrt_r, frndint_r, fchs_r, fabs_r, ftst_r, fxam_r, fst32_r, fst64_r, fsub64_r, fdiv32_r};
+                            fucompp_r, fxch_r, fprem_r, fprem1_r};
+static const binf uns[] = {fsqrt_r, frndint_r, fchs_r, fabs_r, ftst_r, fxam_r, fst32_r, fst64_r, fsub64_r, fdiv32_r,
+                           fxtract_sig, fxtract_exp};
 
 /* integer stores: FIST m16/m32/m64, FISTP, FISTTP */
 static void ints(u16 c, const f80 *a) {
@@ -173,15 +180,16 @@ int main(void) {
         f80 a = gen(i, i & 1 ? 140 : 20), b = gen((i * 7 + 3) % 60, i & 2 ? 140 : 20);
         puts_("bin "); hex(c, 4);
         for (unsigned k = 0; k < sizeof bins / sizeof bins[0]; k++) {
-          if (pc != 3 && k == 14) continue; /* qemu rounds FSCALE to PC; the SDM says PC does not apply */
-          ccmask = k >= 15 && k <= 19 ? CC_ALL : 0;
+          /* qemu rounds FSCALE, FPREM and FPREM1 to PC; the SDM says PC does not apply */
+          if (pc != 3 && (k == 14 || k >= 21)) continue;
+          ccmask = k == 22 ? CC_C2 : (k >= 15 && k <= 19) || k == 21 ? CC_ALL : 0;
           bins[k](c, &a, &b, &r, &sw); show(&r, sw);
         }
         nl();
         puts_("un "); hex(c, 4);
         for (unsigned k = 0; k < sizeof uns / sizeof uns[0]; k++) {
           /* qemu rounds FRNDINT to PC (not so in the SDM) and its m32/m64 forms differ at PC 24/53 */
-          if (pc != 3 && (k == 1 || k >= 6)) continue;
+          if (pc != 3 && (k == 1 || (k >= 6 && k <= 9))) continue;
           ccmask = k == 4 || k == 5 ? CC_ALL : 0;
           uns[k](c, &a, &a, &r, &sw); show(&r, sw);
         }
