@@ -339,7 +339,13 @@ int x86_sse(X86Cpu *c, const X86Insn *d) {
       return 0;
     }
     return EXC_UD;
-  case 0xd6: /* MOVQ xmm/m64, xmm */
+  case 0xd6: /* MOVQ xmm/m64, xmm; MOVQ2DQ xmm, mm (F3); MOVDQ2Q mm, xmm (F2) */
+    if ((pfx == P_F3 || pfx == P_F2) && reg) {
+      if (pfx == P_F3) { a->q[0] = c->fpr[d->rm & 7].m; a->q[1] = 0; }
+      else { c->fpr[d->reg & 7].m = c->xmm[d->rm].q[0]; c->fpr[d->reg & 7].se = 0xffff; }
+      c->fsw &= 0xc7ff; c->ftw = 0xff; /* an MMX instruction: TOP 0, every tag valid */
+      return 0;
+    }
     if (pfx != P_66) return EXC_UD;
     if (reg) { c->xmm[d->rm].q[0] = a->q[0]; c->xmm[d->rm].q[1] = 0; return 0; }
     return write_dst_mem(c, d, &a->q[0], 8, false);

@@ -1,6 +1,6 @@
 /* MMX: every 0F integer row without a prefix on MM registers (register and memory sources),
  * shifts by register and immediate, PSHUFW/PINSRW/PEXTRW/PMOVMSKB/MASKMOVQ, MOVD/MOVQ to and
- * from general registers and memory, and the x87 state MMX leaves: TOP 0, tags valid, EMMS
+ * from general registers and memory, MOVQ2DQ/MOVDQ2Q, and the x87 state MMX leaves: TOP 0, tags valid, EMMS
  * emptying the tags. Fixed-seed operand sweep. */
 #include "lib.h"
 
@@ -38,7 +38,11 @@ SHI(d1, "pslld", 1) SHI(q13, "psrlq", 13) SHI(q63, "psllq", 63) SHI(q64, "psrlq"
 static u64 (*const shis[])(u64) = {w3, w15, w17, d7, d31, d1, q13, q63, q64};
 
 static void misc(u64 a, u64 b) {
-  u64 sh, ins, ex, msk, d32;
+  u64 sh, ins, ex, msk, d32, x2q, q2x[2];
+  __asm__ volatile("movq %2, %%xmm3\n movdq2q %%xmm3, %%mm7\n pinsrw $0, %k3, %%xmm3\n movq %3, %%mm7\n movq2dq %%mm7, %%xmm3\n"
+                   "movdqu %%xmm3, %1\n movq %2, %%xmm4\n movdq2q %%xmm4, %%mm1\n movq %%mm1, %0\n emms"
+                   : "=r"(x2q), "=m"(q2x) : "r"(a), "r"(b) : "xmm3", "xmm4", "mm1", "mm7");
+  hx(x2q); hx(q2x[0]); hx(q2x[1]);
   __asm__ volatile("movq %5, %%mm3\n pshufw $0x1b, %%mm3, %%mm4\n movq %%mm4, %0\n"
                    "pinsrw $2, %k6, %%mm3\n movq %%mm3, %1\n pextrw $3, %%mm3, %k2\n pmovmskb %%mm3, %k3\n"
                    "movd %k6, %%mm6\n movd %%mm3, %k4\n emms"
