@@ -1,6 +1,7 @@
 /* x86-64 CPU: the x87 FPU (SDM vol. 1 ch. 8; opcode map vol. 2 A.4): the register stack (TOP,
  * tags, 80-bit registers), loads, stores, integer conversions, the basic arithmetic, compares,
- * FCMOVcc, and the control state (FNSTCW FLDCW FNSTSW FNINIT FNCLEX FNSTENV FLDENV FNSAVE FRSTOR).
+ * FCMOVcc, FBLD/FBSTP, and the control state (FNSTCW FLDCW FNSTSW FNINIT FNCLEX FNSTENV FLDENV
+ * FNSAVE FRSTOR).
  * Exceptions always behave as masked (the default control word): flags are set, never #MF.
  * FPREM/FPREM1/FXTRACT are exact; the transcendental instructions are not implemented (#UD);
  * see ADR 0019. */
@@ -166,7 +167,35 @@ static int mem_op(X86Cpu *c, const X86Insn *d) {
       CHK(x86_store(c, ea, size, f80_to_int(&x, st(c, &x, 0), size, reg == 1 ? 3 : x.rc)));
       if (reg != 2) pop(c);
       return done(c, &x);
-    default: return EXC_UD; /* FBLD FBSTP */
+    case 4: { /* FBLD: 18 packed BCD digits, sign in bit 7 of byte 9 */
+      if (op != 0xdf) return EXC_UD;
+      uint8_t b[10];
+      CHK(x86_load_bytes(c, ea, b, 10));
+      int64_t n = 0;
+      for (int i = 8; i >= 0; i--) n = n * 100 + (b[i] >> 4) * 10 + (b[i] & 15);
+      v = (b[9] & 0x80) ? (n ? f80_from_int(-n) : (F80){0, 0x8000}) : f80_from_int(n);
+      push(c, &x, v);
+      return done(c, &x);
+    }
+    case 6: { /* FBSTP: rounded by RC; out of 18 digits = IE and the BCD indefinite */
+      if (op != 0xdf) return EXC_UD;
+      uint8_t b[10] = {0};
+      v = st(c, &x, 0);
+      uint64_t n = f80_to_int(&x, v, 8, x.rc);
+      int neg = v.se >> 15;
+      uint64_t mag = (x.flags & FSW_IE) ? ~0ULL : neg ? -n : n;
+      if (mag > 999999999999999999ULL) {
+        x.flags = (uint16_t)((x.flags & ~(FSW_PE | FSW_C1)) | FSW_IE);
+        b[7] = 0xc0; b[8] = 0xff; b[9] = 0xff;
+      } else {
+        for (int i = 0; i < 9; i++) { b[i] = (uint8_t)(mag % 10 | (mag / 10 % 10) << 4); mag /= 100; }
+        b[9] = neg ? 0x80 : 0;
+      }
+      CHK(x86_store_bytes(c, ea, b, 10));
+      pop(c);
+      return done(c, &x);
+    }
+    default: return EXC_UD;
     }
   }
   default: return EXC_UD;

@@ -1,6 +1,6 @@
 /* x87 data registers and arithmetic: fixed-seed operand sweeps of every basic instruction in
  * each rounding mode (FLDCW), printing the 80-bit result in hex, the status word (condition
- * codes, TOP, exception flags) and the tag word from FNSTENV. Operands are edge values
+ * codes, TOP, exception flags) and the tag word from FNSTENV. FBLD/FBSTP too. Operands are edge values
  * (zeros, infinities, NaNs, denormals, the largest and smallest normals) and random ones. */
 #include "lib.h"
 
@@ -168,6 +168,16 @@ static void stack(void) {
   hx(fx[4]); hx(*(u64 *)(fx + 32)); hx(*(u16 *)(fx + 40)); hx(*(u64 *)(fx + 48)); nl();
 }
 
+/* FBSTP (rounded by RC) and FBLD of what it stored */
+static void bcd(u16 c, const f80 *a) {
+  u8 b[10]; f80 r; u16 s1, s2;
+  __asm__ volatile("fninit\n fldcw %5\n fldt %4\n fbstp %0\n fnstsw %2\n fbld %0\n fnstsw %3\n fstpt %1"
+                   : "=m"(b), "=m"(r), "=m"(s1), "=m"(s2) : "m"(*a), "m"(c));
+  putc_(' '); for (int i = 9; i >= 0; i--) hex(b[i], 2);
+  if (s1 & 0x20) s1 &= (u16)~0x0200;
+  putc_(' '); hex(s1 & ~0x4502, 4); show(&r, s2);
+}
+
 int main(void) {
   for (int rc = 0; rc < 4; rc++) consts(cw(rc, 3));
   stack();
@@ -198,7 +208,7 @@ int main(void) {
         if (pc != 3) continue;
         f80 n = gen(i, 140);
         if (i >= (int)NE80) n.se = (u16)((n.se & 0x8000) | (0x3fff + rnd() % 70 - 4));
-        puts_("int "); hex(c, 4); ints(c, &n); iload(c, operand(i)); nl();
+        puts_("int "); hex(c, 4); ints(c, &n); iload(c, operand(i)); bcd(c, &n); nl();
       }
     }
   }
