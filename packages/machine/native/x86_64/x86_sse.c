@@ -165,9 +165,36 @@ static int fp_comi(X86Cpu *c, const X86Insn *d, int pfx) {
   return 0;
 }
 
+/* CVTPI2PS CVTPI2PD (from mm/m64), CVT(T)PS2PI CVT(T)PD2PI (to mm): MMX instructions, so TOP 0
+ * and every tag valid afterwards */
+static int mmx_conversions(X86Cpu *c, const X86Insn *d, int pfx, int op) {
+  X86Xmm s, *a = &c->xmm[d->reg];
+  uint64_t v;
+  if (op == 0x2a) {
+    if (d->mod == 3) v = c->fpr[d->rm & 7].m;
+    else CHK(x86_load(c, x86_ea(c, d), 8, &v));
+    int32_t lo = (int32_t)v, hi = (int32_t)(v >> 32);
+    if (pfx == P_NONE) { a->d[0] = bits_f32((float)lo); a->d[1] = bits_f32((float)hi); }
+    else { a->q[0] = bits_f64((double)lo); a->q[1] = bits_f64((double)hi); }
+  } else {
+    bool t = op == 0x2c;
+    uint32_t r[2];
+    CHK(read_src(c, d, &s, pfx == P_NONE ? 8 : 16, pfx == P_66));
+    for (int i = 0; i < 2; i++) {
+      if (pfx == P_NONE) r[i] = f32_nan(s.d[i]) ? 1u << 31 : f64_to_i32((double)f32_of(s.d[i]), t);
+      else r[i] = f64_nan(s.q[i]) ? 1u << 31 : f64_to_i32(f64_of(s.q[i]), t);
+    }
+    c->fpr[d->reg & 7].m = r[0] | (uint64_t)r[1] << 32;
+    c->fpr[d->reg & 7].se = 0xffff;
+  }
+  c->fsw &= 0xc7ff; c->ftw = 0xff;
+  return 0;
+}
+
 static int conversions(X86Cpu *c, const X86Insn *d, int pfx, int op) {
   X86Xmm s, *a = &c->xmm[d->reg], r;
   uint64_t v;
+  if ((op == 0x2a || op == 0x2c || op == 0x2d) && (pfx == P_NONE || pfx == P_66)) return mmx_conversions(c, d, pfx, op);
   switch (op) {
   case 0x2a: /* CVTSI2SS / CVTSI2SD from r/m32 or r/m64 */
     if (pfx != P_F3 && pfx != P_F2) return EXC_UD;

@@ -1,6 +1,6 @@
 /* MMX: every 0F integer row without a prefix on MM registers (register and memory sources),
  * shifts by register and immediate, PSHUFW/PINSRW/PEXTRW/PMOVMSKB/MASKMOVQ, MOVD/MOVQ to and
- * from general registers and memory, MOVQ2DQ/MOVDQ2Q, and the x87 state MMX leaves: TOP 0, tags valid, EMMS
+ * from general registers and memory, MOVQ2DQ/MOVDQ2Q, CVTPI2PS/PD and CVT(T)PS2PI/PD2PI, and the x87 state MMX leaves: TOP 0, tags valid, EMMS
  * emptying the tags. Fixed-seed operand sweep. */
 #include "lib.h"
 
@@ -67,6 +67,19 @@ static void state(void) {
   hx(*(u64 *)(fx + 32 + 16 * 7)); nl();
 }
 
+/* the MMX forms of the SSE/SSE2 conversions: round trips of integers, and random bit patterns
+ * (mostly out of range: the integer indefinite) */
+static void cvt(u64 a, u64 b) {
+  u64 ps[2] = {a, b}, pd[2] = {0, 0}, r1, r2, r3, r4, x[2], y[2];
+  __asm__ volatile("movq %6, %%mm0\n movdqu %7, %%xmm1\n cvtpi2ps %%mm0, %%xmm1\n movdqu %%xmm1, %4\n"
+                   "cvtpi2pd %%mm0, %%xmm2\n movdqu %%xmm2, %5\n"
+                   "movdqu %7, %%xmm3\n cvtps2pi %%xmm1, %%mm1\n movq %%mm1, %0\n cvttps2pi %%xmm3, %%mm1\n movq %%mm1, %1\n"
+                   "cvtpd2pi %%xmm2, %%mm1\n movq %%mm1, %2\n cvttpd2pi %%xmm3, %%mm1\n movq %%mm1, %3\n emms"
+                   : "=r"(r1), "=r"(r2), "=r"(r3), "=r"(r4), "=m"(x), "=m"(y) : "r"(a ^ b), "m"(ps), "m"(pd)
+                   : "xmm1", "xmm2", "xmm3", "mm0", "mm1");
+  hx(r1); hx(r2); hx(r3); hx(r4); hx(x[0]); hx(x[1]); hx(y[0]); hx(y[1]);
+}
+
 int main(void) {
   state();
   for (int i = 0; i < 150; i++) {
@@ -76,6 +89,7 @@ int main(void) {
     for (unsigned k = 0; k < sizeof ops / sizeof ops[0]; k++) hx(ops[k](a, b));
     for (unsigned k = 0; k < sizeof shis / sizeof shis[0]; k++) hx(shis[k](a));
     misc(a, b);
+    cvt(a, b);
     nl();
   }
   flush();
