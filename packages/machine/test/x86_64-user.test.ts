@@ -43,8 +43,8 @@ const expected = new Map<string, Run>();
     for (const p of compared) expected.set(p, run(qemu!, [join(outDir, p)]));
   }, 300_000);
 
-  it('has programs for ALU flags, shifts, multiply/divide, bit ops, strings, SSE/SSE2, control flow, x87 control state, self-modifying code, compiled code and static glibc', () => {
-    expect(compared).toEqual(expect.arrayContaining(['alu', 'shift', 'muldiv', 'bits', 'string', 'sse', 'control', 'mix', 'x87ctl', 'libc-printf', 'smc']));
+  it('has programs for ALU flags, shifts, multiply/divide, bit ops, strings, SSE/SSE2, control flow, x87 control state, x87 arithmetic, MMX, self-modifying code, compiled code and static glibc', () => {
+    expect(compared).toEqual(expect.arrayContaining(['alu', 'shift', 'muldiv', 'bits', 'string', 'sse', 'control', 'mix', 'x87ctl', 'x87', 'mmx', 'libc-printf', 'smc']));
     for (const p of compared) {
       expect(expected.get(p)?.status).toBe(0);
       expect(expected.get(p)?.stdout.length).toBeGreaterThan(20);

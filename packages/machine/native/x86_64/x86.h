@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <string.h>
+#include "x86_f80.h"
 
 #define X86_LIKELY(x) __builtin_expect(!!(x), 1)
 #define X86_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -118,6 +119,7 @@ typedef struct X86Cpu {
   uint32_t mxcsr;
   uint16_t fcw, fsw;   /* x87 control and status words */
   uint8_t ftw;         /* x87 tags, abridged (FXSAVE's form): bit set = register in use */
+  F80 fpr[8];          /* x87 data registers R0..R7 by physical number; ST(i) = R[(TOP + i) & 7] */
   uint64_t efer, star, lstar, cstar, fmask;
   uint64_t tsc_offset;
   uint64_t instret;
@@ -155,7 +157,12 @@ bool x86_cond(X86Cpu *c, int cc);
 int x86_string(X86Cpu *c, const X86Insn *d);
 /* x86_sse.c: SSE and SSE2 (0F map with 66/F2/F3 mandatory prefixes); 0, EXC_UD or a fault */
 int x86_sse(X86Cpu *c, const X86Insn *d);
-/* x86_x87.c: x87 control state (FNSTCW FLDCW FNSTSW FNINIT FNCLEX FNSTENV FLDENV), FXSAVE/FXRSTOR */
+/* x86_mmx.c: MMX (0F integer rows without a prefix), sharing x86_sse.c's lane operations */
+bool x86_mmx_op(int op);
+int x86_mmx(X86Cpu *c, const X86Insn *d);
+bool x86_sse_int(int op, X86Xmm *a, const X86Xmm *b);
+void x86_sse_shift(X86Xmm *a, int lane, int kind, uint64_t count);
+/* x86_x87.c: the x87 FPU; x86_x87_state.c: its control state and FXSAVE/FXRSTOR */
 int x86_x87(X86Cpu *c, const X86Insn *d);
 int x86_fxsave(X86Cpu *c, const X86Insn *d, bool restore);
 /* x86_system.c: CPUID, RDTSC, SYSCALL, MSRs */

@@ -2,7 +2,7 @@
  * 0F map with no prefix = PS, 66 = PD or integer, F3 = SS, F2 = SD). Moves, logic, packed integer
  * arithmetic, compares, shuffles, unpacks, packs, shifts, floating-point arithmetic, compares
  * and conversions. Legacy-SSE m128 operands must be 16-byte aligned (#GP) except for the
- * unaligned moves. MMX forms (no prefix in the integer rows) are not implemented yet: #UD. */
+ * unaligned moves. The integer rows without a prefix are MMX (x86_mmx.c). */
 #include "x86.h"
 #include "x86_ops.h"
 #include "x86_sse_fp.h"
@@ -118,6 +118,9 @@ static void shift_op(X86Xmm *a, int lane, int kind, uint64_t count) {
   }
 }
 
+bool x86_sse_int(int op, X86Xmm *a, const X86Xmm *b) { return int_op(op, a, b); }
+void x86_sse_shift(X86Xmm *a, int lane, int kind, uint64_t count) { shift_op(a, lane, kind, count); }
+
 /* floating-point arithmetic rows 51, 58, 59, 5C..5F */
 static int fp_arith(X86Cpu *c, const X86Insn *d, int pfx, int op) {
   X86Xmm s, *a = &c->xmm[d->reg];
@@ -162,9 +165,36 @@ static int fp_comi(X86Cpu *c, const X86Insn *d, int pfx) {
   return 0;
 }
 
+/* CVTPI2PS CVTPI2PD (from mm/m64), CVT(T)PS2PI CVT(T)PD2PI (to mm): MMX instructions, so TOP 0
+ * and every tag valid afterwards */
+static int mmx_conversions(X86Cpu *c, const X86Insn *d, int pfx, int op) {
+  X86Xmm s, *a = &c->xmm[d->reg];
+  uint64_t v;
+  if (op == 0x2a) {
+    if (d->mod == 3) v = c->fpr[d->rm & 7].m;
+    else CHK(x86_load(c, x86_ea(c, d), 8, &v));
+    int32_t lo = (int32_t)v, hi = (int32_t)(v >> 32);
+    if (pfx == P_NONE) { a->d[0] = bits_f32((float)lo); a->d[1] = bits_f32((float)hi); }
+    else { a->q[0] = bits_f64((double)lo); a->q[1] = bits_f64((double)hi); }
+  } else {
+    bool t = op == 0x2c;
+    uint32_t r[2];
+    CHK(read_src(c, d, &s, pfx == P_NONE ? 8 : 16, pfx == P_66));
+    for (int i = 0; i < 2; i++) {
+      if (pfx == P_NONE) r[i] = f32_nan(s.d[i]) ? 1u << 31 : f64_to_i32((double)f32_of(s.d[i]), t);
+      else r[i] = f64_nan(s.q[i]) ? 1u << 31 : f64_to_i32(f64_of(s.q[i]), t);
+    }
+    c->fpr[d->reg & 7].m = r[0] | (uint64_t)r[1] << 32;
+    c->fpr[d->reg & 7].se = 0xffff;
+  }
+  c->fsw &= 0xc7ff; c->ftw = 0xff;
+  return 0;
+}
+
 static int conversions(X86Cpu *c, const X86Insn *d, int pfx, int op) {
   X86Xmm s, *a = &c->xmm[d->reg], r;
   uint64_t v;
+  if ((op == 0x2a || op == 0x2c || op == 0x2d) && (pfx == P_NONE || pfx == P_66)) return mmx_conversions(c, d, pfx, op);
   switch (op) {
   case 0x2a: /* CVTSI2SS / CVTSI2SD from r/m32 or r/m64 */
     if (pfx != P_F3 && pfx != P_F2) return EXC_UD;
@@ -221,8 +251,9 @@ static int conversions(X86Cpu *c, const X86Insn *d, int pfx, int op) {
 
 int x86_sse(X86Cpu *c, const X86Insn *d) {
   int op = d->op & 0xff;
-  if (d->op < 0x100 || !d->has_modrm) return EXC_UD;
   int pfx = d->rep == REP_F3 ? P_F3 : d->rep == REP_F2 ? P_F2 : d->opsize_prefix ? P_66 : P_NONE;
+  if (d->op == 0x177 && pfx == P_NONE) { c->ftw = 0; return 0; } /* EMMS */
+  if (d->op < 0x100 || !d->has_modrm) return EXC_UD;
   X86Xmm s, *a = &c->xmm[d->reg];
   uint64_t v;
   bool reg = d->mod == 3;
@@ -319,7 +350,8 @@ int x86_sse(X86Cpu *c, const X86Insn *d) {
     if (pfx != P_NONE || reg) return EXC_UD;
     return x86_store(c, x86_ea(c, d), d->rex & 8 ? 8 : 4, c->r[d->reg]);
   }
-  /* the integer rows: 66 only (no prefix = MMX, not implemented) */
+  /* the integer rows: 66 = XMM, no prefix = MMX */
+  if (pfx == P_NONE && x86_mmx_op(op)) return x86_mmx(c, d);
   switch (op) {
   case 0x6e: /* MOVD/MOVQ xmm, r/m */
     if (pfx != P_66) return EXC_UD;
@@ -334,7 +366,13 @@ int x86_sse(X86Cpu *c, const X86Insn *d) {
       return 0;
     }
     return EXC_UD;
-  case 0xd6: /* MOVQ xmm/m64, xmm */
+  case 0xd6: /* MOVQ xmm/m64, xmm; MOVQ2DQ xmm, mm (F3); MOVDQ2Q mm, xmm (F2) */
+    if ((pfx == P_F3 || pfx == P_F2) && reg) {
+      if (pfx == P_F3) { a->q[0] = c->fpr[d->rm & 7].m; a->q[1] = 0; }
+      else { c->fpr[d->reg & 7].m = c->xmm[d->rm].q[0]; c->fpr[d->reg & 7].se = 0xffff; }
+      c->fsw &= 0xc7ff; c->ftw = 0xff; /* an MMX instruction: TOP 0, every tag valid */
+      return 0;
+    }
     if (pfx != P_66) return EXC_UD;
     if (reg) { c->xmm[d->rm].q[0] = a->q[0]; c->xmm[d->rm].q[1] = 0; return 0; }
     return write_dst_mem(c, d, &a->q[0], 8, false);

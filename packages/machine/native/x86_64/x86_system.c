@@ -4,10 +4,13 @@
 #include "x86.h"
 
 /* leaf 1 EDX/ECX and leaf 0x80000001 EDX/ECX bits (SDM vol. 2 tables 3-10, 3-11) */
+#define CPUID_1_EDX_FPU (1u << 0)
 #define CPUID_1_EDX_TSC (1u << 4)
 #define CPUID_1_EDX_CX8 (1u << 8)
 #define CPUID_1_EDX_CMOV (1u << 15)
 #define CPUID_1_EDX_CLFSH (1u << 19)
+#define CPUID_1_EDX_MMX (1u << 23)
+#define CPUID_1_EDX_FXSR (1u << 24)
 #define CPUID_1_EDX_SSE (1u << 25)
 #define CPUID_1_EDX_SSE2 (1u << 26)
 #define CPUID_1_ECX_CX16 (1u << 13)
@@ -30,8 +33,8 @@ void x86_cpuid(X86Cpu *c) {
   case 1: /* family 6 model 15 stepping 1; 64-byte CLFLUSH line; one logical processor */
     a = (6 << 8) | (15 << 4) | 1;
     b = (8 << 8) | (1 << 16);
-    dx = CPUID_1_EDX_TSC | CPUID_1_EDX_CX8 | CPUID_1_EDX_CMOV | CPUID_1_EDX_CLFSH | CPUID_1_EDX_SSE |
-         CPUID_1_EDX_SSE2;
+    dx = CPUID_1_EDX_FPU | CPUID_1_EDX_TSC | CPUID_1_EDX_CX8 | CPUID_1_EDX_CMOV | CPUID_1_EDX_CLFSH |
+         CPUID_1_EDX_MMX | CPUID_1_EDX_FXSR | CPUID_1_EDX_SSE | CPUID_1_EDX_SSE2;
     cx = CPUID_1_ECX_CX16;
     break;
   case 0x80000000: a = 0x80000004; break;
