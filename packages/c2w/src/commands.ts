@@ -2,8 +2,9 @@ import { EmuBuildCommand } from '@c2w/emu-build';
 import { FsSlimCommand } from '@c2w/fs-slim';
 import { IsoPackCommand } from '@c2w/iso-pack';
 import { LayerFlattenCommand } from '@c2w/layer-flatten';
-import { VfsEmbedCommand } from '@c2w/vfs-embed';
-import { WasmSplitCommand } from '@c2w/wasm-split';
+// the command modules alone: the packages' main entry also loads their binaryen-based cores
+import VfsEmbedCommand from '@c2w/vfs-embed/command';
+import WasmSplitCommand from '@c2w/wasm-split/command';
 import Convert from './commands/convert.js';
 import Run from './commands/run.js';
 

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { BaseCommand, Flags, positionals } from '@c2w/cli-kit';
 import { UsageError } from '@c2w/errors';
 import { assertReadableFile, createSeekableOutput, readFileChunks } from '@c2w/streams';
-import { embedFiles, type EmbedSource } from './embed.js';
+import type { EmbedSource } from './embed.js';
 import { fileSink } from './file-sink.js';
 import { parseFileSpec } from './file-spec.js';
 import { readInputModule } from './input-module.js';
@@ -42,6 +42,8 @@ asked for; everything else goes to the host. OUT.wasm - writes to stdout (spoole
 
     const out = await createSeekableOutput(output, 'vfs-embed', '.wasm');
     try {
+      // binaryen (tens of MB) loads when a module is embedded, not with every `c2w` command
+      const { embedFiles } = await import('./embed.js');
       const result = await embedFiles(wasm, sources, fileSink(out.handle), { ...options.data, what: input === '-' ? 'stdin' : input });
       for (const n of result.notes) this.note(`warning: ${n}`);
       await out.commit();

@@ -3,7 +3,6 @@ import { BaseCommand, Flags, positionals } from '@c2w/cli-kit';
 import { EnvironmentError, UsageError } from '@c2w/errors';
 import { assertReadableFile, createAtomicDirectory } from '@c2w/streams';
 import { DEFAULT_MAX_MODULE_MIB, parseMaxModuleSize } from './budgets.js';
-import { splitModule } from './split.js';
 
 export default class WasmSplit extends BaseCommand {
   static override toolName = 'wasm-split';
@@ -31,6 +30,8 @@ with instantiateSplit() of @c2w/wasm-split (Node and browsers). OUTDIR must not 
     if (existsSync(output)) throw new EnvironmentError(`OUTDIR ${output} exists, expected a path to create (remove it first)`);
     const out = await createAtomicDirectory(output, 'output directory');
     try {
+      // binaryen (tens of MB) loads when a module is split, not with every `c2w` command
+      const { splitModule } = await import('./split.js');
       await splitModule(input, out.path, max, input);
       await out.commit();
     } catch (err) {
