@@ -1,5 +1,5 @@
 import { InputError } from '@c2w/errors';
-import { encodeU32 } from './leb128.js';
+import { encodeU32 } from '@c2w/streams';
 import { CHUNK_SIZE, type EmbeddedFile } from './layout.js';
 
 /** Where bytes go: appended in order, each write finished before the next starts. */

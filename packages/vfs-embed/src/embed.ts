@@ -1,10 +1,10 @@
 import binaryen from 'binaryen';
 import { InputError } from '@c2w/errors';
+import { decodeU32, encodeU32 } from '@c2w/streams';
 import { checkBudget } from './budgets.js';
 import { CHUNK_TABLE_SECTION, encodeChunkTable } from './chunk-table.js';
 import { chunkSegmentsBytes, writeFileSegments, type OpenFile, type Sink } from './data-writer.js';
 import { layoutFiles, type EmbeddedFile } from './layout.js';
-import { decodeU32, encodeU32 } from './leb128.js';
 import { assertUniqueNames, checkFileName, normalizeMount } from './names.js';
 import { injectShim } from './shim/inject.js';
 import { readDataSegments, readSections, SECTION_DATA, type Section } from './wasm-sections.js';

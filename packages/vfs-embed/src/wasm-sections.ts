@@ -1,4 +1,4 @@
-import { decodeU32 } from './leb128.js';
+import { decodeU32 } from '@c2w/streams';
 
 export const WASM_HEADER = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 export const SECTION_DATA = 11;

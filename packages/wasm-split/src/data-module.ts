@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { encodeU32, u32Size } from './leb128.js';
+import { encodeU32, u32Size } from '@c2w/streams';
 import type { SegmentSpan } from './module-layout.js';
 
 /** Where a side module finds the main memory, and the one function it exports (docs/decisions/0021-wasm-split.md). */

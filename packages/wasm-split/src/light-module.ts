@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { encodeU32 } from './leb128.js';
+import { encodeU32 } from '@c2w/streams';
 import { SECTION_DATA, type ModuleLayout } from './module-layout.js';
 
 /**

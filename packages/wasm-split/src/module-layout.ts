@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { InputError } from '@c2w/errors';
-import { decodeU32 } from './leb128.js';
+import { decodeU32 } from '@c2w/streams';
 
 const MAGIC = Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
 export const SECTION_DATA = 11;

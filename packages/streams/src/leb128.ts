@@ -1,4 +1,4 @@
-/** Unsigned LEB128, the integer encoding of every size and count in a wasm binary. */
+/** Unsigned LEB128, the encoding of every size, count and index in a wasm binary (vfs-embed, wasm-split). */
 export function encodeU32(value: number): Buffer {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`LEB128 u32 out of range: ${value}`);
   const bytes: number[] = [];
@@ -25,3 +25,5 @@ export function decodeU32(bytes: Uint8Array, offset: number): { value: number; n
   }
   throw new RangeError(`LEB128 longer than 5 bytes at byte ${offset}`);
 }
+
+export const u32Size = (value: number): number => encodeU32(value).length;
