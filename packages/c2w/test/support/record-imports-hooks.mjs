@@ -1,0 +1,13 @@
+// Module resolution hooks for record-imports.mjs (they run on the loader's own thread).
+import { appendFileSync } from 'node:fs';
+
+let file;
+export function initialize(data) {
+  file = data;
+}
+
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  if (file) appendFileSync(file, `${result.url}\n`);
+  return result;
+}
