@@ -5,3 +5,4 @@ export { PaxXattrScanner } from './pax-xattrs.js';
 export { requirePrerequisite } from './prerequisite.js';
 export { rawTar, listRawTar, type RawEntry, type RawListed } from './raw-tar.js';
 export { mountSmallDisk, type SmallDisk } from './small-disk.js';
+export { wasiToolchainAvailable, buildWasiCommand } from './wasi-program.js';
