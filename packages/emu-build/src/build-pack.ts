@@ -9,6 +9,7 @@ import { OutputCache } from './cache/output-cache.js';
 import { keyOf } from './cache/cache-key.js';
 import { buildGuestTar } from './guest/build-guest.js';
 import { requestedPackages } from './guest/guest-spec.js';
+import { GUEST_ARCH } from './guest/guest-arch.js';
 import { firmware, FIRMWARE_PATH } from './build/firmware.js';
 import { kernelImage } from './build/kernel.js';
 import { kernelSource } from './build/kernel-source.js';
@@ -43,15 +44,11 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
   sourcing.catch(() => undefined); // awaited below; a failure before then must not be unhandled
 
   // 1. Debian: signed index -> package closure (cached by index digests).
-  const guestSet = await archive.resolve(requestedPackages({ foreignArches: o.foreignArches }));
-  const fwSet = await archive.resolve(['opensbi']);
-  const opensbi = fwSet.packages.find((p) => p.name === 'opensbi')!;
+  const spec = { arch: o.arch, foreignArches: o.foreignArches };
+  const guestSet = await archive.resolve(requestedPackages(spec));
   progress(`debian ${o.suite} (${guestSet.release.date}): ${guestSet.packages.map((p) => `${p.name} ${p.version}`).join(', ')}`);
 
-  // 2. Firmware.
-  const fw = await firmware(opensbi, () => archive.deb(opensbi), cache, progress);
-
-  // 3. guest.tar, keyed by the exact .debs, the init script and the guest layout version.
+  // 2. guest.tar, keyed by the exact .debs, the init script and the guest layout version.
   const initDigest = await digestFile(o.initScript);
   const guestKey = keyOf({ v: 1, debs: guestSet.packages.map((p) => p.sha256), init: hexOf(initDigest), foreign: o.foreignArches, epoch: o.sourceDateEpoch, layout: await layoutDigest() });
   let guest = await cache.lookup('guest', guestKey);
@@ -62,11 +59,22 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
     for (const pkg of guestSet.packages) debs.push({ pkg, path: await archive.deb(pkg) });
     progress('guest: writing guest.tar');
     const entry = await cache.store('guest', guestKey, async (tmp) => {
-      await buildGuestTar({ spec: { foreignArches: o.foreignArches }, debs, initScript: o.initScript, sourceDateEpoch: o.sourceDateEpoch, scratch: join(tmp, '.scratch') }, join(tmp, 'guest.tar'));
+      await buildGuestTar({ spec, debs, initScript: o.initScript, sourceDateEpoch: o.sourceDateEpoch, scratch: join(tmp, '.scratch') }, join(tmp, 'guest.tar'));
       return ['guest.tar'];
     });
     guest = { state: 'hit', entry };
   }
+
+  if (o.arch === 'amd64') {
+    // guest.tar and the kernel are built and cached; the pack itself needs a machine that runs them
+    await kernelImage({ script: o.kernelScript, layout: GUEST_ARCH.amd64.kernel, cache: o.kernelCache ?? o.cache, offline: o.offline, source: await sourcing, progress });
+    throw new EnvironmentError(`an amd64 runtime pack needs the x86_64 machine (machine.wasm with an x86_64 board), which packages/machine does not build yet; guest.tar and the x86_64 kernel are cached in ${o.cache}`);
+  }
+
+  // 3. Firmware.
+  const fwSet = await archive.resolve(['opensbi']);
+  const opensbi = fwSet.packages.find((p) => p.name === 'opensbi')!;
+  const fw = await firmware(opensbi, () => archive.deb(opensbi), cache, progress);
 
   // 4. machine.wasm and 5. the kernel (tools/riscv64/build-kernel.sh cache; slowest, so last).
   const machine = await machineWasm({ dir: o.machineDir, cache, offline: o.offline, progress });
@@ -114,7 +122,7 @@ const hexOf = (d: FileDigest) => d.digest.slice('sha256:'.length);
 /** Digest of the code that decides guest.tar's layout, so changing it invalidates the cache. */
 async function layoutDigest(): Promise<string> {
   const parts: Buffer[] = [];
-  for (const f of ['guest-spec', 'build-guest', 'busybox-applets', 'binfmt']) {
+  for (const f of ['guest-arch', 'guest-spec', 'build-guest', 'busybox-applets', 'binfmt']) {
     const js = join(packageRoot, 'dist', 'guest', `${f}.js`);
     const ts = join(packageRoot, 'src', 'guest', `${f}.ts`);
     parts.push(await readFile(ts).catch(() => readFile(js)));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BaseCommand, Flags, sourceDateEpoch } from '@c2w/cli-kit';
 import { buildPack } from './build-pack.js';
 import { defaultCacheDir } from './options.js';
+import { GUEST_ARCHES, type GuestArch } from './guest/guest-arch.js';
 
 export default class EmuBuild extends BaseCommand {
   static override toolName = 'emu-build';
@@ -13,28 +14,28 @@ Every output is cached under --cache by the digest of its inputs; a warm run onl
 SOURCE_DATE_EPOCH sets the mtimes in guest.tar (default 0).`;
 
   static override flags = {
-    arch: Flags.string({ description: 'guest architecture', options: ['riscv64'], default: 'riscv64' }),
+    arch: Flags.string({ description: 'guest architecture (amd64: builds guest.tar and the x86_64 kernel, then fails: no x86_64 machine yet)', options: [...GUEST_ARCHES], default: 'riscv64' }),
     out: Flags.string({ description: 'pack directory to write (replaced atomically)', default: 'pack', helpValue: 'DIR' }),
     cache: Flags.string({ description: 'cache directory (default $C2W_CACHE or ~/.cache/c2w)', helpValue: 'DIR' }),
     offline: Flags.boolean({ description: 'use only the cache; fail (exit 3) naming what is missing', default: false }),
     mirror: Flags.string({ description: "Debian mirror URL (default: the host's apt sources)", helpValue: 'URL' }),
     suite: Flags.string({ description: 'Debian suite of the guest packages', default: 'trixie' }),
     'kernel-suite': Flags.string({ description: 'Debian suite of linux-source-6.1, the kernel source', default: 'bookworm' }),
-    foreign: Flags.string({ description: 'image architectures to ship qemu-user emulators for (comma list, "" for none)', default: 'amd64,arm64', helpValue: 'ARCHS' }),
+    foreign: Flags.string({ description: 'image architectures to ship qemu-user emulators for (comma list, "" for none; default amd64,arm64 on riscv64, none on amd64)', helpValue: 'ARCHS' }),
     json: Flags.boolean({ description: 'print a JSON summary on stdout: the pack directory, its digest (sha256 of pack.json), its files, the cache hits', default: false }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(EmuBuild);
     const result = await buildPack({
-      arch: flags.arch as 'riscv64',
+      arch: flags.arch as GuestArch,
       out: flags.out,
       cache: flags.cache ?? defaultCacheDir(),
       offline: flags.offline,
       mirror: flags.mirror,
       suite: flags.suite,
       kernelSuite: flags['kernel-suite'],
-      foreignArches: flags.foreign.split(',').map((s) => s.trim()).filter(Boolean),
+      foreignArches: flags.foreign?.split(',').map((s) => s.trim()).filter(Boolean),
       sourceDateEpoch: sourceDateEpoch() ?? 0,
     }, (m) => this.note(m));
     this.note(`pack ${result.out}: ${Object.entries(result.pack.files).map(([n, f]) => `${n} ${f.digest.slice(7, 19)}`).join(', ')}`);

@@ -8,10 +8,12 @@ import { digestFile, type FileDigest } from '@c2w/streams';
 import type { KernelSource } from './kernel-source.js';
 
 export interface KernelOptions {
-  /** tools/riscv64/build-kernel.sh (owned by the kernel work; see README). */
+  /** tools/<riscv64|x86_64>/build-kernel.sh (owned by the kernel work; see README). */
   script: string;
-  /** Cache root handed to the script as C2W_CACHE; entries live in <cache>/kernel/<key>/. */
+  /** Cache root handed to the script as C2W_CACHE; entries live in <cache>/<cacheDir>/<key>/. */
   cache: string;
+  /** The script's entry folder under the cache and its artifact (riscv64: kernel, Image). */
+  layout?: { cacheDir: string; file: 'Image' | 'vmlinux' };
   offline: boolean;
   /** The verified Debian source tarball (kernel-source.ts). */
   source: KernelSource;
@@ -31,14 +33,15 @@ export interface KernelBuild {
 }
 
 /**
- * The guest kernel Image, from the kernel script's content-addressed cache. The script holds a
- * per-key lock, so a build already running for the same key is waited for, never repeated; a
- * cache hit costs a digest check.
+ * The guest kernel (riscv64 Image, x86_64 vmlinux), from the kernel script's content-addressed
+ * cache. The script holds a per-key lock, so a build already running for the same key is waited
+ * for, never repeated; a cache hit costs a digest check.
  */
 export async function kernelImage(opts: KernelOptions): Promise<KernelBuild> {
   // The kernel has its own default epoch (its source's changelog date); a caller's SOURCE_DATE_EPOCH
   // would change its cache key, so it is passed only when asked for explicitly.
   const { source } = opts;
+  const { cacheDir, file } = opts.layout ?? { cacheDir: 'kernel', file: 'Image' };
   const env = {
     C2W_CACHE: opts.cache,
     JOBS: '2',
@@ -61,9 +64,9 @@ export async function kernelImage(opts: KernelOptions): Promise<KernelBuild> {
   const keyRun = await run(['--print-key']);
   const key = String(keyRun.stdout).trim();
   if (keyRun.exitCode !== 0 || !/^[0-9a-f]{64}$/.test(key)) throw new EnvironmentError(`${opts.script} --print-key failed (exit ${keyRun.exitCode})`);
-  const dir = join(opts.cache, 'kernel', key);
-  const cached = await stat(join(dir, 'Image')).then(() => true, () => false);
-  if (!cached && opts.offline) throw offlineMissing(`the kernel Image (key ${key.slice(0, 16)})`, join(dir, 'Image'));
+  const dir = join(opts.cache, cacheDir, key);
+  const cached = await stat(join(dir, file)).then(() => true, () => false);
+  if (!cached && opts.offline) throw offlineMissing(`the kernel ${file} (key ${key.slice(0, 16)})`, join(dir, file));
   if (!cached) {
     await source.verify(); // the tarball is about to be built from: hash it now
     await waitForOtherKernelBuilds(opts.progress);
@@ -82,18 +85,18 @@ export async function kernelImage(opts: KernelOptions): Promise<KernelBuild> {
     if (m[1] === 'kernelrelease') release = m[2]!;
     else inputs[m[1]!] = m[2]!;
   }
-  const image = join(dir, 'Image');
+  const image = join(dir, file);
   const config = join(dir, 'config');
   return { image, imageDigest: await digestFile(image), config, configDigest: await digestFile(config), key, release, inputs };
 }
 
 /**
  * Two kernel builds at once would each get half of a 2-core machine and take twice as long; the
- * script's lock only covers one key, so wait for any other `make ... Image` first.
+ * script's lock only covers one key, so wait for any other `make ... Image|vmlinux` first.
  */
 async function waitForOtherKernelBuilds(progress: (m: string) => void): Promise<void> {
   for (let told = false; ; told = true) {
-    const r = await execa('pgrep', ['-f', 'make( .*)? Image$'], { reject: false, stdin: 'ignore' }).catch(() => undefined);
+    const r = await execa('pgrep', ['-f', 'make( .*)? (Image|vmlinux)$'], { reject: false, stdin: 'ignore' }).catch(() => undefined);
     if (r?.exitCode !== 0) return;
     if (!told) progress('kernel: another kernel build is running; waiting for it to finish');
     await sleep(15_000);

@@ -10,6 +10,7 @@ import { readDeb } from '../debian/deb-reader.js';
 import { appletNames, appletPath } from './busybox-applets.js';
 import { registrationLine, QEMU_TARGETS } from './binfmt.js';
 import { selectEntry, type GuestSpec } from './guest-spec.js';
+import { GUEST_ARCH, type GuestArch } from './guest-arch.js';
 import { GuestTree } from './guest-tree.js';
 import { elfDeps } from './elf-needed.js';
 
@@ -29,8 +30,8 @@ const ETC_PASSWD = 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/
 const ETC_GROUP = 'root:x:0:\nnogroup:x:65534:\n';
 
 /**
- * Writes guest.tar: the riscv64 root the VM boots (merged /usr, busybox with applet links, runc
- * and its libraries, qemu-user emulators, /etc, mount points, our init). Sorted, owner 0:0, every
+ * Writes guest.tar: the root the VM boots, of the spec's architecture (merged /usr, busybox with
+ * applet links, runc and its libraries, qemu-user emulators, /etc, mount points, our init). Sorted, owner 0:0, every
  * mtime SOURCE_DATE_EPOCH: the same inputs give the same bytes.
  */
 export async function buildGuestTar(inputs: GuestInputs, out: string): Promise<{ entries: number }> {
@@ -73,7 +74,7 @@ export async function buildGuestTar(inputs: GuestInputs, out: string): Promise<{
       });
     }
     await addOwnEntries(tree, inputs, binfmt);
-    await checkLinking(tree);
+    await checkLinking(tree, inputs.spec.arch);
     let entries = 0;
     await writeAtomically(out, 'guest.tar', async (stream) => {
       const tar = new TarWriter(stream);
@@ -101,9 +102,9 @@ async function addOwnEntries(tree: GuestTree, inputs: GuestInputs, binfmt: Map<s
     if (tree.get(path)) continue; // a real program (runc, qemu) wins over an applet of the same name
     tree.set(path, { type: 'symlink', target: path.startsWith('usr/bin/') ? 'busybox' : '../bin/busybox' });
   }
-  for (const [link, target] of [['bin', 'usr/bin'], ['sbin', 'usr/sbin'], ['lib', 'usr/lib']] as const) {
-    tree.set(link, { type: 'symlink', target });
-  }
+  const links = [['bin', 'usr/bin'], ['sbin', 'usr/sbin'], ['lib', 'usr/lib']];
+  if (GUEST_ARCH[inputs.spec.arch].loaderLink.startsWith('usr/lib64/')) links.push(['lib64', 'usr/lib64']);
+  for (const [link, target] of links) tree.set(link!, { type: 'symlink', target: target! });
   for (const dir of ['dev', 'proc', 'sys', 'run', 'mnt', 'etc', 'var', 'oci']) tree.set(dir, { type: 'directory', mode: 0o755 });
   tree.set('tmp', { type: 'directory', mode: 0o1777 });
   tree.set('root', { type: 'directory', mode: 0o700 });
@@ -130,21 +131,23 @@ async function addOwnEntries(tree: GuestTree, inputs: GuestInputs, binfmt: Map<s
   await addText('usr/sbin/c2w-init', init.toString('utf8'), 0o755);
 }
 
-/** Library directories the riscv64 glibc loader searches (Debian multiarch). */
-const LIB_DIRS = ['usr/lib/riscv64-linux-gnu', 'usr/lib'];
-
 /**
- * Every ELF program and library in the guest must find its interpreter and DT_NEEDED libraries in
- * the guest: a missing one would only show up as "not found" inside the VM.
+ * Every ELF program and library in the guest must be built for the guest's machine and find its
+ * interpreter and DT_NEEDED libraries in the guest: a wrong or missing one would only show up as
+ * "exec format error" or "not found" inside the VM.
  */
-async function checkLinking(tree: GuestTree): Promise<void> {
+async function checkLinking(tree: GuestTree, arch: GuestArch): Promise<void> {
+  const { triplet, elfMachine } = GUEST_ARCH[arch];
+  // the library directories the glibc loader searches (Debian multiarch)
+  const libDirs = [`usr/lib/${triplet}`, 'usr/lib'];
   for (const [path, node] of tree.sorted()) {
     if (node.type !== 'file' || !/^usr\/(s?bin|lib)\//.test(path)) continue;
     const deps = await elfDeps(node.source, path);
     if (!deps) continue;
+    if (deps.machine !== elfMachine) throw new InputError(`guest: ${path} is an ELF file for machine ${deps.machine}, expected ${elfMachine} (${arch})`);
     if (deps.interp && !tree.resolve(deps.interp)) throw new InputError(`guest: ${path} needs the interpreter ${deps.interp}, which no package provided`);
     for (const lib of deps.needed) {
-      if (!LIB_DIRS.some((d) => tree.resolve(`${d}/${lib}`))) throw new InputError(`guest: ${path} needs ${lib}, which no package provided`);
+      if (!libDirs.some((d) => tree.resolve(`${d}/${lib}`))) throw new InputError(`guest: ${path} needs ${lib}, which no package provided`);
     }
   }
 }

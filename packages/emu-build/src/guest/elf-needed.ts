@@ -2,6 +2,8 @@ import { open } from 'node:fs/promises';
 import { InputError } from '@c2w/errors';
 
 export interface ElfDeps {
+  /** e_machine (EM_RISCV 243, EM_X86_64 62). */
+  machine: number;
   /** PT_INTERP, e.g. /lib/ld-linux-riscv64-lp64d.so.1; undefined for static binaries. */
   interp?: string;
   /** DT_NEEDED sonames. */
@@ -9,7 +11,7 @@ export interface ElfDeps {
 }
 
 /**
- * The dynamic dependencies of a 64-bit little-endian ELF file (ELF-64 spec: program headers,
+ * The machine type and dynamic dependencies of a 64-bit little-endian ELF file (ELF-64 spec: program headers,
  * PT_INTERP, PT_DYNAMIC with DT_NEEDED / DT_STRTAB), read with positioned reads so a 10 MB binary
  * is never loaded whole. Returns undefined for files that are not ELF.
  */
@@ -27,6 +29,7 @@ export async function elfDeps(path: string, what: string): Promise<ElfDeps | und
     const h = await read(0, 64);
     if (h.readUInt32BE(0) !== 0x7f454c46) return undefined;
     if (h[4] !== 2 || h[5] !== 1) throw new InputError(`${what}: not a 64-bit little-endian ELF file`);
+    const machine = h.readUInt16LE(0x12);
     const phoff = Number(h.readBigUInt64LE(0x20));
     const phentsize = h.readUInt16LE(0x36);
     const phnum = h.readUInt16LE(0x38);
@@ -43,7 +46,7 @@ export async function elfDeps(path: string, what: string): Promise<ElfDeps | und
       if (type === 3) interp = (await read(offset, filesz)).toString('latin1').replace(/\0.*$/s, '');
       if (type === 2) dynamic = { offset, filesz };
     }
-    if (!dynamic) return { interp, needed: [] };
+    if (!dynamic) return { machine, interp, needed: [] };
     const dyn = await read(dynamic.offset, dynamic.filesz);
     const neededOffsets: number[] = [];
     let strtab: number | undefined;
@@ -54,7 +57,7 @@ export async function elfDeps(path: string, what: string): Promise<ElfDeps | und
       if (tag === 1n) neededOffsets.push(val);
       if (tag === 5n) strtab = val;
     }
-    if (!neededOffsets.length) return { interp, needed: [] };
+    if (!neededOffsets.length) return { machine, interp, needed: [] };
     const seg = loads.find((l) => strtab !== undefined && strtab >= l.vaddr && strtab < l.vaddr + l.filesz);
     if (!seg || strtab === undefined) throw new InputError(`${what}: DT_STRTAB is not in a loaded segment`);
     const base = strtab - seg.vaddr + seg.offset;
@@ -65,7 +68,7 @@ export async function elfDeps(path: string, what: string): Promise<ElfDeps | und
       if (end <= 0) throw new InputError(`${what}: bad DT_NEEDED string`);
       needed.push(chunk.subarray(0, end).toString('latin1'));
     }
-    return { interp, needed };
+    return { machine, interp, needed };
   } finally {
     await fh.close();
   }

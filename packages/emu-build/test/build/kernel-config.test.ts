@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { workspaceRoot } from '@c2w/testing';
 import { kernelImage } from '../../src/build/kernel.js';
 import { kernelSourceFor } from '../../src/build/kernel-source.js';
+import { GUEST_ARCH } from '../../src/guest/guest-arch.js';
 import { hostDebianMirror } from '../../src/debian/mirror.js';
 import { defaultCacheDir } from '../../src/options.js';
 
@@ -13,6 +14,10 @@ import { defaultCacheDir } from '../../src/options.js';
 jest.setTimeout(45 * 60_000);
 
 const fragmentPath = join(workspaceRoot, 'tools', 'riscv64', 'c2w-rv64.fragment');
+const x86FragmentPath = join(workspaceRoot, 'tools', 'x86_64', 'c2w-x86_64.fragment');
+
+/** riscv64 options with no x86_64 meaning (CPU, SBI, device tree, the sifive_test power-off). */
+const RISCV_ONLY = /^CONFIG_(ARCH_RV64I|MMU|SOC_VIRT|RISCV_|NONPORTABLE|EFI|FPU|SERIAL_OF_PLATFORM|SERIAL_EARLYCON_RISCV_SBI|HVC_|POWER_RESET)/;
 
 interface Wanted { option: string; value: string; line: number }
 
@@ -64,6 +69,26 @@ describe('kernel config fragment', () => {
     const source = await kernelSourceFor({ mirror: await hostDebianMirror(), suite: 'bookworm', cache, offline: false, progress: () => undefined });
     const kernel = await kernelImage({
       script: join(workspaceRoot, 'tools', 'riscv64', 'build-kernel.sh'), cache, offline: false, source, progress: () => undefined,
+    });
+    const config = await readFile(kernel.config, 'utf8');
+    expect({ config: kernel.config, missing: missingOptions(wanted, config) }).toEqual({ config: kernel.config, missing: [] });
+  });
+
+  it('x86_64: enables every guest-facing option of the riscv64 fragment, so the same c2w-init works', async () => {
+    const rv = fragmentOptions(await readFile(fragmentPath, 'utf8')).wanted.filter((w) => !RISCV_ONLY.test(w.option));
+    const x86 = fragmentOptions(await readFile(x86FragmentPath, 'utf8'));
+    expect(x86.malformed).toEqual([]);
+    const x86Values = new Map(x86.wanted.map((w) => [w.option, w.value]));
+    expect(rv.filter((w) => x86Values.get(w.option) !== w.value).map((w) => w.option)).toEqual([]);
+    expect(x86.wanted).toEqual(expect.arrayContaining(['PVH', 'VIRTIO_MMIO_CMDLINE_DEVICES', 'X86_MPPARSE', 'SERIAL_8250_CONSOLE'].map((o) => expect.objectContaining({ option: `CONFIG_${o}`, value: 'y' }))));
+  });
+
+  it('x86_64: landed whole in the config of the cached x86_64 kernel', async () => {
+    const { wanted } = fragmentOptions(await readFile(x86FragmentPath, 'utf8'));
+    const cache = defaultCacheDir();
+    const source = await kernelSourceFor({ mirror: await hostDebianMirror(), suite: 'bookworm', cache, offline: false, progress: () => undefined });
+    const kernel = await kernelImage({
+      script: join(workspaceRoot, 'tools', 'x86_64', 'build-kernel.sh'), layout: GUEST_ARCH.amd64.kernel, cache, offline: false, source, progress: () => undefined,
     });
     const config = await readFile(kernel.config, 'utf8');
     expect({ config: kernel.config, missing: missingOptions(wanted, config) }).toEqual({ config: kernel.config, missing: [] });

@@ -6,6 +6,8 @@ describe('elfDeps', () => {
     const deps = await elfDeps('/bin/ls', 'ls');
     expect(deps?.interp).toMatch(/ld-linux/);
     expect(deps?.needed).toContain('libc.so.6');
+    // e_machine of the host's own programs
+    expect(deps?.machine).toBe({ x64: 62, riscv64: 243, arm64: 183 }[process.arch as string]);
   });
 
   it('returns undefined for a file that is not ELF', async () => {
