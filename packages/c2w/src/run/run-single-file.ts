@@ -24,6 +24,8 @@ export async function singleFileArgs(o: RunOptions): Promise<{ args: string[]; p
   if (o.workdir !== undefined) args.push(`--workdir=${o.workdir}`);
   if (o.user !== undefined) args.push(`--user=${o.user}`);
   if (o.debug) args.push('--guest-debug');
+  // said outright: a host may call every stdin a terminal (Bun does), and c2w run knows better
+  if (o.stdin !== undefined) args.push(`--stdin=${o.stdin}`);
   args.push('--', ...(o.args ?? []));
   return { args, preopens: Object.fromEntries(mounts.map((m) => [m.destination, m.hostPath])) };
 }

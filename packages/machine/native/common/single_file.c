@@ -145,6 +145,7 @@ typedef struct Request {
   char **args;    /* the command: replaces the image's Cmd */
   int nargs;
   bool debug;
+  int stdin_mode; /* 0 = detect (isatty), 1 = pipe (the c2w.stdin port, with an end), 2 = tty (console) */
 } Request;
 
 static const char *USAGE =
@@ -155,6 +156,8 @@ static const char *USAGE =
   "  -e, --env KEY=VALUE   set an environment variable (repeatable)\n"
   "  -w, --workdir DIR     working directory inside the container\n"
   "  -u, --user USER[:GROUP]  user (name or uid) inside the container\n"
+  "  --stdin pipe|tty      the container's stdin: a pipe that ends with the input, or the console\n"
+  "                        (default: tty when the host says stdin is a terminal; Bun says so always)\n"
   "  --guest-debug         show kernel and init messages\n";
 
 static int parse_request(Request *r, int argc, char **argv) {
@@ -172,7 +175,7 @@ static int parse_request(Request *r, int argc, char **argv) {
       val = eq + 1;
     }
     bool takes = !strcmp(a, "--entrypoint") || !strcmp(a, "-e") || !strcmp(a, "--env") || !strcmp(a, "-w") ||
-                 !strcmp(a, "--workdir") || !strcmp(a, "-u") || !strcmp(a, "--user");
+                 !strcmp(a, "--workdir") || !strcmp(a, "-u") || !strcmp(a, "--user") || !strcmp(a, "--stdin");
     if (takes && !val) {
       if (i + 1 >= argc) { fprintf(stderr, ME ": %s needs a value\n", a); return 2; }
       val = argv[++i];
@@ -182,6 +185,10 @@ static int parse_request(Request *r, int argc, char **argv) {
     else if (!strcmp(a, "-w") || !strcmp(a, "--workdir")) r->workdir = val;
     else if (!strcmp(a, "-u") || !strcmp(a, "--user")) r->user = val;
     else if (!strcmp(a, "--guest-debug")) r->debug = true;
+    else if (!strcmp(a, "--stdin")) {
+      if (strcmp(val, "pipe") && strcmp(val, "tty")) { fprintf(stderr, ME ": --stdin %s: expected pipe or tty\n", val); return 2; }
+      r->stdin_mode = !strcmp(val, "pipe") ? 1 : 2;
+    }
     else if (!strcmp(a, "-e") || !strcmp(a, "--env")) {
       const char *e = strchr(val, '=');
       if (!e || e == val) { fprintf(stderr, ME ": %s %s: expected KEY=VALUE\n", a, val); return 2; }
@@ -340,7 +347,8 @@ int single_file_config(Config *cfg, int argc, char **argv) {
   rc = compose_config(&json, &r, environ, mounts, nmounts, &uid, &gid);
   if (rc) return rc;
 
-  bool port = !isatty(0); /* a pipe or a file: the container's stdin ends where the input ends (ADR 0010) */
+  /* a pipe or a file: the container's stdin ends where the input ends (ADR 0010) */
+  bool port = r.stdin_mode ? r.stdin_mode == 1 : !isatty(0);
   Buf tar = {0}, lines = {0};
   char text[64];
   tar_add(&tar, "c2w/", '5', "", 0);
