@@ -1,7 +1,8 @@
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { requirePrerequisite, workspaceRoot } from '@c2w/testing';
 import { c2w, convert, tmp } from './helpers/bundles.js';
 import { exampleImage } from './helpers/images.js';
@@ -25,7 +26,9 @@ interface Run { stdout: string; exitCode: number }
 interface RunOptions { env?: Record<string, string>; options?: string[]; preopens?: Record<string, string>; input?: string }
 type Host = (wasm: string, args: string[], o?: RunOptions) => Promise<Run>;
 
-const bunPath = join(workspaceRoot, 'node_modules/bun/bin/bun.exe');
+// npm's bun package (a devDependency here): its bin is the real binary for this platform
+const require = createRequire(import.meta.url);
+const bunPath = join(dirname(require.resolve('bun/package.json')), 'bin/bun.exe');
 let runner = '';
 const viaRunner = (engine: string[]): Host => async (wasm, args, o = {}) => {
   const r = await execa(engine[0]!, [...engine.slice(1), runner, wasm, ...(o.options ?? []), '--', ...args], {
