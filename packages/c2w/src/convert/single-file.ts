@@ -24,7 +24,7 @@ export interface SingleFileResult { bytes: number; files: number }
  * disks and the small run-request files embedded by vfs-embed under /embed. Data is streamed from
  * the bundle into the output (never held whole); the output appears only when complete.
  */
-export async function writeSingleFile(bundleDir: string, out: string): Promise<SingleFileResult> {
+export async function writeSingleFile(bundleDir: string, out: string, limit = MAX_SINGLE_FILE_BYTES): Promise<SingleFileResult> {
   const b = await readBundle(bundleDir);
   const parts = join(bundleDir, '.single-file');
   await mkdir(parts, { recursive: true });
@@ -43,7 +43,7 @@ export async function writeSingleFile(bundleDir: string, out: string): Promise<S
     total += size;
     sources.push({ ...f, size, open: () => readFileChunks(f.path) });
   }
-  checkSingleFileBudget(out, total);
+  checkSingleFileBudget(out, total, limit);
 
   // binaryen (tens of MB) loads only when a single file is written
   const { embedFiles, fileSink } = await import('@c2w/vfs-embed');
