@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { requirePrerequisite, workspaceRoot } from '@c2w/testing';
 import { c2w, convert, tmp } from './helpers/bundles.js';
-import { exampleImage } from './helpers/images.js';
+import { exampleImage, pythonImage } from './helpers/images.js';
 
 // One out.wasm on WASI hosts that are not ours (docs/decisions/0024-single-file-run-request.md).
 // The runner is any preview1 host's ten lines: args, env and preopens in, exit status out. It uses
@@ -91,6 +91,13 @@ describe('c2w convert IMAGE out.wasm', () => {
     expect(r.exitCode).not.toBe(0);
     expect(r.stderr.split('\n')).toHaveLength(1);
     expect(await readdir(failed)).toEqual([]);
+  });
+
+  it('runs python3 from a Debian image converted to one out.wasm (node:wasi runner)', async () => {
+    const py = await convert(await pythonImage(), join(dir, 'python.wasm'));
+    const r = await hosts[0]![1](py, ['python3', '-c', 'import json, sys; print(json.dumps(sys.argv[1:])); sys.exit(5)', 'two words', "it's"]);
+    expect(r.stdout).toBe('["two words", "it\'s"]\n');
+    expect(r.exitCode).toBe(5);
   });
 
   describe.each(hosts)('on %s', (name, run, stdinFlags) => {
