@@ -19,6 +19,7 @@ describe('singleFileArgs', () => {
   it('refuses what a single file cannot do as usage errors', async () => {
     await expect(singleFileArgs({ bundleDir: 'x.wasm', mounts: [`${host}:/data:ro`] })).rejects.toThrow(UsageError);
     await expect(singleFileArgs({ bundleDir: 'x.wasm', memory: '512M' })).rejects.toThrow(/fixed at conversion/);
+    await expect(singleFileArgs({ bundleDir: 'x.wasm', stats: true })).rejects.toThrow(UsageError);
   });
 });
 
