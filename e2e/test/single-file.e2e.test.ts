@@ -93,6 +93,12 @@ describe('c2w convert IMAGE out.wasm', () => {
     expect(await readdir(failed)).toEqual([]);
   });
 
+  it("fails on its own bad request before booting: a bad option 2, a user not in the image 1", async () => {
+    const node = hosts[0]![1];
+    expect((await node(wasm, ['true'], { options: ['--no-such-option'] })).exitCode).toBe(2);
+    expect((await node(wasm, ['true'], { options: ['-u', 'nosuchuser'] })).exitCode).toBe(1);
+  });
+
   it('runs python3 from a Debian image converted to one out.wasm (node:wasi runner)', async () => {
     const py = await convert(await pythonImage(), join(dir, 'python.wasm'));
     const r = await hosts[0]![1](py, ['python3', '-c', 'import json, sys; print(json.dumps(sys.argv[1:])); sys.exit(5)', 'two words', "it's"]);
