@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -23,17 +24,18 @@ process.exitCode = wasi.start(instance);
 
 interface Run { stdout: string; exitCode: number }
 /** `env` is the host's WASI environment; `options` are out.wasm's own (-e, --entrypoint, -w, -u). */
-interface RunOptions { env?: Record<string, string>; options?: string[]; preopens?: Record<string, string>; input?: string }
+interface RunOptions { env?: Record<string, string>; options?: string[]; preopens?: Record<string, string>; input?: string | Buffer; inputFile?: string }
 type Host = (wasm: string, args: string[], o?: RunOptions) => Promise<Run>;
 
 // npm's bun package (a devDependency here): its bin is the real binary for this platform
 const require = createRequire(import.meta.url);
 const bunPath = join(dirname(require.resolve('bun/package.json')), 'bin/bun.exe');
 let runner = '';
+const stdinOf = (o: RunOptions) => (o.input !== undefined ? { input: o.input } : o.inputFile !== undefined ? { inputFile: o.inputFile } : { stdin: 'ignore' as const });
 const viaRunner = (engine: string[]): Host => async (wasm, args, o = {}) => {
   const r = await execa(engine[0]!, [...engine.slice(1), runner, wasm, ...(o.options ?? []), '--', ...args], {
     reject: false, stripFinalNewline: false, env: { WASI_ENV: JSON.stringify(o.env ?? {}), WASI_PREOPENS: JSON.stringify(o.preopens ?? {}) },
-    ...(o.input !== undefined ? { input: o.input } : { stdin: 'ignore' as const }),
+    ...stdinOf(o),
   });
   return { stdout: r.stdout, exitCode: r.exitCode ?? -1 };
 };
@@ -41,7 +43,7 @@ const viaRunner = (engine: string[]): Host => async (wasm, args, o = {}) => {
 const viaC2wRun: Host = async (wasm, args, o = {}) => {
   const flags = [...Object.entries(o.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]), ...(o.options ?? []), ...Object.entries(o.preopens ?? {}).flatMap(([g, h]) => ['--mount', `${h}:${g}`])];
   const r = await execa(process.execPath, [join(workspaceRoot, 'packages/c2w/bin/run.js'), 'run', ...flags, wasm, '--', ...args], {
-    reject: false, stripFinalNewline: false, ...(o.input !== undefined ? { input: o.input } : { stdin: 'ignore' as const }),
+    reject: false, stripFinalNewline: false, ...stdinOf(o),
   });
   return { stdout: r.stdout, exitCode: r.exitCode ?? -1 };
 };
@@ -138,6 +140,19 @@ describe('c2w convert IMAGE out.wasm', () => {
       const r = await run(wasm, ['cat'], { options: stdinFlags, input: 'line one\nline two\n' });
       expect(r.stdout).toBe('line one\nline two\n');
       expect(r.exitCode).toBe(0);
+    });
+
+    it('reads 1 MB of stdin exactly, from a pipe and from a file (node:wasi cannot poll a file)', async () => {
+      if (skip()) return;
+      const data = randomBytes(1 << 20);
+      const file = join(dir, 'stdin.bin');
+      await writeFile(file, data);
+      const md5 = `${createHash('md5').update(data).digest('hex')}  -\n`;
+      for (const source of [{ input: data }, { inputFile: file }]) {
+        const r = await run(wasm, ['busybox', 'md5sum'], { options: stdinFlags, ...source });
+        expect(r.stdout).toBe(md5);
+        expect(r.exitCode).toBe(0);
+      }
     });
 
     it('mounts a preopened host directory at its guest path', async () => {
