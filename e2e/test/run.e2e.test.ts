@@ -7,15 +7,14 @@ import { join } from 'node:path';
 import { c2w, convert, tmp } from './helpers/bundles.js';
 import { amd64Image, derivedImage, exampleImage, pythonImage } from './helpers/images.js';
 
-// The product: a container image in, its entrypoint running inside WebAssembly out.
-describe('c2w run', () => {
+// The product: a container image in, its entrypoint running inside WebAssembly out. Both forms,
+// a bundle directory and one out.wasm (docs/decisions/0024), go through the same run path.
+describe.each([['bundle directory', ''], ['single out.wasm', '.wasm']])('c2w run (%s)', (_form, suffix) => {
   let bundle: string;
   let dir: string;
-  let example: string;
   beforeAll(async () => {
     dir = await tmp('run');
-    example = await exampleImage();
-    bundle = await convert(example, join(dir, 'example'));
+    bundle = await convert(await exampleImage(), join(dir, `example${suffix}`));
   });
 
   it('prints exactly what the command prints', async () => {
@@ -106,13 +105,22 @@ describe('c2w run', () => {
     expect(r.stdout.toString()).toBe(`100000 2000\n${sha(big)}  -\n${sha(args.map((a) => `${a}\n`).join(''))}  -\n`);
     expect(r.exitCode).toBe(0);
   });
+});
 
-  it("runs the image's own Entrypoint, Cmd, Env, WorkingDir and User", async () => {
-    const img = await derivedImage(example, join(dir, 'configured-img'), [
+describe('c2w run (images)', () => {
+  let dir: string;
+  let example: string;
+  beforeAll(async () => {
+    dir = await tmp('run-images');
+    example = await exampleImage();
+  });
+
+  it.each([['bundle directory', ''], ['single out.wasm', '.wasm']])("runs the image's own Entrypoint, Cmd, Env, WorkingDir and User (%s)", async (_form, suffix) => {
+    const img = await derivedImage(example, join(dir, `configured-img${suffix}`), [
       '--config.entrypoint', '/bin/sh', '--config.cmd', '-c', '--config.cmd', 'echo "$GREETING $(pwd) $(id -u):$(id -g)"',
       '--config.env', 'GREETING=howdy', '--config.workingdir', '/tmp', '--config.user', '1000:1000',
     ]);
-    const b = await convert(img, join(dir, 'configured'));
+    const b = await convert(img, join(dir, `configured${suffix}`));
     const r = await c2w(['run', b]);
     expect(r.stdout.toString()).toBe('howdy /tmp 1000:1000\n');
     expect(r.exitCode).toBe(0);

@@ -1,18 +1,21 @@
 import { Args, BaseCommand, Flags, createProgress, sharedFlags, sourceDateEpoch } from '@c2w/cli-kit';
 import { defaultCacheDir } from '@c2w/emu-build';
 import { convertImage } from '../convert/convert-image.js';
+import { convertToSingleFile } from '../convert/convert-single-file.js';
 
 export default class Convert extends BaseCommand {
   static override toolName = 'c2w convert';
-  static override summary = 'Convert a container image into a bundle that runs in WebAssembly.';
+  static override summary = 'Convert a container image into a bundle, or one .wasm, that runs in WebAssembly.';
   static override description = `IMAGE takes every form layer-flatten reads (oci:DIR[:tag], oci-archive:FILE, docker-archive:FILE, docker://..., a registry reference).
-OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.iso; run it with \`c2w run OUT_DIR\`.`;
+OUT (a directory) receives bundle.json, machine.wasm, the firmware, the kernel and root.iso; run it with \`c2w run OUT\`.
+OUT ending in .wasm (or --format wasm) is one WASI preview1 module holding all of them: run it on any WASI host
+(\`wasmtime out.wasm echo hello\`, \`c2w run out.wasm -- echo hello\`; docs/single-file.md).`;
 
-  static override examples = ['<%= config.bin %> convert oci:./image:latest ./hello-bundle', '<%= config.bin %> convert --slim standard docker://127.0.0.1:5000/python:3 ./py'];
+  static override examples = ['<%= config.bin %> convert oci:./image:latest ./hello-bundle', '<%= config.bin %> convert oci:./image:latest hello.wasm', '<%= config.bin %> convert --slim standard docker://127.0.0.1:5000/python:3 ./py'];
 
   static override args = {
     image: Args.string({ required: true, description: 'container image to convert' }),
-    outDir: Args.string({ required: true, description: 'bundle directory to write', ignoreStdin: true }),
+    outDir: Args.string({ required: true, description: 'bundle directory, or a .wasm file, to write', ignoreStdin: true }),
   };
 
   static override flags = {
@@ -22,7 +25,8 @@ OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.is
     'runtime-pack': Flags.string({ description: 'runtime pack directory (emu-build output); default: $C2W_PACK, the installed @c2w/runtime-pack-riscv64, else emu-build\'s cached build (in a clone)', helpValue: 'DIR' }),
     cache: Flags.string({ description: 'cache directory for the runtime pack', helpValue: 'DIR' }),
     offline: Flags.boolean({ description: 'use only cached runtime pack inputs; fail if something is missing', default: false }),
-    force: Flags.boolean({ description: 'replace OUT_DIR if it exists', default: false }),
+    format: Flags.string({ description: 'output form (default: wasm when OUT ends in .wasm, else dir)', options: ['dir', 'wasm'] }),
+    force: Flags.boolean({ description: 'replace OUT if it exists', default: false }),
     creds: Flags.string({ description: 'registry credentials USER:PASSWORD', helpValue: 'USER:PASSWORD' }),
     insecure: Flags.boolean({ description: 'allow plain http to registries other than localhost', default: false }),
     json: Flags.boolean({ description: 'print a JSON summary on stdout', default: false }),
@@ -31,7 +35,8 @@ OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.is
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Convert);
     const progress = createProgress(Convert.toolName);
-    const summary = await convertImage(
+    const format = flags.format ?? (args.outDir.endsWith('.wasm') ? 'wasm' : 'dir');
+    const summary = await (format === 'wasm' ? convertToSingleFile : convertImage)(
       {
         status: progress.status,
         image: args.image,
@@ -51,6 +56,6 @@ OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.is
       progress.note,
     ).finally(() => progress.stop());
     if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else this.note(`wrote ${summary.outDir} (run it with: c2w run ${args.outDir})`);
+    else this.note(`wrote ${summary.outDir} (run it with: c2w run ${args.outDir}${format === 'wasm' ? ', or any WASI host' : ''})`);
   }
 }

@@ -8,13 +8,13 @@ export function containerArgs(raw: readonly { type: string; input: string }[]): 
 
 export default class Run extends BaseCommand {
   static override toolName = 'c2w run';
-  static override summary = 'Run a converted bundle on Node\'s WASI; the container\'s exit status becomes ours.';
+  static override summary = 'Run a converted bundle (or out.wasm) on Node\'s WASI; the container\'s exit status becomes ours.';
   static override description = 'Arguments after -- replace the image\'s Cmd. stdin, stdout and stderr are the container\'s; stdin that is not a terminal (a pipe or a file) reaches the container as a pipe that ends where the input ends.';
   static override strict = false;
   static override examples = ['<%= config.bin %> run ./hello-bundle -- echo hello', '<%= config.bin %> run -e NAME=world --entrypoint /bin/sh ./b -- -c \'echo $NAME\'', '<%= config.bin %> run --mount "$PWD:/work" -w /work ./b -- ls'];
 
   static override args = {
-    bundle: Args.string({ required: true, description: 'bundle directory written by c2w convert', ignoreStdin: true }),
+    bundle: Args.string({ required: true, description: 'bundle directory or single .wasm written by c2w convert', ignoreStdin: true }),
   };
 
   static override flags = {

@@ -8,6 +8,7 @@ import { trackTemporary } from '@c2w/streams';
 import { resolveUserIds } from '../convert/user-db.js';
 import { parseMounts } from './mounts.js';
 import { readBundle } from './read-bundle.js';
+import { isSingleFile, singleFileArgs } from './run-single-file.js';
 
 export interface RunOptions {
   bundleDir: string;
@@ -39,6 +40,11 @@ export interface RunOptions {
  * no size limit, unlike container2wasm's 1024-byte argument buffer.
  */
 export async function runBundle(o: RunOptions): Promise<number> {
+  if (await isSingleFile(o.bundleDir)) {
+    const { args, preopens } = await singleFileArgs(o);
+    const { runWithArgs } = await loadMachine();
+    return runWithArgs(args, preopens, { wasmPath: o.bundleDir });
+  }
   const mounts = await parseMounts(o.mounts ?? []);
   const b = await readBundle(o.bundleDir);
   const ids = resolveUserIds(o.user ?? b.imageConfig.config?.User ?? '', { users: b.bundle.image.users, groups: b.bundle.image.groups });

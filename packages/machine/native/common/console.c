@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #ifndef __wasi__
 #include <signal.h>
 #include <termios.h>
@@ -85,6 +86,21 @@ static void idle(int timeout_ms) {
   }
 }
 
+/* Wait up to timeout_ms for stdin; true when a read will not block. node:wasi's poll_oneoff cannot
+ * wait on a regular file (`out.wasm < file`: epoll refuses it, EPERM) and a read of one never
+ * blocks, so such a file is read directly; any other failure idles instead of spinning. */
+static bool stdin_ready(int timeout_ms) {
+  struct pollfd pfd = {.fd = 0, .events = POLLIN};
+  int r = poll(&pfd, 1, timeout_ms);
+  if (r < 0) {
+    struct stat st;
+    if (fstat(0, &st) == 0 && S_ISREG(st.st_mode)) return true;
+    idle(timeout_ms);
+    return false;
+  }
+  return r > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR));
+}
+
 /* --stdin-port: stdin goes into the port's buffer (up to VC_IN_BUF bytes ahead of the guest) and
  * from there into guest buffers while the guest has the port open. The console gate does not
  * apply: Linux buffers port data itself and the port's open state already says when the guest
@@ -93,9 +109,7 @@ static void port_poll_input(Machine *m, VirtioDev *v, int timeout_ms) {
   virtio_console_port_pump(m, v);
   uint32_t space = m->stdin_eof ? 0 : VC_IN_BUF - v->in_len;
   if (!space) { idle(timeout_ms); return; }
-  struct pollfd pfd = {.fd = 0, .events = POLLIN};
-  if (poll(&pfd, 1, timeout_ms) <= 0) return;
-  if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
+  if (stdin_ready(timeout_ms)) {
     ssize_t n = read(0, v->in + v->in_len, space);
     if (n <= 0) m->stdin_eof = true;
     else v->in_len += (uint32_t)n;
@@ -113,10 +127,7 @@ void console_poll_input(Machine *m, int timeout_ms) {
   if (space <= 0) { idle(timeout_ms); return; }
   uint8_t buf[256];
   if (space > (int)sizeof buf) space = (int)sizeof buf;
-  struct pollfd pfd = {.fd = 0, .events = POLLIN};
-  int r = poll(&pfd, 1, timeout_ms);
-  if (r <= 0) return;
-  if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
+  if (stdin_ready(timeout_ms)) {
     ssize_t n = read(0, buf, (size_t)space);
     if (n <= 0) { m->stdin_eof = true; return; }
     if (vc) virtio_console_receive(m, vc, buf, (int)n);

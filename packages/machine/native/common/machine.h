@@ -171,6 +171,7 @@ typedef struct VirtioDev {
   int nqueues;
   /* virtio-blk */
   int fd;
+  const uint8_t *mem; /* RAM-backed drive (DriveConfig.data), or NULL */
   bool readonly;
   uint64_t capacity_bytes;
   BlkCacheLine lines[BLK_CACHE_LINES];
@@ -195,6 +196,8 @@ typedef struct VirtioDev {
 typedef struct DriveConfig {
   char *path;
   bool readonly;
+  const uint8_t *data; /* a RAM-backed read-only disk (the single file's run channel) instead of a file */
+  uint64_t data_size;
 } DriveConfig;
 
 #define MAX_SHARES 7
@@ -354,6 +357,9 @@ uint64_t host_now_ns(void);
 /* config.c */
 int config_parse(Config *cfg, int argc, char **argv); /* 0 ok, 2 usage error, 1 bad input, -1 help shown */
 void config_free(Config *cfg);
+/* single_file.c: the single-file form's run request (docs/decisions/0024) */
+#define SINGLE_FILE_NONE (-2)
+int single_file_config(Config *cfg, int argc, char **argv); /* SINGLE_FILE_NONE, or as config_parse */
 
 /* boot.c */
 int machine_init(Machine *m, Config *cfg);

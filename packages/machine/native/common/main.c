@@ -1,12 +1,15 @@
 /* c2w-machine entry point: parse the configuration, build the machine, run it, and return the
- * guest's exit status (sifive_test finisher). Same code natively and as wasm32-wasi. */
+ * guest's exit status (sifive_test finisher). Same code natively and as wasm32-wasi. A module
+ * that carries its boot files (c2w convert IMAGE out.wasm) takes its configuration from them and
+ * its arguments as the container's (single_file.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include "machine.h"
 
 int main(int argc, char **argv) {
   Config cfg;
-  int rc = config_parse(&cfg, argc, argv);
+  int rc = single_file_config(&cfg, argc, argv);
+  if (rc == SINGLE_FILE_NONE) rc = config_parse(&cfg, argc, argv);
   if (rc == -1) return 0;
   if (rc) return rc;
   console_init();

@@ -1,6 +1,7 @@
 /* virtio-blk (virtio 1.1 section 5.2) backed by a host file descriptor. The image is never loaded
  * into memory: reads go through a small bounded cache of BLK_CACHE_LINES lines of 64 KiB
- * (2 MiB in total, LRU) filled with pread; writes are written through with pwrite. */
+ * (2 MiB in total, LRU) filled with pread; writes are written through with pwrite. A drive whose
+ * config carries `data` is a read-only disk in host memory (the single file's run channel). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +18,24 @@
 #define VIRTIO_F_VERSION_1 (1ULL << 32)
 #define SEG_MAX 254
 
+/* The drive config for `path` when it is RAM-backed (found by pointer: boot passes cfg's own path). */
+static const DriveConfig *ram_drive(Machine *m, const char *path) {
+  for (int i = 0; m->cfg && i < m->cfg->ndrives; i++)
+    if (m->cfg->drives[i].path == path && m->cfg->drives[i].data) return &m->cfg->drives[i];
+  return NULL;
+}
+
 int virtio_blk_init(Machine *m, VirtioDev *v, const char *path, bool readonly) {
-  (void)m;
+  const DriveConfig *ram = ram_drive(m, path);
+  if (ram) {
+    v->device_id = VIRTIO_ID_BLOCK;
+    v->mem = ram->data;
+    v->readonly = true;
+    v->capacity_bytes = ram->data_size & ~511ULL;
+    v->nqueues = 1;
+    v->dev_features = VIRTIO_F_VERSION_1 | VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE | VIRTIO_BLK_F_RO;
+    return 0;
+  }
   int fd = open(path, readonly ? O_RDONLY : O_RDWR);
   if (fd < 0 && !readonly && (errno == EACCES || errno == EROFS || errno == EPERM)) {
     fprintf(stderr, "c2w-machine: drive '%s' is not writable: %s (use ',ro')\n", path, strerror(errno));
@@ -86,6 +103,7 @@ static uint8_t *cache_line(VirtioDev *v, uint64_t line_off) {
 }
 
 static int blk_read(Machine *m, VirtioDev *v, const VqChain *c, uint64_t off, uint64_t len) {
+  if (v->mem) return virtq_write(m, c, 0, v->mem + off, len) == len ? 0 : -1;
   uint64_t done = 0;
   while (done < len) {
     uint64_t pos = off + done, line = pos - pos % BLK_CACHE_LINE;
@@ -157,7 +175,7 @@ void virtio_blk_queue_notify(Machine *m, VirtioDev *v, int q) {
       break;
     }
     case 4: /* FLUSH */
-      if (!v->readonly) fsync(v->fd);
+      if (!v->readonly && v->fd >= 0) fsync(v->fd);
       break;
     case 8: { /* GET_ID */
       char id[20];

@@ -1,0 +1,56 @@
+import { runtimeConfig } from '@c2w/emu-build';
+import type { LoadedBundle } from '../run/read-bundle.js';
+
+/** The mount vfs-embed serves the parts from; the machine looks for its boot files there (single_file.c). */
+export const EMBED_MOUNT = '/embed';
+
+/**
+ * The small files the machine reads to compose the run request itself (docs/decisions/0024):
+ * image defaults as NUL-terminated lists or plain text, and runc's config.json with markers where
+ * the request goes, so the machine writes JSON values but never parses JSON. Keys are embedded
+ * names; the order is the embedding order (deterministic).
+ */
+export function singleFileParts(b: LoadedBundle): Array<[name: string, text: string]> {
+  const c = b.imageConfig.config ?? {};
+  const nul = (list: string[] | undefined | null) => (list ?? []).map((s) => `${s}\0`).join('');
+  const machine = {
+    memory: b.bundle.machine.memory,
+    bios: `${EMBED_MOUNT}/fw_dynamic.bin`,
+    kernel: `${EMBED_MOUNT}/Image`,
+    append: b.bundle.boot.append,
+    drives: b.bundle.disks.map((d) => ({ path: `${EMBED_MOUNT}/${d.file}`, readonly: true })),
+    quiet_firmware: true,
+    console_gate: b.bundle.boot.consoleGate,
+  };
+  return [
+    ['arch', `${b.bundle.image.architecture}\n`],
+    ['machine.json', `${JSON.stringify(machine)}\n`],
+    ['config.json', configTemplate(b)],
+    ['entrypoint', nul(c.Entrypoint)],
+    ['cmd', nul(c.Cmd)],
+    ['env', nul(c.Env)],
+    ['workdir', c.WorkingDir ?? ''],
+    ['user', c.User ?? ''],
+    ['passwd', Object.entries(b.bundle.image.users).map(([n, u]) => `${n}:${u.uid}:${u.gid}\n`).join('')],
+    ['group', Object.entries(b.bundle.image.groups).map(([n, g]) => `${n}:${g}\n`).join('')],
+  ];
+}
+
+/**
+ * runc's config.json as the bundle form's host writes it, with the run request's parts as
+ * markers: `"@c2w:args@"`, `"@c2w:env@"`, `"@c2w:cwd@"`, `"@c2w:user@"` and, after the last
+ * mount, `,"@c2w:mounts@"` (host directories). Compact, so each marker has exactly one spelling.
+ */
+export function configTemplate(b: Pick<LoadedBundle, 'imageConfig'>): string {
+  // a placeholder command: the image may have none, and the machine decides the real one
+  const config = runtimeConfig(b.imageConfig, { entrypoint: ['-'], args: [], user: '0:0' }) as unknown as {
+    process: Record<string, unknown>;
+    mounts: unknown[];
+  };
+  config.process['args'] = '@c2w:args@';
+  config.process['env'] = '@c2w:env@';
+  config.process['cwd'] = '@c2w:cwd@';
+  config.process['user'] = '@c2w:user@';
+  config.mounts.push('@c2w:mounts@');
+  return `${JSON.stringify(config)}\n`;
+}

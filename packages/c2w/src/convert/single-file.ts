@@ -1,0 +1,60 @@
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError } from '@c2w/errors';
+import { createAtomicFile, readFileChunks } from '@c2w/streams';
+import { readBundle } from '../run/read-bundle.js';
+import { EMBED_MOUNT, singleFileParts } from './single-file-parts.js';
+
+/** V8 (Node, Chrome) refuses to compile a module over 1 GiB; Bun's JavaScriptCore is not more generous. */
+export const MAX_SINGLE_FILE_BYTES = 2 ** 30;
+/** Room for the shim, the chunk table and segment headers on top of the machine and the files. */
+const EMBED_OVERHEAD_BYTES = 1 << 20;
+
+/** Fails before anything is written when the module would pass the host limit (a one-line error). */
+export function checkSingleFileBudget(out: string, bytes: number, limit = MAX_SINGLE_FILE_BYTES): void {
+  if (bytes + EMBED_OVERHEAD_BYTES <= limit) return;
+  const mib = (n: number) => `${(n / 1048576).toFixed(0)} MiB`;
+  throw new InputError(`${out} would be about ${mib(bytes + EMBED_OVERHEAD_BYTES)}, over the ${mib(limit)} module limit of V8 (Node, Chrome): convert to a bundle directory instead (c2w convert IMAGE DIR), or slim the image (--slim)`);
+}
+
+export interface SingleFileResult { bytes: number; files: number }
+
+/**
+ * A bundle directory -> one WASI preview1 module: machine.wasm with the firmware, the kernel, the
+ * disks and the small run-request files embedded by vfs-embed under /embed. Data is streamed from
+ * the bundle into the output (never held whole); the output appears only when complete.
+ */
+export async function writeSingleFile(bundleDir: string, out: string, limit = MAX_SINGLE_FILE_BYTES): Promise<SingleFileResult> {
+  const b = await readBundle(bundleDir);
+  const parts = join(bundleDir, '.single-file');
+  await mkdir(parts, { recursive: true });
+  const files: Array<{ name: string; path: string }> = [];
+  for (const [name, text] of singleFileParts(b)) {
+    await writeFile(join(parts, name), text);
+    files.push({ name, path: join(parts, name) });
+  }
+  for (const name of [b.bundle.boot.firmware, b.bundle.boot.kernel, ...b.bundle.disks.map((d) => d.file)]) files.push({ name, path: b.path(name) });
+
+  const machinePath = b.path(b.bundle.machine.wasm);
+  const sources = [];
+  let total = (await stat(machinePath)).size;
+  for (const f of files) {
+    const size = (await stat(f.path)).size;
+    total += size;
+    sources.push({ ...f, size, open: () => readFileChunks(f.path) });
+  }
+  checkSingleFileBudget(out, total, limit);
+
+  // binaryen (tens of MB) loads only when a single file is written
+  const { embedFiles, fileSink } = await import('@c2w/vfs-embed');
+  const wasm = await readFile(machinePath);
+  const output = await createAtomicFile(out, 'output');
+  try {
+    const result = await embedFiles(wasm, sources, fileSink(output.handle), { mount: EMBED_MOUNT, allowLarge: false, what: 'machine.wasm' });
+    await output.commit();
+    return { bytes: result.bytes, files: sources.length };
+  } catch (err) {
+    await output.abort();
+    throw err;
+  }
+}

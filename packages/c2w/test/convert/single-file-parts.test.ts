@@ -1,0 +1,58 @@
+import { runtimeConfig } from '@c2w/emu-build';
+import type { LoadedBundle } from '../../src/run/read-bundle.js';
+import { configTemplate, singleFileParts } from '../../src/convert/single-file-parts.js';
+
+const imageConfig = { config: { Entrypoint: ['/bin/sh', '-c'], Cmd: ['echo "a b"'], Env: ['PATH=/bin', 'A=1'], WorkingDir: '/w', User: 'app' } };
+const bundle = {
+  dir: '/b', path: (f: string) => `/b/${f}`, imageConfig,
+  bundle: {
+    machine: { wasm: 'machine.wasm', memory: '256M' },
+    boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: 'console=ttyS0', consoleGate: true, stdinPort: true },
+    disks: [{ file: 'root.iso', readonly: true }],
+    image: { architecture: 'riscv64', users: { root: { uid: 0, gid: 0 }, app: { uid: 1000, gid: 100 } }, groups: { root: 0, users: 100 } },
+  },
+} as unknown as LoadedBundle;
+
+describe('configTemplate', () => {
+  it('is runc\'s config with one spelling of each marker where the machine puts the request', () => {
+    const t = configTemplate(bundle);
+    for (const m of ['"@c2w:args@"', '"@c2w:env@"', '"@c2w:cwd@"', '"@c2w:user@"', ',"@c2w:mounts@"']) expect(t.split(m)).toHaveLength(2);
+  });
+
+  it('gives the bundle form\'s config.json once the markers are filled as single_file.c fills them', () => {
+    const filled = configTemplate(bundle)
+      .replace('"@c2w:args@"', JSON.stringify(['/bin/sh', '-c', 'echo "a b"']))
+      .replace('"@c2w:env@"', JSON.stringify(['PATH=/bin', 'A=1']))
+      .replace('"@c2w:cwd@"', JSON.stringify('/w'))
+      .replace('"@c2w:user@"', JSON.stringify({ uid: 1000, gid: 100 }))
+      .replace(',"@c2w:mounts@"', ',{"destination":"/data","type":"bind","source":"/run/c2w/mnt/0","options":["rbind","rw"]}');
+    const expected = runtimeConfig(imageConfig, { user: '1000:100', mounts: [{ destination: '/data', readonly: false }] });
+    expect(JSON.parse(filled)).toEqual(expected);
+  });
+
+  it('does not need a command in the image (the run request may bring it)', () => {
+    expect(() => configTemplate({ imageConfig: { config: {} } })).not.toThrow();
+  });
+});
+
+describe('singleFileParts', () => {
+  it('writes the image defaults as NUL-terminated lists and the user db as name:ids lines', () => {
+    const parts = Object.fromEntries(singleFileParts(bundle));
+    expect(parts['entrypoint']).toBe('/bin/sh\0-c\0');
+    expect(parts['cmd']).toBe('echo "a b"\0');
+    expect(parts['env']).toBe('PATH=/bin\0A=1\0');
+    expect(parts['workdir']).toBe('/w');
+    expect(parts['user']).toBe('app');
+    expect(parts['passwd']).toBe('root:0:0\napp:1000:100\n');
+    expect(parts['group']).toBe('root:0\nusers:100\n');
+    expect(parts['arch']).toBe('riscv64\n');
+    expect(JSON.parse(parts['machine.json']!)).toEqual({
+      memory: '256M', bios: '/embed/fw_dynamic.bin', kernel: '/embed/Image', append: 'console=ttyS0',
+      drives: [{ path: '/embed/root.iso', readonly: true }], quiet_firmware: true, console_gate: true,
+    });
+  });
+
+  it('embeds them in a fixed order (the output is deterministic)', () => {
+    expect(singleFileParts(bundle).map(([n]) => n)).toEqual(['arch', 'machine.json', 'config.json', 'entrypoint', 'cmd', 'env', 'workdir', 'user', 'passwd', 'group']);
+  });
+});

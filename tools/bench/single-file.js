@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Single out.wasm vs bundle directory (issue 14): converts the bundled busybox example both ways,
+// then times `echo hello` from process start to the container's first output line, on a plain
+// node:wasi runner, Bun's WASI and `c2w run` (out.wasm) next to `c2w run` (bundle), in the same
+// run. Median of REPEAT cold processes; convert wall time and peak RSS from GNU time. Writes
+// docs/bench/single-file.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPEAT = 5;
+const c2wBin = join(root, 'packages/c2w/bin/run.js');
+const bun = join(root, 'node_modules/bun/bin/bun.exe');
+// the same ten-line runner as e2e/test/single-file.e2e.test.ts
+const RUNNER = `import { readFile } from 'node:fs/promises';
+import { WASI } from 'node:wasi';
+const [file, ...args] = process.argv.slice(2);
+const wasi = new WASI({ version: 'preview1', args: ['out.wasm', ...args], returnOnExit: true, env: {}, preopens: {} });
+const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readFile(file)), { wasi_snapshot_preview1: wasi.wasiImport });
+process.exitCode = wasi.start(instance);
+`;
+
+function timed(argv, env = process.env) {
+  const r = spawnSync('/usr/bin/time', ['-v', ...argv], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  const wall = /Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)/.exec(r.stderr);
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
+  return { seconds: Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]), rssMiB: Number(rss[1]) / 1024 };
+}
+
+/** Seconds from spawn to the first complete stdout line (which must be `hello`), and to exit. */
+function firstLine(argv) {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    let first;
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (first === undefined && out.includes('\n')) first = Number(process.hrtime.bigint() - t0) / 1e9;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const total = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (code !== 0 || out !== 'hello\n') reject(new Error(`${argv.join(' ')}: status ${code}, output ${JSON.stringify(out)}`));
+      else resolve({ first, total });
+    });
+  });
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mib = (bytes) => (bytes / 1048576).toFixed(1);
+const dirBytes = (dir) => spawnSync('du', ['-sb', dir], { encoding: 'utf8' }).stdout.split('\t')[0];
+
+const work = mkdtempSync(join(tmpdir(), 'c2w-bench-single-'));
+try {
+  const layout = spawnSync('bash', [join(root, 'tools/example/build-example-image.sh')], { encoding: 'utf8' }).stdout.trim().split('\n').pop();
+  const image = `oci:${layout}:latest`;
+  const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
+  timed([process.execPath, c2wBin, 'convert', image, join(work, 'warmup')], env); // fills the runtime pack cache
+  const convert = { bundle: [], wasm: [] };
+  for (let i = 0; i < REPEAT; i++) {
+    rmSync(join(work, 'b'), { recursive: true, force: true });
+    rmSync(join(work, 'out.wasm'), { force: true });
+    convert.bundle.push(timed([process.execPath, c2wBin, 'convert', image, join(work, 'b')], env));
+    convert.wasm.push(timed([process.execPath, c2wBin, 'convert', image, join(work, 'out.wasm')], env));
+  }
+  const runner = join(work, 'runner.mjs');
+  writeFileSync(runner, RUNNER);
+  const wasm = join(work, 'out.wasm');
+  const cases = [
+    ['out.wasm, node:wasi runner (10 lines)', [process.execPath, '--no-warnings', runner, wasm, 'echo', 'hello']],
+    ...(existsSync(bun) ? [['out.wasm, Bun WASI (same runner)', [bun, runner, wasm, 'echo', 'hello']]] : []),
+    ['out.wasm, c2w run', [process.execPath, c2wBin, 'run', wasm, '--', 'echo', 'hello']],
+    ['bundle directory, c2w run', [process.execPath, c2wBin, 'run', join(work, 'b'), '--', 'echo', 'hello']],
+  ];
+  const results = [];
+  for (const [name, argv] of cases) {
+    const runs = [];
+    for (let i = 0; i < REPEAT; i++) runs.push(await firstLine(argv));
+    results.push(`| ${name} | ${median(runs.map((r) => r.first)).toFixed(2)} | ${median(runs.map((r) => r.total)).toFixed(2)} |`);
+  }
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const row = (name, runs) => `| ${name} | ${median(runs.map((r) => r.seconds)).toFixed(2)} | ${median(runs.map((r) => r.rssMiB)).toFixed(0)} |`;
+  const md = `# Single out.wasm vs bundle directory
+
+Generated by \`node tools/bench/single-file.js\` on ${new Date().toISOString().slice(0, 10)}
+(${cpus().length} cores: ${cpu}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, node ${process.version}; load average ${loadavg()[0].toFixed(1)} at the end: other jobs shared the machine, so differences under ~0.5 s are noise).
+The bundled riscv64 busybox example, converted both ways with SOURCE_DATE_EPOCH fixed; median of ${REPEAT} cold processes.
+
+Time from process start to the container's first output line (\`echo hello\`), and to exit:
+
+| how | first line s | exit s |
+|---|---|---|
+${results.join('\n')}
+
+Sizes: out.wasm ${mib(statSync(wasm).size)} MiB; bundle directory ${mib(Number(dirBytes(join(work, 'b'))))} MiB.
+
+Conversion (GNU time, wall seconds and peak RSS of the whole \`c2w convert\`, runtime pack cached):
+
+| output | wall s | peak RSS MiB |
+|---|---|---|
+${row('bundle directory', convert.bundle)}
+${row('out.wasm (bundle, then vfs-embed)', convert.wasm)}
+
+No pre-boot snapshot yet: every start boots OpenSBI, Linux and the init (issue 14's wizer part).
+`;
+  writeFileSync(join(root, 'docs/bench/single-file.md'), md);
+  process.stdout.write(md);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
