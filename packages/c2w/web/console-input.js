@@ -1,3 +1,4 @@
+/* global MessageChannel */
 // WASI poll_oneoff and fd_read(0) for a machine that runs synchronously in this worker, with the
 // keyboard arriving as messages: through JSPI (WebAssembly.Suspending) the machine's wait for input
 // or for its timer suspends the wasm stack and returns to the event loop, so messages get in. No

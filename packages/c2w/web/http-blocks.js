@@ -1,3 +1,4 @@
+/* global XMLHttpRequest */
 // A remote file read in fixed blocks with synchronous HTTP Range requests (allowed in workers), a
 // bounded LRU of blocks, and readahead that grows while reads are sequential (like Linux's), so a
 // disk of gigabytes costs only what the guest touches.

@@ -16,8 +16,9 @@ export class LineDiscipline {
 
   /** Keys as xterm's onData gives them (one key, an escape sequence, or pasted text). */
   feed(data) {
-    if (data.startsWith('\x1b')) return; // arrows and function keys: no line editing beyond backspace
-    for (const ch of data) {
+    // arrows and function keys (ESC [ ... final, ESC O x) are dropped: no editing beyond backspace
+    const keys = data.replace(/\x1b(\[[0-9;?]*[@-~]|O.|.)?/gs, '');
+    for (const ch of keys) {
       if (ch === '\r' || ch === '\n') {
         this.echo('\r\n');
         this.flush('\n');

@@ -1,3 +1,4 @@
+/* global document, window, location, Worker */
 // The page: a terminal (xterm.js, DOM renderer, so its text is in the document), the machine in a
 // worker, a form that turns a command into the URL's query, progress while files load, and the
 // exit status. window.c2w holds timings and traffic for tests and benchmarks.

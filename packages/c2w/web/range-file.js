@@ -1,3 +1,4 @@
+/* global self */
 // A read-only WASI file whose bytes come from HttpBlocks: what the machine opens as its disk.
 import { Fd, Inode, wasi } from './vendor/wasi-shim/index.js';
 

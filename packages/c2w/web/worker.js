@@ -1,3 +1,4 @@
+/* global self */
 // The machine's thread in the browser: fetches machine.wasm and the small boot files, presents the
 // disks as files read by HTTP ranges, and runs the machine under the WASI shim. Messages to the
 // page: progress, out (console bytes), warning, exit (status and traffic) and error.

@@ -92,10 +92,11 @@ export async function serveBundle(b: LoadedBundle, o: ServeOptions = {}): Promis
       ...headers, 'Content-Length': String(length), ...(range ? { 'Content-Range': `bytes ${start}-${end}/${t.size}` } : {}),
     });
     if (req.method === 'HEAD' || length === 0) return void res.end();
-    await pipeline(createReadStream(b.path(name), { start, end }), res);
+    // counted as answered (before the bytes leave), so a client that has them sees them counted
     t.served += length;
     t.requests++;
     log(`${name} ${range ? 206 : 200} bytes ${start}-${end}: ${t.served} of ${t.size} bytes served in ${t.requests} requests`);
+    await pipeline(createReadStream(b.path(name), { start, end }), res);
   }
 
   const server: Server = createServer((req, res) => {

@@ -1,0 +1,51 @@
+// @ts-expect-error plain browser JavaScript, no declarations
+import { BLOCK_SIZE, HttpBlocks } from '../../web/http-blocks.js';
+
+/** HttpBlocks over a buffer instead of synchronous XHR (the browser test covers the HTTP side). */
+function blocks(size: number, maxBytes?: number) {
+  const data = Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + 7) & 0xff));
+  const b = new HttpBlocks('disk', size, { maxBytes });
+  const ranges: [number, number][] = [];
+  b.fetchRange = (start: number, end: number) => {
+    ranges.push([start, end]);
+    b.fetched += end - start + 1;
+    return new Uint8Array(data.subarray(start, end + 1));
+  };
+  return { b, data, ranges };
+}
+
+describe('HttpBlocks', () => {
+  it('returns the bytes of any range, across blocks and clipped at the end', () => {
+    const { b, data } = blocks(5 * BLOCK_SIZE + 100);
+    for (const [off, len] of [[0, 10], [BLOCK_SIZE - 3, 9], [3 * BLOCK_SIZE + 5, 2 * BLOCK_SIZE], [5 * BLOCK_SIZE + 90, 50]]) {
+      expect(Buffer.from(b.read(off, len)).equals(data.subarray(off, Math.min(data.length, off + len)))).toBe(true);
+    }
+    expect(b.read(data.length, 10)).toHaveLength(0);
+  });
+  it('fetches each block once while it stays cached', () => {
+    const { b, ranges } = blocks(8 * BLOCK_SIZE);
+    b.read(3 * BLOCK_SIZE, 10);
+    b.read(3 * BLOCK_SIZE + 100, 10);
+    expect(ranges).toEqual([[3 * BLOCK_SIZE, 4 * BLOCK_SIZE - 1]]);
+  });
+  it('grows readahead on sequential reads and starts over on a jump', () => {
+    const { b, ranges } = blocks(64 * BLOCK_SIZE);
+    for (let i = 0; i < 8; i++) b.read(i * BLOCK_SIZE, BLOCK_SIZE);
+    const counts = ranges.map(([s, e]) => (e - s + 1) / BLOCK_SIZE);
+    expect(counts).toEqual([1, 2, 4, 8]); // misses at blocks 0, 1, 3 and 7
+    b.read(40 * BLOCK_SIZE, 1);
+    expect(ranges.at(-1)).toEqual([40 * BLOCK_SIZE, 41 * BLOCK_SIZE - 1]);
+  });
+  it('keeps at most maxBytes of blocks, dropping the least recently used', () => {
+    const { b, ranges } = blocks(16 * BLOCK_SIZE, 4 * BLOCK_SIZE);
+    for (const i of [0, 5, 10, 15]) b.read(i * BLOCK_SIZE, 1);
+    b.read(0, 1); // 0 becomes the most recent
+    b.read(12 * BLOCK_SIZE, 1); // evicts 5
+    expect(b.blocks.size).toBe(4);
+    const before = ranges.length;
+    b.read(0, 1);
+    expect(ranges.length).toBe(before);
+    b.read(5 * BLOCK_SIZE, 1);
+    expect(ranges.length).toBe(before + 1);
+  });
+});
