@@ -3,7 +3,7 @@ import { Args, BaseCommand, Flags } from '@c2w/cli-kit';
 export default class Serve extends BaseCommand {
   static override toolName = 'c2w serve';
   static override summary = 'Serve a converted bundle to a browser tab: a page runs the machine in a Web Worker and reads the disk on demand.';
-  static override description = 'Prints the page\'s URL on stdout and serves until interrupted (Ctrl-C). The URL takes the command as Docker would: repeated arg parameters replace the image\'s Cmd, env=KEY=VALUE parameters add to its Env. One line per bundle file request goes to stderr (bytes served so far per file).';
+  static override description = 'Prints the page\'s URL on stdout and serves until interrupted (Ctrl-C: exit status 130). The URL takes the command as Docker would: repeated arg parameters replace the image\'s Cmd, env=KEY=VALUE parameters add to its Env. One line per bundle file request goes to stderr (bytes served so far per file).';
   static override examples = ['<%= config.bin %> serve ./hello-bundle', 'open "$(<%= config.bin %> serve ./b --port 8080 | head -1)?arg=echo&arg=hello"'];
 
   static override args = {
@@ -23,11 +23,7 @@ export default class Serve extends BaseCommand {
     const bundle = await readBundle(args.bundle);
     const server = await serveBundle(bundle, { port: flags.port, host: flags.host, log: (line) => process.stderr.write(`c2w serve: ${line}\n`) });
     process.stdout.write(`${server.url}\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-    await server.close();
+    // serves until SIGINT or SIGTERM, which cli-kit turns into exit 130 or 143 like any interrupted command
+    await new Promise<never>(() => undefined);
   }
 }
