@@ -74,9 +74,9 @@ const yieldTurn = () => new Promise((resolve) => {
 
 /**
  * Returns `imports` with poll_oneoff and fd_read(0) served from `queue`, wrapped for JSPI;
- * `memory()` gives the instance's memory once it exists. `stats` counts suspensions.
+ * `memory()` gives the instance's memory once it exists. `stats` counts the suspensions and their time.
  */
-export function withJspiConsole(imports, queue, memory, stats = { suspensions: 0, suspendedMs: 0 }) {
+export function withJspiConsole(imports, queue, memory, stats = { yields: 0, yieldMs: 0, waits: 0, waitMs: 0 }) {
   const wasi = imports.wasi_snapshot_preview1;
   const fdRead = wasi.fd_read;
   let lastYield = performance.now();
@@ -139,12 +139,13 @@ export function withJspiConsole(imports, queue, memory, stats = { suspensions: 0
     return ERRNO_SUCCESS;
   }
 
-  async function suspend(promise) {
+  /** Suspends the machine until `promise`; a yield is a turn taken while busy, a wait is idle. */
+  async function suspend(promise, kind) {
     const t = performance.now();
-    stats.suspensions++;
     await promise;
     lastYield = performance.now();
-    stats.suspendedMs += lastYield - t;
+    stats[kind === 'yield' ? 'yields' : 'waits']++;
+    stats[kind === 'yield' ? 'yieldMs' : 'waitMs'] += lastYield - t;
   }
 
   function pollOneoff(inPtr, outPtr, nsubs, neventsPtr) {
@@ -159,7 +160,7 @@ export function withJspiConsole(imports, queue, memory, stats = { suspensions: 0
     return (async () => {
       for (;;) {
         const left = deadline - performance.now();
-        await suspend(left > 0 ? queue.wait(left) : yieldTurn());
+        await suspend(left > 0 ? queue.wait(left) : yieldTurn(), left > 0 ? 'wait' : 'yield');
         const ready = readyEvents(inPtr, outPtr, nsubs);
         if (ready > 0) return finish(outPtr, neventsPtr, ready);
         if (performance.now() >= deadline) return finish(outPtr, neventsPtr, clockEvent(inPtr, outPtr, nsubs));
@@ -186,7 +187,7 @@ export function withJspiConsole(imports, queue, memory, stats = { suspensions: 0
     if (queue.available() > 0) return copy();
     // a blocking read: the page's terminal never ends, so wait for input
     return (async () => {
-      while (queue.available() === 0) await suspend(queue.wait(Infinity));
+      while (queue.available() === 0) await suspend(queue.wait(Infinity), 'wait');
       return copy();
     })();
   }

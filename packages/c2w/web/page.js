@@ -7,7 +7,6 @@ import { commandQuery, splitWords } from './command-line.js';
 import { LineDiscipline } from './line-discipline.js';
 
 const $ = (id) => document.getElementById(id);
-const t0 = performance.now();
 const state = { firstOutputMs: null, exitMs: null, code: null, traffic: null, sizes: null, error: null };
 window.c2w = state;
 
@@ -45,7 +44,7 @@ worker.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'out') {
     if (state.firstOutputMs === null) {
-      state.firstOutputMs = performance.now() - t0;
+      state.firstOutputMs = performance.now(); // since navigation started (performance.timeOrigin)
       $('progress').hidden = true;
       setStatus('running', 'running');
     }
@@ -58,9 +57,9 @@ worker.onmessage = (e) => {
   } else if (m.type === 'warning') {
     console.warn(m.text);
   } else if (m.type === 'exit') {
-    Object.assign(state, { exitMs: performance.now() - t0, code: m.code, traffic: m.traffic, sizes: m.sizes, loadMs: m.loadMs, runMs: m.runMs, suspensions: m.suspensions });
+    Object.assign(state, { exitMs: performance.now(), code: m.code, traffic: m.traffic, sizes: m.sizes, loadMs: m.loadMs, runMs: m.runMs, jspi: m.jspi, reads: m.reads });
     $('progress').hidden = true;
-    const disks = Object.entries(m.sizes).filter(([name]) => name in m.traffic && m.traffic[name] < m.sizes[name]);
+    const disks = m.ranged.map((name) => [name, m.sizes[name]]);
     const read = disks.map(([name, size]) => `${name}: ${mib(m.traffic[name])} of ${mib(size)} read`).join(', ');
     setStatus('exited', `exited with status ${m.code}${read ? ` (${read})` : ''}`);
     worker.terminate();

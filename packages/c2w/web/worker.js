@@ -81,7 +81,7 @@ async function run(query) {
   post({ type: 'progress', label: 'booting', loaded: 1, total: 1 });
   const fds = [new OpenFile(new File([])), new ConsoleOut(), new ConsoleOut(), ...[...dirs].map(([dir, files]) => new PreopenDirectory(dir, files))];
   const shim = new WASI(['c2w-machine', ...plan.argv], [], fds, { debug: false });
-  const stats = { suspensions: 0, suspendedMs: 0 };
+  const stats = { yields: 0, yieldMs: 0, waits: 0, waitMs: 0 };
   const made = {};
   const imports = withJspiConsole({ wasi_snapshot_preview1: shim.wasiImport }, queue, () => made.instance.exports.memory, stats);
   made.instance = await WebAssembly.instantiate(module, imports);
@@ -95,10 +95,14 @@ async function run(query) {
     if (!(err instanceof WASIProcExit)) throw err;
     code = err.code;
   }
-  for (const [name, blocks] of disks) traffic[name] = blocks.fetched;
+  const reads = {};
+  for (const [name, blocks] of disks) {
+    traffic[name] = blocks.fetched;
+    reads[name] = { requests: blocks.requests, ms: blocks.fetchMs };
+  }
   post({
     type: 'exit', code, traffic,
     sizes: Object.fromEntries(plan.files.filter((f) => f.size !== null).map((f) => [f.guest.slice(f.guest.lastIndexOf('/') + 1), f.size])),
-    loadMs: tBoot - t0, runMs: performance.now() - tBoot, ...stats,
+    ranged: disks.map(([name]) => name), loadMs: tBoot - t0, runMs: performance.now() - tBoot, jspi: stats, reads,
   });
 }

@@ -22,30 +22,33 @@ describe('HttpBlocks', () => {
     }
     expect(b.read(data.length, 10)).toHaveLength(0);
   });
-  it('fetches each block once while it stays cached', () => {
+  it('fetches each block once while it stays cached, 256 KiB on a random miss', () => {
     const { b, ranges } = blocks(8 * BLOCK_SIZE);
     b.read(3 * BLOCK_SIZE, 10);
+    b.read(6 * BLOCK_SIZE + 100, 10);
     b.read(3 * BLOCK_SIZE + 100, 10);
-    expect(ranges).toEqual([[3 * BLOCK_SIZE, 4 * BLOCK_SIZE - 1]]);
+    expect(ranges).toEqual([[3 * BLOCK_SIZE, 7 * BLOCK_SIZE - 1]]);
   });
   it('grows readahead on sequential reads and starts over on a jump', () => {
     const { b, ranges } = blocks(64 * BLOCK_SIZE);
-    for (let i = 0; i < 8; i++) b.read(i * BLOCK_SIZE, BLOCK_SIZE);
+    for (let i = 0; i < 40; i++) b.read(i * BLOCK_SIZE, BLOCK_SIZE);
     const counts = ranges.map(([s, e]) => (e - s + 1) / BLOCK_SIZE);
-    expect(counts).toEqual([1, 2, 4, 8]); // misses at blocks 0, 1, 3 and 7
-    b.read(40 * BLOCK_SIZE, 1);
-    expect(ranges.at(-1)).toEqual([40 * BLOCK_SIZE, 41 * BLOCK_SIZE - 1]);
+    expect(counts).toEqual([4, 8, 16, 16]); // misses at blocks 0, 4, 12 and 28
+    b.read(50 * BLOCK_SIZE, 1);
+    expect(ranges.at(-1)).toEqual([50 * BLOCK_SIZE, 54 * BLOCK_SIZE - 1]);
   });
   it('keeps at most maxBytes of blocks, dropping the least recently used', () => {
-    const { b, ranges } = blocks(16 * BLOCK_SIZE, 4 * BLOCK_SIZE);
-    for (const i of [0, 5, 10, 15]) b.read(i * BLOCK_SIZE, 1);
+    const { b, ranges } = blocks(64 * BLOCK_SIZE, 8 * BLOCK_SIZE);
+    b.read(0, 1); // blocks 0-3
+    b.read(20 * BLOCK_SIZE, 1); // 20-23
     b.read(0, 1); // 0 becomes the most recent
-    b.read(12 * BLOCK_SIZE, 1); // evicts 5
-    expect(b.blocks.size).toBe(4);
+    b.read(40 * BLOCK_SIZE, 1); // 40-43 evict 1, 2, 3 and 20
+    expect(b.blocks.size).toBe(8);
     const before = ranges.length;
     b.read(0, 1);
+    b.read(21 * BLOCK_SIZE, 1);
     expect(ranges.length).toBe(before);
-    b.read(5 * BLOCK_SIZE, 1);
+    b.read(20 * BLOCK_SIZE, 1);
     expect(ranges.length).toBe(before + 1);
   });
 });
