@@ -52,6 +52,9 @@ async function fetchWhole(url, label, size) {
 
 async function run(query) {
   const t0 = performance.now();
+  if (typeof WebAssembly.Suspending !== 'function') {
+    throw new Error('this browser lacks JSPI (WebAssembly.Suspending), which the page needs for keyboard input: use Chromium 137 or newer (docs/serve.md)');
+  }
   const planRes = await fetch(`plan.json${query}`);
   if (!planRes.ok) throw new Error(`the server refused the request: ${(await planRes.text()).trim()}`);
   const plan = await planRes.json();
