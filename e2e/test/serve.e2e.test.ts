@@ -95,6 +95,27 @@ describe('c2w serve in chromium', () => {
     expect(fetched / after.size).toBeLessThan(0.35);
     expect(example.log()).toMatch(/c2w serve: Image 200 bytes 0-\d+: /);
   });
+
+  it('keeps the fetched parts across a reload (the browser\'s HTTP cache, versioned URLs)', async () => {
+    if (!ok) return;
+    const context = await browser.newContext();
+    try {
+      const start = example.served('root.iso').served;
+      const first = await context.newPage();
+      await first.goto(`${example.url}?arg=true`);
+      expect((await pageResult(first)).status).toMatch(/^exited with status 0\b/);
+      const before = example.served('root.iso').served;
+      expect(before - start).toBeGreaterThan(1 << 20);
+      const second = await context.newPage();
+      await second.goto(`${example.url}?arg=echo&arg=again`);
+      const r = await pageResult(second);
+      expect(r.transcript).toBe('again\n');
+      // the same boot reads the same blocks; another readahead order may want a few more
+      expect(example.served('root.iso').served - before).toBeLessThan(0.05 * (before - start));
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe('c2w serve in chromium: a python3 image', () => {

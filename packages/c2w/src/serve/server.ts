@@ -9,7 +9,7 @@ import { runRequest } from '../run/run-request.js';
 import { parseByteRange } from './byte-range.js';
 import { runQuery } from './run-query.js';
 import { contentType, webAssets } from './web-assets.js';
-import { webRunPlan } from './web-run-plan.js';
+import { partVersion, webRunPlan } from './web-run-plan.js';
 
 export interface ServeOptions {
   port?: number;
@@ -69,7 +69,7 @@ export async function serveBundle(b: LoadedBundle, o: ServeOptions = {}): Promis
       const name = decodeURIComponent(part[1]!);
       const t = traffic[name];
       if (!t) return plain(res, 404, `${name} is not a part of this bundle`);
-      return sendPart(req, res, name, t);
+      return sendPart(req, res, name, t, url.searchParams.get('v') === partVersion(b, name));
     }
     const asset = assets.get(url.pathname);
     if (!asset) return plain(res, 404, `no such page: ${url.pathname}`);
@@ -78,9 +78,13 @@ export async function serveBundle(b: LoadedBundle, o: ServeOptions = {}): Promis
     await pipeline(createReadStream(asset), res);
   }
 
-  async function sendPart(req: IncomingMessage, res: ServerResponse, name: string, t: FileTraffic): Promise<void> {
+  async function sendPart(req: IncomingMessage, res: ServerResponse, name: string, t: FileTraffic, versioned: boolean): Promise<void> {
     const ref = b.bundle.files[name]!;
-    const headers = { 'Accept-Ranges': 'bytes', ETag: `"${ref.digest}"`, 'Cache-Control': 'no-cache', 'Content-Type': contentType(name) };
+    // a URL with the part's digest never changes content: the browser keeps it (ranges too)
+    const headers = {
+      'Accept-Ranges': 'bytes', ETag: `"${ref.digest}"`, 'Content-Type': contentType(name),
+      'Cache-Control': versioned ? 'public, max-age=31536000, immutable' : 'no-cache',
+    };
     const range = parseByteRange(req.headers.range, t.size);
     if (range === 'unsatisfiable') {
       res.writeHead(416, { ...headers, 'Content-Range': `bytes */${t.size}` });

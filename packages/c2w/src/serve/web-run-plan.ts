@@ -44,9 +44,19 @@ export function webRunPlan(b: LoadedBundle, query: string): WebRunPlan {
   const guestPath = (host: string) => `${guestDir.get(dirname(host))}/${basename(host)}`;
   const files: WebFile[] = [b.bundle.boot.firmware, b.bundle.boot.kernel, ...b.bundle.disks.map((d) => d.file)].map((name) => {
     const size = b.bundle.files[name]!.size;
-    return { guest: guestPath(part(name)), url: `bundle/${encodeURIComponent(name)}`, size, whole: size <= WHOLE_FILE_MAX };
+    return { guest: guestPath(part(name)), url: partUrl(b, name), size, whole: size <= WHOLE_FILE_MAX };
   });
   files.push({ guest: guestPath(channel), url: `channel.tar${query ? `?${query}` : ''}`, size: null, whole: true });
   const wasm = b.bundle.machine.wasm;
-  return { argv: args, wasm: { url: `bundle/${encodeURIComponent(wasm)}`, size: b.bundle.files[wasm]!.size }, files };
+  return { argv: args, wasm: { url: partUrl(b, wasm), size: b.bundle.files[wasm]!.size }, files };
 }
+
+/**
+ * A part's URL names its content (`?v=` and the digest's first 16 hex digits), so the browser may
+ * keep what it fetched, ranges included, across reloads: a reconverted bundle gets new URLs.
+ */
+export function partUrl(b: LoadedBundle, name: string): string {
+  return `bundle/${encodeURIComponent(name)}?v=${partVersion(b, name)}`;
+}
+
+export const partVersion = (b: LoadedBundle, name: string): string => b.bundle.files[name]!.digest.replace(/^sha256:/, '').slice(0, 16);

@@ -78,6 +78,12 @@ describe('serveBundle', () => {
     expect(log.at(-1)).toBe(`root.iso 206 bytes 0-999: ${after.served} of ${iso.length} bytes served in ${after.requests} requests`);
   });
 
+  it('lets the browser keep a part only under its versioned URL', async () => {
+    expect((await get('/bundle/Image?v=cccccccccccccccc')).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect((await get('/bundle/Image?v=0000000000000000')).headers.get('cache-control')).toBe('no-cache');
+    expect((await get('/bundle/Image')).headers.get('cache-control')).toBe('no-cache');
+  });
+
   it('serves only the parts bundle.json lists', async () => {
     expect((await get('/bundle/bundle.json')).status).toBe(404);
     expect((await get('/bundle/..%2Fetc%2Fpasswd')).status).toBe(404);
@@ -87,11 +93,12 @@ describe('serveBundle', () => {
     const plan = await (await get('/plan.json?arg=echo&arg=hi')).json();
     expect(plan.argv).toEqual(['--memory', '256M', '--bios', '/c2w/0/fw_dynamic.bin', '--kernel', '/c2w/0/Image', '--append', 'console=ttyS0',
       '--drive', '/c2w/0/root.iso,ro', '--drive', '/c2w/1/channel.tar,ro', '--quiet-firmware', '--console-gate']);
-    expect(plan.wasm).toEqual({ url: 'bundle/machine.wasm', size: 4 });
+    const v = '?v=cccccccccccccccc'; // the part's digest: the URL names the content
+    expect(plan.wasm).toEqual({ url: `bundle/machine.wasm${v}`, size: 4 });
     expect(plan.files).toEqual([
-      { guest: '/c2w/0/fw_dynamic.bin', url: 'bundle/fw_dynamic.bin', size: 2, whole: true },
-      { guest: '/c2w/0/Image', url: 'bundle/Image', size: 6, whole: true },
-      { guest: '/c2w/0/root.iso', url: 'bundle/root.iso', size: iso.length, whole: true },
+      { guest: '/c2w/0/fw_dynamic.bin', url: `bundle/fw_dynamic.bin${v}`, size: 2, whole: true },
+      { guest: '/c2w/0/Image', url: `bundle/Image${v}`, size: 6, whole: true },
+      { guest: '/c2w/0/root.iso', url: `bundle/root.iso${v}`, size: iso.length, whole: true },
       { guest: '/c2w/1/channel.tar', url: 'channel.tar?arg=echo&arg=hi', size: null, whole: true },
     ]);
   });
