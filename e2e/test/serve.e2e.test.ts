@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { convert, tmp } from './helpers/bundles.js';
+import { c2w, convert, tmp } from './helpers/bundles.js';
 import { exampleImage, pythonImage } from './helpers/images.js';
 import { haveChromium, launchChromium, pageResult, serve, waitForOutput, type Served } from './helpers/browser.js';
+import { staticHost } from './helpers/static-host.js';
 
 // The browser path: c2w serve on 127.0.0.1, Debian's chromium headless, the machine in a Web Worker.
 describe('c2w serve in chromium', () => {
@@ -136,6 +138,31 @@ describe('c2w serve in chromium: a python3 image', () => {
     } finally {
       await browser.close();
       await served.stop();
+    }
+  });
+});
+
+describe('c2w convert --format web: a static directory in chromium', () => {
+  const ok = haveChromium();
+  it('runs from a plain static host, the run channel written by the page', async () => {
+    if (!ok) return;
+    const dir = await tmp('web');
+    const site = join(dir, 'site');
+    const r = await c2w(['convert', '--format', 'web', `oci:${await exampleImage()}:latest`, site]);
+    expect([r.exitCode, r.stderr]).toEqual([0, expect.stringContaining(`wrote ${site}`)]);
+    expect(readdirSync(dir)).toEqual(['site']); // the temporary bundle is gone
+    const host = await staticHost(site);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${host.url}?arg=sh&arg=-c&arg=${encodeURIComponent('echo static-$((6*7)); exit 4')}`);
+      const run = await pageResult(page);
+      expect(run.transcript).toBe('static-42\n');
+      expect(run.status).toMatch(/^exited with status 4\b/);
+      expect(run.state.traffic['root.iso']! / run.state.sizes['root.iso']!).toBeLessThan(0.35);
+    } finally {
+      await browser.close();
+      await host.close();
     }
   });
 });

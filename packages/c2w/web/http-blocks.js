@@ -13,10 +13,12 @@ export class HttpBlocks {
   /**
    * @param {string} url
    * @param {number} size bytes
-   * @param {{ maxBytes?: number, onFetch?: (bytes: number) => void }} [o]
+   * @param {{ maxBytes?: number, onFetch?: (bytes: number) => void, chunks?: { size: number, urls: string[] } }} [o]
+   *   chunks: the file is cut in files of `size` bytes (a static directory); requests stay inside one
    */
   constructor(url, size, o = {}) {
     this.url = url;
+    this.chunks = o.chunks;
     this.size = size;
     this.maxBlocks = Math.max(4, Math.floor((o.maxBytes ?? 64 * 1024 * 1024) / BLOCK_SIZE));
     this.onFetch = o.onFetch ?? (() => {});
@@ -56,7 +58,8 @@ export class HttpBlocks {
     this.lastMiss = index;
     const last = Math.floor((this.size - 1) / BLOCK_SIZE);
     let count = 1;
-    while (count < this.readahead && index + count <= last && !this.blocks.has(index + count)) count++;
+    const inChunk = (i) => !this.chunks || Math.floor(i * BLOCK_SIZE / this.chunks.size) === Math.floor(index * BLOCK_SIZE / this.chunks.size);
+    while (count < this.readahead && index + count <= last && !this.blocks.has(index + count) && inChunk(index + count)) count++;
     const start = index * BLOCK_SIZE;
     const end = Math.min(this.size, (index + count) * BLOCK_SIZE) - 1;
     const bytes = this.fetchRange(start, end);
@@ -71,13 +74,16 @@ export class HttpBlocks {
   fetchRange(start, end) {
     const t = performance.now();
     const xhr = new XMLHttpRequest();
-    xhr.open('GET', this.url, false);
+    const c = this.chunks ? Math.floor(start / this.chunks.size) : 0;
+    const base = c * (this.chunks?.size ?? 0);
+    const url = this.chunks ? this.chunks.urls[c] : this.url;
+    xhr.open('GET', url, false);
     xhr.responseType = 'arraybuffer';
-    xhr.setRequestHeader('Range', `bytes=${start}-${end}`);
+    xhr.setRequestHeader('Range', `bytes=${start - base}-${end - base}`);
     xhr.send();
     const want = end - start + 1;
     if (xhr.status !== 206 || xhr.response.byteLength !== want) {
-      throw new Error(`reading ${this.url} bytes ${start}-${end} failed: HTTP ${xhr.status}, ${xhr.response?.byteLength ?? 0} bytes, expected 206 with ${want}`);
+      throw new Error(`reading ${url} bytes ${start - base}-${end - base} failed: HTTP ${xhr.status}, ${xhr.response?.byteLength ?? 0} bytes, expected 206 with ${want}`);
     }
     this.fetched += want;
     this.requests++;

@@ -50,6 +50,14 @@ async function fetchWhole(url, label, size) {
   return bytes;
 }
 
+/** The run channel for the page's query, from the image's request file. */
+async function runChannel(requestUrl, query) {
+  const res = await fetch(requestUrl);
+  if (!res.ok) throw new Error(`fetching ${requestUrl} failed: HTTP ${res.status}`);
+  const { channelManifest, channelTar } = await import('./run-channel.js');
+  return channelTar(channelManifest(await res.json(), new URLSearchParams(query), Math.floor(Date.now() / 1000)));
+}
+
 async function run(query) {
   const t0 = performance.now();
   if (typeof WebAssembly.Suspending !== 'function') {
@@ -69,12 +77,17 @@ async function run(query) {
     const dir = f.guest.slice(0, slash);
     const name = f.guest.slice(slash + 1);
     let inode;
-    if (f.whole) {
+    if (f.request) {
+      // a static directory: no server writes the channel, the page does (same bytes)
+      const bytes = await runChannel(f.request, query);
+      traffic[name] = bytes.length;
+      inode = new File(bytes, { readonly: true });
+    } else if (f.whole) {
       const bytes = await fetchWhole(f.url, name, f.size);
       traffic[name] = bytes.length;
       inode = new File(bytes, { readonly: true });
     } else {
-      const blocks = new HttpBlocks(f.url, f.size);
+      const blocks = new HttpBlocks(f.url, f.size, { chunks: f.chunks });
       disks.push([name, blocks]);
       inode = new RangeFile(blocks);
     }

@@ -26,16 +26,17 @@ OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.is
     creds: Flags.string({ description: 'registry credentials USER:PASSWORD', helpValue: 'USER:PASSWORD' }),
     insecure: Flags.boolean({ description: 'allow plain http to registries other than localhost', default: false }),
     json: Flags.boolean({ description: 'print a JSON summary on stdout', default: false }),
+    format: Flags.string({ description: 'bundle: for c2w run and c2w serve; web: a directory any static host with HTTP ranges serves (docs/serve.md)', options: ['bundle', 'web'], default: 'bundle' }),
   };
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Convert);
     const progress = createProgress(Convert.toolName);
-    const summary = await convertImage(
+    const convert = (outDir: string) => convertImage(
       {
         status: progress.status,
         image: args.image,
-        outDir: args.outDir,
+        outDir,
         platform: flags.platform,
         memoryMiB: flags.memory,
         slim: flags.slim as 'safe' | 'standard' | 'aggressive' | undefined,
@@ -45,11 +46,19 @@ OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.is
         cache: flags.cache ?? defaultCacheDir(),
         offline: flags.offline,
         epoch: sourceDateEpoch(),
-        force: flags.force,
+        force: flags.force || flags.format === 'web',
         registry: { creds: flags.creds, insecure: flags.insecure },
       },
       progress.note,
     ).finally(() => progress.stop());
+    if (flags.format === 'web') {
+      // the web directory is made from a bundle; its code loads only for this format
+      const { convertToWebDirectory } = await import('../serve/web-directory.js');
+      await convertToWebDirectory(args.outDir, flags.force, async (dir) => { await convert(dir); });
+      this.note(`wrote ${args.outDir} (serve it with any static server that answers HTTP Range requests)`);
+      return;
+    }
+    const summary = await convert(args.outDir);
     if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else this.note(`wrote ${summary.outDir} (run it with: c2w run ${args.outDir})`);
   }

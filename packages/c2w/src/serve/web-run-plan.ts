@@ -8,8 +8,12 @@ export const WHOLE_FILE_MAX = 16 * 1024 * 1024;
 /** A file the worker presents to the machine: where the machine opens it and where to fetch it. */
 export interface WebFile {
   guest: string;
-  /** Relative to the page, so the same plan works from a static directory. */
-  url: string;
+  /** Relative to the page, so the same plan works from a static directory; null: see below. */
+  url: string | null;
+  /** A disk cut in files (static directories): chunk i holds bytes [i * size, (i + 1) * size). */
+  chunks?: { size: number; urls: string[] };
+  /** The run channel, written by the page from this request file (static directories). */
+  request?: string;
   /** Bytes, or null when only the fetch tells (the run channel). */
   size: number | null;
   /** Fetch it all up front (firmware, kernel, the channel) or read it by HTTP ranges (disks). */

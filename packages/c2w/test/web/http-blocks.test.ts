@@ -2,9 +2,9 @@
 import { BLOCK_SIZE, HttpBlocks } from '../../web/http-blocks.js';
 
 /** HttpBlocks over a buffer instead of synchronous XHR (the browser test covers the HTTP side). */
-function blocks(size: number, maxBytes?: number) {
+function blocks(size: number, maxBytes?: number, chunks?: { size: number; urls: string[] }) {
   const data = Buffer.from(Array.from({ length: size }, (_, i) => (i * 31 + 7) & 0xff));
-  const b = new HttpBlocks('disk', size, { maxBytes });
+  const b = new HttpBlocks('disk', size, { maxBytes, chunks });
   const ranges: [number, number][] = [];
   b.fetchRange = (start: number, end: number) => {
     ranges.push([start, end]);
@@ -50,5 +50,13 @@ describe('HttpBlocks', () => {
     expect(ranges.length).toBe(before);
     b.read(20 * BLOCK_SIZE, 1);
     expect(ranges.length).toBe(before + 1);
+  });
+
+  it('keeps each request inside one chunk file of a chunked disk', () => {
+    const chunk = 3 * BLOCK_SIZE;
+    const { b, data, ranges } = blocks(10 * BLOCK_SIZE, undefined, { size: chunk, urls: ['c0', 'c1', 'c2', 'c3'] });
+    expect(Buffer.from(b.read(2 * BLOCK_SIZE, 2 * BLOCK_SIZE)).equals(data.subarray(2 * BLOCK_SIZE, 4 * BLOCK_SIZE))).toBe(true);
+    // block 2 is the last of chunk 0: one request for it, the next from chunk 1
+    expect(ranges.map(([s, e]) => [Math.floor(s / chunk), Math.floor(e / chunk)])).toEqual([[0, 0], [1, 1]]);
   });
 });
