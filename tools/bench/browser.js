@@ -8,7 +8,7 @@
 /* global document, window -- inside page.evaluate and waitForFunction, which run in the page */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -82,6 +82,7 @@ async function screenshot(browser, url, out) {
 
 export async function run({ out = join(root, 'docs', 'bench', 'browser.md'), shot = join(root, 'docs', 'browser.png') } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'c2w-bench-browser-'));
+  const loadBefore = loadavg()[0];
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   const version = browser.version();
   const sections = [];
@@ -123,9 +124,11 @@ JSPI turns while the guest was busy: ${median(page.map((x) => x.jspi.yields))}, 
     await browser.close();
     rmSync(work, { recursive: true, force: true });
   }
+  const load = `${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`;
   const md = `# The browser page (issue 16)
 
-Median of ${REPEAT} runs on this 2-core host, same run for all rows. The page: \`c2w serve\` on
+Median of ${REPEAT} runs on this 2-core host (1-minute load average ${load}: other jobs shared the
+cores, so compare rows of one run, not runs), same run for all rows. The page: \`c2w serve\` on
 127.0.0.1, chromium headless (playwright-core), a fresh browser context per run (nothing cached);
 times are from navigation start, so they include fetching and compiling machine.wasm (0.4 MB),
 fetching firmware and kernel (4.8 MB) and the disk reads by HTTP range. \`c2w run\` is a cold
