@@ -4,7 +4,7 @@ export default class Serve extends BaseCommand {
   static override toolName = 'c2w serve';
   static override summary = 'Serve a converted bundle to a browser tab: a page runs the machine in a Web Worker and reads the disk on demand.';
   static override description = 'Prints the page\'s URL on stdout and serves until interrupted (Ctrl-C: exit status 130). The URL takes the command as Docker would: repeated arg parameters replace the image\'s Cmd, env=KEY=VALUE parameters add to its Env. One line per bundle file request goes to stderr (bytes served so far per file).';
-  static override examples = ['<%= config.bin %> serve ./hello-bundle', 'open "$(<%= config.bin %> serve ./b --port 8080 | head -1)?arg=echo&arg=hello"'];
+  static override examples = ['<%= config.bin %> serve ./hello-bundle', '<%= config.bin %> serve --port 8080 ./b   # then open http://127.0.0.1:8080/?arg=echo&arg=hello'];
 
   static override args = {
     bundle: Args.string({ required: true, description: 'bundle directory written by c2w convert', ignoreStdin: true }),
