@@ -120,6 +120,31 @@ describe('c2w serve in chromium', () => {
   });
 });
 
+describe('c2w serve --cross-origin-isolated in chromium', () => {
+  const ok = haveChromium();
+  it('takes typed input through the SharedArrayBuffer ring with ?input=sab', async () => {
+    if (!ok) return;
+    const dir = await tmp('serve-sab');
+    const served = await serve(await convert(await exampleImage(), join(dir, 'example')), ['--cross-origin-isolated']);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${served.url}?arg=sh&input=sab`);
+      expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+      await page.locator('#terminal').click();
+      await page.keyboard.type('echo ring-$((6*7)); exit 5');
+      await page.keyboard.press('Enter');
+      const r = await pageResult(page);
+      expect(r.transcript).toBe('ring-42\n');
+      expect(r.status).toMatch(/^exited with status 5\b/);
+      expect(await page.evaluate(() => (window as unknown as { c2w: { input: string } }).c2w.input)).toBe('sab');
+    } finally {
+      await browser.close();
+      await served.stop();
+    }
+  });
+});
+
 describe('c2w serve in chromium: a python3 image', () => {
   const ok = haveChromium();
   it('runs python3 -c and reads a small part of its ISO', async () => {

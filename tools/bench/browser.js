@@ -44,22 +44,24 @@ function nodeRun(bundle, args, expect) {
 
 /** A `c2w serve` process; resolves with its URL. */
 async function serve(bundle) {
-  const child = spawn(process.execPath, [c2wBin, 'serve', bundle], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // isolated, so the same server also offers the SharedArrayBuffer ring (?input=sab) for comparison
+  const child = spawn(process.execPath, [c2wBin, 'serve', '--cross-origin-isolated', bundle], { stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise((resolve) => child.stdout.once('data', (d) => resolve(String(d).split('\n')[0])));
   return { url, stop: () => child.kill('SIGINT') };
 }
 
 /** One page run in a fresh context: seconds to first output and to exit (since navigation), bytes fetched. */
-async function pageRun(browser, url, args, expect) {
+async function pageRun(browser, url, args, expect, extra = []) {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    const q = new URLSearchParams(args.map((a) => ['arg', a]));
+    const q = new URLSearchParams([...args.map((a) => ['arg', a]), ...extra]);
     await page.goto(`${url}?${q}`);
     await page.waitForFunction(() => ['exited', 'failed'].includes(document.getElementById('status').dataset.state), null, { timeout: 300_000 });
     const s = await page.evaluate(() => window.c2w);
     const text = await page.textContent('#transcript');
     if (s.code !== 0 || !text.includes(expect)) throw new Error(`page ${args.join(' ')}: status ${s.code}, error ${s.error}, output ${text.slice(-200)}`);
+    if (s.input !== (extra.length ? 'sab' : 'jspi')) throw new Error(`page ${args.join(' ')}: input by ${s.input}, expected ${extra.length ? 'sab' : 'jspi'}`);
     return { first: s.firstOutputMs / 1000, exit: s.exitMs / 1000, iso: s.traffic['root.iso'], isoSize: s.sizes['root.iso'], jspi: s.jspi, runMs: s.runMs, loadMs: s.loadMs, reads: s.reads['root.iso'] };
   } finally {
     await context.close();
@@ -98,9 +100,11 @@ export async function run({ out = join(root, 'docs', 'bench', 'browser.md'), sho
         for (const r of image.runs) {
           const node = [];
           const page = [];
+          const sab = [];
           for (let k = 0; k < REPEAT; k++) {
             node.push(await nodeRun(bundle, r.args, r.expect));
             page.push(await pageRun(browser, server.url, r.args, r.expect));
+            sab.push(await pageRun(browser, server.url, r.args, r.expect, [['input', 'sab']]));
           }
           const m = (runs, key) => median(runs.map((x) => x[key])).toFixed(2);
           const p = page[0];
@@ -108,7 +112,8 @@ export async function run({ out = join(root, 'docs', 'bench', 'browser.md'), sho
 
 | where | first output s | exit s |
 |---|---:|---:|
-| chromium ${version}, \`c2w serve\` page | ${m(page, 'first')} | ${m(page, 'exit')} |
+| chromium ${version}, \`c2w serve\` page, input by JSPI (the default) | ${m(page, 'first')} | ${m(page, 'exit')} |
+| the same, input by a SharedArrayBuffer ring (\`--cross-origin-isolated\`, \`?input=sab\`) | ${m(sab, 'first')} | ${m(sab, 'exit')} |
 | Node ${process.versions.node}, \`c2w run\` (cold process) | ${m(node, 'first')} | ${m(node, 'exit')} |
 
 root.iso fetched by the page: ${mib(median(page.map((x) => x.iso)))} MiB of ${mib(p.isoSize)} MiB (${(100 * median(page.map((x) => x.iso)) / p.isoSize).toFixed(1)} %) in ${median(page.map((x) => x.reads.requests))} range requests, which took ${median(page.map((x) => x.reads.ms)).toFixed(0)} ms.

@@ -2,7 +2,8 @@
 // WASI poll_oneoff and fd_read(0) for a machine that runs synchronously in this worker, with the
 // keyboard arriving as messages: through JSPI (WebAssembly.Suspending) the machine's wait for input
 // or for its timer suspends the wasm stack and returns to the event loop, so messages get in. No
-// SharedArrayBuffer, so no cross-origin isolation (docs/decisions/0025-browser-input-jspi.md).
+// SharedArrayBuffer, so no cross-origin isolation (docs/decisions/0025-browser-jspi.md); a page
+// that has it (c2w serve --cross-origin-isolated) may pass a ring and block instead.
 
 const ERRNO_SUCCESS = 0;
 const ERRNO_BADF = 8;
@@ -75,8 +76,11 @@ const yieldTurn = () => new Promise((resolve) => {
 /**
  * Returns `imports` with poll_oneoff and fd_read(0) served from `queue`, wrapped for JSPI;
  * `memory()` gives the instance's memory once it exists. `stats` counts the suspensions and their time.
+ * With `ring` (a StdinRing on a SharedArrayBuffer, cross-origin isolated pages only) the same calls
+ * block in Atomics.wait instead, as the Node host does, and nothing suspends.
  */
-export function withJspiConsole(imports, queue, memory, stats = { yields: 0, yieldMs: 0, waits: 0, waitMs: 0 }) {
+export function withJspiConsole(imports, queue, memory, stats = { yields: 0, yieldMs: 0, waits: 0, waitMs: 0 }, ring = undefined) {
+  if (ring) queue = ring;
   const wasi = imports.wasi_snapshot_preview1;
   const fdRead = wasi.fd_read;
   let lastYield = performance.now();
@@ -153,8 +157,19 @@ export function withJspiConsole(imports, queue, memory, stats = { yields: 0, yie
     const deadline = deadlineOf(inPtr, nsubs);
     const n = readyEvents(inPtr, outPtr, nsubs);
     const now = performance.now();
-    if (n > 0 || (deadline <= now && now - lastYield < YIELD_EVERY_MS)) {
+    if (n > 0 || (deadline <= now && (ring || now - lastYield < YIELD_EVERY_MS))) {
       return finish(outPtr, neventsPtr, n || clockEvent(inPtr, outPtr, nsubs));
+    }
+    if (ring) {
+      for (;;) {
+        const t = performance.now();
+        ring.waitForInput(Math.max(0, deadline - t));
+        stats.waits++;
+        stats.waitMs += performance.now() - t;
+        const ready = readyEvents(inPtr, outPtr, nsubs);
+        if (ready > 0) return finish(outPtr, neventsPtr, ready);
+        if (performance.now() >= deadline) return finish(outPtr, neventsPtr, clockEvent(inPtr, outPtr, nsubs));
+      }
     }
     // wait (or just take a turn) on the event loop, then answer from what is there
     return (async () => {
@@ -185,6 +200,10 @@ export function withJspiConsole(imports, queue, memory, stats = { yields: 0, yie
       return ERRNO_SUCCESS;
     };
     if (queue.available() > 0) return copy();
+    if (ring) {
+      while (ring.available() === 0) ring.waitForInput(Infinity);
+      return copy();
+    }
     // a blocking read: the page's terminal never ends, so wait for input
     return (async () => {
       while (queue.available() === 0) await suspend(queue.wait(Infinity), 'wait');
@@ -196,8 +215,8 @@ export function withJspiConsole(imports, queue, memory, stats = { yields: 0, yie
     ...imports,
     wasi_snapshot_preview1: {
       ...wasi,
-      poll_oneoff: new WebAssembly.Suspending(pollOneoff),
-      fd_read: new WebAssembly.Suspending(readStdin),
+      poll_oneoff: ring ? pollOneoff : new WebAssembly.Suspending(pollOneoff),
+      fd_read: ring ? readStdin : new WebAssembly.Suspending(readStdin),
     },
   };
 }

@@ -5,6 +5,7 @@
 import { Terminal } from './vendor/xterm.mjs';
 import { commandQuery, splitWords } from './command-line.js';
 import { LineDiscipline } from './line-discipline.js';
+import { StdinRing } from './vendor/stdin-ring.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { firstOutputMs: null, exitMs: null, code: null, traffic: null, sizes: null, error: null };
@@ -31,7 +32,25 @@ term.focus();
 const worker = new Worker('worker.js', { type: 'module' });
 const decoder = new TextDecoder();
 const transcript = $('transcript');
-const discipline = new LineDiscipline((bytes) => worker.postMessage({ type: 'input', data: bytes.buffer }, [bytes.buffer]), (text) => term.write(text));
+// keys go as messages (JSPI); a cross-origin isolated page may use the Node host's ring instead
+// (?input=sab, or when this browser lacks JSPI): docs/decisions/0025-browser-jspi.md
+const useRing = window.crossOriginIsolated && (params.get('input') === 'sab' || typeof WebAssembly.Suspending !== 'function');
+const ring = useRing ? new StdinRing() : undefined;
+const pending = [];
+async function toRing(bytes) {
+  pending.push(bytes);
+  if (pending.length > 1) return; // a copy is already waiting for room
+  while (pending.length) {
+    let rest = pending[0];
+    while (rest.length) {
+      rest = rest.subarray(ring.write(rest));
+      if (rest.length) await ring.waitForSpace(100);
+    }
+    pending.shift();
+  }
+}
+const send = (bytes) => (ring ? void toRing(bytes) : worker.postMessage({ type: 'input', data: bytes.buffer }, [bytes.buffer]));
+const discipline = new LineDiscipline(send, (text) => term.write(text));
 term.onData((data) => { if (state.code === null) discipline.feed(data); });
 
 function setStatus(kind, text) {
@@ -57,7 +76,7 @@ worker.onmessage = (e) => {
   } else if (m.type === 'warning') {
     console.warn(m.text);
   } else if (m.type === 'exit') {
-    Object.assign(state, { exitMs: performance.now(), code: m.code, traffic: m.traffic, sizes: m.sizes, loadMs: m.loadMs, runMs: m.runMs, jspi: m.jspi, reads: m.reads });
+    Object.assign(state, { exitMs: performance.now(), code: m.code, traffic: m.traffic, sizes: m.sizes, loadMs: m.loadMs, runMs: m.runMs, input: m.input, jspi: m.jspi, reads: m.reads });
     $('progress').hidden = true;
     const disks = m.ranged.map((name) => [name, m.sizes[name]]);
     const read = disks.map(([name, size]) => `${name}: ${mib(m.traffic[name])} of ${mib(size)} read`).join(', ');
@@ -74,4 +93,4 @@ worker.onerror = (e) => {
   state.error = e.message;
   setStatus('failed', `the worker failed: ${e.message}`);
 };
-worker.postMessage({ type: 'start', query: location.search });
+worker.postMessage({ type: 'start', query: location.search, ring: ring?.sab });

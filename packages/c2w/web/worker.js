@@ -6,13 +6,14 @@ import { Fd, File, OpenFile, PreopenDirectory, WASI, WASIProcExit, wasi } from '
 import { withJspiConsole, InputQueue } from './console-input.js';
 import { HttpBlocks } from './http-blocks.js';
 import { RangeFile } from './range-file.js';
+import { StdinRing } from './vendor/stdin-ring.js';
 
 const queue = new InputQueue();
 const post = (m, transfer) => self.postMessage(m, transfer ?? []);
 
 self.onmessage = (e) => {
   const m = e.data;
-  if (m.type === 'start') run(m.query).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
+  if (m.type === 'start') run(m.query, m.ring).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
   else if (m.type === 'input') queue.push(new Uint8Array(m.data));
 };
 
@@ -58,9 +59,9 @@ async function runChannel(requestUrl, query) {
   return channelTar(channelManifest(await res.json(), new URLSearchParams(query), Math.floor(Date.now() / 1000)));
 }
 
-async function run(query) {
+async function run(query, ringBuffer) {
   const t0 = performance.now();
-  if (typeof WebAssembly.Suspending !== 'function') {
+  if (!ringBuffer && typeof WebAssembly.Suspending !== 'function') {
     throw new Error('this browser lacks JSPI (WebAssembly.Suspending), which the page needs for keyboard input: use Chromium 137 or newer (docs/serve.md)');
   }
   const planRes = await fetch(`plan.json${query}`);
@@ -99,13 +100,16 @@ async function run(query) {
   const shim = new WASI(['c2w-machine', ...plan.argv], [], fds, { debug: false });
   const stats = { yields: 0, yieldMs: 0, waits: 0, waitMs: 0 };
   const made = {};
-  const imports = withJspiConsole({ wasi_snapshot_preview1: shim.wasiImport }, queue, () => made.instance.exports.memory, stats);
+  const ring = ringBuffer ? new StdinRing(ringBuffer) : undefined;
+  const imports = withJspiConsole({ wasi_snapshot_preview1: shim.wasiImport }, queue, () => made.instance.exports.memory, stats, ring);
   made.instance = await WebAssembly.instantiate(module, imports);
   shim.inst = made.instance;
   const tBoot = performance.now();
   let code;
   try {
-    await WebAssembly.promising(made.instance.exports._start)();
+    // with a ring the machine blocks in Atomics.wait and needs no promise
+    if (ring) made.instance.exports._start();
+    else await WebAssembly.promising(made.instance.exports._start)();
     code = 0;
   } catch (err) {
     if (!(err instanceof WASIProcExit)) throw err;
@@ -119,6 +123,6 @@ async function run(query) {
   post({
     type: 'exit', code, traffic,
     sizes: Object.fromEntries(plan.files.filter((f) => f.size !== null).map((f) => [f.guest.slice(f.guest.lastIndexOf('/') + 1), f.size])),
-    ranged: disks.map(([name]) => name), loadMs: tBoot - t0, runMs: performance.now() - tBoot, jspi: stats, reads,
+    input: ring ? 'sab' : 'jspi', ranged: disks.map(([name]) => name), loadMs: tBoot - t0, runMs: performance.now() - tBoot, jspi: stats, reads,
   });
 }

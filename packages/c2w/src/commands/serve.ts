@@ -13,6 +13,7 @@ export default class Serve extends BaseCommand {
   static override flags = {
     port: Flags.integer({ description: 'TCP port (default: a free one)', min: 0, max: 65535, default: 0 }),
     host: Flags.string({ description: 'address to listen on', default: '127.0.0.1' }),
+    'cross-origin-isolated': Flags.boolean({ description: 'send COOP/COEP headers, so the page can take keys through a SharedArrayBuffer (?input=sab, or browsers without JSPI)', default: false }),
   };
 
   async run(): Promise<void> {
@@ -21,7 +22,7 @@ export default class Serve extends BaseCommand {
     const { readBundle } = await import('../run/read-bundle.js');
     const { serveBundle } = await import('../serve/server.js');
     const bundle = await readBundle(args.bundle);
-    const server = await serveBundle(bundle, { port: flags.port, host: flags.host, log: (line) => process.stderr.write(`c2w serve: ${line}\n`) });
+    const server = await serveBundle(bundle, { port: flags.port, host: flags.host, crossOriginIsolated: flags['cross-origin-isolated'], log: (line) => process.stderr.write(`c2w serve: ${line}\n`) });
     process.stdout.write(`${server.url}\n`);
     // serves until SIGINT or SIGTERM, which cli-kit turns into exit 130 or 143 like any interrupted command
     await new Promise<never>(() => undefined);

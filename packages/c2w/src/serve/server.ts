@@ -16,6 +16,8 @@ export interface ServeOptions {
   host?: string;
   /** One line per bundle file request (the bytes served so far per file). */
   log?: (line: string) => void;
+  /** Send COOP/COEP, so the page may use SharedArrayBuffer (console input through a ring). */
+  crossOriginIsolated?: boolean;
 }
 
 export interface FileTraffic {
@@ -104,6 +106,10 @@ export async function serveBundle(b: LoadedBundle, o: ServeOptions = {}): Promis
   }
 
   const server: Server = createServer((req, res) => {
+    if (o.crossOriginIsolated) {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    }
     handle(req, res).catch((err: Error) => {
       // a client that went away mid-response is not the server's failure
       if (!res.headersSent) plain(res, 500, err.message);

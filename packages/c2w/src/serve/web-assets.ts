@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultWasmPath } from '@c2w/machine';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -13,7 +14,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 export const contentType = (file: string): string => CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
 
-/** The page's own files (packages/c2w/web, beside src/ and dist/) and the two libraries it loads. */
+/** The page's own files (packages/c2w/web, beside src/ and dist/) and the libraries it loads. */
 export function webAssets(): Map<string, string> {
   const here = dirname(fileURLToPath(import.meta.url));
   const web = resolve(here, '..', '..', 'web');
@@ -25,6 +26,8 @@ export function webAssets(): Map<string, string> {
   const xterm = dirname(require.resolve('@xterm/xterm'));
   assets.set('/vendor/xterm.mjs', join(xterm, 'xterm.mjs'));
   assets.set('/vendor/xterm.css', join(xterm, '..', 'css', 'xterm.css'));
+  // the Node host's console ring, for cross-origin isolated pages (its package exports no file paths)
+  assets.set('/vendor/stdin-ring.js', join(dirname(defaultWasmPath()), '..', '..', 'dist', 'stdin-ring.js'));
   const shim = dirname(require.resolve('@bjorn3/browser_wasi_shim'));
   for (const f of readdirSync(shim)) if (f.endsWith('.js')) assets.set(`/vendor/wasi-shim/${f}`, join(shim, f));
   return assets;

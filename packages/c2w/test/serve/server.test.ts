@@ -119,6 +119,18 @@ describe('serveBundle', () => {
     expect(got.toString('latin1')).toMatch(/"args": \[\s*"echo",\s*"hi"\s*\]/);
   });
 
+  it('sends COOP/COEP only when asked (cross-origin isolation for the SharedArrayBuffer ring)', async () => {
+    expect((await get('/')).headers.get('cross-origin-opener-policy')).toBeNull();
+    const isolated = await serveBundle(b, { crossOriginIsolated: true });
+    try {
+      const r = await fetch(new URL('/bundle/Image', isolated.url));
+      expect([r.headers.get('cross-origin-opener-policy'), r.headers.get('cross-origin-embedder-policy')]).toEqual(['same-origin', 'require-corp']);
+      expect((await fetch(new URL('/vendor/stdin-ring.js', isolated.url))).status).toBe(200);
+    } finally {
+      await isolated.close();
+    }
+  });
+
   it('refuses a malformed request with 400 and the reason', async () => {
     const r = await get('/plan.json?env=NOPE');
     expect([r.status, (await r.text()).trim()]).toEqual([400, "env parameter 'NOPE' is not KEY=VALUE"]);
