@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Args, BaseCommand, Flags, createProgress, sharedFlags, sourceDateEpoch } from '@c2w/cli-kit';
 import { defaultCacheDir } from '@c2w/emu-build';
 import { convertImage } from '../convert/convert-image.js';
@@ -54,8 +55,10 @@ OUT_DIR receives bundle.json, machine.wasm, the firmware, the kernel and root.is
     if (flags.format === 'web') {
       // the web directory is made from a bundle; its code loads only for this format
       const { convertToWebDirectory } = await import('../serve/web-directory.js');
-      await convertToWebDirectory(args.outDir, flags.force, async (dir) => { await convert(dir); });
-      this.note(`wrote ${args.outDir} (serve it with any static server that answers HTTP Range requests)`);
+      let summary: Awaited<ReturnType<typeof convert>> | undefined;
+      await convertToWebDirectory(args.outDir, flags.force, async (dir) => { summary = await convert(dir); });
+      if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, outDir: resolve(args.outDir), format: 'web' }, null, 2)}\n`);
+      else this.note(`wrote ${args.outDir} (serve it with any static server that answers HTTP Range requests)`);
       return;
     }
     const summary = await convert(args.outDir);
