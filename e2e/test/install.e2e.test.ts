@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { workspaceRoot } from '@c2w/testing';
 import { tmp } from './helpers/bundles.js';
 import { exampleImage } from './helpers/images.js';
@@ -81,6 +82,22 @@ describe('installed from the npm tarballs', () => {
     const exit = await npx(['run', 'out/example', '--', 'sh', '-c', 'echo hello from $(uname -m); exit 7']);
     expect(exit.stdout).toBe('hello from riscv64');
     expect(exit.exitCode).toBe(7);
+  });
+
+  it('serves the installed page: web/ and its two libraries ship with @c2w/c2w', async () => {
+    // its own process group, so the interrupt reaches c2w under npx
+    const child = spawn('npx', ['--no-install', 'c2w', 'serve', 'out/example'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout!.once('data', (d) => resolve(String(d).split('\n')[0]!));
+        child.once('exit', (code) => reject(new Error(`c2w serve exited with ${code}`)));
+      });
+      for (const path of ['', 'page.js', 'worker.js', 'vendor/xterm.mjs', 'vendor/xterm.css', 'vendor/wasi-shim/index.js']) {
+        expect([path, (await fetch(new URL(path, url))).status]).toEqual([path, 200]);
+      }
+    } finally {
+      process.kill(-child.pid!, 'SIGINT');
+    }
   });
 
   it('refuses a pack file that does not match pack.json, naming it, and writes nothing', async () => {

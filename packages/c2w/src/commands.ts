@@ -7,6 +7,7 @@ import VfsEmbedCommand from '@c2w/vfs-embed/command';
 import WasmSplitCommand from '@c2w/wasm-split/command';
 import Convert from './commands/convert.js';
 import Run from './commands/run.js';
+import Serve from './commands/serve.js';
 
 /**
  * The umbrella's command table (oclif "explicit" strategy). Each tool's command class is re-exported
@@ -16,6 +17,7 @@ import Run from './commands/run.js';
 export const COMMANDS = {
   convert: Convert,
   run: Run,
+  serve: Serve,
   'emu-build': EmuBuildCommand,
   'fs-slim': FsSlimCommand,
   'iso-pack': IsoPackCommand,

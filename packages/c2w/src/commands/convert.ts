@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Args, BaseCommand, Flags, createProgress, sharedFlags, sourceDateEpoch } from '@c2w/cli-kit';
 import { defaultCacheDir } from '@c2w/emu-build';
 import { convertImage } from '../convert/convert-image.js';
@@ -25,7 +26,7 @@ OUT ending in .wasm (or --format wasm) is one WASI preview1 module holding all o
     'runtime-pack': Flags.string({ description: 'runtime pack directory (emu-build output); default: $C2W_PACK, the installed @c2w/runtime-pack-riscv64, else emu-build\'s cached build (in a clone)', helpValue: 'DIR' }),
     cache: Flags.string({ description: 'cache directory for the runtime pack', helpValue: 'DIR' }),
     offline: Flags.boolean({ description: 'use only cached runtime pack inputs; fail if something is missing', default: false }),
-    format: Flags.string({ description: 'output form (default: wasm when OUT ends in .wasm, else dir)', options: ['dir', 'wasm'] }),
+    format: Flags.string({ description: 'bundle: a directory for c2w run and c2w serve; wasm: one module any WASI host runs (docs/single-file.md); web: a directory any static host with HTTP ranges serves (docs/serve.md). Default: wasm when OUT ends in .wasm, else bundle', options: ['bundle', 'wasm', 'web'] }),
     force: Flags.boolean({ description: 'replace OUT if it exists', default: false }),
     creds: Flags.string({ description: 'registry credentials USER:PASSWORD', helpValue: 'USER:PASSWORD' }),
     insecure: Flags.boolean({ description: 'allow plain http to registries other than localhost', default: false }),
@@ -35,12 +36,12 @@ OUT ending in .wasm (or --format wasm) is one WASI preview1 module holding all o
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Convert);
     const progress = createProgress(Convert.toolName);
-    const format = flags.format ?? (args.outDir.endsWith('.wasm') ? 'wasm' : 'dir');
-    const summary = await (format === 'wasm' ? convertToSingleFile : convertImage)(
+    const format = flags.format ?? (args.outDir.endsWith('.wasm') ? 'wasm' : 'bundle');
+    const convert = (outDir: string) => (format === 'wasm' ? convertToSingleFile : convertImage)(
       {
         status: progress.status,
         image: args.image,
-        outDir: args.outDir,
+        outDir,
         platform: flags.platform,
         memoryMiB: flags.memory,
         slim: flags.slim as 'safe' | 'standard' | 'aggressive' | undefined,
@@ -50,11 +51,21 @@ OUT ending in .wasm (or --format wasm) is one WASI preview1 module holding all o
         cache: flags.cache ?? defaultCacheDir(),
         offline: flags.offline,
         epoch: sourceDateEpoch(),
-        force: flags.force,
+        force: flags.force || format === 'web',
         registry: { creds: flags.creds, insecure: flags.insecure },
       },
       progress.note,
     ).finally(() => progress.stop());
+    if (format === 'web') {
+      // the web directory is made from a bundle; its code loads only for this format
+      const { convertToWebDirectory } = await import('../serve/web-directory.js');
+      let summary: Awaited<ReturnType<typeof convert>> | undefined;
+      await convertToWebDirectory(args.outDir, flags.force, async (dir) => { summary = await convert(dir); });
+      if (flags.json) process.stdout.write(`${JSON.stringify({ ...summary, outDir: resolve(args.outDir), format: 'web' }, null, 2)}\n`);
+      else this.note(`wrote ${args.outDir} (serve it with any static server that answers HTTP Range requests)`);
+      return;
+    }
+    const summary = await convert(args.outDir);
     if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else this.note(`wrote ${summary.outDir} (run it with: c2w run ${args.outDir}${format === 'wasm' ? ', or any WASI host' : ''})`);
   }

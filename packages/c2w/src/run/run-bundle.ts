@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { runtimeConfig, writeRunChannel } from '@c2w/emu-build';
+import { writeRunChannel } from '@c2w/emu-build';
 import { trackTemporary } from '@c2w/streams';
-import { resolveUserIds } from '../convert/user-db.js';
 import { parseMounts } from './mounts.js';
 import { readBundle } from './read-bundle.js';
 import { isSingleFile, singleFileArgs } from './run-single-file.js';
+import { runRequest } from './run-request.js';
 
 export interface RunOptions {
   bundleDir: string;
@@ -47,26 +47,13 @@ export async function runBundle(o: RunOptions): Promise<number> {
   }
   const mounts = await parseMounts(o.mounts ?? []);
   const b = await readBundle(o.bundleDir);
-  const ids = resolveUserIds(o.user ?? b.imageConfig.config?.User ?? '', { users: b.bundle.image.users, groups: b.bundle.image.groups });
-  const config = runtimeConfig(b.imageConfig, {
-    ...(o.entrypoint !== undefined ? { entrypoint: [o.entrypoint] } : {}),
-    ...(o.args !== undefined && o.args.length > 0 ? { args: o.args } : {}),
-    env: o.env ?? [],
-    ...(o.workdir !== undefined ? { workdir: o.workdir } : {}),
-    user: `${ids.uid}:${ids.gid}`,
-    mounts,
-  });
+  const { manifest, ids, port } = runRequest(b, o, mounts, Math.floor(Date.now() / 1000));
   const scratch = await mkdtemp(join(tmpdir(), 'c2w-run-'));
   const forget = trackTemporary(scratch);
   try {
     const channel = join(scratch, 'channel.tar');
     const out = createWriteStream(channel);
-    const port = o.stdin === 'pipe' && b.bundle.boot.stdinPort;
-    await writeRunChannel({
-      schemaVersion: 1, arch: b.bundle.image.architecture, time: Math.floor(Date.now() / 1000),
-      mounts: mounts.map((m) => ({ tag: m.tag, destination: m.destination, readonly: m.readonly })),
-      ...(b.bundle.boot.stdinPort ? { stdin: port ? 'port' as const : 'tty' as const } : {}), config,
-    }, out);
+    await writeRunChannel(manifest, out);
     await finished(out);
     const { runMachine } = await loadMachine();
     const append = b.bundle.boot.append + (o.debug ? ' c2w.debug=1 loglevel=7' : '');

@@ -1,0 +1,193 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { c2w, convert, tmp } from './helpers/bundles.js';
+import { exampleImage, pythonImage } from './helpers/images.js';
+import { haveChromium, launchChromium, pageResult, serve, waitForOutput, type Served } from './helpers/browser.js';
+import { staticHost } from './helpers/static-host.js';
+
+// The browser path: c2w serve on 127.0.0.1, Debian's chromium headless, the machine in a Web Worker.
+describe('c2w serve in chromium', () => {
+  const ok = haveChromium();
+  let browser: Browser;
+  let example: Served;
+  let page: Page;
+  beforeAll(async () => {
+    if (!ok) return;
+    const dir = await tmp('serve');
+    example = await serve(await convert(await exampleImage(), join(dir, 'example')));
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    // Ctrl-C stops it as it stops any c2w command: status 130
+    if (example) expect(await example.stop()).toBe(130);
+  });
+  beforeEach(async () => {
+    if (ok) page = await browser.newPage();
+  });
+  afterEach(async () => page?.close());
+
+  it('runs the command in the URL: prints hello, shows status 0, the terminal shows it too', async () => {
+    if (!ok) return;
+    await page.goto(`${example.url}?arg=echo&arg=hello`);
+    const r = await pageResult(page);
+    expect(r.transcript).toBe('hello\n');
+    expect(r.status).toMatch(/^exited with status 0\b/);
+    expect(await page.locator('.xterm-rows').textContent()).toContain('hello');
+    expect(r.state.firstOutputMs).toBeGreaterThan(0);
+  });
+
+  it('passes the exit status and env from the query, as docker run -e would', async () => {
+    if (!ok) return;
+    await page.goto(`${example.url}?arg=sh&arg=-c&arg=${encodeURIComponent('echo "$GREETING"; exit 7')}&env=GREETING=${encodeURIComponent('hi there')}`);
+    const r = await pageResult(page);
+    expect(r.transcript).toBe('hi there\n');
+    expect(r.status).toMatch(/^exited with status 7\b/);
+  });
+
+  it('takes the command from the form', async () => {
+    if (!ok) return;
+    await page.goto(example.url);
+    await page.fill('input[name=args]', `sh -c 'echo "form $A"'`);
+    await page.fill('input[name=env]', 'A=works');
+    await Promise.all([page.waitForURL(/arg=sh/), page.click('button[type=submit]')]);
+    expect(new URL(page.url()).searchParams.getAll('arg')).toEqual(['sh', '-c', 'echo "form $A"']);
+    const r = await pageResult(page);
+    expect(r.transcript).toBe('form works\n');
+  });
+
+  it('sends typed lines to a shell and shows its exit status', async () => {
+    if (!ok) return;
+    await page.goto(`${example.url}?arg=sh`);
+    await page.locator('#terminal').click();
+    await page.keyboard.type('echo typed-$((6*7))');
+    await page.keyboard.press('Enter');
+    await waitForOutput(page, 'typed-42');
+    await page.keyboard.type('exit 3');
+    await page.keyboard.press('Enter');
+    const r = await pageResult(page);
+    expect(r.transcript).toContain('typed-42\n');
+    expect(r.status).toMatch(/^exited with status 3\b/);
+    // the terminal echoes what was typed (the guest console is raw and does not)
+    expect(await page.locator('.xterm-rows').textContent()).toContain('echo typed-$((6*7))');
+  });
+
+  it('sends Ctrl-C to the guest as the byte 0x03', async () => {
+    if (!ok) return;
+    await page.goto(`${example.url}?arg=sh&arg=-c&arg=${encodeURIComponent('echo ready; head -c 1 | od -An -tx1')}`);
+    await waitForOutput(page, 'ready');
+    await page.locator('#terminal').click();
+    await page.keyboard.press('Control+C');
+    const r = await pageResult(page);
+    expect(r.transcript.replace(/\s+/g, ' ').trim()).toBe('ready 03');
+    expect(r.status).toMatch(/^exited with status 0\b/);
+  });
+
+  it('reads a small part of root.iso, by ranges, and the other parts once', async () => {
+    if (!ok) return;
+    const before = example.served('root.iso');
+    await page.goto(`${example.url}?arg=true`);
+    const r = await pageResult(page);
+    expect(r.status).toMatch(/^exited with status 0\b/);
+    const after = example.served('root.iso');
+    const fetched = after.served - before.served;
+    expect(fetched).toBe(r.state.traffic['root.iso']);
+    // the guest's init, busybox and runc: about a quarter of this ISO (the page reports the same)
+    expect(fetched / after.size).toBeLessThan(0.35);
+    expect(example.log()).toMatch(/c2w serve: Image 200 bytes 0-\d+: /);
+  });
+
+  it('keeps the fetched parts across a reload (the browser\'s HTTP cache, versioned URLs)', async () => {
+    if (!ok) return;
+    const context = await browser.newContext();
+    try {
+      const start = example.served('root.iso').served;
+      const first = await context.newPage();
+      await first.goto(`${example.url}?arg=true`);
+      expect((await pageResult(first)).status).toMatch(/^exited with status 0\b/);
+      const before = example.served('root.iso').served;
+      expect(before - start).toBeGreaterThan(1 << 20);
+      const second = await context.newPage();
+      await second.goto(`${example.url}?arg=echo&arg=again`);
+      const r = await pageResult(second);
+      expect(r.transcript).toBe('again\n');
+      // the same boot reads the same blocks; another readahead order may want a few more
+      expect(example.served('root.iso').served - before).toBeLessThan(0.05 * (before - start));
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('c2w serve --cross-origin-isolated in chromium', () => {
+  const ok = haveChromium();
+  it('takes typed input through the SharedArrayBuffer ring with ?input=sab', async () => {
+    if (!ok) return;
+    const dir = await tmp('serve-sab');
+    const served = await serve(await convert(await exampleImage(), join(dir, 'example')), ['--cross-origin-isolated']);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${served.url}?arg=sh&input=sab`);
+      expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+      await page.locator('#terminal').click();
+      await page.keyboard.type('echo ring-$((6*7)); exit 5');
+      await page.keyboard.press('Enter');
+      const r = await pageResult(page);
+      expect(r.transcript).toBe('ring-42\n');
+      expect(r.status).toMatch(/^exited with status 5\b/);
+      expect(await page.evaluate(() => (window as unknown as { c2w: { input: string } }).c2w.input)).toBe('sab');
+    } finally {
+      await browser.close();
+      await served.stop();
+    }
+  });
+});
+
+describe('c2w serve in chromium: a python3 image', () => {
+  const ok = haveChromium();
+  it('runs python3 -c and reads a small part of its ISO', async () => {
+    if (!ok) return;
+    const dir = await tmp('serve-py');
+    const served = await serve(await convert(await pythonImage(), join(dir, 'python')));
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${served.url}?arg=python3&arg=-c&arg=${encodeURIComponent('print(6*7)')}`);
+      const r = await pageResult(page);
+      expect(r.transcript).toBe('42\n');
+      expect(r.status).toMatch(/^exited with status 0\b/);
+      const iso = served.served('root.iso');
+      expect(iso.served / iso.size).toBeLessThan(0.3);
+    } finally {
+      await browser.close();
+      await served.stop();
+    }
+  });
+});
+
+describe('c2w convert --format web: a static directory in chromium', () => {
+  const ok = haveChromium();
+  it('runs from a plain static host, the run channel written by the page', async () => {
+    if (!ok) return;
+    const dir = await tmp('web');
+    const site = join(dir, 'site');
+    const r = await c2w(['convert', '--format', 'web', `oci:${await exampleImage()}:latest`, site]);
+    expect([r.exitCode, r.stderr]).toEqual([0, expect.stringContaining(`wrote ${site}`)]);
+    expect(readdirSync(dir)).toEqual(['site']); // the temporary bundle is gone
+    const host = await staticHost(site);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${host.url}?arg=sh&arg=-c&arg=${encodeURIComponent('echo static-$((6*7)); exit 4')}`);
+      const run = await pageResult(page);
+      expect(run.transcript).toBe('static-42\n');
+      expect(run.status).toMatch(/^exited with status 4\b/);
+      expect(run.state.traffic['root.iso']! / run.state.sizes['root.iso']!).toBeLessThan(0.35);
+    } finally {
+      await browser.close();
+      await host.close();
+    }
+  });
+});

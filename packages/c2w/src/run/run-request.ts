@@ -1,0 +1,40 @@
+import { runtimeConfig } from '@c2w/emu-build';
+import type { RunManifest } from '@c2w/artifacts';
+import { resolveUserIds } from '../convert/user-db.js';
+import type { HostMount } from './mounts.js';
+import type { LoadedBundle } from './read-bundle.js';
+
+/** What a run asks of the container, as Docker takes it (the part c2w run and c2w serve share). */
+export interface RunRequestOptions {
+  entrypoint?: string | undefined;
+  /** Replaces the image's Cmd (when not empty). */
+  args?: string[] | undefined;
+  env?: string[];
+  workdir?: string | undefined;
+  user?: string | undefined;
+  /** Where the container's stdin comes from; bundles without boot.stdinPort always get the console. */
+  stdin?: 'tty' | 'pipe';
+}
+
+/**
+ * The run channel's manifest for one run (time: host seconds since the epoch) and the ids the
+ * container runs as. One function for every host, so a page and `c2w run` write the same bytes.
+ */
+export function runRequest(b: LoadedBundle, o: RunRequestOptions, mounts: readonly HostMount[], time: number): { manifest: RunManifest; ids: { uid: number; gid: number }; port: boolean } {
+  const ids = resolveUserIds(o.user ?? b.imageConfig.config?.User ?? '', { users: b.bundle.image.users, groups: b.bundle.image.groups });
+  const config = runtimeConfig(b.imageConfig, {
+    ...(o.entrypoint !== undefined ? { entrypoint: [o.entrypoint] } : {}),
+    ...(o.args !== undefined && o.args.length > 0 ? { args: o.args } : {}),
+    env: o.env ?? [],
+    ...(o.workdir !== undefined ? { workdir: o.workdir } : {}),
+    user: `${ids.uid}:${ids.gid}`,
+    mounts: [...mounts],
+  });
+  const port = o.stdin === 'pipe' && b.bundle.boot.stdinPort;
+  const manifest: RunManifest = {
+    schemaVersion: 1, arch: b.bundle.image.architecture, time,
+    mounts: mounts.map((m) => ({ tag: m.tag, destination: m.destination, readonly: m.readonly })),
+    ...(b.bundle.boot.stdinPort ? { stdin: port ? 'port' as const : 'tty' as const } : {}), config,
+  };
+  return { manifest, ids, port };
+}

@@ -1,0 +1,27 @@
+import { RunManifest } from '@c2w/artifacts';
+import type { LoadedBundle } from '../run/read-bundle.js';
+import { runRequest } from '../run/run-request.js';
+
+/**
+ * What a static page (c2w convert --format web) needs to write the run channel itself: the
+ * manifest of the image's own command, as writeRunChannel reads it (zod-parsed, so config.json's
+ * keys come out in the same order), and the image's Entrypoint, Cmd and WorkingDir, from which
+ * web/run-channel.js applies arg, env, entrypoint and workdir the way runtimeConfig does.
+ */
+export interface WebRequest {
+  manifest: RunManifest;
+  entrypoint: string[];
+  cmd: string[];
+  workingDir: string;
+  /** The image has a command of its own (else the page needs `arg`). */
+  hasCommand: boolean;
+}
+
+export function webRequest(b: LoadedBundle): WebRequest {
+  const c = b.imageConfig.config ?? {};
+  const hasCommand = (c.Entrypoint?.length ?? 0) + (c.Cmd?.length ?? 0) > 0;
+  // without a command of its own, any placeholder: the page replaces args before it writes
+  const { manifest } = runRequest(b, { stdin: 'tty', ...(hasCommand ? {} : { args: ['true'] }) }, [], 0);
+  const { time: _time, ...rest } = RunManifest.parse(manifest);
+  return { manifest: rest, entrypoint: c.Entrypoint ?? [], cmd: c.Cmd ?? [], workingDir: c.WorkingDir ?? '', hasCommand };
+}

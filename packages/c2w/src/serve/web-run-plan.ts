@@ -1,0 +1,66 @@
+import { basename, dirname } from 'node:path/posix';
+import { buildArgs } from '@c2w/machine';
+import type { LoadedBundle } from '../run/read-bundle.js';
+
+/** Files up to this size are fetched whole before the machine starts; larger ones by range. */
+export const WHOLE_FILE_MAX = 16 * 1024 * 1024;
+
+/** A file the worker presents to the machine: where the machine opens it and where to fetch it. */
+export interface WebFile {
+  guest: string;
+  /** Relative to the page, so the same plan works from a static directory; null: see below. */
+  url: string | null;
+  /** A disk cut in files (static directories): chunk i holds bytes [i * size, (i + 1) * size). */
+  chunks?: { size: number; urls: string[] };
+  /** The run channel, written by the page from this request file (static directories). */
+  request?: string;
+  /** Bytes, or null when only the fetch tells (the run channel). */
+  size: number | null;
+  /** Fetch it all up front (firmware, kernel, the channel) or read it by HTTP ranges (disks). */
+  whole: boolean;
+}
+
+/** What the page's worker needs to start the machine: its command line and its files. */
+export interface WebRunPlan {
+  argv: string[];
+  wasm: { url: string; size: number };
+  files: WebFile[];
+}
+
+/**
+ * The machine's command line for a page, built by the Node host's own buildArgs from stand-in
+ * paths: bundle parts under /bundle (served at bundle/NAME) and the run channel under /run
+ * (served at channel.tar?QUERY, the same bytes c2w run writes for that request).
+ */
+export function webRunPlan(b: LoadedBundle, query: string): WebRunPlan {
+  const part = (name: string) => `/bundle/${name}`;
+  const channel = '/run/channel.tar';
+  const { args, preopens } = buildArgs({
+    memory: b.bundle.machine.memory,
+    bios: part(b.bundle.boot.firmware),
+    kernel: part(b.bundle.boot.kernel),
+    append: b.bundle.boot.append,
+    drives: [...b.bundle.disks.map((d) => ({ path: part(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
+    quietFirmware: true,
+    consoleGate: b.bundle.boot.consoleGate,
+  });
+  const guestDir = new Map(Object.entries(preopens).map(([guest, host]) => [host, guest]));
+  const guestPath = (host: string) => `${guestDir.get(dirname(host))}/${basename(host)}`;
+  const files: WebFile[] = [b.bundle.boot.firmware, b.bundle.boot.kernel, ...b.bundle.disks.map((d) => d.file)].map((name) => {
+    const size = b.bundle.files[name]!.size;
+    return { guest: guestPath(part(name)), url: partUrl(b, name), size, whole: size <= WHOLE_FILE_MAX };
+  });
+  files.push({ guest: guestPath(channel), url: `channel.tar${query ? `?${query}` : ''}`, size: null, whole: true });
+  const wasm = b.bundle.machine.wasm;
+  return { argv: args, wasm: { url: partUrl(b, wasm), size: b.bundle.files[wasm]!.size }, files };
+}
+
+/**
+ * A part's URL names its content (`?v=` and the digest's first 16 hex digits), so the browser may
+ * keep what it fetched, ranges included, across reloads: a reconverted bundle gets new URLs.
+ */
+export function partUrl(b: LoadedBundle, name: string): string {
+  return `bundle/${encodeURIComponent(name)}?v=${partVersion(b, name)}`;
+}
+
+export const partVersion = (b: LoadedBundle, name: string): string => b.bundle.files[name]!.digest.replace(/^sha256:/, '').slice(0, 16);

@@ -1,0 +1,16 @@
+import { UsageError } from '@c2w/errors';
+import { runQuery } from '../../src/serve/run-query.js';
+
+describe('runQuery', () => {
+  it('takes repeated arg as the command and env as KEY=VALUE, in order, for the console', () => {
+    const q = new URLSearchParams('arg=sh&arg=-c&arg=echo%20%24A%20b&env=A=1&env=B=x%3Dy');
+    expect(runQuery(q)).toEqual({ args: ['sh', '-c', 'echo $A b'], env: ['A=1', 'B=x=y'], entrypoint: undefined, workdir: undefined, user: undefined, stdin: 'tty' });
+  });
+  it('keeps the image\'s Cmd without arg and passes entrypoint, workdir and user', () => {
+    expect(runQuery(new URLSearchParams('entrypoint=/bin/sh&workdir=/tmp&user=1:2'))).toMatchObject({ args: [], entrypoint: '/bin/sh', workdir: '/tmp', user: '1:2' });
+  });
+  it('refuses env without = and a flag given twice', () => {
+    expect(() => runQuery(new URLSearchParams('env=NOPE'))).toThrow(new UsageError("env parameter 'NOPE' is not KEY=VALUE"));
+    expect(() => runQuery(new URLSearchParams('user=a&user=b'))).toThrow(/parameter 'user' given 2 times/);
+  });
+});

@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { writeRunChannel } from '@c2w/emu-build';
+import { readBundle, type LoadedBundle } from '../../src/run/read-bundle.js';
+import { runRequest } from '../../src/run/run-request.js';
+import { runQuery } from '../../src/serve/run-query.js';
+import { webRequest } from '../../src/serve/web-request.js';
+// @ts-expect-error plain browser JavaScript, no declarations
+import { channelManifest, channelTar } from '../../web/run-channel.js';
+
+const d = (hex: string) => `sha256:${hex.repeat(64)}`;
+async function bundle(imageConfig: object, stdinPort = true): Promise<LoadedBundle> {
+  const dir = mkdtempSync(join(tmpdir(), 'c2w-webreq-'));
+  const config = JSON.stringify({ architecture: 'riscv64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, ...imageConfig });
+  const parts: Record<string, string> = { 'machine.wasm': 'w', 'fw_dynamic.bin': 'f', Image: 'k', 'root.iso': 'i', 'image-config.json': config };
+  for (const [n, c] of Object.entries(parts)) writeFileSync(join(dir, n), c);
+  writeFileSync(join(dir, 'bundle.json'), JSON.stringify({
+    schemaVersion: 1, mediaType: 'application/vnd.c2w.bundle.v1+json', machine: { wasm: 'machine.wasm', memory: '256M' },
+    boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: '', stdinPort }, disks: [{ file: 'root.iso', readonly: true }],
+    image: { config: 'image-config.json', manifestDigest: d('a'), architecture: 'riscv64', os: 'linux', users: {}, groups: {} },
+    channel: { format: 'tar', version: 1 }, runtimePack: d('b'),
+    files: Object.fromEntries(Object.entries(parts).map(([n, c]) => [n, { digest: d('c'), size: Buffer.byteLength(c) }])),
+  }));
+  return readBundle(dir);
+}
+
+async function serverChannel(b: LoadedBundle, query: URLSearchParams, time: number): Promise<Buffer> {
+  const out = new PassThrough();
+  const bytes = buffer(out);
+  await writeRunChannel(runRequest(b, runQuery(query), [], time).manifest, out);
+  out.end();
+  return bytes;
+}
+
+describe('the page\'s run channel (static directories)', () => {
+  const images = {
+    'Cmd and Env': { config: { Cmd: ['sh'], Env: ['PATH=/bin', 'A=1'], WorkingDir: '/srv' } },
+    'Entrypoint and Cmd': { config: { Entrypoint: ['/bin/busybox'], Cmd: ['echo', 'hi'] } },
+    'no config': {},
+  };
+  const queries = ['', 'arg=echo&arg=hello', 'arg=sh&arg=-c&arg=echo%20%22%24A%22%3B%20exit%207&env=A=2&env=B=x%3Dy', 'entrypoint=/bin/sh&workdir=/tmp&arg=-c&arg=pwd', 'entrypoint=/bin/true', 'env=PATH=/opt/bin&arg=ls'];
+  for (const [what, image] of Object.entries(images)) {
+    for (const q of queries) {
+      it(`writes the bytes writeRunChannel writes: ${what}, ?${q}`, async () => {
+        const b = await bundle(image);
+        const query = new URLSearchParams(q);
+        const hasCommand = what !== 'no config';
+        if (!hasCommand && !query.has('arg') && !query.has('entrypoint')) {
+          expect(() => channelManifest(webRequest(b), query, 5)).toThrow(/nothing to run/);
+          return;
+        }
+        const page = Buffer.from(channelTar(channelManifest(JSON.parse(JSON.stringify(webRequest(b))), query, 1796295787)));
+        expect(page.equals(await serverChannel(b, query, 1796295787))).toBe(true);
+      });
+    }
+  }
+
+  it('leaves out c2w/stdin for a bundle whose init has no stdin port, as writeRunChannel does', async () => {
+    const b = await bundle(images['Cmd and Env'], false);
+    const q = new URLSearchParams('arg=true');
+    expect(Buffer.from(channelTar(channelManifest(webRequest(b), q, 9))).equals(await serverChannel(b, q, 9))).toBe(true);
+  });
+
+  it('refuses user (names need the image\'s user database)', async () => {
+    const b = await bundle(images['Cmd and Env']);
+    expect(() => channelManifest(webRequest(b), new URLSearchParams('user=app'), 1)).toThrow(/needs c2w serve/);
+  });
+});

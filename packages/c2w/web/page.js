@@ -1,0 +1,96 @@
+/* global document, window, location, Worker */
+// The page: a terminal (xterm.js, DOM renderer, so its text is in the document), the machine in a
+// worker, a form that turns a command into the URL's query, progress while files load, and the
+// exit status. window.c2w holds timings and traffic for tests and benchmarks.
+import { Terminal } from './vendor/xterm.mjs';
+import { commandQuery, splitWords } from './command-line.js';
+import { LineDiscipline } from './line-discipline.js';
+import { StdinRing } from './vendor/stdin-ring.js';
+
+const $ = (id) => document.getElementById(id);
+const state = { firstOutputMs: null, exitMs: null, code: null, traffic: null, sizes: null, error: null };
+window.c2w = state;
+
+const quote = (w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
+const params = new URLSearchParams(location.search);
+const form = $('command');
+form.args.value = params.getAll('arg').map(quote).join(' ');
+form.env.value = params.getAll('env').map(quote).join(' ');
+form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  try {
+    location.search = commandQuery(splitWords(form.args.value), splitWords(form.env.value)).toString();
+  } catch (err) {
+    setStatus('failed', `the form: ${err.message}`);
+  }
+});
+
+const term = new Terminal({ convertEol: true, cursorBlink: true, rows: 24, cols: 80, scrollback: 5000 });
+term.open($('terminal'));
+term.focus();
+
+const worker = new Worker('worker.js', { type: 'module' });
+const decoder = new TextDecoder();
+const transcript = $('transcript');
+// keys go as messages (JSPI); a cross-origin isolated page may use the Node host's ring instead
+// (?input=sab, or when this browser lacks JSPI): docs/decisions/0025-browser-jspi.md
+const useRing = window.crossOriginIsolated && (params.get('input') === 'sab' || typeof WebAssembly.Suspending !== 'function');
+const ring = useRing ? new StdinRing() : undefined;
+const pending = [];
+async function toRing(bytes) {
+  pending.push(bytes);
+  if (pending.length > 1) return; // a copy is already waiting for room
+  while (pending.length) {
+    let rest = pending[0];
+    while (rest.length) {
+      rest = rest.subarray(ring.write(rest));
+      if (rest.length) await ring.waitForSpace(100);
+    }
+    pending.shift();
+  }
+}
+const send = (bytes) => (ring ? void toRing(bytes) : worker.postMessage({ type: 'input', data: bytes.buffer }, [bytes.buffer]));
+const discipline = new LineDiscipline(send, (text) => term.write(text));
+term.onData((data) => { if (state.code === null) discipline.feed(data); });
+
+function setStatus(kind, text) {
+  $('status').dataset.state = kind;
+  $('status').textContent = text;
+}
+
+const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
+worker.onmessage = (e) => {
+  const m = e.data;
+  if (m.type === 'out') {
+    if (state.firstOutputMs === null) {
+      state.firstOutputMs = performance.now(); // since navigation started (performance.timeOrigin)
+      $('progress').hidden = true;
+      setStatus('running', 'running');
+    }
+    term.write(m.data);
+    transcript.textContent += decoder.decode(m.data, { stream: true });
+  } else if (m.type === 'progress') {
+    $('progress').querySelector('progress').value = m.total ? m.loaded / m.total : 0;
+    $('progress-text').textContent = m.total > 1 ? `${m.label}: ${mib(m.loaded)} of ${mib(m.total)}` : m.label;
+    if (m.label === 'booting') setStatus('booting', 'booting');
+  } else if (m.type === 'warning') {
+    console.warn(m.text);
+  } else if (m.type === 'exit') {
+    Object.assign(state, { exitMs: performance.now(), code: m.code, traffic: m.traffic, sizes: m.sizes, loadMs: m.loadMs, runMs: m.runMs, input: m.input, jspi: m.jspi, reads: m.reads });
+    $('progress').hidden = true;
+    const disks = m.ranged.map((name) => [name, m.sizes[name]]);
+    const read = disks.map(([name, size]) => `${name}: ${mib(m.traffic[name])} of ${mib(size)} read`).join(', ');
+    setStatus('exited', `exited with status ${m.code}${read ? ` (${read})` : ''}`);
+    worker.terminate();
+  } else if (m.type === 'error') {
+    state.error = m.message;
+    $('progress').hidden = true;
+    setStatus('failed', `the machine failed: ${m.message}`);
+    worker.terminate();
+  }
+};
+worker.onerror = (e) => {
+  state.error = e.message;
+  setStatus('failed', `the worker failed: ${e.message}`);
+};
+worker.postMessage({ type: 'start', query: location.search, ring: ring?.sab });

@@ -1,0 +1,128 @@
+/* global self */
+// The machine's thread in the browser: fetches machine.wasm and the small boot files, presents the
+// disks as files read by HTTP ranges, and runs the machine under the WASI shim. Messages to the
+// page: progress, out (console bytes), warning, exit (status and traffic) and error.
+import { Fd, File, OpenFile, PreopenDirectory, WASI, WASIProcExit, wasi } from './vendor/wasi-shim/index.js';
+import { withJspiConsole, InputQueue } from './console-input.js';
+import { HttpBlocks } from './http-blocks.js';
+import { RangeFile } from './range-file.js';
+import { StdinRing } from './vendor/stdin-ring.js';
+
+const queue = new InputQueue();
+const post = (m, transfer) => self.postMessage(m, transfer ?? []);
+
+self.onmessage = (e) => {
+  const m = e.data;
+  if (m.type === 'start') run(m.query, m.ring).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
+  else if (m.type === 'input') queue.push(new Uint8Array(m.data));
+};
+
+/** The guest console: every write goes to the page as it happens. */
+class ConsoleOut extends Fd {
+  fd_fdstat_get() {
+    return { ret: 0, fdstat: new wasi.Fdstat(wasi.FILETYPE_CHARACTER_DEVICE, 0) };
+  }
+
+  fd_write(data) {
+    const copy = data.slice();
+    post({ type: 'out', data: copy }, [copy.buffer]);
+    return { ret: 0, nwritten: data.length };
+  }
+}
+
+/** GETs `url` whole, reporting progress as `label`. */
+async function fetchWhole(url, label, size) {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`fetching ${label} failed: HTTP ${res.status}`);
+  const total = size ?? Number(res.headers.get('Content-Length') ?? 0);
+  const parts = [];
+  let got = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+    got += value.length;
+    post({ type: 'progress', label, loaded: got, total });
+  }
+  const bytes = new Uint8Array(got);
+  let at = 0;
+  for (const p of parts) { bytes.set(p, at); at += p.length; }
+  return bytes;
+}
+
+/** The run channel for the page's query, from the image's request file. */
+async function runChannel(requestUrl, query) {
+  const res = await fetch(requestUrl);
+  if (!res.ok) throw new Error(`fetching ${requestUrl} failed: HTTP ${res.status}`);
+  const { channelManifest, channelTar } = await import('./run-channel.js');
+  return channelTar(channelManifest(await res.json(), new URLSearchParams(query), Math.floor(Date.now() / 1000)));
+}
+
+async function run(query, ringBuffer) {
+  const t0 = performance.now();
+  if (!ringBuffer && typeof WebAssembly.Suspending !== 'function') {
+    throw new Error('this browser lacks JSPI (WebAssembly.Suspending), which the page needs for keyboard input: use Chromium 137 or newer (docs/serve.md)');
+  }
+  const planRes = await fetch(`plan.json${query}`);
+  if (!planRes.ok) throw new Error(`the server refused the request: ${(await planRes.text()).trim()}`);
+  const plan = await planRes.json();
+  const wasmBytes = await fetchWhole(plan.wasm.url, 'machine.wasm', plan.wasm.size);
+  post({ type: 'progress', label: 'compiling machine.wasm', loaded: 1, total: 1 });
+  const module = await WebAssembly.compile(wasmBytes);
+  const traffic = { 'machine.wasm': wasmBytes.length };
+  const dirs = new Map();
+  const disks = [];
+  for (const f of plan.files) {
+    const slash = f.guest.lastIndexOf('/');
+    const dir = f.guest.slice(0, slash);
+    const name = f.guest.slice(slash + 1);
+    let inode;
+    if (f.request) {
+      // a static directory: no server writes the channel, the page does (same bytes)
+      const bytes = await runChannel(f.request, query);
+      traffic[name] = bytes.length;
+      inode = new File(bytes, { readonly: true });
+    } else if (f.whole) {
+      const bytes = await fetchWhole(f.url, name, f.size);
+      traffic[name] = bytes.length;
+      inode = new File(bytes, { readonly: true });
+    } else {
+      const blocks = new HttpBlocks(f.url, f.size, { chunks: f.chunks });
+      disks.push([name, blocks]);
+      inode = new RangeFile(blocks);
+    }
+    if (!dirs.has(dir)) dirs.set(dir, new Map());
+    dirs.get(dir).set(name, inode);
+  }
+  post({ type: 'progress', label: 'booting', loaded: 1, total: 1 });
+  const fds = [new OpenFile(new File([])), new ConsoleOut(), new ConsoleOut(), ...[...dirs].map(([dir, files]) => new PreopenDirectory(dir, files))];
+  const shim = new WASI(['c2w-machine', ...plan.argv], [], fds, { debug: false });
+  const stats = { yields: 0, yieldMs: 0, waits: 0, waitMs: 0 };
+  const made = {};
+  const ring = ringBuffer ? new StdinRing(ringBuffer) : undefined;
+  const imports = withJspiConsole({ wasi_snapshot_preview1: shim.wasiImport }, queue, () => made.instance.exports.memory, stats, ring);
+  made.instance = await WebAssembly.instantiate(module, imports);
+  shim.inst = made.instance;
+  const tBoot = performance.now();
+  let code;
+  try {
+    // with a ring the machine blocks in Atomics.wait and needs no promise
+    if (ring) made.instance.exports._start();
+    else await WebAssembly.promising(made.instance.exports._start)();
+    code = 0;
+  } catch (err) {
+    if (!(err instanceof WASIProcExit)) throw err;
+    code = err.code;
+  }
+  const reads = {};
+  for (const [name, blocks] of disks) {
+    traffic[name] = blocks.fetched;
+    reads[name] = { requests: blocks.requests, ms: blocks.fetchMs };
+  }
+  post({
+    type: 'exit', code, traffic,
+    sizes: Object.fromEntries(plan.files.filter((f) => f.size !== null).map((f) => [f.guest.slice(f.guest.lastIndexOf('/') + 1), f.size])),
+    input: ring ? 'sab' : 'jspi', ranged: disks.map(([name]) => name), loadMs: tBoot - t0, runMs: performance.now() - tBoot, jspi: stats, reads,
+  });
+}
