@@ -1,0 +1,29 @@
+/* The x86-64 bare board (c2w-x86-bare): flat RAM from physical 0, COM1 (8250, transmit only) at
+ * port 0x3f8 writing to stdout, QEMU's isa-debug-exit at port 0xf4, and the PVH boot path
+ * (pvh.c). It is the seed of the microvm board (docs/decisions/0022): devices hang off the CPU's
+ * X86Bus callbacks (port I/O, MMIO, the interrupt line). */
+#ifndef C2W_X86_BOARD_H
+#define C2W_X86_BOARD_H
+#include <stdio.h>
+#include "x86.h"
+
+#define COM1_BASE 0x3f8
+#define DEBUG_EXIT_PORT 0xf4 /* -device isa-debug-exit,iobase=0xf4,iosize=4 */
+
+typedef struct X86Board {
+  X86Cpu *cpu;
+  uint8_t *ram;
+  uint64_t ram_size;
+  FILE *out;            /* COM1's transmitter */
+  uint8_t com1_lcr, com1_ier, com1_mcr, com1_scr, com1_dll, com1_dlm;
+  bool exited;          /* isa-debug-exit was written */
+  int exit_status;      /* (value << 1) | 1, as QEMU exits */
+} X86Board;
+
+/* board.c: wires the bus callbacks into the CPU */
+void x86_board_init(X86Board *b, X86Cpu *c, uint8_t *ram, uint64_t ram_size, FILE *out);
+/* pvh.c: loads an ELF with a XEN_ELFNOTE_PHYS32_ENTRY note and sets the CPU up for the PVH
+ * entry (32-bit protected mode, paging off, EBX = hvm_start_info); 0 or a message in err */
+int x86_pvh_load(X86Board *b, const char *path, const char *cmdline, char *err, size_t errlen);
+
+#endif
