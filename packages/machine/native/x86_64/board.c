@@ -58,6 +58,6 @@ void x86_board_init(X86Board *b, X86Cpu *c, uint8_t *ram, uint64_t ram_size, FIL
   b->out = out;
   c->mem = ram;
   c->mem_base = 0;
-  c->mem_size = ram_size;
+  c->mem_size = c->ram_size = ram_size;
   c->bus = (X86Bus){ .ctx = b, .io_in = io_in, .io_out = io_out };
 }

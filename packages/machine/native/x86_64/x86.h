@@ -183,9 +183,11 @@ typedef struct X86Cpu {
   uint64_t tsc_offset;
   uint64_t instret;
   bool user_syscall;   /* SYSCALL stops the run loop (user-mode runner) instead of entering LSTAR */
-  /* memory: guest-physical RAM at mem_base .. + mem_size; without paging linear = physical */
+  /* memory: the flat window linear mem_base .. + mem_size at host mem, the accessors' first check
+   * (the user-mode runner's whole memory; the board's RAM while paging is off, empty while it is
+   * on, so paging costs the flat case nothing); guest-physical RAM is mem .. + ram_size */
   uint8_t *mem;
-  uint64_t mem_base, mem_size;
+  uint64_t mem_base, mem_size, ram_size;
   uint64_t fault_addr; /* address of the last failed access (#PF's CR2) */
   /* ---- system state (docs/decisions/0022); the user-mode runner leaves system false ---- */
   bool system;         /* exceptions go through the IDT, privileged instructions run */

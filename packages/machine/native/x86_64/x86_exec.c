@@ -544,10 +544,12 @@ void x86_dcache_flush(X86Cpu *c) {
 static inline int fetch(X86Cpu *c, const X86Insn **out, X86Insn *tmp) {
   X86Decoded *e = &c->dcache[(c->rip ^ (c->rip >> 12)) & (X86_DC_SIZE - 1)];
   const uint8_t *p;
-  if (X86_LIKELY(!c->paging)) {
-    uint64_t off = c->rip - c->mem_base;
-    if (X86_UNLIKELY(c->mem_size < 16 || off > c->mem_size - 16)) { *out = tmp; return x86_fetch_slow(c, tmp); }
+  uint64_t off = c->rip - c->mem_base;
+  if (X86_LIKELY(c->mem_size >= 16 && off <= c->mem_size - 16)) {
     p = c->mem + off;
+  } else if (!c->paging) {
+    *out = tmp;
+    return x86_fetch_slow(c, tmp);
   } else {
     const X86TlbEntry *t = &c->tlb[ACC_X * 2 + c->user][(c->rip >> 12) & (X86_TLB_SIZE - 1)];
     if (X86_UNLIKELY(t->tag != (c->rip & ~0xfffULL) || (c->rip & 0xfff) > 4096 - 16)) { *out = tmp; return x86_fetch_slow(c, tmp); }

@@ -41,13 +41,14 @@ void x86_tlb_flush_page(X86Cpu *c, uint64_t va) {
 
 void x86_paging_update(X86Cpu *c) {
   c->paging = (c->cr0 & CR0_PG) && (c->efer & EFER_LMA);
+  c->mem_size = c->paging ? 0 : c->ram_size;
   c->user = c->cpl == 3;
   x86_tlb_flush(c, false);
 }
 
 static uint64_t phys_ld64(X86Cpu *c, uint64_t pa, bool *ok) {
   uint64_t v = 0;
-  *ok = pa + 8 <= c->mem_size;
+  *ok = pa + 8 <= c->ram_size;
   if (*ok) memcpy(&v, c->mem + pa, 8);
   return v;
 }
@@ -96,7 +97,7 @@ int x86_translate(X86Cpu *c, uint64_t va, int kind, bool user, uint64_t *pa) {
   uint64_t page_mask = level == 3 ? (1ULL << 30) - 1 : level == 2 ? (1ULL << 21) - 1 : 0xfff;
   *pa = (ent & PTE_ADDR & ~page_mask) | (va & page_mask);
   uint64_t pa_page = *pa & ~0xfffULL, va_page = va & ~0xfffULL;
-  if (pa_page + 4096 <= c->mem_size) {
+  if (pa_page + 4096 <= c->ram_size) {
     int k = kind * 2 + (user ? 1 : 0), i = (int)((va >> 12) & (X86_TLB_SIZE - 1));
     c->tlb[k][i].tag = va_page;
     c->tlb[k][i].addend = (uint64_t)(uintptr_t)c->mem + pa_page - va_page;
@@ -108,7 +109,7 @@ int x86_translate(X86Cpu *c, uint64_t va, int kind, bool user, uint64_t *pa) {
 
 /* physical RAM or the board's MMIO */
 static void phys_rw(X86Cpu *c, uint64_t pa, uint8_t *buf, unsigned len, bool write) {
-  if (pa < c->mem_size && len <= c->mem_size - pa) {
+  if (pa < c->ram_size && len <= c->ram_size - pa) {
     if (write) memcpy(c->mem + pa, buf, len);
     else memcpy(buf, c->mem + pa, len);
     return;
@@ -116,7 +117,7 @@ static void phys_rw(X86Cpu *c, uint64_t pa, uint8_t *buf, unsigned len, bool wri
   while (len) {
     unsigned n = len >= 8 && !(pa & 7) ? 8 : len >= 4 && !(pa & 3) ? 4 : len >= 2 && !(pa & 1) ? 2 : 1;
     uint64_t v = 0;
-    if (pa < c->mem_size) { /* the RAM part of an access straddling its end */
+    if (pa < c->ram_size) { /* the RAM part of an access straddling its end */
       if (write) c->mem[pa] = buf[0];
       else buf[0] = c->mem[pa];
       n = 1;
@@ -176,14 +177,14 @@ int x86_fetch_slow(X86Cpu *c, X86Insn *d) {
   if (e) return e;
   avail = 4096 - (unsigned)(c->rip & 0xfff);
   if (avail > 15) avail = 15;
-  if (pa >= c->mem_size || avail > c->mem_size - pa) return page_fault(c, c->rip, PF_P); /* no code in MMIO */
+  if (pa >= c->ram_size || avail > c->ram_size - pa) return page_fault(c, c->rip, PF_P); /* no code in MMIO */
   memcpy(buf, c->mem + pa, avail);
   uint32_t err2 = 0;
   int e2 = 0;
   if (avail < 15) {
     e2 = x86_translate(c, c->rip + avail, ACC_X, c->user, &pa);
     err2 = c->pf_error;
-    if (!e2 && pa + (15 - avail) <= c->mem_size) {
+    if (!e2 && pa + (15 - avail) <= c->ram_size) {
       memcpy(buf + avail, c->mem + pa, 15 - avail);
       avail = 15;
     }
