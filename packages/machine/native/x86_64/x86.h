@@ -255,6 +255,8 @@ int x86_wrmsr(X86Cpu *c, uint32_t msr, uint64_t v);
 /* x86_mmu.c: 4-level paging, the TLB, accesses that miss it or cross a page */
 int x86_translate(X86Cpu *c, uint64_t va, int kind, bool user, uint64_t *pa);
 int x86_access_slow(X86Cpu *c, uint64_t va, void *buf, unsigned len, int kind);
+int x86_load_slow(X86Cpu *c, uint64_t va, int size, uint64_t *val);  /* out of line: keeps the */
+int x86_store_slow(X86Cpu *c, uint64_t va, int size, uint64_t val);  /* inline accessors small */
 int x86_fetch_slow(X86Cpu *c, X86Insn *d);
 void x86_tlb_flush(X86Cpu *c, bool keep_global);
 void x86_tlb_flush_page(X86Cpu *c, uint64_t va);

@@ -15,7 +15,7 @@ static inline uint8_t *x86_ptr(X86Cpu *c, uint64_t va, uint64_t len) {
 }
 
 /* host memory for len bytes at va, or NULL when the slow path must decide */
-static inline uint8_t *x86_fast_ptr(X86Cpu *c, uint64_t va, unsigned len, int kind) {
+static inline uint8_t *x86_fast_ptr(X86Cpu *c, uint64_t va, uint64_t len, int kind) {
   uint64_t off = va - c->mem_base;
   if (X86_LIKELY(off < c->mem_size && len <= c->mem_size - off)) return c->mem + off;
   if (!c->paging) return NULL;
@@ -36,25 +36,14 @@ static inline uint64_t x86_rd_le(const uint8_t *p, int size) {
 
 static inline int x86_load(X86Cpu *c, uint64_t va, int size, uint64_t *val) {
   const uint8_t *p = x86_fast_ptr(c, va, size, ACC_R);
-  if (X86_UNLIKELY(!p)) {
-    uint8_t b[8] = {0};
-    int e = x86_access_slow(c, va, b, size, ACC_R);
-    if (e) return e;
-    p = b;
-    *val = x86_rd_le(p, size);
-    return 0;
-  }
+  if (X86_UNLIKELY(!p)) return x86_load_slow(c, va, size, val);
   *val = x86_rd_le(p, size);
   return 0;
 }
 
 static inline int x86_store(X86Cpu *c, uint64_t va, int size, uint64_t val) {
   uint8_t *p = x86_fast_ptr(c, va, size, ACC_W);
-  if (X86_UNLIKELY(!p)) {
-    uint8_t b[8];
-    memcpy(b, &val, 8);
-    return x86_access_slow(c, va, b, size, ACC_W);
-  }
+  if (X86_UNLIKELY(!p)) return x86_store_slow(c, va, size, val);
   switch (size) {
   case 1: p[0] = (uint8_t)val; break;
   case 2: { uint16_t v = (uint16_t)val; memcpy(p, &v, 2); break; }

@@ -160,6 +160,20 @@ int x86_access_slow(X86Cpu *c, uint64_t va, void *buf, unsigned len, int kind) {
   return 0;
 }
 
+int x86_load_slow(X86Cpu *c, uint64_t va, int size, uint64_t *val) {
+  uint8_t b[8] = {0};
+  int e = x86_access_slow(c, va, b, (unsigned)size, ACC_R);
+  if (e) return e;
+  *val = x86_rd_le(b, size);
+  return 0;
+}
+
+int x86_store_slow(X86Cpu *c, uint64_t va, int size, uint64_t val) {
+  uint8_t b[8];
+  memcpy(b, &val, 8);
+  return x86_access_slow(c, va, b, (unsigned)size, ACC_W);
+}
+
 /* decode at rip when the fast fetch did not apply: the instruction may cross into the next page
  * (whose fault counts only if the instruction reaches it) or end near the end of RAM */
 int x86_fetch_slow(X86Cpu *c, X86Insn *d) {
