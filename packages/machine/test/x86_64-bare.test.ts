@@ -48,8 +48,8 @@ const expected = new Map<string, Run>();
     for (const p of programs) expected.set(p, qemu(join(outDir, p)));
   }, 300_000);
 
-  it('has programs for the boot path, paging and privilege changes, and qemu runs each to its debug exit', () => {
-    expect(programs).toEqual(['boot', 'paging', 'rings']);
+  it('has programs for the boot path, paging, privilege changes and APIC interrupts, and qemu runs each to its debug exit', () => {
+    expect(programs).toEqual(['apic', 'boot', 'paging', 'rings']);
     for (const p of programs) {
       const q = expected.get(p)!;
       // each program exits with its own code: (0x10 + n) << 1 | 1
@@ -83,6 +83,7 @@ const expected = new Map<string, Run>();
         'hw: rsvd.pdpte1g vec=0xe err=0x9 cr2=0x8040000000 ',
       ]);
       expect(hw('rings')).toEqual([`hw: int81.err=0x${((0x81 << 3) | 2).toString(16)} `]);
+      expect(hw('apic')).toEqual([]);
     }, 120_000);
   });
 

@@ -41,13 +41,21 @@ int main(int argc, char **argv) {
   int status = 0;
   uint64_t t0 = now_ns();
   for (;;) {
-    uint64_t n;
-    int rc = x86_run(c, SLICE, &n);
+    uint64_t n, budget = SLICE, now = x86_board_now(&b), deadline = lapic_next_deadline(&b.lapic);
+    if (deadline && deadline > now && deadline - now < budget) budget = deadline - now; /* the timer fires on time */
+    int rc = x86_run(c, budget, &n);
     if (b.exited) { status = b.exit_status & 0xff; break; }
     if (rc == X86_STOP_BUDGET) continue;
+    if (rc == X86_STOP_HLT && (c->rflags & FLAG_IF)) {
+      /* idle: skip the clock to the next timer expiry (deterministic, no host sleeping) */
+      now = x86_board_now(&b);
+      if (lapic_pending(&b.lapic, now)) continue;
+      deadline = lapic_next_deadline(&b.lapic);
+      if (deadline) { if (deadline > now) c->tsc_offset += deadline - now; continue; }
+    }
     fflush(stdout);
     if (rc == X86_STOP_HLT)
-      fprintf(stderr, "c2w-x86-bare: HLT at rip 0x%llx with nothing to wake it (IF=%d; this board has no interrupt sources)\n",
+      fprintf(stderr, "c2w-x86-bare: HLT at rip 0x%llx with nothing to wake it (IF=%d, no timer armed)\n",
               (unsigned long long)c->rip, (int)((c->rflags >> 9) & 1));
     else if (rc == X86_STOP_SHUTDOWN)
       fprintf(stderr, "c2w-x86-bare: shutdown (triple fault, or an exception outside long mode) at rip 0x%llx after %llu instructions\n",

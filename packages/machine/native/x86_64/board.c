@@ -1,6 +1,7 @@
 /* The bare board's devices on the CPU's bus: COM1 as an 8250 that only transmits (the line status
- * register always reads "transmitter empty"), and isa-debug-exit (QEMU hw/misc/debugexit.c: a
- * write of v ends the run with status (v << 1) | 1). Unclaimed ports read all ones. */
+ * register always reads "transmitter empty"), isa-debug-exit (QEMU hw/misc/debugexit.c: a write
+ * of v ends the run with status (v << 1) | 1), and the local APIC behind MMIO and the interrupt
+ * line. Unclaimed ports and addresses read all ones. */
 #include "board.h"
 
 /* 8250 registers (offsets from COM1_BASE; DLAB = LCR bit 7 selects the divisor latch) */
@@ -46,8 +47,25 @@ static void io_out(void *ctx, uint16_t port, int size, uint32_t v) {
   if (port == DEBUG_EXIT_PORT) {
     b->exited = true;
     b->exit_status = (int)((v << 1) | 1);
-    b->cpu->stop_request = true;
+    x86_request_stop(b->cpu);
   }
+}
+
+static uint64_t mmio_read(void *ctx, uint64_t pa, int size) {
+  X86Board *b = ctx;
+  if (pa - LAPIC_BASE < LAPIC_SIZE) return lapic_read(&b->lapic, (uint32_t)(pa - LAPIC_BASE) & ~3u, x86_board_now(b));
+  return ~0ULL >> (64 - 8 * size);
+}
+
+static void mmio_write(void *ctx, uint64_t pa, int size, uint64_t v) {
+  X86Board *b = ctx;
+  if (pa - LAPIC_BASE < LAPIC_SIZE && lapic_write(&b->lapic, (uint32_t)(pa - LAPIC_BASE) & ~3u, (uint32_t)v, x86_board_now(b)))
+    x86_request_stop(b->cpu); /* an interrupt may be deliverable now: let x86_run look */
+}
+
+static int intr(void *ctx) {
+  X86Board *b = ctx;
+  return lapic_ack(&b->lapic, x86_board_now(b));
 }
 
 void x86_board_init(X86Board *b, X86Cpu *c, uint8_t *ram, uint64_t ram_size, FILE *out) {
@@ -59,5 +77,7 @@ void x86_board_init(X86Board *b, X86Cpu *c, uint8_t *ram, uint64_t ram_size, FIL
   c->mem = ram;
   c->mem_base = 0;
   c->mem_size = c->ram_size = ram_size;
-  c->bus = (X86Bus){ .ctx = b, .io_in = io_in, .io_out = io_out };
+  c->bus = (X86Bus){ .ctx = b, .io_in = io_in, .io_out = io_out, .mmio_read = mmio_read, .mmio_write = mmio_write, .intr = intr };
+  c->has_apic = true;
+  lapic_reset(&b->lapic);
 }

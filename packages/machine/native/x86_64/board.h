@@ -1,11 +1,12 @@
 /* The x86-64 bare board (c2w-x86-bare): flat RAM from physical 0, COM1 (8250, transmit only) at
- * port 0x3f8 writing to stdout, QEMU's isa-debug-exit at port 0xf4, and the PVH boot path
- * (pvh.c). It is the seed of the microvm board (docs/decisions/0022): devices hang off the CPU's
+ * port 0x3f8 writing to stdout, QEMU's isa-debug-exit at port 0xf4, the local APIC (lapic.c) at
+ * 0xfee00000 with its timer, and the PVH boot path (pvh.c). It is the seed of the microvm board (docs/decisions/0022): devices hang off the CPU's
  * X86Bus callbacks (port I/O, MMIO, the interrupt line). */
 #ifndef C2W_X86_BOARD_H
 #define C2W_X86_BOARD_H
 #include <stdio.h>
 #include "x86.h"
+#include "lapic.h"
 
 #define COM1_BASE 0x3f8
 #define DEBUG_EXIT_PORT 0xf4 /* -device isa-debug-exit,iobase=0xf4,iosize=4 */
@@ -18,7 +19,11 @@ typedef struct X86Board {
   uint8_t com1_lcr, com1_ier, com1_mcr, com1_scr, com1_dll, com1_dlm;
   bool exited;          /* isa-debug-exit was written */
   int exit_status;      /* (value << 1) | 1, as QEMU exits */
+  X86Lapic lapic;
 } X86Board;
+
+/* the board's clock: the CPU's time stamp counter (retired instructions, idle time skipped in HLT) */
+static inline uint64_t x86_board_now(const X86Board *b) { return b->cpu->instret + b->cpu->tsc_offset; }
 
 /* board.c: wires the bus callbacks into the CPU */
 void x86_board_init(X86Board *b, X86Cpu *c, uint8_t *ram, uint64_t ram_size, FILE *out);

@@ -261,6 +261,9 @@ int x86_fetch_slow(X86Cpu *c, X86Insn *d);
 void x86_tlb_flush(X86Cpu *c, bool keep_global);
 void x86_tlb_flush_page(X86Cpu *c, uint64_t va);
 void x86_paging_update(X86Cpu *c); /* after CR0/CR4/EFER changes */
+/* for board callbacks: end the slice after the current instruction (which completes); costs the
+ * hot loop nothing: the next fetch takes the slow path, which stops */
+void x86_request_stop(X86Cpu *c);
 /* x86_seg.c: descriptors, far transfers, IRET, SYSRET, interrupt and exception delivery */
 void x86_system_reset(X86Cpu *c); /* the PVH entry state: 32-bit flat protected mode, CPL 0 */
 int x86_load_seg(X86Cpu *c, int sreg, uint16_t sel);

@@ -585,7 +585,7 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
   /* external interrupts are taken here, between slices and after an instruction that may have
    * unmasked them (X86_EVENT*), which keeps the per-instruction loop free of the check */
   if (c->system) {
-    c->stop_request = false;
+    if (c->stop_request) { c->stop_request = false; c->mem_size = c->paging ? 0 : c->ram_size; }
     int e = x86_check_intr(c);
     if (e) { *executed = 0; return e; }
   }

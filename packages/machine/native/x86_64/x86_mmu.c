@@ -39,6 +39,13 @@ void x86_tlb_flush_page(X86Cpu *c, uint64_t va) {
     if (c->tlb[k][i].tag == (va & ~0xfffULL)) { c->tlb[k][i].tag = 1; c->tlb_global[k][i] = 0; }
 }
 
+void x86_request_stop(X86Cpu *c) {
+  c->stop_request = true;
+  c->mem_size = 0;
+  for (int u = 0; u < 2; u++)
+    for (int i = 0; i < X86_TLB_SIZE; i++) c->tlb[ACC_X * 2 + u][i].tag = 1;
+}
+
 void x86_paging_update(X86Cpu *c) {
   c->paging = (c->cr0 & CR0_PG) && (c->efer & EFER_LMA);
   c->mem_size = c->paging ? 0 : c->ram_size;
@@ -179,6 +186,7 @@ int x86_store_slow(X86Cpu *c, uint64_t va, int size, uint64_t val) {
 int x86_fetch_slow(X86Cpu *c, X86Insn *d) {
   uint8_t buf[16];
   unsigned avail = 0;
+  if (c->stop_request) return X86_STOP_BUDGET;
   if (!c->paging) {
     uint64_t off = c->rip - c->mem_base;
     if (off < c->mem_size) avail = c->mem_size - off > 15 ? 15 : (unsigned)(c->mem_size - off);

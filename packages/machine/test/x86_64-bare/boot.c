@@ -73,10 +73,10 @@ void main(u32 start_info) {
   report_trap("hw: wrmsr.lstar_noncanon");
   TRY("wrmsr", : : "c"(0x277), "a"(0x02), "d"(0) : "memory");                   /* reserved PAT type */
   report_trap("hw: wrmsr.pat_rsvd");
-  /* CPUID: the bits this CPU advertises (the APIC is the board's: left out) */
+  /* CPUID: the bits this CPU advertises (with the board's APIC) */
   u32 a, b, c, d;
   cpuid(1, &a, &b, &c, &d);
-  kv("cpuid1.edx", d & 0x0789a179); kv("cpuid1.ecx", c & 0x2000);
+  kv("cpuid1.edx", d & 0x0789a379); kv("cpuid1.ecx", c & 0x2000);
   cpuid(0x80000001, &a, &b, &c, &d);
   kv("cpuid81.edx", d & 0x24100800); kv("cpuid81.ecx", c & 1);
   cpuid(0x80000008, &a, &b, &c, &d);
