@@ -1,7 +1,7 @@
 // The x86-64 CPU's system half on the bare PVH board: each program of test/x86_64-bare (started in
 // 32-bit protected mode through its PVH note, entering long mode as Linux's head code does) runs on
-// qemu-system-x86_64 -M microvm and on c2w-x86-bare, natively and as wasm under Node; the COM1
-// output and the isa-debug-exit status must be the same. Lines starting with "hw:" are SDM
+// qemu-system-x86_64 -M microvm and on c2w-x86-bare, natively and as wasm under Node, with the same
+// COM1 input; the COM1 output and the isa-debug-exit status must be the same. Lines starting with "hw:" are SDM
 // behaviour qemu 7.2 does not model (listed in each program); they are checked on our CPU alone.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -26,8 +26,10 @@ const ready = requirePrerequisite('an x86-64 gcc (host gcc or gcc-x86-64-linux-g
 const programs = readdirSync(srcDir).filter((n) => n.endsWith('.c') && n !== 'lib.c').map((n) => n.slice(0, -2)).sort();
 
 interface Run { status: number | null; stdout: string; stderr: string }
+// COM1's input for every program (uart echoes it; the others never read it)
+const input = 'hello uart\n';
 function run(cmd: string, args: string[]): Run {
-  const r = spawnSync(cmd, args, { encoding: 'latin1', timeout: 120_000, maxBuffer: 16 << 20 });
+  const r = spawnSync(cmd, args, { encoding: 'latin1', input, timeout: 120_000, maxBuffer: 16 << 20 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 // qemu64 plus 1 GiB pages: the CPUID bits the programs print are the ones both CPUs implement
@@ -48,8 +50,9 @@ const expected = new Map<string, Run>();
     for (const p of programs) expected.set(p, qemu(join(outDir, p)));
   }, 300_000);
 
-  it('has programs for the boot path, paging, privilege changes and APIC interrupts, and qemu runs each to its debug exit', () => {
-    expect(programs).toEqual(['apic', 'boot', 'paging', 'rings']);
+  it('has programs for the boot path, paging, privilege changes, APIC and UART interrupts, and qemu runs each to its debug exit', () => {
+    expect(programs).toEqual(['apic', 'boot', 'paging', 'rings', 'uart']);
+    expect(expected.get('uart')!.stdout).toContain(`got: ${input}`);
     for (const p of programs) {
       const q = expected.get(p)!;
       // each program exits with its own code: (0x10 + n) << 1 | 1
@@ -84,6 +87,7 @@ const expected = new Map<string, Run>();
       ]);
       expect(hw('rings')).toEqual([`hw: int81.err=0x${((0x81 << 3) | 2).toString(16)} `]);
       expect(hw('apic')).toEqual([]);
+      expect(hw('uart')).toEqual([]);
     }, 120_000);
   });
 

@@ -1,5 +1,5 @@
 /* c2w-x86-bare: runs a PVH ELF (a bare test program, later a kernel) on the x86-64 CPU and the
- * bare board (board.c): COM1 to stdout, isa-debug-exit for the exit status.
+ * bare board (board.c): COM1 on stdin/stdout, isa-debug-exit for the exit status.
  * usage: c2w-x86-bare [--mem MIB] [--append CMDLINE] [--stats] ELF
  * exit status: the one written to isa-debug-exit ((v << 1) | 1); 1 bad input, 2 usage,
  * 3 out of memory, 4 the machine stopped otherwise (shutdown, HLT with nothing to wake it). */
@@ -36,7 +36,7 @@ int main(int argc, char **argv) {
   X86Board b;
   char err[512];
   x86_reset(c);
-  x86_board_init(&b, c, ram, mem_mib << 20, stdout);
+  x86_board_init(&b, c, ram, mem_mib << 20, stdin, stdout);
   if (x86_pvh_load(&b, argv[ai], cmdline, err, sizeof err)) { fprintf(stderr, "c2w-x86-bare: %s\n", err); return 1; }
   int status = 0;
   uint64_t t0 = now_ns();
@@ -46,16 +46,11 @@ int main(int argc, char **argv) {
     int rc = x86_run(c, budget, &n);
     if (b.exited) { status = b.exit_status & 0xff; break; }
     if (rc == X86_STOP_BUDGET) continue;
-    if (rc == X86_STOP_HLT && (c->rflags & FLAG_IF)) {
-      /* idle: skip the clock to the next timer expiry (deterministic, no host sleeping) */
-      now = x86_board_now(&b);
-      if (lapic_pending(&b.lapic, now)) continue;
-      deadline = lapic_next_deadline(&b.lapic);
-      if (deadline) { if (deadline > now) c->tsc_offset += deadline - now; continue; }
-    }
+    /* idle: the clock skips to the next timer expiry (deterministic, no host sleeping), or input comes */
+    if (rc == X86_STOP_HLT && (c->rflags & FLAG_IF) && x86_board_idle(&b)) continue;
     fflush(stdout);
     if (rc == X86_STOP_HLT)
-      fprintf(stderr, "c2w-x86-bare: HLT at rip 0x%llx with nothing to wake it (IF=%d, no timer armed)\n",
+      fprintf(stderr, "c2w-x86-bare: HLT at rip 0x%llx with nothing to wake it (IF=%d, no timer armed, no input)\n",
               (unsigned long long)c->rip, (int)((c->rflags >> 9) & 1));
     else if (rc == X86_STOP_SHUTDOWN)
       fprintf(stderr, "c2w-x86-bare: shutdown (triple fault, or an exception outside long mode) at rip 0x%llx after %llu instructions\n",

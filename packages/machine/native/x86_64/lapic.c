@@ -12,6 +12,7 @@ void lapic_reset(X86Lapic *a) {
   for (int i = 0; i < 7; i++) a->lvt[i] = LVT_MASKED;
   a->svr = 0xff;
   a->dfr = 0xffffffffu;
+  a->eoi_level_vector = -1;
 }
 
 static int highest(const uint32_t *bits) {
@@ -35,6 +36,13 @@ void lapic_raise(X86Lapic *a, int vector) {
   if (vector < 16) { a->esr |= 1u << 6; return; } /* illegal vector: received-illegal error */
   a->irr[vector >> 5] |= 1u << (vector & 31);
 }
+
+void lapic_raise_level(X86Lapic *a, int vector) {
+  lapic_raise(a, vector);
+  if (vector >= 16) a->tmr[vector >> 5] |= 1u << (vector & 31);
+}
+
+int lapic_last_eoi(const X86Lapic *a) { return a->eoi_level_vector; }
 
 void lapic_update(X86Lapic *a, uint64_t now) {
   while (a->deadline && now >= a->deadline) {
@@ -110,7 +118,11 @@ bool lapic_write(X86Lapic *a, uint32_t off, uint32_t v, uint64_t now) {
   case 0x80: a->tpr = v & 0xff; return true;
   case 0xb0: { /* EOI: the highest in-service vector is done */
     int i = highest(a->isr);
-    if (i >= 0) a->isr[i >> 5] &= ~(1u << (i & 31));
+    a->eoi_level_vector = -1;
+    if (i >= 0) {
+      a->isr[i >> 5] &= ~(1u << (i & 31));
+      if (a->tmr[i >> 5] & (1u << (i & 31))) { a->tmr[i >> 5] &= ~(1u << (i & 31)); a->eoi_level_vector = i; }
+    }
     return true;
   }
   case 0xd0: a->ldr = v & 0xff000000u; return false;

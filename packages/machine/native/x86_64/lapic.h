@@ -16,6 +16,7 @@ typedef struct X86Lapic {
   uint32_t initial, divide;   /* timer initial count and divide configuration */
   uint32_t isr[8], irr[8], tmr[8];
   uint64_t start, deadline;   /* TSC of the count's start and of its expiry; deadline 0 = stopped */
+  int eoi_level_vector;       /* set by an EOI of a level-triggered vector, -1 otherwise */
 } X86Lapic;
 
 void lapic_reset(X86Lapic *a);
@@ -27,5 +28,8 @@ int lapic_ack(X86Lapic *a, uint64_t now);            /* highest deliverable vect
 bool lapic_pending(X86Lapic *a, uint64_t now);       /* would lapic_ack deliver */
 uint64_t lapic_next_deadline(const X86Lapic *a);     /* 0 when the timer is stopped or masked */
 void lapic_raise(X86Lapic *a, int vector);           /* an edge-triggered fixed interrupt (IPI, I/O APIC) */
+void lapic_raise_level(X86Lapic *a, int vector);     /* level-triggered: EOI is forwarded to the I/O APIC */
+/* the vector an EOI write finished and whether it was level-triggered (TMR), for the I/O APIC */
+int lapic_last_eoi(const X86Lapic *a);
 
 #endif

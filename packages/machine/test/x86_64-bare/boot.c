@@ -81,6 +81,6 @@ void main(u32 start_info) {
   kv("cpuid81.edx", d & 0x24100800); kv("cpuid81.ecx", c & 1);
   cpuid(0x80000008, &a, &b, &c, &d);
   kv("cpuid88.eax", a & 0xffff); nl();
-  kv("com1.lsr", inb(0x3fd)); nl();
+  kv("com1.lsr", inb(0x3fd) & 0x60); nl(); /* DR: qemu may have read the test's stdin already */
   exit_(0x10);
 }
