@@ -129,13 +129,42 @@ static int load_system_seg(X86Cpu *c, const X86Insn *d, bool tr) {
   return 0;
 }
 
+/* VERR/VERW/LAR/LSL: ZF says whether the selector names a descriptor the CPL may use (Linux
+ * executes VERW to clear CPU buffers on return to user mode, and LSL in the vDSO's getcpu) */
+static int check_sel(X86Cpu *c, const X86Insn *d, int what, uint64_t *lo_out) {
+  uint64_t sel, lo = 0;
+  CHK(x86_read_rm(c, d, 2, &sel));
+  bool ok = (sel & 0xfffc) != 0;
+  uint64_t base = (sel & 4) ? c->ldtr.base : c->gdtr.base;
+  uint32_t limit = (sel & 4) ? c->ldtr.limit : c->gdtr.limit;
+  if (ok && (sel & ~7ULL) + 7 > limit) ok = false;
+  if (ok) {
+    uint8_t u = c->user;
+    c->user = 0;
+    int e = x86_load(c, base + (sel & ~7ULL), 8, &lo);
+    c->user = u;
+    if (e) return e;
+    unsigned type = (lo >> 40) & 0x1f, dpl = (lo >> 45) & 3, rpl = sel & 3;
+    bool conforming = (type & 0x1c) == 0x1c;
+    if (!conforming && (dpl < c->cpl || dpl < rpl)) ok = false;
+    else if (what == 0) ok = (type & 0x10) && ((type & 0x08) == 0 || (type & 0x02));         /* VERR */
+    else if (what == 1) ok = (type & 0x1a) == 0x12;                                        /* VERW */
+    else ok = (type & 0x10) || type == 0x02 || type == 0x09 || type == 0x0b;               /* LAR LSL */
+  }
+  x86_flags_sync(c);
+  c->rflags = (c->rflags & ~(uint64_t)FLAG_ZF) | (ok ? FLAG_ZF : 0);
+  *lo_out = ok ? lo : ~0ULL;
+  return 0;
+}
+
 static int group6(X86Cpu *c, const X86Insn *d) { /* 0F 00 */
   switch (d->reg & 7) {
   case 0: return x86_write_rm(c, d, d->mod == 3 ? d->osize : 2, c->ldtr.sel); /* SLDT */
   case 1: return x86_write_rm(c, d, d->mod == 3 ? d->osize : 2, c->tr.sel);   /* STR */
   case 2: return load_system_seg(c, d, false);
   case 3: return load_system_seg(c, d, true);
-  default: return EXC_UD; /* VERR VERW */
+  case 4: case 5: { uint64_t lo; return check_sel(c, d, (d->reg & 7) - 4, &lo); }
+  default: return EXC_UD;
   }
 }
 
@@ -271,6 +300,18 @@ int x86_exec_sys(X86Cpu *c, const X86Insn *d, uint64_t next) {
     c->shadow = true;
     return X86_EVENT;
   case 0x100: return group6(c, d);
+  case 0x102: case 0x103: { /* LAR, LSL: the destination changes only when ZF is set */
+    uint64_t lo;
+    CHK(check_sel(c, d, 2, &lo));
+    if (lo == ~0ULL) return 0;
+    uint64_t v = (lo >> 32) & 0x00f0ff00;
+    if (op == 0x103) {
+      v = (lo & 0xffff) | ((lo >> 32) & 0xf0000);
+      if (lo & (1ULL << 55)) v = (v << 12) | 0xfff;
+    }
+    x86_set_reg(c, d, d->reg, d->osize == 2 ? 2 : 4, v);
+    return 0;
+  }
   case 0x101: return group7(c, d);
   case 0x106: PRIV(); c->cr0 &= ~(uint64_t)CR0_TS; return 0; /* CLTS */
   case 0x107: return x86_sysret(c, (d->rex & 8) != 0);

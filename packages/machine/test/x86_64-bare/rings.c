@@ -1,5 +1,5 @@
 /* rings: exceptions and interrupts through the 64-bit IDT and privilege changes: #DE #UD #BP #GP
- * with their error codes in ring 0; IRETQ to ring 3; from there SYSCALL/SYSRETQ (with SWAPGS),
+ * with their error codes in ring 0; VERR/VERW/LAR/LSL; IRETQ to ring 3; from there SYSCALL/SYSRETQ (with SWAPGS),
  * INT 0x80 through a DPL-3 gate (stack switch to TSS.RSP0), INT to a DPL-0 gate, CLI and a
  * supervisor page (#GP, #PF with U set); #DF on IST1 when the #PF gate is not present; far
  * transfers and segment loads. */
@@ -99,6 +99,14 @@ void main(u32 start_info) {
   __asm__ volatile("lea 2f(%%rip), %%rax\n mov %%eax, %1\n movw $0x08, 4+%1\n lcall *%1\n jmp 3f\n"
                    "2: movq $7, %0\n lretl\n3:" : "=m"(q), "+m"(fp) : : "rax", "memory");
   kv("lcall.ret", q); nl();
+  /* VERR/VERW set ZF for a usable selector (Linux's VERW buffer clearing); LAR/LSL read it */
+  u64 zf_w, zf_wc, zf_r, lar = 0, lsl = 0;
+  __asm__ volatile("verw %w1; setz %b0" : "=r"(zf_w) : "r"(0x10) : "cc"); zf_w &= 1;
+  __asm__ volatile("verw %w1; setz %b0" : "=r"(zf_wc) : "r"(0x08) : "cc"); zf_wc &= 1;
+  __asm__ volatile("verr %w1; setz %b0" : "=r"(zf_r) : "r"(0x08) : "cc"); zf_r &= 1;
+  __asm__ volatile("lar %1, %0" : "+r"(lar) : "r"(0x28ULL) : "cc");
+  __asm__ volatile("lsl %1, %0" : "+r"(lsl) : "r"(0x20ULL) : "cc");
+  kv("verw.data", zf_w); kv("verw.code", zf_wc); kv("verr.code", zf_r); kv("lar.ucode", lar); kv("lsl.udata", lsl); nl();
   /* #DF: the #PF gate not present turns a page fault into #NP, then #DF, delivered on IST1 */
   set_gate(8, 0, 1, 0);
   idt_gate_present(14, 0);
