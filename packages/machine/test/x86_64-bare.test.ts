@@ -91,6 +91,14 @@ const expected = new Map<string, Run>();
     }, 120_000);
   });
 
+  it('--limit stops the machine after about N instructions and says where the CPU is (status 4)', () => {
+    const r = run(runner, ['--limit', '100', join(outDir, 'boot')]);
+    expect(r.status).toBe(4);
+    expect(r.stdout.startsWith('32\n')).toBe(true); // the 32-bit part prints in its first 100 instructions
+    expect(r.stdout.length).toBeLessThan(8);
+    expect(r.stderr).toMatch(/^c2w-x86-bare: stopped after 1\d\d instructions at rip 0x[0-9a-f]+ \(cs 0x[0-9a-f]+ cpl 0, /);
+  });
+
   it('rejects an ELF without a PVH note with a one-line error and status 1', () => {
     const r = run(runner, [join(pkgDir, 'build', 'native', 'c2w-x86-user')]);
     expect(r.status).toBe(1);

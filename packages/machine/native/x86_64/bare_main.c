@@ -1,6 +1,7 @@
 /* c2w-x86-bare: runs a PVH ELF (a bare test program, later a kernel) on the x86-64 CPU and the
  * bare board (board.c): COM1 on stdin/stdout, isa-debug-exit for the exit status.
- * usage: c2w-x86-bare [--mem MIB] [--append CMDLINE] [--stats] ELF
+ * usage: c2w-x86-bare [--mem MIB] [--append CMDLINE] [--limit N] [--stats] ELF (--limit: stop after
+ * about N instructions, printing where the CPU is: for debugging a boot)
  * exit status: the one written to isa-debug-exit ((v << 1) | 1); 1 bad input, 2 usage,
  * 3 out of memory, 4 the machine stopped otherwise (shutdown, HLT with nothing to wake it). */
 #include <stdlib.h>
@@ -19,15 +20,17 @@ int main(int argc, char **argv) {
   uint64_t mem_mib = 128;
   const char *cmdline = NULL;
   bool stats = false;
+  uint64_t limit = 0;
   int ai = 1;
   for (; ai < argc - 1 && argv[ai][0] == '-'; ai++) {
     if (!strcmp(argv[ai], "--stats")) stats = true;
     else if (!strcmp(argv[ai], "--mem") && ai + 2 < argc) mem_mib = strtoull(argv[++ai], NULL, 10);
     else if (!strcmp(argv[ai], "--append") && ai + 2 < argc) cmdline = argv[++ai];
+    else if (!strcmp(argv[ai], "--limit") && ai + 2 < argc) limit = strtoull(argv[++ai], NULL, 10);
     else break;
   }
   if (ai != argc - 1 || mem_mib < 2 || mem_mib > 3072) {
-    fprintf(stderr, "usage: c2w-x86-bare [--mem MIB (2..3072)] [--append CMDLINE] [--stats] ELF\n");
+    fprintf(stderr, "usage: c2w-x86-bare [--mem MIB (2..3072)] [--append CMDLINE] [--limit N] [--stats] ELF\n");
     return 2;
   }
   X86Cpu *c = calloc(1, sizeof *c);
@@ -43,8 +46,18 @@ int main(int argc, char **argv) {
   for (;;) {
     uint64_t n, budget = SLICE, now = x86_board_now(&b), deadline = lapic_next_deadline(&b.lapic);
     if (deadline && deadline > now && deadline - now < budget) budget = deadline - now; /* the timer fires on time */
+    if (limit && limit > c->instret && limit - c->instret < budget) budget = limit - c->instret;
     int rc = x86_run(c, budget, &n);
     if (b.exited) { status = b.exit_status & 0xff; break; }
+    if (limit && c->instret >= limit) {
+      fflush(stdout);
+      fprintf(stderr, "c2w-x86-bare: stopped after %llu instructions at rip 0x%llx (cs 0x%x cpl %d, cr0 0x%llx cr3 0x%llx cr4 0x%llx efer 0x%llx, rsp 0x%llx, rflags 0x%llx)\n",
+              (unsigned long long)c->instret, (unsigned long long)c->rip, c->seg[S_CS].sel, c->cpl, (unsigned long long)c->cr0,
+              (unsigned long long)c->cr3, (unsigned long long)c->cr4, (unsigned long long)c->efer, (unsigned long long)c->r[R_RSP],
+              (unsigned long long)c->rflags);
+      status = 4;
+      break;
+    }
     if (rc == X86_STOP_BUDGET) continue;
     /* idle: the clock skips to the next timer expiry (deterministic, no host sleeping), or input comes */
     if (rc == X86_STOP_HLT && (c->rflags & FLAG_IF) && x86_board_idle(&b)) continue;
