@@ -41,6 +41,7 @@ int main(int argc, char **argv) {
   x86_reset(c);
   x86_board_init(&b, c, ram, mem_mib << 20, stdin, stdout);
   if (x86_pvh_load(&b, argv[ai], cmdline, err, sizeof err)) { fprintf(stderr, "c2w-x86-bare: %s\n", err); return 1; }
+  x86_mptable_write(&b);
   int status = 0;
   uint64_t t0 = now_ns();
   for (;;) {
@@ -55,6 +56,9 @@ int main(int argc, char **argv) {
               (unsigned long long)c->instret, (unsigned long long)c->rip, c->seg[S_CS].sel, c->cpl, (unsigned long long)c->cr0,
               (unsigned long long)c->cr3, (unsigned long long)c->cr4, (unsigned long long)c->efer, (unsigned long long)c->r[R_RSP],
               (unsigned long long)c->rflags);
+      fprintf(stderr, "c2w-x86-bare: rax 0x%llx rcx 0x%llx rdx 0x%llx rsi 0x%llx rdi 0x%llx tsc 0x%llx\n",
+              (unsigned long long)c->r[R_RAX], (unsigned long long)c->r[R_RCX], (unsigned long long)c->r[R_RDX],
+              (unsigned long long)c->r[R_RSI], (unsigned long long)c->r[R_RDI], (unsigned long long)x86_board_now(&b));
       status = 4;
       break;
     }

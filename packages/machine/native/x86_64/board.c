@@ -67,6 +67,7 @@ void x86_board_init(X86Board *b, X86Cpu *c, uint8_t *ram, uint64_t ram_size, FIL
   c->bus = (X86Bus){ .ctx = b, .io_in = io_in, .io_out = io_out, .mmio_read = mmio_read, .mmio_write = mmio_write, .intr = intr };
   c->has_apic = true;
   lapic_reset(&b->lapic);
+  b->lapic.tsc_deadline = &c->tsc_deadline;
   ioapic_reset(&b->ioapic, &b->lapic);
   uart_reset(&b->com1, out, com1_irq, b);
 }

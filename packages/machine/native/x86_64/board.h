@@ -35,6 +35,8 @@ void x86_board_init(X86Board *b, X86Cpu *c, uint8_t *ram, uint64_t ram_size, FIL
 /* the CPU halted with interrupts on: skip the clock to the timer or wait for input; false when
  * nothing can wake it */
 bool x86_board_idle(X86Board *b);
+/* mptable.c: the MultiProcessor tables naming the APICs and the ISA interrupt routing */
+void x86_mptable_write(X86Board *b);
 /* pvh.c: loads an ELF with a XEN_ELFNOTE_PHYS32_ENTRY note and sets the CPU up for the PVH
  * entry (32-bit protected mode, paging off, EBX = hvm_start_info); 0 or a message in err */
 int x86_pvh_load(X86Board *b, const char *path, const char *cmdline, char *err, size_t errlen);

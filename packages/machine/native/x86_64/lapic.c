@@ -5,6 +5,7 @@
 enum { LVT_CMCI, LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR };
 #define LVT_MASKED (1u << 16)
 #define TIMER_PERIODIC (1u << 17)
+#define TIMER_MODE(a) (((a)->lvt[1] >> 17) & 3) /* 0 one-shot, 1 periodic, 2 TSC deadline */
 #define SVR_ENABLE (1u << 8)
 
 void lapic_reset(X86Lapic *a) {
@@ -45,6 +46,13 @@ void lapic_raise_level(X86Lapic *a, int vector) {
 int lapic_last_eoi(const X86Lapic *a) { return a->eoi_level_vector; }
 
 void lapic_update(X86Lapic *a, uint64_t now) {
+  if (TIMER_MODE(a) == 2) {
+    if (a->tsc_deadline && *a->tsc_deadline && now >= *a->tsc_deadline) {
+      *a->tsc_deadline = 0; /* the MSR reads 0 once it fired */
+      if (!(a->lvt[LVT_TIMER] & LVT_MASKED) && (a->svr & SVR_ENABLE)) lapic_raise(a, a->lvt[LVT_TIMER] & 0xff);
+    }
+    return;
+  }
   while (a->deadline && now >= a->deadline) {
     if (!(a->lvt[LVT_TIMER] & LVT_MASKED) && (a->svr & SVR_ENABLE)) lapic_raise(a, a->lvt[LVT_TIMER] & 0xff);
     if ((a->lvt[LVT_TIMER] & TIMER_PERIODIC) && a->initial) {
@@ -57,6 +65,7 @@ void lapic_update(X86Lapic *a, uint64_t now) {
 }
 
 uint64_t lapic_next_deadline(const X86Lapic *a) {
+  if (TIMER_MODE(a) == 2) return a->tsc_deadline && !(a->lvt[LVT_TIMER] & LVT_MASKED) ? *a->tsc_deadline : 0;
   return (a->lvt[LVT_TIMER] & LVT_MASKED) || !(a->svr & SVR_ENABLE) ? 0 : a->deadline;
 }
 
@@ -142,13 +151,15 @@ bool lapic_write(X86Lapic *a, uint32_t off, uint32_t v, uint64_t now) {
   }
   case 0x310: a->icr_hi = v & 0xff000000u; return false;
   case 0x320:
-    a->lvt[LVT_TIMER] = v & (a->svr & SVR_ENABLE ? 0x300ffu : 0x300ffu | LVT_MASKED);
+    a->lvt[LVT_TIMER] = v & 0x700ffu;
+    if (TIMER_MODE(a) == 2) a->deadline = 0; /* switching to TSC-deadline mode stops the count */
     if (!(a->svr & SVR_ENABLE)) a->lvt[LVT_TIMER] |= LVT_MASKED;
     return true;
   case 0x330: case 0x340: case 0x350: case 0x360: case 0x370:
     a->lvt[(off - 0x320) / 16 + 1] = v | (a->svr & SVR_ENABLE ? 0 : LVT_MASKED);
     return false;
-  case 0x380: /* a write starts the count; 0 stops it */
+  case 0x380: /* a write starts the count; 0 stops it (ignored in TSC-deadline mode) */
+    if (TIMER_MODE(a) == 2) return false;
     a->initial = v;
     a->start = now;
     a->deadline = v ? now + (uint64_t)v * divider(a) : 0;

@@ -1,5 +1,5 @@
 /* Local APIC (SDM vol. 3 ch. 11), memory-mapped at 0xfee00000: ID, version, TPR/PPR, EOI, SVR,
- * ISR/TMR/IRR, ESR, ICR (fixed self IPIs), the LVT and the timer in one-shot and periodic mode.
+ * ISR/TMR/IRR, ESR, ICR (fixed self IPIs), the LVT and the timer in one-shot, periodic and TSC-deadline mode.
  * Its clock is the CPU's time stamp counter (retired instructions plus skipped idle time), so runs
  * are reproducible; one timer tick per TSC tick before the divider. Part of the microvm board. */
 #ifndef C2W_X86_LAPIC_H
@@ -17,6 +17,7 @@ typedef struct X86Lapic {
   uint32_t isr[8], irr[8], tmr[8];
   uint64_t start, deadline;   /* TSC of the count's start and of its expiry; deadline 0 = stopped */
   int eoi_level_vector;       /* set by an EOI of a level-triggered vector, -1 otherwise */
+  uint64_t *tsc_deadline;     /* the CPU's IA32_TSC_DEADLINE (TSC-deadline mode), or NULL */
 } X86Lapic;
 
 void lapic_reset(X86Lapic *a);

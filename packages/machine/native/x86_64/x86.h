@@ -202,7 +202,8 @@ typedef struct X86Cpu {
   X86Seg seg[6], tr, ldtr;
   X86Dtr gdtr, idtr;
   uint64_t apic_base, pat, misc_enable, mtrr_def_type;
-  bool has_apic;       /* the board has a local APIC: CPUID.APIC and IA32_APIC_BASE */
+  bool has_apic;       /* the board has a local APIC: CPUID.APIC, IA32_APIC_BASE, TSC-deadline mode */
+  uint64_t tsc_deadline; /* IA32_TSC_DEADLINE, read by the board's LAPIC (0 = disarmed) */
   bool stop_request;   /* set by a board callback: OUT/MMIO ends the slice after the access */
   bool tlb_large;      /* a 2 MiB or 1 GiB page is in the TLB: INVLPG flushes everything */
   X86Bus bus;

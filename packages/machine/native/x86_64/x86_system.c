@@ -21,6 +21,8 @@
 #define CPUID_1_EDX_SSE (1u << 25)
 #define CPUID_1_EDX_SSE2 (1u << 26)
 #define CPUID_1_ECX_CX16 (1u << 13)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define TSC_HZ 1000000000u /* nominal: one retired instruction per nanosecond */
 #define CPUID_81_ECX_LAHF (1u << 0)
 #define CPUID_81_EDX_SYSCALL (1u << 11)
 #define CPUID_81_EDX_NX (1u << 20)
@@ -36,8 +38,8 @@ void x86_cpuid(X86Cpu *c) {
   uint32_t leaf = (uint32_t)c->r[R_RAX], a = 0, b = 0, cx = 0, dx = 0;
   static const char brand[48] = "c2w x86-64 interpreter";
   switch (leaf) {
-  case 0: /* highest basic leaf, vendor */
-    a = 1; b = str4("Genu"); dx = str4("ineI"); cx = str4("ntel");
+  case 0: /* highest basic leaf (0x16 on a board: the TSC frequency leaves), vendor */
+    a = c->system ? 0x16 : 1; b = str4("Genu"); dx = str4("ineI"); cx = str4("ntel");
     break;
   case 1: /* family 6 model 15 stepping 1; 64-byte CLFLUSH line; one logical processor */
     a = (6 << 8) | (15 << 4) | 1;
@@ -47,8 +49,12 @@ void x86_cpuid(X86Cpu *c) {
          /* the system half (x86_mmu.c, x86_sys.c): PSE = the PS bit of 4-level paging */
          CPUID_1_EDX_PSE | CPUID_1_EDX_MSR | CPUID_1_EDX_PAE | CPUID_1_EDX_PGE | CPUID_1_EDX_PAT |
          (c->has_apic ? CPUID_1_EDX_APIC : 0);
-    cx = CPUID_1_ECX_CX16;
+    cx = CPUID_1_ECX_CX16 | (c->has_apic ? CPUID_1_ECX_TSC_DEADLINE : 0);
     break;
+  case 0x15: /* TSC = crystal * ebx / eax: Linux takes its frequency from here (no calibration) */
+    if (c->system) { a = 1; b = 1; cx = TSC_HZ; }
+    break;
+  case 0x16: if (c->system) { a = TSC_HZ / 1000000; b = a; } break; /* base and max MHz */
   case 0x80000000: a = 0x80000008; break;
   case 0x80000001:
     cx = CPUID_81_ECX_LAHF;
@@ -96,6 +102,7 @@ int x86_rdmsr(X86Cpu *c, uint32_t msr, uint64_t *v) {
   switch (msr) {
   case 0x10: *v = x86_rdtsc(c); return 0;                          /* IA32_TIME_STAMP_COUNTER */
   case 0x1b: if (!c->has_apic) break; *v = c->apic_base; return 0; /* IA32_APIC_BASE */
+  case 0x6e0: if (!c->has_apic) break; *v = c->tsc_deadline; return 0; /* IA32_TSC_DEADLINE */
   case 0x8b: *v = 0; return 0;                                     /* IA32_BIOS_SIGN_ID: no microcode */
   case 0xfe: *v = 0; return 0;                                     /* IA32_MTRRCAP: no MTRRs */
   case 0x1a0: *v = c->misc_enable; return 0;                       /* IA32_MISC_ENABLE */
@@ -122,6 +129,11 @@ int x86_wrmsr(X86Cpu *c, uint32_t msr, uint64_t v) {
     c->apic_base = v;
     return 0;
   case 0x8b: return 0;
+  case 0x6e0:
+    if (!c->has_apic) break;
+    c->tsc_deadline = v;
+    x86_request_stop(c); /* the board bounds its slice by the new deadline */
+    return 0;
   case 0x1a0: c->misc_enable = v; return 0;
   case 0x277:
     for (int i = 0; i < 8; i++) {

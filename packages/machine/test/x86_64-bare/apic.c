@@ -48,6 +48,20 @@ void main(u32 start_info) {
   REG(0x320) = 0x41 | (1 << 16); /* masked */
   REG(0x380) = 0;
   kv("periodic.ticks", ticks); kv("vector", last_vector); nl();
+  /* hw: TSC-deadline mode (qemu's TCG does not have it): the timer fires when the TSC passes
+   * IA32_TSC_DEADLINE, which then reads 0 (SDM vol. 3 11.5.4.1) */
+  u32 ca, cb, cc, cd;
+  cpuid(1, &ca, &cb, &cc, &cd);
+  puts_("hw: "); kv("tsc_deadline", (cc >> 24) & 1);
+  if (!((cc >> 24) & 1)) { nl(); goto held; }
+  ticks = 0;
+  REG(0x320) = 0x43 | (2 << 17);
+  u64 t0 = rdmsr(0x10);
+  wrmsr(0x6e0, t0 + 200000);
+  __asm__ volatile("sti; hlt; cli" ::: "memory");
+  kv("deadline.ticks", ticks); kv("vector", last_vector); kv("msr_after", rdmsr(0x6e0)); kv("tsc_past", rdmsr(0x10) >= t0 + 200000);
+  REG(0x320) = 0x43 | (1 << 16); nl();
+held:
   /* held while IF=0: pending in IRR, then taken after the instruction following STI */
   ticks = 0;
   REG(0x320) = 0x42;

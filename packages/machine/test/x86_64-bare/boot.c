@@ -81,6 +81,19 @@ void main(u32 start_info) {
   kv("cpuid81.edx", d & 0x24100800); kv("cpuid81.ecx", c & 1);
   cpuid(0x80000008, &a, &b, &c, &d);
   kv("cpuid88.eax", a & 0xffff); nl();
+  /* hw: the TSC frequency leaves (0x15 crystal ratio, 0x16 MHz) Linux takes its TSC rate from;
+   * qemu's qemu64 model stops at leaf 0xd */
+  cpuid(0, &a, &b, &c, &d);
+  puts_("hw: ");
+  if (a >= 0x16) {
+    u32 a15, b15, c15, d15;
+    cpuid(0x15, &a15, &b15, &c15, &d15);
+    cpuid(0x16, &a, &b, &c, &d);
+    kv("tsc_leaves", a15 && (u64)c15 * b15 / a15 / 1000000 == a); kv("tsc_mhz", a);
+  } else {
+    kv("tsc_leaves", 0);
+  }
+  nl();
   kv("com1.lsr", inb(0x3fd) & 0x60); nl(); /* DR: qemu may have read the test's stdin already */
   exit_(0x10);
 }
