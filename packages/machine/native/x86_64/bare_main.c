@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 #include "board.h"
+#include "x86_mem.h"
 
 #define SLICE 1000000ULL /* x86_run returns this often: V8 tiers up only a function that returns (DESIGN.md 2) */
 
@@ -59,6 +60,13 @@ int main(int argc, char **argv) {
       fprintf(stderr, "c2w-x86-bare: rax 0x%llx rcx 0x%llx rdx 0x%llx rsi 0x%llx rdi 0x%llx tsc 0x%llx\n",
               (unsigned long long)c->r[R_RAX], (unsigned long long)c->r[R_RCX], (unsigned long long)c->r[R_RDX],
               (unsigned long long)c->r[R_RSI], (unsigned long long)c->r[R_RDI], (unsigned long long)x86_board_now(&b));
+      fprintf(stderr, "c2w-x86-bare: stack");
+      for (int i = 0; i < 8; i++) {
+        uint64_t v;
+        if (x86_load(c, c->r[R_RSP] + 8 * (uint64_t)i, 8, &v)) break;
+        fprintf(stderr, " 0x%llx", (unsigned long long)v);
+      }
+      fprintf(stderr, "\n");
       status = 4;
       break;
     }
