@@ -108,7 +108,9 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
     uint64_t t = x86_rdtsc(c);
     c->r[R_RAX] = (uint32_t)t;
     c->r[R_RDX] = t >> 32;
-    return 0;
+    /* the TSC counts retired instructions, which x86_run adds up when it returns: on a board
+     * end the slice so the next read sees the instructions since (delay loops spin on it) */
+    return c->system ? X86_EVENT : 0;
   }
   case 0xa2: x86_cpuid(c); return 0;
   case 0x40 ... 0x4f: /* CMOVcc: the 32-bit form zero-extends even when it does not move */
