@@ -1,12 +1,17 @@
 /* The bare board's devices on the CPU's bus: COM1 (uart8250.c), isa-debug-exit (QEMU
  * hw/misc/debugexit.c: a write of v ends the run with status (v << 1) | 1), the local APIC and
  * the I/O APIC behind MMIO and the interrupt line. Unclaimed ports and addresses read all ones. */
+#include <time.h>
 #include <unistd.h>
 #include "board.h"
+
+#define TSC_HZ 1000000000ULL /* CPUID leaf 0x15's rate (x86_system.c) */
 
 static uint32_t io_in(void *ctx, uint16_t port, int size) {
   X86Board *b = ctx;
   if (port >= COM1_BASE && port < COM1_BASE + 8) return uart_read(&b->com1, port - COM1_BASE);
+  if (port == 0x71) return rtc_read(&b->rtc, x86_board_now(b), TSC_HZ);
+  if (port == 0x70) return 0xff;
   return 0xffffffffu >> (32 - 8 * size);
 }
 
@@ -16,6 +21,8 @@ static void io_out(void *ctx, uint16_t port, int size, uint32_t v) {
     uart_write(&b->com1, port - COM1_BASE, (uint8_t)v);
     return;
   }
+  if (port == 0x70) { rtc_write_index(&b->rtc, (uint8_t)v); return; }
+  if (port == 0x71) { rtc_write(&b->rtc, (uint8_t)v); return; }
   if (port == DEBUG_EXIT_PORT) {
     b->exited = true;
     b->exit_status = (int)((v << 1) | 1);
@@ -70,6 +77,7 @@ void x86_board_init(X86Board *b, X86Cpu *c, uint8_t *ram, uint64_t ram_size, FIL
   b->lapic.tsc_deadline = &c->tsc_deadline;
   ioapic_reset(&b->ioapic, &b->lapic);
   uart_reset(&b->com1, out, com1_irq, b);
+  rtc_reset(&b->rtc, (int64_t)time(NULL));
 }
 
 bool x86_board_idle(X86Board *b) {

@@ -1,7 +1,7 @@
 /* The x86-64 bare board (c2w-x86-bare): flat RAM from physical 0, COM1 (uart8250.c) at port
  * 0x3f8 writing to stdout and receiving stdin, QEMU's isa-debug-exit at port 0xf4, the local APIC
  * (lapic.c) at 0xfee00000 with its timer, the I/O APIC (ioapic.c) at 0xfec00000 with COM1 on pin
- * 4, and the PVH boot path (pvh.c). It is the seed of the microvm board (docs/decisions/0022):
+ * 4, the CMOS RTC (rtc.c) at ports 0x70/0x71, and the PVH boot path (pvh.c). It is the seed of the microvm board (docs/decisions/0022):
  * devices hang off the CPU's X86Bus callbacks (port I/O, MMIO, the interrupt line). */
 #ifndef C2W_X86_BOARD_H
 #define C2W_X86_BOARD_H
@@ -10,6 +10,7 @@
 #include "lapic.h"
 #include "ioapic.h"
 #include "uart8250.h"
+#include "rtc.h"
 
 #define COM1_BASE 0x3f8
 #define COM1_IRQ 4
@@ -24,6 +25,7 @@ typedef struct X86Board {
   X86Lapic lapic;
   X86Ioapic ioapic;
   X86Uart com1;
+  X86Rtc rtc;
   FILE *in;             /* COM1's receive side; NULL once at its end */
 } X86Board;
 

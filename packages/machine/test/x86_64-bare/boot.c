@@ -95,5 +95,18 @@ void main(u32 start_info) {
   }
   nl();
   kv("com1.lsr", inb(0x3fd) & 0x60); nl(); /* DR: qemu may have read the test's stdin already */
+  /* the CMOS RTC: status registers, and BCD time fields in range (the time itself differs) */
+  u8 ra, rb, rd, sec, min, hour, day, mon;
+  outb(0x70, 0x0a); ra = inb(0x71) & 0x7f; /* UIP: whenever an update happens */
+  outb(0x70, 0x0b); rb = inb(0x71);
+  outb(0x70, 0x0d); rd = inb(0x71);
+  outb(0x70, 0x00); sec = inb(0x71);
+  outb(0x70, 0x02); min = inb(0x71);
+  outb(0x70, 0x04); hour = inb(0x71);
+  outb(0x70, 0x07); day = inb(0x71);
+  outb(0x70, 0x08); mon = inb(0x71);
+  kv("rtc.a", ra); kv("rtc.b", rb); kv("rtc.d", rd);
+  kv("rtc.bcd_ok", sec < 0x60 && (sec & 15) < 10 && min < 0x60 && hour < 0x24 && day >= 1 && day <= 0x31 && mon >= 1 && mon <= 0x12);
+  nl();
   exit_(0x10);
 }
