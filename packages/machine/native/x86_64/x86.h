@@ -1,6 +1,6 @@
 /* x86-64 CPU: architectural state and the interfaces between its files (Intel SDM vol. 1 ch. 3,
- * AMD64 APM vol. 2 ch. 1). Long mode, 64-bit code segment only so far; see
- * docs/decisions/0019-x86_64-cpu.md. All state is in struct X86Cpu (no globals), so a
+ * AMD64 APM vol. 2 ch. 1). 64-bit and 32-bit (flat) code, CPL 0 and 3, 4-level paging, the
+ * 64-bit IDT; see docs/decisions/0019-x86_64-cpu.md and 0022-x86_64-system.md. All state is in struct X86Cpu (no globals), so a
  * linear-memory snapshot captures it; faults are return codes, never longjmp. */
 #ifndef C2W_X86_H
 #define C2W_X86_H
@@ -36,10 +36,16 @@ enum { R_RAX, R_RCX, R_RDX, R_RBX, R_RSP, R_RBP, R_RSI, R_RDI,
 #define EXC_BASE 128
 #define X86_VECTOR(e) ((e) - EXC_BASE)
 enum {
-  EXC_DE = EXC_BASE + 0, EXC_DB = EXC_BASE + 1, EXC_BP = EXC_BASE + 3, EXC_UD = EXC_BASE + 6,
-  EXC_NM = EXC_BASE + 7, EXC_GP = EXC_BASE + 13, EXC_PF = EXC_BASE + 14, EXC_MF = EXC_BASE + 16,
-  EXC_AC = EXC_BASE + 17, EXC_XM = EXC_BASE + 19,
+  EXC_DE = EXC_BASE + 0, EXC_DB = EXC_BASE + 1, EXC_BP = EXC_BASE + 3, EXC_OF = EXC_BASE + 4,
+  EXC_UD = EXC_BASE + 6, EXC_NM = EXC_BASE + 7, EXC_DF = EXC_BASE + 8, EXC_TS = EXC_BASE + 10,
+  EXC_NP = EXC_BASE + 11, EXC_SS = EXC_BASE + 12, EXC_GP = EXC_BASE + 13, EXC_PF = EXC_BASE + 14,
+  EXC_MF = EXC_BASE + 16, EXC_AC = EXC_BASE + 17, EXC_XM = EXC_BASE + 19,
   X86_OK = -1, X86_STOP_SYSCALL = 256, X86_STOP_HLT = 257, X86_STOP_BUDGET = 258,
+  /* a fault while delivering #DF: the processor shuts down (SDM vol. 3 6.15 interrupt 8) */
+  X86_STOP_SHUTDOWN = 259,
+  /* the instruction completed and may have unmasked interrupts: leave the loop so x86_run's entry
+   * looks at the board's interrupt line (X86_EVENT: rip not yet advanced; X86_EVENT_JUMPED: set) */
+  X86_EVENT = -2, X86_EVENT_JUMPED = -3,
 };
 
 /* MXCSR (SDM vol. 1 10.2.3) */
@@ -62,6 +68,58 @@ enum {
 #define MSR_GS_BASE 0xc0000101u
 #define MSR_KERNEL_GS_BASE 0xc0000102u
 #define EFER_SCE (1u << 0)
+#define EFER_LME (1u << 8)
+#define EFER_LMA (1u << 10)
+#define EFER_NXE (1u << 11)
+
+/* control registers (SDM vol. 3 2.5) */
+#define CR0_PE (1u << 0)
+#define CR0_MP (1u << 1)
+#define CR0_EM (1u << 2)
+#define CR0_TS (1u << 3)
+#define CR0_ET (1u << 4)
+#define CR0_NE (1u << 5)
+#define CR0_WP (1u << 16)
+#define CR0_AM (1u << 18)
+#define CR0_NW (1u << 29)
+#define CR0_CD (1u << 30)
+#define CR0_PG (1u << 31)
+#define CR4_PSE (1u << 4)
+#define CR4_PAE (1u << 5)
+#define CR4_PGE (1u << 7)
+
+/* segment registers in encoding order (SDM vol. 2 3.1.1.1 Sreg) with their descriptor caches */
+enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS };
+typedef struct X86Seg {
+  uint16_t sel;
+  uint16_t attr;   /* descriptor bits 40..55: type, S, DPL, P, (limit 19:16), AVL, L, D/B, G */
+  uint32_t limit;
+  uint64_t base;   /* FS and GS keep theirs in fs_base/gs_base */
+} X86Seg;
+#define SEG_ATTR_DPL(a) (((a) >> 5) & 3)
+#define SEG_ATTR_P 0x80
+#define SEG_ATTR_L 0x2000
+#define SEG_ATTR_D 0x4000
+typedef struct X86Dtr { uint64_t base; uint32_t limit; } X86Dtr;
+
+/* what the CPU asks of its board: port I/O, physical accesses outside RAM (MMIO), and the
+ * external interrupt line. Any callback may be NULL (reads give all ones, writes are dropped,
+ * no interrupts). intr is asked only when RFLAGS.IF = 1 and no interrupt shadow is active: it
+ * returns the vector of the highest-priority pending interrupt and acknowledges it (INTA), or -1. */
+typedef struct X86Bus {
+  void *ctx;
+  uint32_t (*io_in)(void *ctx, uint16_t port, int size);
+  void (*io_out)(void *ctx, uint16_t port, int size, uint32_t val);
+  uint64_t (*mmio_read)(void *ctx, uint64_t pa, int size);
+  void (*mmio_write)(void *ctx, uint64_t pa, int size, uint64_t val);
+  int (*intr)(void *ctx);
+} X86Bus;
+
+/* software TLB (x86_mmu.c): direct mapped, one array per access kind and privilege, so a hit
+ * means "allowed"; an entry maps a 4 KiB linear page to host memory (addend + va) */
+#define X86_TLB_SIZE 256
+enum { ACC_R = 0, ACC_W = 1, ACC_X = 2 };
+typedef struct X86TlbEntry { uint64_t tag, addend; } X86TlbEntry;
 
 typedef union X86Xmm {
   uint8_t b[16];
@@ -91,7 +149,8 @@ typedef struct X86Insn {
   uint8_t scale;
   int32_t disp;
   uint64_t imm;
-  uint16_t imm2;     /* ENTER's second immediate */
+  uint16_t imm2;     /* ENTER's second immediate, a far pointer's selector */
+  uint8_t ssize;     /* stack operand size of PUSH/POP/CALL/RET: 8 (2 with 66) in 64-bit mode, 4 in 32-bit */
   uint8_t kind;      /* X86K_*: a common form the run loop handles without the general paths */
 } X86Insn;
 enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X86K_JCC, X86K_LEA, X86K_SHIFT_RI };
@@ -124,10 +183,32 @@ typedef struct X86Cpu {
   uint64_t tsc_offset;
   uint64_t instret;
   bool user_syscall;   /* SYSCALL stops the run loop (user-mode runner) instead of entering LSTAR */
-  /* memory: one flat guest-physical = guest-virtual window (paging comes with the board) */
+  /* memory: the flat window linear mem_base .. + mem_size at host mem, the accessors' first check
+   * (the user-mode runner's whole memory; the board's RAM while paging is off, empty while it is
+   * on, so paging costs the flat case nothing); guest-physical RAM is mem .. + ram_size */
   uint8_t *mem;
-  uint64_t mem_base, mem_size;
+  uint64_t mem_base, mem_size, ram_size;
   uint64_t fault_addr; /* address of the last failed access (#PF's CR2) */
+  /* ---- system state (docs/decisions/0022); the user-mode runner leaves system false ---- */
+  bool system;         /* exceptions go through the IDT, privileged instructions run */
+  bool paging;         /* CR0.PG with EFER.LMA: 4-level paging through the TLB */
+  bool code32;         /* CS is a 32-bit code segment (protected or compatibility mode) */
+  bool shadow;         /* interrupts inhibited for one instruction (STI, MOV SS) */
+  uint8_t cpl;
+  uint8_t user;        /* cpl == 3: which TLB half serves data accesses */
+  uint32_t pf_error;   /* #PF error code of the last failed translation */
+  uint32_t exc_err;    /* error code of the #GP/#TS/#NP/#SS being raised */
+  uint64_t cr0, cr2, cr3, cr4, cr8, dr[8];
+  X86Seg seg[6], tr, ldtr;
+  X86Dtr gdtr, idtr;
+  uint64_t apic_base, pat, misc_enable, mtrr_def_type;
+  bool has_apic;       /* the board has a local APIC: CPUID.APIC, IA32_APIC_BASE, TSC-deadline mode */
+  uint64_t tsc_deadline; /* IA32_TSC_DEADLINE, read by the board's LAPIC (0 = disarmed) */
+  bool stop_request;   /* set by a board callback: OUT/MMIO ends the slice after the access */
+  bool tlb_large;      /* a 2 MiB or 1 GiB page is in the TLB: INVLPG flushes everything */
+  X86Bus bus;
+  X86TlbEntry tlb[6][X86_TLB_SIZE]; /* [kind * 2 + user] */
+  uint8_t tlb_global[6][X86_TLB_SIZE];
   X86Decoded dcache[X86_DC_SIZE];
 } X86Cpu;
 
@@ -135,8 +216,9 @@ typedef struct X86Cpu {
 /* ---- memory (x86_mem.h has the inline accessors) ---- */
 
 /* ---- files ---- */
-/* x86_decode.c: decode the instruction at rip; 0 or EXC_UD / EXC_PF (fetch fault) */
-int x86_decode(X86Cpu *c, X86Insn *d);
+/* x86_decode.c: decode the instruction at rip from buf (avail bytes readable there); 0 or
+ * EXC_UD / EXC_PF (the instruction runs past avail: fetch fault at rip + avail) */
+int x86_decode(X86Cpu *c, X86Insn *d, const uint8_t *buf, unsigned avail);
 /* x86_exec.c: run up to budget instructions; X86_STOP_* or an exception vector */
 int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed);
 void x86_reset(X86Cpu *c);
@@ -169,6 +251,34 @@ int x86_fxsave(X86Cpu *c, const X86Insn *d, bool restore);
 void x86_cpuid(X86Cpu *c);
 int x86_syscall(X86Cpu *c, uint64_t next_rip);
 uint64_t x86_rdtsc(X86Cpu *c);
+int x86_rdmsr(X86Cpu *c, uint32_t msr, uint64_t *v); /* 0 or EXC_GP */
+int x86_wrmsr(X86Cpu *c, uint32_t msr, uint64_t v);
+/* x86_mmu.c: 4-level paging, the TLB, accesses that miss it or cross a page */
+int x86_translate(X86Cpu *c, uint64_t va, int kind, bool user, uint64_t *pa);
+int x86_access_slow(X86Cpu *c, uint64_t va, void *buf, unsigned len, int kind);
+int x86_load_slow(X86Cpu *c, uint64_t va, int size, uint64_t *val);  /* out of line: keeps the */
+int x86_store_slow(X86Cpu *c, uint64_t va, int size, uint64_t val);  /* inline accessors small */
+int x86_fetch_slow(X86Cpu *c, X86Insn *d);
+void x86_tlb_flush(X86Cpu *c, bool keep_global);
+void x86_tlb_flush_page(X86Cpu *c, uint64_t va);
+void x86_paging_update(X86Cpu *c); /* after CR0/CR4/EFER changes */
+/* for board callbacks: end the slice after the current instruction (which completes); costs the
+ * hot loop nothing: the next fetch takes the slow path, which stops */
+void x86_request_stop(X86Cpu *c);
+/* x86_seg.c: descriptors, far transfers, IRET, SYSRET, interrupt and exception delivery */
+void x86_system_reset(X86Cpu *c); /* the PVH entry state: 32-bit flat protected mode, CPL 0 */
+int x86_load_seg(X86Cpu *c, int sreg, uint16_t sel);
+int x86_far_jump(X86Cpu *c, uint16_t sel, uint64_t off, bool call, int osize, uint64_t next);
+int x86_far_ret(X86Cpu *c, int osize, uint16_t pop_extra);
+int x86_iret(X86Cpu *c, int osize);
+int x86_sysret(X86Cpu *c, bool w64);
+int x86_interrupt(X86Cpu *c, int vector, bool soft, uint64_t ret_rip); /* INT n, INT3, INTO */
+int x86_exception(X86Cpu *c, int exc);  /* deliver a fault at rip; 0 or X86_STOP_SHUTDOWN */
+int x86_check_intr(X86Cpu *c);          /* deliver a pending external interrupt if IF allows */
+int x86_syscall_kernel(X86Cpu *c, uint64_t next);
+void x86_set_mode(X86Cpu *c);           /* code32 from CS and EFER.LMA */
+/* x86_sys.c: system instructions (MOV CRn/DRn, LGDT.., IN/OUT, CLI/STI, HLT, RDMSR/WRMSR) */
+int x86_exec_sys(X86Cpu *c, const X86Insn *d, uint64_t next);
 
 /* size helpers */
 static inline uint64_t x86_mask(int size) { return size == 8 ? ~0ULL : (1ULL << (size * 8)) - 1; }

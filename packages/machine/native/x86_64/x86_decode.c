@@ -1,16 +1,27 @@
 /* x86-64 CPU: instruction decoder for 64-bit mode (SDM vol. 2 ch. 2: legacy prefixes, REX,
- * opcode maps A-2/A-3, ModR/M and SIB with RIP-relative addressing, displacement, immediate).
- * Produces an X86Insn; executing it is x86_exec.c's job. */
+ * opcode maps A-2/A-3, ModR/M and SIB with RIP-relative addressing, displacement, immediate)
+ * and for 32-bit code segments (no REX: 40-4F are INC/DEC; 32-bit operands and addresses; 16-bit
+ * addressing is not implemented). Produces an X86Insn; executing it is x86_exec.c's job. */
 #include "x86.h"
 #include "x86_mem.h"
 
-enum { IMM_NONE, IMM_B, IMM_W, IMM_Z, IMM_V, IMM_MOFFS, IMM_ENTER };
+enum { IMM_NONE, IMM_B, IMM_W, IMM_Z, IMM_V, IMM_MOFFS, IMM_ENTER, IMM_FAR };
 #define HAS_MODRM 0x10
 #define INVALID 0x20
 
 /* one-byte map (SDM vol. 2 table A-2); invalid in 64-bit mode: PUSH/POP seg, DAA.., BOUND,
  * LES/LDS (VEX there), far CALL/JMP ptr, INTO, AAM/AAD, SALC */
-static uint8_t info1(uint8_t op) {
+static uint8_t info1(uint8_t op, bool code32) {
+  if (code32) { /* valid outside 64-bit mode; most of them are #UD at execution still */
+    if (op == 0x9a || op == 0xea) return IMM_FAR;
+    if (op >= 0x40 && op <= 0x4f) return IMM_NONE;
+    if (op == 0x06 || op == 0x07 || op == 0x0e || op == 0x16 || op == 0x17 || op == 0x1e || op == 0x1f ||
+        op == 0x27 || op == 0x2f || op == 0x37 || op == 0x3f || op == 0x60 || op == 0x61 || op == 0xce ||
+        op == 0xd6)
+      return IMM_NONE;
+    if (op == 0x62 || op == 0xc4 || op == 0xc5 || op == 0x82) return HAS_MODRM | (op == 0x82 ? IMM_B : 0);
+    if (op == 0xd4 || op == 0xd5) return IMM_B;
+  }
   switch (op) {
   case 0x06: case 0x07: case 0x0e: case 0x16: case 0x17: case 0x1e: case 0x1f:
   case 0x27: case 0x2f: case 0x37: case 0x3f: case 0x60: case 0x61: case 0x62:
@@ -70,14 +81,11 @@ static uint8_t info2(uint8_t op) {
   }
 }
 
-int x86_decode(X86Cpu *c, X86Insn *d) {
-  uint8_t buf[16];
-  /* fetch up to 15 bytes; a shorter window is fine as long as the instruction fits in it */
-  uint64_t off = c->rip - c->mem_base, avail = 0;
-  if (off < c->mem_size) avail = c->mem_size - off;
+int x86_decode(X86Cpu *c, X86Insn *d, const uint8_t *buf, unsigned avail) {
+  /* up to 15 bytes; a shorter window is fine as long as the instruction fits in it */
   if (avail > 15) avail = 15;
   if (avail == 0) { c->fault_addr = c->rip; return EXC_PF; }
-  memcpy(buf, c->mem + off, avail);
+  bool code32 = c->code32;
   unsigned i = 0;
 #define NEXT() (i < avail ? buf[i++] : (i++, 0))
   memset(d, 0, sizeof *d);
@@ -89,7 +97,7 @@ int x86_decode(X86Cpu *c, X86Insn *d) {
     uint8_t b = buf[i < avail ? i : 0];
     if (i >= avail) goto fetch_fault;
     if (b == 0x66) d->opsize_prefix = true;
-    else if (b == 0x67) d->asize = 4;
+    else if (b == 0x67) { if (code32) return EXC_UD; /* 16-bit addressing */ d->asize = 4; }
     else if (b == 0xf0) d->lock = true;
     else if (b == 0xf2) d->rep = REP_F2;
     else if (b == 0xf3) d->rep = REP_F3;
@@ -99,7 +107,8 @@ int x86_decode(X86Cpu *c, X86Insn *d) {
     else break;
     i++;
   }
-  if (i < avail && (buf[i] & 0xf0) == 0x40) { d->has_rex = true; d->rex = buf[i++]; }
+  if (code32) d->asize = 4;
+  else if (i < avail && (buf[i] & 0xf0) == 0x40) { d->has_rex = true; d->rex = buf[i++]; }
   if (i >= avail) goto fetch_fault;
   uint8_t op = NEXT();
   uint8_t info;
@@ -109,10 +118,11 @@ int x86_decode(X86Cpu *c, X86Insn *d) {
     info = info2(op);
   } else {
     d->op = op;
-    info = info1(op);
+    info = info1(op, code32);
   }
   if (info & INVALID) return EXC_UD;
   d->osize = (d->rex & 8) ? 8 : d->opsize_prefix ? 2 : 4;
+  d->ssize = code32 ? (d->opsize_prefix ? 2 : 4) : d->opsize_prefix && !(d->rex & 8) ? 2 : 8;
   if (info & HAS_MODRM) {
     uint8_t modrm = NEXT();
     d->has_modrm = true;
@@ -134,7 +144,7 @@ int x86_decode(X86Cpu *c, X86Insn *d) {
           d->base = (int8_t)(base | ((d->rex & 1) << 3));
         }
       } else if (rm == 5 && d->mod == 0) {
-        d->rip_rel = true;
+        d->rip_rel = !code32; /* 32-bit mode: an absolute disp32 */
         uint32_t v = NEXT(); v |= NEXT() << 8; v |= NEXT() << 16; v |= (uint32_t)NEXT() << 24;
         d->disp = (int32_t)v;
       } else {
@@ -175,6 +185,10 @@ int x86_decode(X86Cpu *c, X86Insn *d) {
   case IMM_ENTER:
     v = NEXT(); v |= NEXT() << 8;
     d->imm2 = NEXT();
+    break;
+  case IMM_FAR: /* ptr16:32 (ptr16:16 with 66) */
+    for (int k = 0; k < d->osize; k++) v |= (uint64_t)NEXT() << (8 * k);
+    d->imm2 = NEXT(); d->imm2 |= NEXT() << 8;
     break;
   }
   d->imm = v;

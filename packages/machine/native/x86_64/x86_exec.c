@@ -12,8 +12,8 @@ enum { ALU_CMP = 7, ALU_AND = 4 };
 
 static int op_size_byte(const X86Insn *d) { return (d->op & 1) ? d->osize : 1; }
 
-/* push/pop default to 64-bit operands in 64-bit mode; 66 makes them 16-bit */
-static int stack_size(const X86Insn *d) { return d->opsize_prefix && !(d->rex & 8) ? 2 : 8; }
+/* push/pop default to 64-bit operands in 64-bit mode, 32-bit in 32-bit code; 66 makes them 16-bit */
+static int stack_size(const X86Insn *d) { return d->ssize; }
 
 static int exec_alu_rm(X86Cpu *c, const X86Insn *d, int op, int size, uint64_t src, bool rm_is_dst) {
   uint64_t a;
@@ -99,12 +99,18 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
   case 0x05: /* SYSCALL */
     return x86_syscall(c, next);
   case 0x0b: return EXC_UD; /* UD2 */
+  case 0x00: case 0x01: case 0x02: case 0x03: case 0x06: case 0x07: case 0x08: case 0x09: case 0x20 ... 0x23: case 0x30:
+  case 0x32: case 0xa0: case 0xa1: case 0xa8: case 0xa9:
+    return x86_exec_sys(c, d, next);
   case 0x0d: case 0x18 ... 0x1f: return 0; /* PREFETCH*, hint NOPs, ENDBR64 */
-  case 0x31: { /* RDTSC */
+  case 0x31: { /* RDTSC (CR4.TSD makes it privileged) */
+    if (c->system && (c->cr4 & 4) && c->cpl) return c->exc_err = 0, EXC_GP;
     uint64_t t = x86_rdtsc(c);
     c->r[R_RAX] = (uint32_t)t;
     c->r[R_RDX] = t >> 32;
-    return 0;
+    /* the TSC counts retired instructions, which x86_run adds up when it returns: on a board
+     * end the slice so the next read sees the instructions since (delay loops spin on it) */
+    return c->system ? X86_EVENT : 0;
   }
   case 0xa2: x86_cpuid(c); return 0;
   case 0x40 ... 0x4f: /* CMOVcc: the 32-bit form zero-extends even when it does not move */
@@ -235,7 +241,9 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
   }
 }
 
-static int exec_one(X86Cpu *c, const X86Insn *d) {
+/* always inlined into x86_run: as a call per instruction it cost the wasm build about 18% (clang
+ * stopped inlining it when the system instructions made it larger) */
+static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86Insn *d) {
   uint64_t next = c->rip + d->len, v, w;
   int op = d->op, size = d->osize;
   switch (d->kind) { /* short paths for the commonest forms (32/64-bit operands) */
@@ -282,6 +290,9 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     }
     return EXC_UD;
   }
+  case 0x40 ... 0x4f: /* INC/DEC r32 (32-bit code only: REX prefixes in 64-bit mode) */
+    x86_set_reg(c, d, op & 7, size, x86_incdec(c, size, c->r[op & 7], op >= 0x48));
+    return 0;
   case 0x50 ... 0x57: {
     int s = stack_size(d);
     return x86_push(c, s, c->r[(op & 7) | ((d->rex & 1) << 3)] & x86_mask(s));
@@ -376,11 +387,18 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     x86_flags_sync(c);
     return x86_push(c, s, c->rflags & 0x3cffffULL & x86_mask(s));
   }
-  case 0x9d: { /* POPF from user mode: IF and IOPL are kept */
+  case 0x9d: { /* POPF: IOPL changes at CPL 0, IF at CPL <= IOPL (never in the user-mode runner) */
     int s = stack_size(d);
     CHK(x86_pop(c, s, &v));
     uint64_t mask = (FLAGS_ARITH | FLAG_TF | FLAG_DF | 0x4000 | 0x40000 | FLAG_ID) & x86_mask(s);
     x86_flags_sync(c);
+    if (c->system) {
+      uint64_t was_if = c->rflags & FLAG_IF;
+      if (c->cpl == 0) mask |= 0x3000;
+      if (c->cpl <= ((c->rflags >> 12) & 3)) mask |= FLAG_IF;
+      c->rflags = (c->rflags & ~mask) | (v & mask) | FLAG_FIXED1;
+      return !was_if && (c->rflags & FLAG_IF) ? X86_EVENT : 0;
+    }
     c->rflags = (c->rflags & ~mask) | (v & mask) | FLAG_FIXED1;
     return 0;
   }
@@ -426,7 +444,7 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     return x86_write_rm(c, d, op_size_byte(d), d->imm);
   case 0xc8: { /* ENTER, nesting level 0 only so far */
     if (d->imm2 & 31) return EXC_UD;
-    CHK(x86_push(c, 8, c->r[R_RBP]));
+    CHK(x86_push(c, d->ssize, c->r[R_RBP]));
     c->r[R_RBP] = c->r[R_RSP];
     c->r[R_RSP] -= d->imm & 0xffff;
     return 0;
@@ -434,13 +452,13 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
   case 0xc9: { /* LEAVE */
     uint64_t sp = c->r[R_RSP];
     c->r[R_RSP] = c->r[R_RBP];
-    int e = x86_pop(c, 8, &v);
+    int e = x86_pop(c, d->ssize, &v);
     if (e) { c->r[R_RSP] = sp; return e; }
-    c->r[R_RBP] = v;
+    x86_set_reg(c, d, R_RBP, d->ssize, v);
     return 0;
   }
-  case 0xcc: return EXC_BP;
-  case 0xcd: return EXC_GP; /* INT n from user mode: no gate yet */
+  case 0xcc: return c->system ? x86_interrupt(c, 3, true, next) : EXC_BP;
+  case 0xcd: return c->system ? x86_interrupt(c, d->imm & 0xff, true, next) : EXC_GP; /* user-mode runner: no gates */
   case 0xe0: case 0xe1: case 0xe2: case 0xe3: { /* LOOPNE LOOPE LOOP JrCXZ */
     uint64_t m = d->asize == 4 ? 0xffffffffULL : ~0ULL;
     if (op == 0xe3) return (c->r[R_RCX] & m) == 0 ? jump(c, next + d->imm) : 0;
@@ -452,10 +470,13 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     return take ? jump(c, next + d->imm) : 0;
   }
   case 0xe8:
-    CHK(x86_push(c, 8, next));
-    return jump(c, next + d->imm);
+    CHK(x86_push(c, d->ssize, next));
+    return jump(c, (next + d->imm) & x86_mask(d->ssize));
   case 0xe9: case 0xeb: return jump(c, next + d->imm);
-  case 0xf4: c->rip = next; return X86_STOP_HLT;
+  case 0xf4:
+    if (c->system && c->cpl) return c->exc_err = 0, EXC_GP;
+    c->rip = next;
+    return X86_STOP_HLT;
   case 0xf5: x86_flags_sync(c); c->rflags ^= FLAG_CF; return 0;
   case 0xf6: case 0xf7: {
     int s = op_size_byte(d);
@@ -481,13 +502,14 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
   case 0xff:
     switch (d->reg & 7) {
     case 0: case 1: return rmw(c, d, size, fn_incdec, d->reg & 1);
-    case 2: /* CALL r/m64 */
-      CHK(x86_read_rm(c, d, 8, &v));
-      CHK(x86_push(c, 8, next));
+    case 2: /* CALL r/m64 (r/m32 in 32-bit code) */
+      CHK(x86_read_rm(c, d, d->ssize, &v));
+      CHK(x86_push(c, d->ssize, next));
       return jump(c, v);
     case 4: /* JMP r/m64 */
-      CHK(x86_read_rm(c, d, 8, &v));
+      CHK(x86_read_rm(c, d, d->ssize, &v));
       return jump(c, v);
+    case 3: case 5: return x86_exec_sys(c, d, next); /* far CALL/JMP m16:32/m16:64 */
     case 6: {
       int s = stack_size(d);
       CHK(x86_read_rm(c, d, s, &v));
@@ -496,7 +518,7 @@ static int exec_one(X86Cpu *c, const X86Insn *d) {
     default: return EXC_UD;
     }
   default:
-    return EXC_UD; /* port I/O, far transfers, CLI/STI from user mode: later steps */
+    return x86_exec_sys(c, d, next); /* port I/O, far transfers, CLI/STI, IRET, segments */
   }
 }
 
@@ -520,12 +542,23 @@ void x86_dcache_flush(X86Cpu *c) {
   for (int i = 0; i < X86_DC_SIZE; i++) c->dcache[i].rip = 1; /* never the rip of a cached entry */
 }
 
-/* the decoded instruction at rip: from the cache while its bytes are unchanged, else decoded */
+/* the decoded instruction at rip: from the cache while its bytes are unchanged, else decoded.
+ * The cache is keyed by linear rip and checked against the bytes the TLB finds there, so address
+ * space switches need no flush; only a change of code size (x86_set_mode) does. */
 static inline int fetch(X86Cpu *c, const X86Insn **out, X86Insn *tmp) {
   X86Decoded *e = &c->dcache[(c->rip ^ (c->rip >> 12)) & (X86_DC_SIZE - 1)];
+  const uint8_t *p;
   uint64_t off = c->rip - c->mem_base;
-  if (X86_UNLIKELY(c->mem_size < 16 || off > c->mem_size - 16)) { *out = tmp; return x86_decode(c, tmp); }
-  const uint8_t *p = c->mem + off;
+  if (X86_LIKELY(c->mem_size >= 16 && off <= c->mem_size - 16)) {
+    p = c->mem + off;
+  } else if (!c->paging) {
+    *out = tmp;
+    return x86_fetch_slow(c, tmp);
+  } else {
+    const X86TlbEntry *t = &c->tlb[ACC_X * 2 + c->user][(c->rip >> 12) & (X86_TLB_SIZE - 1)];
+    if (X86_UNLIKELY(t->tag != (c->rip & ~0xfffULL) || (c->rip & 0xfff) > 4096 - 16)) { *out = tmp; return x86_fetch_slow(c, tmp); }
+    p = (const uint8_t *)(uintptr_t)(t->addend + c->rip);
+  }
   uint64_t raw[2];
   memcpy(&raw[0], p, 8);
   if (X86_LIKELY(e->rip == c->rip && e->raw[0] == raw[0])) {
@@ -535,7 +568,7 @@ static inline int fetch(X86Cpu *c, const X86Insn **out, X86Insn *tmp) {
     if (e->raw[1] == raw[1]) { *out = &e->insn; return 0; }
   }
   memcpy(&raw[1], p + 8, 8);
-  int err = x86_decode(c, &e->insn);
+  int err = x86_decode(c, &e->insn, p, 15);
   if (err) { e->rip = 1; return err; }
   e->rip = c->rip;
   e->raw[0] = raw[0];
@@ -544,22 +577,47 @@ static inline int fetch(X86Cpu *c, const X86Insn **out, X86Insn *tmp) {
   return 0;
 }
 
+/* system mode: deliver the fault through the IDT and go on, unless the processor shut down */
+static int fault(X86Cpu *c, int e) {
+  if (!c->system || e < EXC_BASE || e >= EXC_BASE + 32) return e;
+  return x86_exception(c, e);
+}
+
 int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
   uint64_t n = 0;
   int rc = X86_STOP_BUDGET;
+  /* external interrupts are taken here, between slices and after an instruction that may have
+   * unmasked them (X86_EVENT*), which keeps the per-instruction loop free of the check */
+  if (c->system) {
+    if (c->stop_request) { c->stop_request = false; c->mem_size = c->paging ? 0 : c->ram_size; }
+    int e = x86_check_intr(c);
+    if (e) { *executed = 0; return e; }
+  }
   while (n < budget) {
     X86Insn tmp;
     const X86Insn *d;
     int e = fetch(c, &d, &tmp);
-    if (X86_UNLIKELY(e)) { rc = e; break; }
+    if (X86_UNLIKELY(e)) {
+      if ((e = fault(c, e))) { rc = e; break; }
+      continue;
+    }
     uint64_t rip = c->rip;
     e = exec_one(c, d);
     if (X86_LIKELY(e == 0)) { if (c->rip == rip) c->rip = rip + d->len; n++; continue; }
     if (e == X86_OK) { n++; continue; } /* a taken branch set rip */
     if (e == X86_STOP_SYSCALL || e == X86_STOP_HLT) { n++; rc = e; break; }
+    if (e == X86_EVENT || e == X86_EVENT_JUMPED) {
+      if (e == X86_EVENT) c->rip = rip + d->len;
+      n++;
+      if (c->shadow) { /* STI, MOV SS: one more instruction before interrupts are looked at */
+        c->shadow = false;
+        if (budget > n + 1) budget = n + 1;
+        continue;
+      }
+      break;
+    }
     c->rip = rip;
-    rc = e;
-    break;
+    if ((e = fault(c, e))) { rc = e; break; }
   }
   c->instret += n;
   *executed = n;

@@ -1,10 +1,12 @@
-/* x86-64 CPU: guest memory accessors. For now one flat window where virtual = physical (the
- * user-mode runner's identity mapping); 4-level paging and the TLB replace the window check when
- * the board arrives. Little-endian, unaligned accesses allowed (SDM vol. 1 4.1.1). */
+/* x86-64 CPU: guest memory accessors. Without paging linear = physical and RAM is one window
+ * (the user-mode runner's identity mapping, the board before CR0.PG); with paging the software
+ * TLB (x86_mmu.c) maps 4 KiB pages to host memory. Misses, page-crossing accesses and MMIO take
+ * x86_access_slow. Little-endian, unaligned accesses allowed (SDM vol. 1 4.1.1). */
 #ifndef C2W_X86_MEM_H
 #define C2W_X86_MEM_H
 #include "x86.h"
 
+/* the flat window (the user-mode runner's loader and system calls use it directly) */
 static inline uint8_t *x86_ptr(X86Cpu *c, uint64_t va, uint64_t len) {
   uint64_t off = va - c->mem_base;
   if (X86_LIKELY(off < c->mem_size && len <= c->mem_size - off)) return c->mem + off;
@@ -12,21 +14,36 @@ static inline uint8_t *x86_ptr(X86Cpu *c, uint64_t va, uint64_t len) {
   return NULL;
 }
 
-static inline int x86_load(X86Cpu *c, uint64_t va, int size, uint64_t *val) {
-  const uint8_t *p = x86_ptr(c, va, size);
-  if (X86_UNLIKELY(!p)) return EXC_PF;
+/* host memory for len bytes at va, or NULL when the slow path must decide */
+static inline uint8_t *x86_fast_ptr(X86Cpu *c, uint64_t va, uint64_t len, int kind) {
+  uint64_t off = va - c->mem_base;
+  if (X86_LIKELY(off < c->mem_size && len <= c->mem_size - off)) return c->mem + off;
+  if (!c->paging) return NULL;
+  const X86TlbEntry *e = &c->tlb[kind * 2 + c->user][(va >> 12) & (X86_TLB_SIZE - 1)];
+  if (X86_LIKELY(e->tag == (va & ~0xfffULL) && (va & 0xfff) + len <= 4096))
+    return (uint8_t *)(uintptr_t)(e->addend + va);
+  return NULL;
+}
+
+static inline uint64_t x86_rd_le(const uint8_t *p, int size) {
   switch (size) {
-  case 1: *val = p[0]; break;
-  case 2: { uint16_t v; memcpy(&v, p, 2); *val = v; break; }
-  case 4: { uint32_t v; memcpy(&v, p, 4); *val = v; break; }
-  default: { uint64_t v; memcpy(&v, p, 8); *val = v; break; }
+  case 1: return p[0];
+  case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+  case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+  default: { uint64_t v; memcpy(&v, p, 8); return v; }
   }
+}
+
+static inline int x86_load(X86Cpu *c, uint64_t va, int size, uint64_t *val) {
+  const uint8_t *p = x86_fast_ptr(c, va, size, ACC_R);
+  if (X86_UNLIKELY(!p)) return x86_load_slow(c, va, size, val);
+  *val = x86_rd_le(p, size);
   return 0;
 }
 
 static inline int x86_store(X86Cpu *c, uint64_t va, int size, uint64_t val) {
-  uint8_t *p = x86_ptr(c, va, size);
-  if (X86_UNLIKELY(!p)) return EXC_PF;
+  uint8_t *p = x86_fast_ptr(c, va, size, ACC_W);
+  if (X86_UNLIKELY(!p)) return x86_store_slow(c, va, size, val);
   switch (size) {
   case 1: p[0] = (uint8_t)val; break;
   case 2: { uint16_t v = (uint16_t)val; memcpy(p, &v, 2); break; }
@@ -37,15 +54,15 @@ static inline int x86_store(X86Cpu *c, uint64_t va, int size, uint64_t val) {
 }
 
 static inline int x86_load_bytes(X86Cpu *c, uint64_t va, void *dst, int n) {
-  const uint8_t *p = x86_ptr(c, va, n);
-  if (X86_UNLIKELY(!p)) return EXC_PF;
+  const uint8_t *p = x86_fast_ptr(c, va, n, ACC_R);
+  if (X86_UNLIKELY(!p)) return x86_access_slow(c, va, dst, n, ACC_R);
   memcpy(dst, p, n);
   return 0;
 }
 
 static inline int x86_store_bytes(X86Cpu *c, uint64_t va, const void *src, int n) {
-  uint8_t *p = x86_ptr(c, va, n);
-  if (X86_UNLIKELY(!p)) return EXC_PF;
+  uint8_t *p = x86_fast_ptr(c, va, n, ACC_W);
+  if (X86_UNLIKELY(!p)) return x86_access_slow(c, va, (void *)src, n, ACC_W);
   memcpy(p, src, n);
   return 0;
 }

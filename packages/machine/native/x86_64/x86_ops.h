@@ -52,7 +52,7 @@ static inline int x86_write_rm(X86Cpu *c, const X86Insn *d, int size, uint64_t v
 
 /* the common ALU operations record their flags lazily (x86_alu.c has the rest); inline here so
  * the hot loop does not call across files */
-static inline uint64_t x86_alu_fast(X86Cpu *c, int op, int size, uint64_t a, uint64_t b) {
+static inline __attribute__((always_inline)) uint64_t x86_alu_fast(X86Cpu *c, int op, int size, uint64_t a, uint64_t b) {
   uint64_t m = x86_mask(size), res;
   int cc;
   a &= m; b &= m;

@@ -19,7 +19,7 @@ int x86_string(X86Cpu *c, const X86Insn *d) {
 #define SETA(p, v) (*(p) = d->asize == 4 ? (uint32_t)(v) : (v))
   if (rep && (*rcx & am) == 0) return 0;
   /* REP MOVS/STOS forward without a harmful overlap: one host copy */
-  if (rep && step > 0 && (op == 0xa4 || op == 0xa5 || op == 0xaa || op == 0xab) && d->asize == 8) {
+  if (rep && step > 0 && (op == 0xa4 || op == 0xa5 || op == 0xaa || op == 0xab) && d->asize == 8 && !c->paging) {
     uint64_t n = *rcx, bytes = n * (uint64_t)size;
     if (bytes / size == n && bytes < (1ULL << 40)) {
       uint8_t *dst = x86_ptr(c, *rdi, bytes);

@@ -1,11 +1,18 @@
-/* x86-64 CPU: CPUID, RDTSC and SYSCALL (SDM vol. 2 CPUID, RDTSC, SYSCALL; vol. 3 5.8.8).
+/* x86-64 CPU: CPUID, RDTSC, SYSCALL and the MSRs (SDM vol. 2 CPUID, RDTSC, SYSCALL, RDMSR;
+ * vol. 3 5.8.8; vol. 4 table 2-2).
  * CPUID advertises exactly what this CPU implements: glibc and Linux choose their code paths by
  * it, so a bit set here for something missing would send them into #UD. */
 #include "x86.h"
 
 /* leaf 1 EDX/ECX and leaf 0x80000001 EDX/ECX bits (SDM vol. 2 tables 3-10, 3-11) */
 #define CPUID_1_EDX_FPU (1u << 0)
+#define CPUID_1_EDX_PSE (1u << 3)
 #define CPUID_1_EDX_TSC (1u << 4)
+#define CPUID_1_EDX_MSR (1u << 5)
+#define CPUID_1_EDX_PAE (1u << 6)
+#define CPUID_1_EDX_APIC (1u << 9)
+#define CPUID_1_EDX_PGE (1u << 13)
+#define CPUID_1_EDX_PAT (1u << 16)
 #define CPUID_1_EDX_CX8 (1u << 8)
 #define CPUID_1_EDX_CMOV (1u << 15)
 #define CPUID_1_EDX_CLFSH (1u << 19)
@@ -14,8 +21,12 @@
 #define CPUID_1_EDX_SSE (1u << 25)
 #define CPUID_1_EDX_SSE2 (1u << 26)
 #define CPUID_1_ECX_CX16 (1u << 13)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define TSC_HZ 1000000000u /* nominal: one retired instruction per nanosecond */
 #define CPUID_81_ECX_LAHF (1u << 0)
 #define CPUID_81_EDX_SYSCALL (1u << 11)
+#define CPUID_81_EDX_NX (1u << 20)
+#define CPUID_81_EDX_PDPE1GB (1u << 26)
 #define CPUID_81_EDX_LM (1u << 29)
 
 static uint32_t str4(const char *s) {
@@ -27,18 +38,29 @@ void x86_cpuid(X86Cpu *c) {
   uint32_t leaf = (uint32_t)c->r[R_RAX], a = 0, b = 0, cx = 0, dx = 0;
   static const char brand[48] = "c2w x86-64 interpreter";
   switch (leaf) {
-  case 0: /* highest basic leaf, vendor */
-    a = 1; b = str4("Genu"); dx = str4("ineI"); cx = str4("ntel");
+  case 0: /* highest basic leaf (0x16 on a board: the TSC frequency leaves), vendor */
+    a = c->system ? 0x16 : 1; b = str4("Genu"); dx = str4("ineI"); cx = str4("ntel");
     break;
   case 1: /* family 6 model 15 stepping 1; 64-byte CLFLUSH line; one logical processor */
     a = (6 << 8) | (15 << 4) | 1;
     b = (8 << 8) | (1 << 16);
     dx = CPUID_1_EDX_FPU | CPUID_1_EDX_TSC | CPUID_1_EDX_CX8 | CPUID_1_EDX_CMOV | CPUID_1_EDX_CLFSH |
-         CPUID_1_EDX_MMX | CPUID_1_EDX_FXSR | CPUID_1_EDX_SSE | CPUID_1_EDX_SSE2;
-    cx = CPUID_1_ECX_CX16;
+         CPUID_1_EDX_MMX | CPUID_1_EDX_FXSR | CPUID_1_EDX_SSE | CPUID_1_EDX_SSE2 |
+         /* the system half (x86_mmu.c, x86_sys.c): PSE = the PS bit of 4-level paging */
+         CPUID_1_EDX_PSE | CPUID_1_EDX_MSR | CPUID_1_EDX_PAE | CPUID_1_EDX_PGE | CPUID_1_EDX_PAT |
+         (c->has_apic ? CPUID_1_EDX_APIC : 0);
+    cx = CPUID_1_ECX_CX16 | (c->has_apic ? CPUID_1_ECX_TSC_DEADLINE : 0);
     break;
-  case 0x80000000: a = 0x80000004; break;
-  case 0x80000001: cx = CPUID_81_ECX_LAHF; dx = CPUID_81_EDX_SYSCALL | CPUID_81_EDX_LM; break;
+  case 0x15: /* TSC = crystal * ebx / eax: Linux takes its frequency from here (no calibration) */
+    if (c->system) { a = 1; b = 1; cx = TSC_HZ; }
+    break;
+  case 0x16: if (c->system) { a = TSC_HZ / 1000000; b = a; } break; /* base and max MHz */
+  case 0x80000000: a = 0x80000008; break;
+  case 0x80000001:
+    cx = CPUID_81_ECX_LAHF;
+    dx = CPUID_81_EDX_SYSCALL | CPUID_81_EDX_NX | CPUID_81_EDX_PDPE1GB | CPUID_81_EDX_LM;
+    break;
+  case 0x80000008: a = 40 | (48 << 8); break; /* physical and linear address bits */
   case 0x80000002: case 0x80000003: case 0x80000004: {
     const char *p = brand + (leaf - 0x80000002) * 16;
     a = str4(p); b = str4(p + 4); cx = str4(p + 8); dx = str4(p + 12);
@@ -61,6 +83,7 @@ uint64_t x86_rdtsc(X86Cpu *c) {
  * runner takes the call itself instead (c->user_syscall). */
 int x86_syscall(X86Cpu *c, uint64_t next_rip) {
   if (!c->user_syscall && !(c->efer & EFER_SCE)) return EXC_UD;
+  if (c->system) return x86_syscall_kernel(c, next_rip);
   x86_flags_sync(c);
   c->r[R_RCX] = next_rip;
   c->r[R_R11] = c->rflags & ~0x10000ULL;
@@ -69,4 +92,75 @@ int x86_syscall(X86Cpu *c, uint64_t next_rip) {
   c->rflags = (c->rflags & ~c->fmask) | FLAG_FIXED1;
   c->rip = c->lstar;
   return X86_OK;
+}
+
+static bool canonical(uint64_t v) { return (uint64_t)((int64_t)(v << 16) >> 16) == v; }
+
+/* the MSRs Linux reads and writes; any other raises #GP as on hardware (Linux probes the
+ * optional ones with rdmsr_safe/wrmsr_safe) */
+int x86_rdmsr(X86Cpu *c, uint32_t msr, uint64_t *v) {
+  switch (msr) {
+  case 0x10: *v = x86_rdtsc(c); return 0;                          /* IA32_TIME_STAMP_COUNTER */
+  case 0x1b: if (!c->has_apic) break; *v = c->apic_base; return 0; /* IA32_APIC_BASE */
+  case 0x6e0: if (!c->has_apic) break; *v = c->tsc_deadline; return 0; /* IA32_TSC_DEADLINE */
+  case 0x8b: *v = 0; return 0;                                     /* IA32_BIOS_SIGN_ID: no microcode */
+  case 0xfe: *v = 0; return 0;                                     /* IA32_MTRRCAP: no MTRRs */
+  case 0x1a0: *v = c->misc_enable; return 0;                       /* IA32_MISC_ENABLE */
+  case 0x277: *v = c->pat; return 0;                               /* IA32_PAT */
+  case 0x2ff: *v = c->mtrr_def_type; return 0;                     /* IA32_MTRR_DEF_TYPE */
+  case MSR_EFER: *v = c->efer; return 0;
+  case MSR_STAR: *v = c->star; return 0;
+  case MSR_LSTAR: *v = c->lstar; return 0;
+  case MSR_CSTAR: *v = c->cstar; return 0;
+  case MSR_FMASK: *v = c->fmask; return 0;
+  case MSR_FS_BASE: *v = c->fs_base; return 0;
+  case MSR_GS_BASE: *v = c->gs_base; return 0;
+  case MSR_KERNEL_GS_BASE: *v = c->kernel_gs_base; return 0;
+  }
+  c->exc_err = 0;
+  return EXC_GP;
+}
+
+int x86_wrmsr(X86Cpu *c, uint32_t msr, uint64_t v) {
+  switch (msr) {
+  case 0x10: c->tsc_offset = v - c->instret; return 0;
+  case 0x1b:
+    if (!c->has_apic || (v & ~0xfffffffff900ULL & ~0x400ULL)) break;
+    c->apic_base = v;
+    return 0;
+  case 0x8b: return 0;
+  case 0x6e0:
+    if (!c->has_apic) break;
+    c->tsc_deadline = v;
+    x86_request_stop(c); /* the board bounds its slice by the new deadline */
+    return 0;
+  case 0x1a0: c->misc_enable = v; return 0;
+  case 0x277:
+    for (int i = 0; i < 8; i++) {
+      unsigned t = (v >> (8 * i)) & 0xff;
+      if (t == 2 || t == 3 || t > 7) goto gp; /* reserved memory types */
+    }
+    c->pat = v;
+    return 0;
+  case 0x2ff: if (v & ~0xcffULL) break; c->mtrr_def_type = v; return 0;
+  case MSR_EFER: {
+    uint64_t allowed = EFER_SCE | EFER_LME | EFER_NXE;
+    if (v & ~(allowed | EFER_LMA)) break;
+    if ((c->cr0 & CR0_PG) && ((v ^ c->efer) & EFER_LME)) break; /* LME changes only with paging off */
+    uint64_t old = c->efer;
+    c->efer = (v & allowed) | (c->efer & EFER_LMA);
+    if ((old ^ c->efer) & EFER_NXE) x86_tlb_flush(c, false);
+    return 0;
+  }
+  case MSR_STAR: c->star = v; return 0;
+  case MSR_LSTAR: if (!canonical(v)) break; c->lstar = v; return 0;
+  case MSR_CSTAR: if (!canonical(v)) break; c->cstar = v; return 0;
+  case MSR_FMASK: c->fmask = (uint32_t)v; return 0;
+  case MSR_FS_BASE: if (!canonical(v)) break; c->fs_base = v; return 0;
+  case MSR_GS_BASE: if (!canonical(v)) break; c->gs_base = v; return 0;
+  case MSR_KERNEL_GS_BASE: if (!canonical(v)) break; c->kernel_gs_base = v; return 0;
+  }
+gp:
+  c->exc_err = 0;
+  return EXC_GP;
 }
