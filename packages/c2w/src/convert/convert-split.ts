@@ -2,7 +2,6 @@ import { rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '@c2w/errors';
 import { createAtomicDirectory, trackTemporary } from '@c2w/streams';
-import { DEFAULT_MAX_MODULE_MIB, splitModule } from '@c2w/wasm-split';
 import { convertImage, type ConvertOptions, type ConvertSummary } from './convert-image.js';
 import { writeSingleFile } from './single-file.js';
 
@@ -13,7 +12,7 @@ export interface SplitSetSummary extends ConvertSummary { format: 'wasm-split'; 
  * hidden directory beside the output, cut by wasm-split into main.wasm + data-K.wasm (each under
  * V8's 1 GiB) + split.json. Every step streams from disk to disk; OUT appears only when complete.
  */
-export async function convertToSplitSet(o: ConvertOptions, progress: (message: string) => void = () => undefined, maxMiB = DEFAULT_MAX_MODULE_MIB): Promise<SplitSetSummary> {
+export async function convertToSplitSet(o: ConvertOptions, progress: (message: string) => void = () => undefined, maxModuleMiB?: number): Promise<SplitSetSummary> {
   if (!o.force && (await stat(o.outDir).then(() => true, () => false))) throw new UsageError(`output ${o.outDir} already exists (pass --force to replace it)`);
   const stage = join(dirname(resolve(o.outDir)), `.${basename(o.outDir)}.bundle-${process.pid}`);
   const forget = trackTemporary(stage);
@@ -22,6 +21,9 @@ export async function convertToSplitSet(o: ConvertOptions, progress: (message: s
     progress(`${o.outDir}: embedding machine.wasm, firmware, kernel and root.iso (vfs-embed)`);
     const whole = join(stage, '.split-input.wasm');
     await writeSingleFile(stage, whole, Infinity);
+    // binaryen (tens of MB) loads only when a split set is written
+    const { DEFAULT_MAX_MODULE_MIB, splitModule } = await import('@c2w/wasm-split');
+    const maxMiB = maxModuleMiB ?? DEFAULT_MAX_MODULE_MIB;
     progress(`${o.outDir}: splitting into modules of at most ${maxMiB} MiB (wasm-split)`);
     const out = await createAtomicDirectory(o.outDir, 'split set', { replace: o.force });
     try {

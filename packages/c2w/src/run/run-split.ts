@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { InputError } from '@c2w/errors';
-import { MANIFEST_FILE, instantiateSplit } from '@c2w/wasm-split';
+import { MANIFEST_FILE, instantiateSplit } from '@c2w/wasm-split/loader';
 
 /** The split set's directory when `path` is one (a directory holding split.json, or that file), else undefined. */
 export async function splitSetDir(path: string): Promise<string | undefined> {
