@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { workspaceRoot } from '@c2w/testing';
@@ -96,24 +96,39 @@ describe('c2w convert --format wasm-split: a root over 2 GiB', () => {
   });
 });
 
-describe('c2w convert --format wasm-split: determinism', () => {
-  it('gives the same bytes for the same image and SOURCE_DATE_EPOCH', async () => {
-    const dir = await tmp('split-same');
-    try {
-      const image = await exampleImage();
-      const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
-      const outs = [join(dir, 'a'), join(dir, 'b')];
-      for (const out of outs) {
-        const r = await execa(process.execPath, [bin, 'convert', '--format', 'wasm-split', `oci:${image}:latest`, out], { env, reject: false });
-        expect(r.stderr).not.toMatch(/error/i);
-        expect(r.exitCode).toBe(0);
-      }
-      const names = (await readdir(outs[0]!)).sort();
-      expect(names).toContain('data-0.wasm');
-      expect((await readdir(outs[1]!)).sort()).toEqual(names);
-      for (const n of names) expect((await readFile(join(outs[0]!, n))).equals(await readFile(join(outs[1]!, n)))).toBe(true);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+describe('c2w convert --format wasm-split: a small image', () => {
+  let dir: string;
+  const outs: string[] = [];
+  beforeAll(async () => {
+    dir = await tmp('split-small');
+    const image = await exampleImage();
+    const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
+    for (const name of ['a', 'b']) {
+      const out = join(dir, name);
+      const r = await execa(process.execPath, [bin, 'convert', '--format', 'wasm-split', `oci:${image}:latest`, out], { env, reject: false });
+      if (r.exitCode !== 0) throw new Error(`c2w convert failed (${r.exitCode}): ${r.stderr}`);
+      outs.push(out);
     }
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives the same bytes for the same image and SOURCE_DATE_EPOCH', async () => {
+    const names = (await readdir(outs[0]!)).sort();
+    expect(names).toEqual(['data-0.wasm', 'main.wasm', 'split.json']);
+    expect((await readdir(outs[1]!)).sort()).toEqual(names);
+    for (const n of names) expect((await readFile(join(outs[0]!, n))).equals(await readFile(join(outs[1]!, n)))).toBe(true);
+  });
+
+  it('takes c2w run\'s options through split.json: piped stdin, -e, --mount', async () => {
+    const shared = join(dir, 'shared');
+    await mkdir(shared);
+    await writeFile(join(shared, 'from-host.txt'), 'host data\n');
+    const r = await execa(process.execPath, [bin, 'run', '-e', 'NAME=split', '--mount', `${shared}:/data`, join(outs[0]!, 'split.json'), '--',
+      'sh', '-c', 'cat; cat /data/from-host.txt; echo "$NAME" > /data/from-guest.txt'], { reject: false, input: 'piped line\n' });
+    expect(r.stdout).toBe('piped line\nhost data');
+    expect(r.exitCode).toBe(0);
+    expect(await readFile(join(shared, 'from-guest.txt'), 'utf8')).toBe('split\n');
   });
 });
