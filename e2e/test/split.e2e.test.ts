@@ -121,6 +121,15 @@ describe('c2w convert --format wasm-split: a small image', () => {
     for (const n of names) expect((await readFile(join(outs[0]!, n))).equals(await readFile(join(outs[1]!, n)))).toBe(true);
   });
 
+  it('leaves no output and no hidden directory when conversion fails, in one line', async () => {
+    const failed = join(dir, 'failed');
+    await mkdir(failed);
+    const r = await execa(process.execPath, [bin, 'convert', '--format', 'wasm-split', `oci:${join(dir, 'no-such-layout')}:latest`, join(failed, 'set')], { reject: false });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(await readdir(failed)).toEqual([]);
+  });
+
   it('takes c2w run\'s options through split.json: piped stdin, -e, --mount', async () => {
     const shared = join(dir, 'shared');
     await mkdir(shared);
