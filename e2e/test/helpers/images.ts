@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { workspaceRoot } from '@c2w/testing';
 
@@ -48,4 +48,25 @@ export async function corruptLargestBlob(layout: string): Promise<void> {
   const data = await readFile(join(blobs, largest));
   data[data.length >> 1] ^= 0xff;
   await writeFile(join(blobs, largest), data);
+}
+
+/**
+ * `base` plus /big, a file of `size` bytes that is zeros (a hole on disk: umoci's gzip makes it a few
+ * MB) except for `markers` written at their offsets. For roots past V8's module limits, made in seconds.
+ */
+export async function bigFileImage(base: string, dir: string, size: number, markers: ReadonlyArray<[offset: number, text: string]>): Promise<string> {
+  await cp(base, dir, { recursive: true });
+  const work = `${dir}.work`;
+  await execa('umoci', ['unpack', '--image', `${dir}:latest`, work]);
+  const big = join(work, 'rootfs/big');
+  const file = await open(big, 'w');
+  try {
+    await file.truncate(size);
+    for (const [offset, text] of markers) await file.write(Buffer.from(text), 0, text.length, offset);
+  } finally {
+    await file.close();
+  }
+  await execa('umoci', ['repack', '--image', `${dir}:latest`, work]);
+  await rm(work, { recursive: true, force: true });
+  return dir;
 }

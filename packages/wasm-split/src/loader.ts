@@ -1,4 +1,7 @@
-import { SplitManifest } from './manifest.js';
+import { MANIFEST_FILE, SplitManifest } from './manifest.js';
+
+// Importable alone as @c2w/wasm-split/loader: zod only, not binaryen (a runner's start-up stays light).
+export { MANIFEST_FILE };
 
 /** Reads one file of the split directory: readFile in Node, fetch(...).arrayBuffer() in a browser. */
 export type ReadSplitFile = (file: string) => Promise<BufferSource>;
@@ -9,7 +12,7 @@ export type ReadSplitFile = (file: string) => Promise<BufferSource>;
  * side modules' `init`s. Works the same in Node and in browsers; nothing of the payload is copied.
  */
 export async function instantiateSplit(read: ReadSplitFile, imports: WebAssembly.Imports = {}): Promise<{ instance: WebAssembly.Instance; manifest: SplitManifest }> {
-  const manifest = SplitManifest.parse(JSON.parse(new TextDecoder().decode(await read('split.json'))));
+  const manifest = SplitManifest.parse(JSON.parse(new TextDecoder().decode(await read(MANIFEST_FILE))));
   const { module, name, initial, maximum } = manifest.memory;
   const memory = new WebAssembly.Memory(maximum === undefined ? { initial } : { initial, maximum });
   const inits: Record<string, Record<string, WebAssembly.ExportValue>> = {};

@@ -3,6 +3,7 @@ import { Args, BaseCommand, Flags, createProgress, sharedFlags, sourceDateEpoch 
 import { defaultCacheDir } from '@c2w/emu-build';
 import { convertImage } from '../convert/convert-image.js';
 import { convertToSingleFile } from '../convert/convert-single-file.js';
+import { convertToSplitSet } from '../convert/convert-split.js';
 
 export default class Convert extends BaseCommand {
   static override toolName = 'c2w convert';
@@ -10,7 +11,9 @@ export default class Convert extends BaseCommand {
   static override description = `IMAGE takes every form layer-flatten reads (oci:DIR[:tag], oci-archive:FILE, docker-archive:FILE, docker://..., a registry reference).
 OUT (a directory) receives bundle.json, machine.wasm, the firmware, the kernel and root.iso; run it with \`c2w run OUT\`.
 OUT ending in .wasm (or --format wasm) is one WASI preview1 module holding all of them: run it on any WASI host
-(\`wasmtime out.wasm echo hello\`, \`c2w run out.wasm -- echo hello\`; docs/single-file.md).`;
+(\`wasmtime out.wasm echo hello\`, \`c2w run out.wasm -- echo hello\`; docs/single-file.md).
+--format wasm-split writes OUT as a directory: that module cut into main.wasm and data-K.wasm of at most 1023 MiB
+each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, or wasm-split's loader).`;
 
   static override examples = ['<%= config.bin %> convert oci:./image:latest ./hello-bundle', '<%= config.bin %> convert oci:./image:latest hello.wasm', '<%= config.bin %> convert --slim standard docker://127.0.0.1:5000/python:3 ./py'];
 
@@ -26,7 +29,7 @@ OUT ending in .wasm (or --format wasm) is one WASI preview1 module holding all o
     'runtime-pack': Flags.string({ description: 'runtime pack directory (emu-build output); default: $C2W_PACK, the installed @c2w/runtime-pack-riscv64, else emu-build\'s cached build (in a clone)', helpValue: 'DIR' }),
     cache: Flags.string({ description: 'cache directory for the runtime pack', helpValue: 'DIR' }),
     offline: Flags.boolean({ description: 'use only cached runtime pack inputs; fail if something is missing', default: false }),
-    format: Flags.string({ description: 'bundle: a directory for c2w run and c2w serve; wasm: one module any WASI host runs (docs/single-file.md); web: a directory any static host with HTTP ranges serves (docs/serve.md). Default: wasm when OUT ends in .wasm, else bundle', options: ['bundle', 'wasm', 'web'] }),
+    format: Flags.string({ description: 'bundle: a directory for c2w run and c2w serve; wasm: one module any WASI host runs (docs/single-file.md); wasm-split: main.wasm + data modules of at most 1 GiB each + split.json, for roots past V8\'s 1 GiB module limit; web: a directory any static host with HTTP ranges serves (docs/serve.md). Default: wasm when OUT ends in .wasm, else bundle', options: ['bundle', 'wasm', 'wasm-split', 'web'] }),
     force: Flags.boolean({ description: 'replace OUT if it exists', default: false }),
     creds: Flags.string({ description: 'registry credentials USER:PASSWORD', helpValue: 'USER:PASSWORD' }),
     insecure: Flags.boolean({ description: 'allow plain http to registries other than localhost', default: false }),
@@ -37,7 +40,7 @@ OUT ending in .wasm (or --format wasm) is one WASI preview1 module holding all o
     const { args, flags } = await this.parse(Convert);
     const progress = createProgress(Convert.toolName);
     const format = flags.format ?? (args.outDir.endsWith('.wasm') ? 'wasm' : 'bundle');
-    const convert = (outDir: string) => (format === 'wasm' ? convertToSingleFile : convertImage)(
+    const convert = (outDir: string) => (format === 'wasm' ? convertToSingleFile : format === 'wasm-split' ? convertToSplitSet : convertImage)(
       {
         status: progress.status,
         image: args.image,
@@ -67,6 +70,6 @@ OUT ending in .wasm (or --format wasm) is one WASI preview1 module holding all o
     }
     const summary = await convert(args.outDir);
     if (flags.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else this.note(`wrote ${summary.outDir} (run it with: c2w run ${args.outDir}${format === 'wasm' ? ', or any WASI host' : ''})`);
+    else this.note(`wrote ${summary.outDir} (run it with: c2w run ${args.outDir}${format === 'wasm' ? ', or any WASI host' : format === 'wasm-split' ? ', or wasm-split\'s loader and node:wasi' : ''})`);
   }
 }

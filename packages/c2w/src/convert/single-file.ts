@@ -14,7 +14,7 @@ const EMBED_OVERHEAD_BYTES = 1 << 20;
 export function checkSingleFileBudget(out: string, bytes: number, limit = MAX_SINGLE_FILE_BYTES): void {
   if (bytes + EMBED_OVERHEAD_BYTES <= limit) return;
   const mib = (n: number) => `${(n / 1048576).toFixed(0)} MiB`;
-  throw new InputError(`${out} would be about ${mib(bytes + EMBED_OVERHEAD_BYTES)}, over the ${mib(limit)} module limit of V8 (Node, Chrome): convert to a bundle directory instead (c2w convert IMAGE DIR), or slim the image (--slim)`);
+  throw new InputError(`${out} would be about ${mib(bytes + EMBED_OVERHEAD_BYTES)}, over the ${mib(limit)} module limit of V8 (Node, Chrome): convert to a split set (c2w convert --format wasm-split IMAGE DIR) or a bundle directory (c2w convert IMAGE DIR) instead, or slim the image (--slim)`);
 }
 
 export interface SingleFileResult { bytes: number; files: number }
@@ -22,7 +22,8 @@ export interface SingleFileResult { bytes: number; files: number }
 /**
  * A bundle directory -> one WASI preview1 module: machine.wasm with the firmware, the kernel, the
  * disks and the small run-request files embedded by vfs-embed under /embed. Data is streamed from
- * the bundle into the output (never held whole); the output appears only when complete.
+ * the bundle into the output (never held whole); the output appears only when complete. A `limit`
+ * over V8's (Infinity) is for wasm-split's input, which no engine compiles whole.
  */
 export async function writeSingleFile(bundleDir: string, out: string, limit = MAX_SINGLE_FILE_BYTES): Promise<SingleFileResult> {
   const b = await readBundle(bundleDir);
@@ -50,7 +51,7 @@ export async function writeSingleFile(bundleDir: string, out: string, limit = MA
   const wasm = await readFile(machinePath);
   const output = await createAtomicFile(out, 'output');
   try {
-    const result = await embedFiles(wasm, sources, fileSink(output.handle), { mount: EMBED_MOUNT, allowLarge: false, what: 'machine.wasm' });
+    const result = await embedFiles(wasm, sources, fileSink(output.handle), { mount: EMBED_MOUNT, allowLarge: limit > MAX_SINGLE_FILE_BYTES, what: 'machine.wasm' });
     await output.commit();
     return { bytes: result.bytes, files: sources.length };
   } catch (err) {

@@ -9,6 +9,7 @@ import { parseMounts } from './mounts.js';
 import { readBundle } from './read-bundle.js';
 import { isSingleFile, singleFileArgs } from './run-single-file.js';
 import { runRequest } from './run-request.js';
+import { runSplitSet, splitSetDir } from './run-split.js';
 
 export interface RunOptions {
   bundleDir: string;
@@ -40,6 +41,12 @@ export interface RunOptions {
  * no size limit, unlike container2wasm's 1024-byte argument buffer.
  */
 export async function runBundle(o: RunOptions): Promise<number> {
+  const split = await splitSetDir(o.bundleDir);
+  if (split !== undefined) {
+    const { args, preopens } = await singleFileArgs(o);
+    await loadMachine(); // for its warning filter: node:wasi's notice would land on the container's stderr
+    return runSplitSet(split, args, preopens);
+  }
   if (await isSingleFile(o.bundleDir)) {
     const { args, preopens } = await singleFileArgs(o);
     const { runWithArgs } = await loadMachine();

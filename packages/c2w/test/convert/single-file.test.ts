@@ -5,7 +5,7 @@ import { InputError } from '@c2w/errors';
 import { MAX_SINGLE_FILE_BYTES, checkSingleFileBudget, writeSingleFile } from '../../src/convert/single-file.js';
 
 describe('checkSingleFileBudget', () => {
-  it('fails over V8\'s 1 GiB in one line that names the limit and the bundle form', () => {
+  it('fails over V8\'s 1 GiB in one line that names the limit, the split set and the bundle form', () => {
     let err: unknown;
     try {
       checkSingleFileBudget('big.wasm', MAX_SINGLE_FILE_BYTES);
@@ -17,6 +17,7 @@ describe('checkSingleFileBudget', () => {
     expect(message.split('\n')).toHaveLength(1);
     expect(message).toMatch(/^big\.wasm would be about 1025 MiB, over the 1024 MiB module limit of V8/);
     expect(message).toContain('c2w convert IMAGE DIR');
+    expect(message).toContain('c2w convert --format wasm-split IMAGE DIR');
   });
 
   it('lets a module that fits through, and takes another limit', () => {
