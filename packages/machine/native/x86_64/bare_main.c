@@ -51,6 +51,7 @@ int main(int argc, char **argv) {
     if (deadline && deadline > now && deadline - now < budget) budget = deadline - now; /* the timer fires on time */
     if (limit && limit > c->instret && limit - c->instret < budget) budget = limit - c->instret;
     int rc = x86_run(c, budget, &n);
+    fflush(stdout); /* COM1's output leaves at every slice end (as on the RV64 machine), not at exit */
     if (b.exited) { status = b.exit_status & 0xff; break; }
     if (limit && c->instret >= limit) {
       fflush(stdout);
