@@ -4,7 +4,7 @@
 // COM1 input; the COM1 output and the isa-debug-exit status must be the same. Lines starting with "hw:" are SDM
 // behaviour qemu 7.2 does not model (listed in each program); they are checked on our CPU alone.
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requirePrerequisite } from '@c2w/testing';
 import { MODES, pkgDir, type Mode } from './helpers.js';
@@ -98,6 +98,16 @@ const expected = new Map<string, Run>();
     expect(r.stdout.startsWith('32\n')).toBe(true); // the 32-bit part prints in its first 100 instructions
     expect(r.stdout.length).toBeLessThan(8);
     expect(r.stderr).toMatch(/^c2w-x86-bare: stopped after 1\d\d instructions at rip 0x[0-9a-f]+ \(cs 0x[0-9a-f]+ cpl 0, /);
+  });
+
+  it('rejects a missing --initrd, or one that does not fit above the kernel, with a one-line error and status 1', () => {
+    const missing = run(runner, ['--initrd', join(outDir, 'no-such.cpio'), join(outDir, 'boot')]);
+    expect([missing.status, missing.stderr]).toEqual([1, `c2w-x86-bare: cannot open initrd ${join(outDir, 'no-such.cpio')}\n`]);
+    // the program is linked at 1 MiB: in 2 MiB of RAM, 1.5 MiB cannot go above it
+    const big = join(outDir, 'big.cpio');
+    writeFileSync(big, Buffer.alloc(1536 << 10));
+    const r = run(runner, ['--mem', '2', '--initrd', big, join(outDir, 'boot')]);
+    expect([r.status, r.stderr]).toEqual([1, `c2w-x86-bare: initrd ${big} (${1536 << 10} bytes) does not fit in 2 MiB of RAM above the kernel\n`]);
   });
 
   it('rejects an ELF without a PVH note with a one-line error and status 1', () => {

@@ -6,3 +6,4 @@ export { requirePrerequisite } from './prerequisite.js';
 export { rawTar, listRawTar, type RawEntry, type RawListed } from './raw-tar.js';
 export { mountSmallDisk, type SmallDisk } from './small-disk.js';
 export { wasiToolchainAvailable, buildWasiCommand } from './wasi-program.js';
+export { newcCpio, type CpioEntry } from './newc-cpio.js';

@@ -1,6 +1,6 @@
 /* c2w-x86-bare: runs a PVH ELF (a bare test program, later a kernel) on the x86-64 CPU and the
  * bare board (board.c): COM1 on stdin/stdout, isa-debug-exit for the exit status.
- * usage: c2w-x86-bare [--mem MIB] [--append CMDLINE] [--limit N] [--stats] ELF (--limit: stop after
+ * usage: c2w-x86-bare [--mem MIB] [--append CMDLINE] [--initrd FILE] [--limit N] [--stats] ELF (--limit: stop after
  * about N instructions, printing where the CPU is: for debugging a boot)
  * exit status: the one written to isa-debug-exit ((v << 1) | 1); 1 bad input, 2 usage,
  * 3 out of memory, 4 the machine stopped otherwise (shutdown, HLT with nothing to wake it). */
@@ -19,7 +19,7 @@ static uint64_t now_ns(void) {
 
 int main(int argc, char **argv) {
   uint64_t mem_mib = 128;
-  const char *cmdline = NULL;
+  const char *cmdline = NULL, *initrd = NULL;
   bool stats = false;
   uint64_t limit = 0;
   int ai = 1;
@@ -27,11 +27,12 @@ int main(int argc, char **argv) {
     if (!strcmp(argv[ai], "--stats")) stats = true;
     else if (!strcmp(argv[ai], "--mem") && ai + 2 < argc) mem_mib = strtoull(argv[++ai], NULL, 10);
     else if (!strcmp(argv[ai], "--append") && ai + 2 < argc) cmdline = argv[++ai];
+    else if (!strcmp(argv[ai], "--initrd") && ai + 2 < argc) initrd = argv[++ai];
     else if (!strcmp(argv[ai], "--limit") && ai + 2 < argc) limit = strtoull(argv[++ai], NULL, 10);
     else break;
   }
   if (ai != argc - 1 || mem_mib < 2 || mem_mib > 3072) {
-    fprintf(stderr, "usage: c2w-x86-bare [--mem MIB (2..3072)] [--append CMDLINE] [--limit N] [--stats] ELF\n");
+    fprintf(stderr, "usage: c2w-x86-bare [--mem MIB (2..3072)] [--append CMDLINE] [--initrd FILE] [--limit N] [--stats] ELF\n");
     return 2;
   }
   X86Cpu *c = calloc(1, sizeof *c);
@@ -41,7 +42,7 @@ int main(int argc, char **argv) {
   char err[512];
   x86_reset(c);
   x86_board_init(&b, c, ram, mem_mib << 20, stdin, stdout);
-  if (x86_pvh_load(&b, argv[ai], cmdline, err, sizeof err)) { fprintf(stderr, "c2w-x86-bare: %s\n", err); return 1; }
+  if (x86_pvh_load(&b, argv[ai], cmdline, initrd, err, sizeof err)) { fprintf(stderr, "c2w-x86-bare: %s\n", err); return 1; }
   x86_mptable_write(&b);
   int status = 0;
   uint64_t t0 = now_ns();
@@ -50,6 +51,7 @@ int main(int argc, char **argv) {
     if (deadline && deadline > now && deadline - now < budget) budget = deadline - now; /* the timer fires on time */
     if (limit && limit > c->instret && limit - c->instret < budget) budget = limit - c->instret;
     int rc = x86_run(c, budget, &n);
+    fflush(stdout); /* COM1's output leaves at every slice end (as on the RV64 machine), not at exit */
     if (b.exited) { status = b.exit_status & 0xff; break; }
     if (limit && c->instret >= limit) {
       fflush(stdout);

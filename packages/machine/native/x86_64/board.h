@@ -41,6 +41,6 @@ bool x86_board_idle(X86Board *b);
 void x86_mptable_write(X86Board *b);
 /* pvh.c: loads an ELF with a XEN_ELFNOTE_PHYS32_ENTRY note and sets the CPU up for the PVH
  * entry (32-bit protected mode, paging off, EBX = hvm_start_info); 0 or a message in err */
-int x86_pvh_load(X86Board *b, const char *path, const char *cmdline, char *err, size_t errlen);
+int x86_pvh_load(X86Board *b, const char *path, const char *cmdline, const char *initrd, char *err, size_t errlen);
 
 #endif

@@ -1,7 +1,8 @@
 /* PVH direct boot (the Xen PVH boot ABI, docs/xen/.../pvh.rst; Linux arch/x86/platform/pvh):
  * loads the PT_LOAD segments of an ELF (32 or 64-bit) at their physical addresses, finds the
  * entry in the XEN_ELFNOTE_PHYS32_ENTRY note, as QEMU's -kernel does, and writes the
- * hvm_start_info (version 1, with the e820 memory map) the entry gets in EBX. */
+ * hvm_start_info (version 1, with the e820 memory map) the entry gets in EBX. An initramfs is its
+ * one module (hvm_modlist_entry), placed as QEMU's x86_load_linux does: page aligned, at the top of RAM. */
 #include <stdlib.h>
 #include "board.h"
 
@@ -9,6 +10,7 @@
 #define HVM_START_MAGIC 0x336ec578u
 #define START_INFO_PA 0x7000ULL /* hvm_start_info, then the memory map, then the command line */
 #define MEMMAP_PA (START_INFO_PA + 0x40)
+#define MODLIST_PA (START_INFO_PA + 0xc0) /* after the one 24-byte memory map entry */
 #define CMDLINE_PA (START_INFO_PA + 0x100)
 #define E820_RAM 1
 
@@ -36,7 +38,29 @@ static uint64_t find_entry(const uint8_t *n, uint64_t len) {
   return 0;
 }
 
-int x86_pvh_load(X86Board *b, const char *path, const char *cmdline, char *err, size_t errlen) {
+/* the initramfs at the top of RAM, above the kernel's end `kend`: its address, or 0 with err set */
+static uint64_t load_initrd(X86Board *b, const char *path, uint64_t kend, uint64_t *size, char *err, size_t errlen) {
+  FILE *f = fopen(path, "rb");
+  if (!f) { snprintf(err, errlen, "cannot open initrd %s", path); return 0; }
+  long n = fseek(f, 0, SEEK_END) ? -1 : ftell(f);
+  uint64_t pa = n > 0 && (uint64_t)n < b->ram_size ? ((b->ram_size - 1 - (uint64_t)n) & ~0xfffULL) : 0;
+  if (n <= 0 || pa < kend) {
+    snprintf(err, errlen, "initrd %s (%ld bytes) does not fit in %llu MiB of RAM above the kernel", path, n,
+             (unsigned long long)(b->ram_size >> 20));
+    fclose(f);
+    return 0;
+  }
+  if (fseek(f, 0, SEEK_SET) || fread(b->ram + pa, 1, (size_t)n, f) != (size_t)n) {
+    snprintf(err, errlen, "cannot read initrd %s", path);
+    fclose(f);
+    return 0;
+  }
+  fclose(f);
+  *size = (uint64_t)n;
+  return pa;
+}
+
+int x86_pvh_load(X86Board *b, const char *path, const char *cmdline, const char *initrd, char *err, size_t errlen) {
   FILE *f = fopen(path, "rb");
   if (!f) { snprintf(err, errlen, "cannot open %s", path); return 1; }
   uint8_t eh[64], ph[56];
@@ -52,7 +76,7 @@ int x86_pvh_load(X86Board *b, const char *path, const char *cmdline, char *err, 
   }
   bool e64 = cls == 2;
   uint64_t phoff = e64 ? rd(eh + 32, 8) : rd(eh + 28, 4), phnum = rd(eh + (e64 ? 56 : 44), 2);
-  uint64_t phentsize = rd(eh + (e64 ? 54 : 42), 2), entry = 0;
+  uint64_t phentsize = rd(eh + (e64 ? 54 : 42), 2), entry = 0, kend = START_INFO_PA + 0x100 + 4096;
   for (uint64_t i = 0; i < phnum; i++) {
     if (fseek(f, (long)(phoff + i * phentsize), SEEK_SET) || fread(ph, 1, e64 ? 56 : 32, f) != (e64 ? 56u : 32u)) goto bad;
     uint64_t type = rd(ph, 4);
@@ -67,6 +91,7 @@ int x86_pvh_load(X86Board *b, const char *path, const char *cmdline, char *err, 
       }
       if (fseek(f, (long)off, SEEK_SET) || fread(b->ram + pa, 1, filesz, f) != filesz) goto bad;
       memset(b->ram + pa + filesz, 0, memsz - filesz);
+      if (pa + memsz > kend) kend = pa + memsz;
     } else if (type == 4 && !entry && filesz < (1 << 20)) { /* PT_NOTE */
       uint8_t *n = malloc(filesz ? filesz : 1);
       if (!n) goto bad;
@@ -94,6 +119,15 @@ int x86_pvh_load(X86Board *b, const char *path, const char *cmdline, char *err, 
   wr(mm + 0, 8, 0);
   wr(mm + 8, 8, b->ram_size);
   wr(mm + 16, 4, E820_RAM);
+  if (initrd) {
+    uint64_t size = 0, pa = load_initrd(b, initrd, kend, &size, err, errlen);
+    if (!pa) return 1;
+    uint8_t *ml = b->ram + MODLIST_PA;    /* struct hvm_modlist_entry: paddr, size, cmdline_paddr, reserved */
+    wr(ml + 0, 8, pa);
+    wr(ml + 8, 8, size);
+    wr(si + 12, 4, 1);                    /* nr_modules */
+    wr(si + 16, 8, MODLIST_PA);           /* modlist_paddr */
+  }
   X86Cpu *c = b->cpu;
   x86_system_reset(c);
   memset(c->r, 0, sizeof c->r);

@@ -23,6 +23,17 @@
 #define CPUID_1_ECX_CX16 (1u << 13)
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define TSC_HZ 1000000000u /* nominal: one retired instruction per nanosecond */
+#define CPUID_7_EDX_ARCH_CAPABILITIES (1u << 29)
+/* IA32_ARCH_CAPABILITIES (MSR 0x10a, SDM vol. 4 table 2-2): every "not affected" bit, all true of an
+ * interpreter, which never speculates (no Meltdown/MDS/SSB/TAA/MMIO/GDS/RFDS/ITS); none of the
+ * feature or "affected" bits (IBRS_ALL, RSBA, TSX_CTRL, FB_CLEAR, RFDS_CLEAR). Linux 6.1's
+ * cpu_set_bug_bits reads it; Spectre v1/v2 and SWAPGS have no such bit (only a family/model list). */
+#define ARCH_CAP_NOT_AFFECTED                                                                         \
+  ((1ULL << 0) /* RDCL_NO */ | (1ULL << 4) /* SSB_NO */ | (1ULL << 5) /* MDS_NO */ |                 \
+   (1ULL << 6) /* PSCHANGE_MC_NO */ | (1ULL << 8) /* TAA_NO */ | (1ULL << 13) /* SBDR_SSDP_NO */ |   \
+   (1ULL << 14) /* FBSDP_NO */ | (1ULL << 15) /* PSDP_NO */ | (1ULL << 20) /* BHI_NO */ |             \
+   (1ULL << 24) /* PBRSB_NO */ | (1ULL << 26) /* GDS_NO */ | (1ULL << 27) /* RFDS_NO */ |             \
+   (1ULL << 62) /* ITS_NO */)
 #define CPUID_81_ECX_LAHF (1u << 0)
 #define CPUID_81_EDX_SYSCALL (1u << 11)
 #define CPUID_81_EDX_NX (1u << 20)
@@ -50,6 +61,9 @@ void x86_cpuid(X86Cpu *c) {
          CPUID_1_EDX_PSE | CPUID_1_EDX_MSR | CPUID_1_EDX_PAE | CPUID_1_EDX_PGE | CPUID_1_EDX_PAT |
          (c->has_apic ? CPUID_1_EDX_APIC : 0);
     cx = CPUID_1_ECX_CX16 | (c->has_apic ? CPUID_1_ECX_TSC_DEADLINE : 0);
+    break;
+  case 7: /* structured extended features, subleaf 0 only: on a board, IA32_ARCH_CAPABILITIES */
+    if (c->system && (uint32_t)c->r[R_RCX] == 0) dx = CPUID_7_EDX_ARCH_CAPABILITIES;
     break;
   case 0x15: /* TSC = crystal * ebx / eax: Linux takes its frequency from here (no calibration) */
     if (c->system) { a = 1; b = 1; cx = TSC_HZ; }
@@ -104,6 +118,7 @@ int x86_rdmsr(X86Cpu *c, uint32_t msr, uint64_t *v) {
   case 0x1b: if (!c->has_apic) break; *v = c->apic_base; return 0; /* IA32_APIC_BASE */
   case 0x6e0: if (!c->has_apic) break; *v = c->tsc_deadline; return 0; /* IA32_TSC_DEADLINE */
   case 0x8b: *v = 0; return 0;                                     /* IA32_BIOS_SIGN_ID: no microcode */
+  case 0x10a: if (!c->system) break; *v = ARCH_CAP_NOT_AFFECTED; return 0; /* IA32_ARCH_CAPABILITIES */
   case 0xfe: *v = 0; return 0;                                     /* IA32_MTRRCAP: no MTRRs */
   case 0x1a0: *v = c->misc_enable; return 0;                       /* IA32_MISC_ENABLE */
   case 0x277: *v = c->pat; return 0;                               /* IA32_PAT */
