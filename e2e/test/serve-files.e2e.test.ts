@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { c2w, convert, tmp } from './helpers/bundles.js';
 import { exampleImage } from './helpers/images.js';
-import { haveChromium, launchChromium, pageResult, serve } from './helpers/browser.js';
+import { haveChromium, launchChromium, pageResult, serve, waitForOutput } from './helpers/browser.js';
 import { staticHost } from './helpers/static-host.js';
 
 // Host files in the page: a file picked in the page appears in the container at /mnt/host, and a
@@ -33,8 +33,15 @@ describe('host files in the page (c2w serve, chromium)', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
-      await page.goto(`${served.url}${query(waitThen('cat /mnt/host/in.txt; echo "out-$((6*7))" > /mnt/host/out.txt; ls -n /mnt/host'))}`);
+      await page.goto(`${served.url}${query(waitThen('cat /mnt/host/in.txt; echo "out-$((6*7))" > /mnt/host/out.txt; ls -n /mnt/host; read x'))}`);
       await page.setInputFiles('#file-input', { name: 'in.txt', mimeType: 'text/plain', buffer: Buffer.from(IN) });
+      await waitForOutput(page, 'out.txt');
+      // during the run: the worker lists the directory while the guest waits for a line
+      await page.click('#list-files');
+      expect(await linkBytes(page, 'out.txt')).toBe('out-42\n');
+      expect(await page.locator('#status').getAttribute('data-state')).toBe('running');
+      await page.locator('#terminal').click();
+      await page.keyboard.press('Enter');
       const r = await pageResult(page);
       expect(r.status).toMatch(/^exited with status 0\b/);
       expect(r.transcript).toMatch(new RegExp(`^${IN}`));
@@ -55,7 +62,7 @@ describe('host files in the page (c2w serve, chromium)', () => {
 
 describe('host files in a static directory (c2w convert --format web, chromium)', () => {
   const ok = haveChromium();
-  it('mounts /mnt/host there too (the run channel the page writes names the share)', async () => {
+  it('mounts /mnt/host there too and takes a file dropped on the terminal', async () => {
     if (!ok) return;
     const dir = await tmp('web-files');
     const site = join(dir, 'site');
@@ -66,7 +73,12 @@ describe('host files in a static directory (c2w convert --format web, chromium)'
     try {
       const page = await browser.newPage();
       await page.goto(`${host.url}${query(waitThen('tr a-z A-Z < /mnt/host/in.txt > /mnt/host/upper.txt'))}`);
-      await page.setInputFiles('#file-input', { name: 'in.txt', mimeType: 'text/plain', buffer: Buffer.from(IN) });
+      // a file dropped on the terminal, as a drag from the desktop delivers it
+      await page.evaluate(([name, text]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([text!], name!));
+        document.getElementById('terminal')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, ['in.txt', IN]);
       const run = await pageResult(page);
       expect(run.status).toMatch(/^exited with status 0\b/);
       expect(await linkBytes(page, 'upper.txt')).toBe(IN.toUpperCase());
