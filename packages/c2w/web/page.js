@@ -1,14 +1,15 @@
-/* global document, window, location, Worker */
+/* global document, window, location, Worker, URL, Blob */
 // The page: a terminal (xterm.js, DOM renderer, so its text is in the document), the machine in a
 // worker, a form that turns a command into the URL's query, progress while files load, and the
-// exit status. window.c2w holds timings and traffic for tests and benchmarks.
+// exit status. Files dropped or picked go to the worker's /mnt/host directory and its files come
+// back as download links (docs/serve.md, "Host files"). window.c2w holds
 import { Terminal } from './vendor/xterm.mjs';
 import { commandQuery, splitWords } from './command-line.js';
 import { LineDiscipline } from './line-discipline.js';
 import { StdinRing } from './vendor/stdin-ring.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { firstOutputMs: null, exitMs: null, code: null, traffic: null, sizes: null, error: null };
+const state = { files: [], firstOutputMs: null, exitMs: null, code: null, traffic: null, sizes: null, error: null };
 window.c2w = state;
 
 const quote = (w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
@@ -59,9 +60,39 @@ function setStatus(kind, text) {
 }
 
 const mib = (n) => `${(n / 1048576).toFixed(1)} MiB`;
+/** A host file lives in the worker's memory, as does anything the guest writes there. */
+const MAX_FILE = 256 * 1048576;
+async function addFiles(list) {
+  for (const f of list) {
+    if (f.size > MAX_FILE) { console.warn(`${f.name}: ${mib(f.size)} is over the ${mib(MAX_FILE)} a host file may have`); continue; }
+    const data = await f.arrayBuffer();
+    worker.postMessage({ type: 'file', name: f.name, data }, [data]);
+  }
+  worker.postMessage({ type: 'list' });
+}
+$('file-input').addEventListener('change', (e) => void addFiles([...e.target.files]));
+$('terminal').addEventListener('dragover', (e) => e.preventDefault());
+$('terminal').addEventListener('drop', (e) => { e.preventDefault(); void addFiles([...e.dataTransfer.files]); });
+$('list-files').addEventListener('click', () => { if (state.code === null) worker.postMessage({ type: 'list' }); });
+
+let fileUrls = [];
+function showFiles(files) {
+  for (const url of fileUrls) URL.revokeObjectURL(url);
+  fileUrls = files.map((f) => URL.createObjectURL(new Blob([f.data])));
+  $('files').replaceChildren(...files.map((f, i) => {
+    const li = document.createElement('li');
+    const a = Object.assign(document.createElement('a'), { href: fileUrls[i], download: f.name, textContent: f.name });
+    li.append(a, ` (${f.data.byteLength} bytes)`);
+    return li;
+  }));
+  state.files = files.map((f) => f.name);
+}
+
 worker.onmessage = (e) => {
   const m = e.data;
-  if (m.type === 'out') {
+  if (m.type === 'files') {
+    showFiles(m.files);
+  } else if (m.type === 'out') {
     if (state.firstOutputMs === null) {
       state.firstOutputMs = performance.now(); // since navigation started (performance.timeOrigin)
       $('progress').hidden = true;

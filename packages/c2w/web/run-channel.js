@@ -33,7 +33,7 @@ export function channelManifest(request, query, time) {
   return { ...rest, time, config };
 }
 
-/** The channel tar: c2w/, c2w/arch, c2w/time, c2w/stdin (if set), config.json, end of archive. */
+/** The channel tar: c2w/, c2w/arch, c2w/time, c2w/mounts and c2w/stdin (if set), config.json, end of archive. */
 export function channelTar(m) {
   const enc = new TextEncoder();
   const parts = [header('c2w', 5, 0o755, 0)];
@@ -43,6 +43,7 @@ export function channelTar(m) {
   };
   file('c2w/arch', `${m.arch}\n`);
   if (m.time !== undefined) file('c2w/time', `${m.time}\n`);
+  if (m.mounts?.length) file('c2w/mounts', m.mounts.map((x, i) => `${i} ${x.tag} ${x.readonly ? 'ro' : 'rw'}\n`).join(''));
   if (m.stdin !== undefined) file('c2w/stdin', `${m.stdin}\n`);
   file('config.json', `${JSON.stringify(m.config, null, 1)}\n`);
   parts.push(new Uint8Array(1024));

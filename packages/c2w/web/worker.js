@@ -1,7 +1,8 @@
 /* global self */
 // The machine's thread in the browser: fetches machine.wasm and the small boot files, presents the
 // disks as files read by HTTP ranges, and runs the machine under the WASI shim. Messages to the
-// page: progress, out (console bytes), warning, exit (status and traffic) and error.
+// page: progress, out (console bytes), warning, files (the host-files directory), exit (status and
+// traffic) and error. The page sends input (keys), file (a dropped file) and list (ask for files).
 import { Fd, File, OpenFile, PreopenDirectory, WASI, WASIProcExit, wasi } from './vendor/wasi-shim/index.js';
 import { withJspiConsole, InputQueue } from './console-input.js';
 import { HttpBlocks } from './http-blocks.js';
@@ -9,13 +10,23 @@ import { RangeFile } from './range-file.js';
 import { StdinRing } from './vendor/stdin-ring.js';
 
 const queue = new InputQueue();
+// the host-files directory: the PreopenDirectory keeps this Map, so files added mid-run appear too
+const hostDir = new Map();
 const post = (m, transfer) => self.postMessage(m, transfer ?? []);
 
 self.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'start') run(m.query, m.ring).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
   else if (m.type === 'input') queue.push(new Uint8Array(m.data));
+  else if (m.type === 'file') hostDir.set(m.name, new File(m.data));
+  else if (m.type === 'list') postFiles();
 };
+
+/** Copies of the regular files at the top of the host-files directory (the guest may be writing them). */
+function postFiles() {
+  const files = [...hostDir].filter(([, inode]) => inode instanceof File).map(([name, inode]) => ({ name, data: inode.data.slice().buffer }));
+  post({ type: 'files', files }, files.map((f) => f.data));
+}
 
 /** The guest console: every write goes to the page as it happens. */
 class ConsoleOut extends Fd {
@@ -97,6 +108,7 @@ async function run(query, ringBuffer) {
   }
   post({ type: 'progress', label: 'booting', loaded: 1, total: 1 });
   const fds = [new OpenFile(new File([])), new ConsoleOut(), new ConsoleOut(), ...[...dirs].map(([dir, files]) => new PreopenDirectory(dir, files))];
+  fds.push(new PreopenDirectory(plan.hostFiles.guest, hostDir));
   const shim = new WASI(['c2w-machine', ...plan.argv], [], fds, { debug: false });
   const stats = { yields: 0, yieldMs: 0, waits: 0, waitMs: 0 };
   const made = {};
@@ -120,6 +132,7 @@ async function run(query, ringBuffer) {
     traffic[name] = blocks.fetched;
     reads[name] = { requests: blocks.requests, ms: blocks.fetchMs };
   }
+  postFiles();
   post({
     type: 'exit', code, traffic,
     sizes: Object.fromEntries(plan.files.filter((f) => f.size !== null).map((f) => [f.guest.slice(f.guest.lastIndexOf('/') + 1), f.size])),

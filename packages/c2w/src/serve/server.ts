@@ -9,7 +9,7 @@ import { runRequest } from '../run/run-request.js';
 import { parseByteRange } from './byte-range.js';
 import { runQuery } from './run-query.js';
 import { contentType, webAssets } from './web-assets.js';
-import { partVersion, webRunPlan } from './web-run-plan.js';
+import { HOST_FILES, partVersion, webRunPlan } from './web-run-plan.js';
 
 export interface ServeOptions {
   port?: number;
@@ -59,7 +59,7 @@ export async function serveBundle(b: LoadedBundle, o: ServeOptions = {}): Promis
         return send(res, 'application/json', JSON.stringify(webRunPlan(b, query.toString())), req.method === 'HEAD');
       }
       // a run channel per request, as c2w run writes it (its own clock: the time of the request)
-      const { manifest } = runRequest(b, options, [], Math.floor(Date.now() / 1000));
+      const { manifest } = runRequest(b, options, [HOST_FILES], Math.floor(Date.now() / 1000));
       res.writeHead(200, { 'Content-Type': 'application/x-tar', 'Cache-Control': 'no-store' });
       if (req.method === 'HEAD') return void res.end();
       await writeRunChannel(manifest, res);

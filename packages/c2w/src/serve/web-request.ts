@@ -1,6 +1,7 @@
 import { RunManifest } from '@c2w/artifacts';
 import type { LoadedBundle } from '../run/read-bundle.js';
 import { runRequest } from '../run/run-request.js';
+import { HOST_FILES } from './web-run-plan.js';
 
 /**
  * What a static page (c2w convert --format web) needs to write the run channel itself: the
@@ -21,7 +22,7 @@ export function webRequest(b: LoadedBundle): WebRequest {
   const c = b.imageConfig.config ?? {};
   const hasCommand = (c.Entrypoint?.length ?? 0) + (c.Cmd?.length ?? 0) > 0;
   // without a command of its own, any placeholder: the page replaces args before it writes
-  const { manifest } = runRequest(b, { stdin: 'tty', ...(hasCommand ? {} : { args: ['true'] }) }, [], 0);
+  const { manifest } = runRequest(b, { stdin: 'tty', ...(hasCommand ? {} : { args: ['true'] }) }, [HOST_FILES], 0);
   const { time: _time, ...rest } = RunManifest.parse(manifest);
   return { manifest: rest, entrypoint: c.Entrypoint ?? [], cmd: c.Cmd ?? [], workingDir: c.WorkingDir ?? '', hasCommand };
 }

@@ -1,9 +1,17 @@
 import { basename, dirname } from 'node:path/posix';
 import { buildArgs } from '@c2w/machine';
+import { resolveUserIds } from '../convert/user-db.js';
+import type { HostMount } from '../run/mounts.js';
 import type { LoadedBundle } from '../run/read-bundle.js';
 
 /** Files up to this size are fetched whole before the machine starts; larger ones by range. */
 export const WHOLE_FILE_MAX = 16 * 1024 * 1024;
+
+/**
+ * The page's host files: an in-memory directory in the worker (files dropped on the page), shared
+ * read-write over virtio-9p at a fixed guest path, so the page needs no mount syntax.
+ */
+export const HOST_FILES: HostMount = { hostPath: '/host', destination: '/mnt/host', readonly: false, tag: 'c2w0' };
 
 /** A file the worker presents to the machine: where the machine opens it and where to fetch it. */
 export interface WebFile {
@@ -25,6 +33,8 @@ export interface WebRunPlan {
   argv: string[];
   wasm: { url: string; size: number };
   files: WebFile[];
+  /** Where the machine opens the host-files directory (a WASI preopen) and where the container sees it. */
+  hostFiles: { guest: string; destination: string };
 }
 
 /**
@@ -43,6 +53,8 @@ export function webRunPlan(b: LoadedBundle, query: string): WebRunPlan {
     drives: [...b.bundle.disks.map((d) => ({ path: part(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
     quietFirmware: true,
     consoleGate: b.bundle.boot.consoleGate,
+    // owned by the container's user, so it may write there (WASI files have no owner)
+    shares: [{ ...HOST_FILES, ...shareOwner(b, query) }],
   });
   const guestDir = new Map(Object.entries(preopens).map(([guest, host]) => [host, guest]));
   const guestPath = (host: string) => `${guestDir.get(dirname(host))}/${basename(host)}`;
@@ -52,7 +64,14 @@ export function webRunPlan(b: LoadedBundle, query: string): WebRunPlan {
   });
   files.push({ guest: guestPath(channel), url: `channel.tar${query ? `?${query}` : ''}`, size: null, whole: true });
   const wasm = b.bundle.machine.wasm;
-  return { argv: args, wasm: { url: partUrl(b, wasm), size: b.bundle.files[wasm]!.size }, files };
+  const hostFiles = { guest: guestDir.get(HOST_FILES.hostPath)!, destination: HOST_FILES.destination };
+  return { argv: args, wasm: { url: partUrl(b, wasm), size: b.bundle.files[wasm]!.size }, files, hostFiles };
+}
+
+/** The ids the container runs as for this query (`user`, else the image's User), as runRequest resolves them. */
+function shareOwner(b: LoadedBundle, query: string): { uid: number; gid: number } {
+  const user = new URLSearchParams(query).get('user') || b.imageConfig.config?.User || '';
+  return resolveUserIds(user, { users: b.bundle.image.users, groups: b.bundle.image.groups });
 }
 
 /**

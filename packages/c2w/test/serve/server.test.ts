@@ -7,6 +7,7 @@ import { writeRunChannel } from '@c2w/emu-build';
 import { readBundle, type LoadedBundle } from '../../src/run/read-bundle.js';
 import { runRequest } from '../../src/run/run-request.js';
 import { serveBundle, type BundleServer } from '../../src/serve/server.js';
+import { HOST_FILES } from '../../src/serve/web-run-plan.js';
 
 const d = (hex: string) => `sha256:${hex.repeat(64)}`;
 const iso = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) & 0xff));
@@ -92,7 +93,8 @@ describe('serveBundle', () => {
   it('gives the worker the machine\'s command line and where each file is', async () => {
     const plan = await (await get('/plan.json?arg=echo&arg=hi')).json();
     expect(plan.argv).toEqual(['--memory', '256M', '--bios', '/c2w/0/fw_dynamic.bin', '--kernel', '/c2w/0/Image', '--append', 'console=ttyS0',
-      '--drive', '/c2w/0/root.iso,ro', '--drive', '/c2w/1/channel.tar,ro', '--quiet-firmware', '--console-gate']);
+      '--drive', '/c2w/0/root.iso,ro', '--drive', '/c2w/1/channel.tar,ro', '--share', '/c2w/share/0,tag=c2w0,uid=0,gid=0', '--quiet-firmware', '--console-gate']);
+    expect(plan.hostFiles).toEqual({ guest: '/c2w/share/0', destination: '/mnt/host' });
     const v = '?v=cccccccccccccccc'; // the part's digest: the URL names the content
     expect(plan.wasm).toEqual({ url: `bundle/machine.wasm${v}`, size: 4 });
     expect(plan.files).toEqual([
@@ -111,12 +113,15 @@ describe('serveBundle', () => {
     for (let t = t0; t <= t1; t++) {
       const out = new PassThrough();
       const bytes = buffer(out);
-      await writeRunChannel(runRequest(b, { args: ['echo', 'hi'], env: ['A=1'], stdin: 'tty' }, [], t).manifest, out);
+      await writeRunChannel(runRequest(b, { args: ['echo', 'hi'], env: ['A=1'], stdin: 'tty' }, [HOST_FILES], t).manifest, out);
       out.end();
       expected.push(await bytes);
     }
     expect(expected.some((e) => e.equals(got))).toBe(true);
     expect(got.toString('latin1')).toMatch(/"args": \[\s*"echo",\s*"hi"\s*\]/);
+    // the page's host files: share 0, read-write, bound at /mnt/host
+    expect(got.toString('latin1')).toContain('0 c2w0 rw\n');
+    expect(got.toString('latin1')).toMatch(/"destination": "\/mnt\/host",\s*"type": "bind",\s*"source": "\/run\/c2w\/mnt\/0"/);
   });
 
   it('sends COOP/COEP only when asked (cross-origin isolation for the SharedArrayBuffer ring)', async () => {

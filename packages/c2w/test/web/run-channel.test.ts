@@ -8,6 +8,7 @@ import { readBundle, type LoadedBundle } from '../../src/run/read-bundle.js';
 import { runRequest } from '../../src/run/run-request.js';
 import { runQuery } from '../../src/serve/run-query.js';
 import { webRequest } from '../../src/serve/web-request.js';
+import { HOST_FILES } from '../../src/serve/web-run-plan.js';
 // @ts-expect-error plain browser JavaScript, no declarations
 import { channelManifest, channelTar } from '../../web/run-channel.js';
 
@@ -30,7 +31,7 @@ async function bundle(imageConfig: object, stdinPort = true): Promise<LoadedBund
 async function serverChannel(b: LoadedBundle, query: URLSearchParams, time: number): Promise<Buffer> {
   const out = new PassThrough();
   const bytes = buffer(out);
-  await writeRunChannel(runRequest(b, runQuery(query), [], time).manifest, out);
+  await writeRunChannel(runRequest(b, runQuery(query), [HOST_FILES], time).manifest, out);
   out.end();
   return bytes;
 }
