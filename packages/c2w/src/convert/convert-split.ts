@@ -1,8 +1,7 @@
-import { rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
-import { UsageError } from '@c2w/errors';
-import { createAtomicDirectory, trackTemporary } from '@c2w/streams';
-import { convertImage, type ConvertOptions, type ConvertSummary } from './convert-image.js';
+import { join, resolve } from 'node:path';
+import { createAtomicDirectory } from '@c2w/streams';
+import type { ConvertOptions, ConvertSummary } from './convert-image.js';
+import { withStagedBundle } from './staged-bundle.js';
 import { writeSingleFile } from './single-file.js';
 
 export interface SplitSetSummary extends ConvertSummary { format: 'wasm-split'; bytes: number; modules: number }
@@ -13,11 +12,7 @@ export interface SplitSetSummary extends ConvertSummary { format: 'wasm-split'; 
  * V8's 1 GiB) + split.json. Every step streams from disk to disk; OUT appears only when complete.
  */
 export async function convertToSplitSet(o: ConvertOptions, progress: (message: string) => void = () => undefined, maxModuleMiB?: number): Promise<SplitSetSummary> {
-  if (!o.force && (await stat(o.outDir).then(() => true, () => false))) throw new UsageError(`output ${o.outDir} already exists (pass --force to replace it)`);
-  const stage = join(dirname(resolve(o.outDir)), `.${basename(o.outDir)}.bundle-${process.pid}`);
-  const forget = trackTemporary(stage);
-  try {
-    const summary = await convertImage({ ...o, outDir: stage, force: true }, progress);
+  return withStagedBundle(o, progress, async (stage, summary) => {
     progress(`${o.outDir}: embedding machine.wasm, firmware, kernel and root.iso (vfs-embed)`);
     const whole = join(stage, '.split-input.wasm');
     await writeSingleFile(stage, whole, Infinity);
@@ -37,8 +32,5 @@ export async function convertToSplitSet(o: ConvertOptions, progress: (message: s
       await out.abort();
       throw err;
     }
-  } finally {
-    await rm(stage, { recursive: true, force: true });
-    forget();
-  }
+  });
 }
