@@ -160,11 +160,12 @@ enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X8
  * need no tracking. 16 Ki entries (1 MiB): a Linux boot decodes 20% of its instructions with 4 Ki,
  * 2.3% with 64 Ki, but 64 Ki entries miss the host's caches more than decoding costs (ADR 0029) */
 #define X86_DC_SIZE 16384
-typedef struct X86Decoded {
+typedef struct X86Decoded { /* 64 bytes */
   uint64_t rip;
   uint64_t raw[2];
   X86Insn insn;
 } X86Decoded;
+_Static_assert(sizeof(X86Decoded) == 64, "a decoded instruction fills one host cache line");
 
 typedef struct X86Cpu {
   uint64_t r[16];
@@ -214,7 +215,11 @@ typedef struct X86Cpu {
   X86Bus bus;
   X86TlbEntry tlb[6][X86_TLB_SIZE]; /* [kind * 2 + user] */
   uint8_t tlb_global[6][X86_TLB_SIZE];
-  X86Decoded dcache[X86_DC_SIZE];
+  /* the decoded-instruction cache: dc is dcache_mem rounded up to 64 bytes (x86_reset), so an
+   * entry is one host cache line, not two (calloc aligns X86Cpu to 16 only): half the L1 misses;
+   * set by x86_dcache_flush, which x86_reset calls */
+  X86Decoded *dc;
+  X86Decoded dcache_mem[X86_DC_SIZE + 1];
 } X86Cpu;
 
 

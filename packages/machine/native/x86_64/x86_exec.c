@@ -539,7 +539,8 @@ void x86_reset(X86Cpu *c) {
 }
 
 void x86_dcache_flush(X86Cpu *c) {
-  for (int i = 0; i < X86_DC_SIZE; i++) c->dcache[i].rip = 1; /* never the rip of a cached entry */
+  c->dc = (X86Decoded *)(((uintptr_t)c->dcache_mem + 63) & ~(uintptr_t)63);
+  for (int i = 0; i < X86_DC_SIZE; i++) c->dc[i].rip = 1; /* never the rip of a cached entry */
 }
 
 /* rip in the last 15 bytes of a page (1.4% of a Linux boot's instructions): an instruction that
@@ -612,7 +613,7 @@ static __attribute__((noinline)) int fetch_new_page(X86Cpu *c, X86Decoded *e, co
  * and TLB checks; its last 15 bytes go the long way (fetch_page_end) */
 static inline int fetch(X86Cpu *c, const X86Insn **out, X86Insn *tmp) {
   uint64_t rip = c->rip;
-  X86Decoded *e = &c->dcache[(rip ^ (rip >> 12)) & (X86_DC_SIZE - 1)];
+  X86Decoded *e = &c->dc[(rip ^ (rip >> 12)) & (X86_DC_SIZE - 1)];
   if (X86_UNLIKELY((rip & ~0xfffULL) != c->fetch_va || (rip & 0xfff) > 4096 - 16)) return fetch_new_page(c, e, out, tmp);
   return decoded_at(c, e, (const uint8_t *)(uintptr_t)(c->fetch_addend + rip), out);
 }
