@@ -50,8 +50,8 @@ const expected = new Map<string, Run>();
     for (const p of programs) expected.set(p, qemu(join(outDir, p)));
   }, 300_000);
 
-  it('has programs for the boot path, paging, privilege changes, APIC and UART interrupts, and qemu runs each to its debug exit', () => {
-    expect(programs).toEqual(['apic', 'boot', 'paging', 'rings', 'uart']);
+  it('has programs for the boot path, paging, privilege changes, self-modifying code, APIC and UART interrupts, and qemu runs each to its debug exit', () => {
+    expect(programs).toEqual(['apic', 'boot', 'paging', 'rings', 'smc', 'uart']);
     expect(expected.get('uart')!.stdout).toContain(`got: ${input}`);
     for (const p of programs) {
       const q = expected.get(p)!;

@@ -26,6 +26,7 @@
 #define PF_ID 16u
 
 void x86_tlb_flush(X86Cpu *c, bool keep_global) {
+  x86_fetch_forget(c);
   for (int k = 0; k < 6; k++)
     for (int i = 0; i < X86_TLB_SIZE; i++)
       if (!keep_global || !c->tlb_global[k][i]) { c->tlb[k][i].tag = 1; c->tlb_global[k][i] = 0; }
@@ -33,6 +34,7 @@ void x86_tlb_flush(X86Cpu *c, bool keep_global) {
 }
 
 void x86_tlb_flush_page(X86Cpu *c, uint64_t va) {
+  x86_fetch_forget(c);
   if (c->tlb_large) { x86_tlb_flush(c, false); return; } /* entries of a large page are 4 KiB each */
   int i = (int)((va >> 12) & (X86_TLB_SIZE - 1));
   for (int k = 0; k < 6; k++)
@@ -41,6 +43,7 @@ void x86_tlb_flush_page(X86Cpu *c, uint64_t va) {
 
 void x86_request_stop(X86Cpu *c) {
   c->stop_request = true;
+  x86_fetch_forget(c);
   c->mem_size = 0;
   for (int u = 0; u < 2; u++)
     for (int i = 0; i < X86_TLB_SIZE; i++) c->tlb[ACC_X * 2 + u][i].tag = 1;

@@ -53,6 +53,7 @@ void x86_set_mode(X86Cpu *c) {
   bool c32 = !long_mode(c) || !(c->seg[S_CS].attr & SEG_ATTR_L);
   if (c32 != c->code32) { c->code32 = c32; x86_dcache_flush(c); }
   c->user = c->cpl == 3;
+  x86_fetch_forget(c); /* the fetch TLB half of the new CPL decides */
 }
 
 static void set_seg(X86Cpu *c, int s, uint16_t sel, uint16_t attr, uint64_t base, uint32_t limit) {
