@@ -15,8 +15,9 @@ const APPEND = 'console=ttyS0 reboot=t panic=-1';
 // the host's busybox-static (.ci/apt-packages.txt): on an x86-64 host it is the amd64 build
 const BUSYBOX = '/bin/busybox';
 
-/** The cached kernel (tools/x86_64/artifacts.sh --offline: .ci/setup builds it), or undefined. */
+/** The cached kernel (tools/x86_64/artifacts.sh --offline: .ci/setup builds it), C2W_X86_KERNEL's, or undefined. */
 function cachedKernel(): string | undefined {
+  if (process.env['C2W_X86_KERNEL']) return process.env['C2W_X86_KERNEL'];
   const r = spawnSync('bash', [join(repoDir, 'tools', 'x86_64', 'artifacts.sh'), '--offline'], { encoding: 'utf8' });
   return r.status === 0 ? /^C2W_X86_KERNEL (\S+)$/m.exec(r.stdout)?.[1] : undefined;
 }
