@@ -25,7 +25,7 @@ static const char *USAGE =
   "                       board: --kernel is a PVH vmlinux booted directly, no firmware)\n"
   "  -m, --memory SIZE    guest RAM, e.g. 256M or 1G (default 256M, 16M.." MAX_MEMORY_TEXT ")\n"
   "  --bios FILE          firmware (e.g. OpenSBI fw_dynamic.bin) or a bare-metal image, loaded at 0x80000000\n"
-  "  --kernel FILE        kernel Image, loaded at 0x80200000\n"
+  "  --kernel FILE        kernel Image, loaded at 0x80200000 (x86_64: a PVH vmlinux ELF)\n"
   "  --initrd FILE        initial ramdisk\n"
   "  --append STRING      kernel command line\n"
   "  --drive FILE[,ro]    virtio-blk disk (repeatable, up to 7); ',ro' makes it read-only\n"

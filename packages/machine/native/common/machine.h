@@ -375,6 +375,9 @@ void config_free(Config *cfg);
 #define SINGLE_FILE_NONE (-2)
 int single_file_config(Config *cfg, int argc, char **argv); /* SINGLE_FILE_NONE, or as config_parse */
 
+/* x86_64/microvm.c: the x86_64 board, built, booted and run to the guest's exit status */
+int x86_microvm_main(Config *cfg);
+
 /* boot.c */
 int machine_init(Machine *m, Config *cfg);
 void machine_free(Machine *m, bool keep_memory);

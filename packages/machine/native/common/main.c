@@ -1,11 +1,11 @@
 /* c2w-machine entry point: parse the configuration, build the machine (riscv64/ or, with --arch
- * x86_64, x86_64/microvm.c), run it, and return the guest's exit status (the finisher). Same code natively and as wasm32-wasi. A module
+ * x86_64, x86_64/microvm.c), run it, and return the guest's exit status (the finisher). Same
+ * code natively and as wasm32-wasi. A module
  * that carries its boot files (c2w convert IMAGE out.wasm) takes its configuration from them and
  * its arguments as the container's (single_file.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include "machine.h"
-#include "microvm.h"
 
 int main(int argc, char **argv) {
   Config cfg;
