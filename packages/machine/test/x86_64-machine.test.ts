@@ -87,6 +87,11 @@ echo "the finisher did not stop the machine"
     writeFileSync(join(tmp, 'disk.img'), Buffer.concat([Buffer.from('DISK-DATA'), Buffer.alloc(4096 - 9)]));
   });
 
+  it.each(MODES)('stops after --max-insns N instructions (exit 3) (%s)', async (mode) => {
+    const r = await runMachine(mode, ['--arch', 'x86_64', '--kernel', kernel as string, '--max-insns', '100000']);
+    expect([r.code, r.stderr]).toEqual([3, 'c2w-machine: stopped after 100000 instructions (--max-insns)\n']);
+  });
+
   it.each(MODES)('reads the disk and the share, writes the share, exits 5 through the finisher (%s)', async (mode) => {
     const share = join(tmp, `share-${mode}`);
     mkdirSync(share);
