@@ -12,6 +12,13 @@ static void ioapic_line(void *ctx, int line, int level) {
   if (level) x86_request_stop(mv->board.cpu); /* the interrupt may be deliverable after this instruction */
 }
 
+/* COM1's output joins the virtio console's in the host console buffer (common/console.c), which
+ * also waits out a non-blocking stdout */
+static void com1_tx(void *ctx, uint8_t byte) {
+  X86Microvm *mv = ctx;
+  console_out(mv->dev, &byte, 1);
+}
+
 static uint64_t mmio_read(void *ctx, uint64_t pa, int size) {
   X86Microvm *mv = ctx;
   uint64_t off = pa - MICROVM_VIRTIO_BASE;
@@ -86,6 +93,7 @@ static int microvm_init(X86Microvm *mv, Config *cfg) {
   x86_board_init(&mv->board, c, ram, cfg->memory, NULL, stdout);
   c->bus.mmio_read = mmio_read;
   c->bus.mmio_write = mmio_write;
+  mv->board.com1.tx = com1_tx;
   m->cfg = cfg;
   m->irq = (IrqLines){ioapic_line, mv};
   m->ram = ram;

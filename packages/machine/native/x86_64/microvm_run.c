@@ -37,10 +37,7 @@ static void poll_input(X86Microvm *mv, int timeout_ms) {
   com_receive(u, buf, (unsigned)n);
 }
 
-static void flush_output(X86Microvm *mv) {
-  fflush(stdout);           /* COM1 */
-  console_flush(mv->dev);   /* virtio console */
-}
+static void flush_output(X86Microvm *mv) { console_flush(mv->dev); } /* COM1 and the virtio console */
 
 /* HLT with IF = 1: true when the CPU can run again */
 static bool idle(X86Microvm *mv) {

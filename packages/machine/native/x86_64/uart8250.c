@@ -67,7 +67,8 @@ void com_write(X86Uart *u, unsigned reg, uint8_t v) {
   switch (reg) {
   case RBR_THR:
     if (dlab) { u->dll = v; return; }
-    fputc(v, u->out);
+    if (u->tx) u->tx(u->irq_ctx, v);
+    else fputc(v, u->out);
     u->thr_ipending = true; /* transmitted at once: the holding register is empty again */
     break;
   case IER:

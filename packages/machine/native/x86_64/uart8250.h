@@ -19,6 +19,7 @@ typedef struct X86Uart {
   unsigned rx_head, rx_count;
   void (*irq)(void *ctx, bool level);
   void *irq_ctx;
+  void (*tx)(void *ctx, uint8_t byte); /* the board's output path (irq_ctx), instead of `out` when set */
 } X86Uart;
 
 void com_reset(X86Uart *u, FILE *out, void (*irq)(void *ctx, bool level), void *irq_ctx);
