@@ -30,7 +30,7 @@ describe('installed from the npm tarballs', () => {
     image = await exampleImage();
     root = await tmp('install');
     npmDir = join(root, 'npm');
-    // pack.js builds the runtime pack through emu-build: a cache hit once the kernel is built
+    // pack.js builds both runtime packs through emu-build: cache hits once the kernels are built
     await execa(process.execPath, [join(workspaceRoot, 'tools/pack.js'), '--no-build', '--out', npmDir], { stderr: 'inherit' });
     tarballs = readdirSync(npmDir).filter((f) => f.endsWith('.tgz')).sort();
 
@@ -57,7 +57,7 @@ describe('installed from the npm tarballs', () => {
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('installs every tool and the runtime pack from the tarballs alone', () => {
-    expect(tarballs).toEqual(expect.arrayContaining(['c2w-c2w-0.1.0.tgz', 'c2w-errors-0.1.0.tgz', 'c2w-runtime-pack-riscv64-0.1.0.tgz']));
+    expect(tarballs).toEqual(expect.arrayContaining(['c2w-c2w-0.1.0.tgz', 'c2w-errors-0.1.0.tgz', 'c2w-runtime-pack-riscv64-0.1.0.tgz', 'c2w-runtime-pack-x86_64-0.1.0.tgz']));
     const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
     const ours = Object.entries(lock.packages).filter(([k]) => k.startsWith('node_modules/@c2w/'));
     // every @c2w package resolved to a local tarball, none fetched from a registry
@@ -120,7 +120,7 @@ describe('installed from the npm tarballs', () => {
     expect((await execa('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tools], { cwd: bare, env, extendEnv: false, reject: false })).exitCode).toBe(0);
     const r = await execa('npx', ['--no-install', 'c2w', 'convert', `oci:${image}:latest`, 'out/app'], { cwd: bare, env, extendEnv: false, reject: false, stdin: 'ignore' });
     expect(r.exitCode).toBe(3);
-    expect(r.stderr.trim().split('\n').pop()).toBe('c2w convert: no runtime pack: install it (npm install @c2w/runtime-pack-riscv64), pass --runtime-pack DIR or set C2W_PACK');
+    expect(r.stderr.trim().split('\n').pop()).toBe('c2w convert: no riscv64 runtime pack: install it (npm install @c2w/runtime-pack-riscv64), pass --runtime-pack DIR or set C2W_PACK');
     expect(existsSync(join(bare, 'out/app'))).toBe(false);
   });
 

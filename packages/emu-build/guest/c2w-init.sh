@@ -83,9 +83,12 @@ if [ -s "$B/c2w/mounts" ]; then
 fi
 # ---- end of host directories -------------------------------------------------------------------
 
-arch=riscv64
+# the guest's own architecture (OCI name) runs natively; only others need qemu-user (riscv64 guest)
+native=$(uname -m)
+[ "$native" = x86_64 ] && native=amd64
+arch=$native
 [ -s "$B/c2w/arch" ] && arch=$(cat "$B/c2w/arch")
-if [ "$arch" != riscv64 ]; then
+if [ "$arch" != "$native" ]; then
   # F (fix binary): the kernel opens the emulator now, so it works inside the container's root.
   mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null
   [ -f "/etc/c2w/binfmt/$arch" ] || fail "no emulator for image architecture $arch in this pack"

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { writeRunChannel } from '@c2w/emu-build';
+import type { MachineOptions } from '@c2w/machine';
 import { trackTemporary } from '@c2w/streams';
 import { parseMounts } from './mounts.js';
 import { readBundle } from './read-bundle.js';
@@ -64,10 +65,14 @@ export async function runBundle(o: RunOptions): Promise<number> {
     await finished(out);
     const { runMachine } = await loadMachine();
     const append = b.bundle.boot.append + (o.debug ? ' c2w.debug=1 loglevel=7' : '');
+    const { arch } = b.bundle.machine;
+    const firmware = b.bundle.boot.firmware;
     return await runMachine({
       wasmPath: b.path(b.bundle.machine.wasm),
+      // riscv64 is the machine's default: its config stays as it always was
+      ...(arch !== 'riscv64' ? { arch } : {}),
       memory: o.memory ?? b.bundle.machine.memory,
-      bios: b.path(b.bundle.boot.firmware),
+      ...(firmware !== undefined ? { bios: b.path(firmware) } : {}),
       kernel: b.path(b.bundle.boot.kernel),
       append,
       drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
@@ -77,7 +82,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
       consoleGate: b.bundle.boot.consoleGate,
       ...(port ? { stdinPort: true } : {}),
       ...(o.stats ? { stats: true } : {}),
-    });
+    } as MachineOptions);
   } finally {
     await rm(scratch, { recursive: true, force: true });
     forget();
