@@ -4,7 +4,7 @@
 # Channel: the other virtio disk holds a tar written by the host at run time (README "Run channel"):
 #          config.json (OCI runtime config for runc, root.path "rootfs"), c2w/arch, c2w/time,
 #          c2w/mounts (virtio-9p shares of c2w run --mount), c2w/stdin (tty or port).
-# Exit:    the container's status goes to the sifive_test finisher at 0x100000:
+# Exit:    the container's status goes to the finisher (sifive_test at 0x100000; 0xfeb80000 on x86_64):
 #          0 -> devmem writes 0x5555; N -> (N << 16) | 0x3333 (poweroff -f if that fails). Setup failures exit 125.
 # Silent unless c2w.debug=1 is on the kernel command line (then traces go to the console).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
@@ -21,13 +21,18 @@ for a in $(cat /proc/cmdline); do
 done
 log() { [ "$debug" = 1 ] && echo "c2w-init: $*" >&2; return 0; }
 
+# The machine's finisher and console gate (+4): the sifive_test address on riscv64, a page
+# outside RAM on the x86_64 board (packages/machine native/x86_64/microvm.h).
+case "$(uname -m)" in x86_64) FINISHER=0xfeb80000 GATE=0xfeb80004 ;; *) FINISHER=0x100000 GATE=0x100004 ;; esac
+open_gate() { devmem $GATE 32 1 2>/dev/null; }
+
 finish() {
   sync
   log "exit status $1"
   # Straight to the finisher (needs CONFIG_DEVMEM): the kernel's own power-off path would print
   # "reboot: Power down" on the container's console. 0x5555 = success, (N << 16) | 0x3333 = N.
-  if [ "$1" -eq 0 ]; then devmem 0x100000 32 0x5555 2>/dev/null
-  else devmem 0x100000 32 $(( ($1 << 16) | 0x3333 )) 2>/dev/null
+  if [ "$1" -eq 0 ]; then devmem $FINISHER 32 0x5555 2>/dev/null
+  else devmem $FINISHER 32 $(( ($1 << 16) | 0x3333 )) 2>/dev/null
   fi
   echo "c2w-init: cannot report exit status $1 (no /dev/mem)" >&2
   poweroff -f
@@ -44,7 +49,7 @@ log "mounted proc sys dev run tmp"
 
 if [ "$shell" = 1 ]; then
   export PS1='# '
-  devmem 0x100004 32 1 2>/dev/null
+  open_gate
   setsid cttyhack sh -i
   finish $?
 fi
@@ -103,7 +108,7 @@ cd "$B" || fail "no bundle"
 [ "$debug" = 1 ] || stty raw -echo 2>/dev/null || log "cannot set the console to raw mode"
 # Open the machine's console gate (syscon offset 4): input the host holds since boot now reaches
 # the container's stdin, none of it eaten by the kernel's UART setup or echoed by a cooked tty.
-devmem 0x100004 32 1 2>/dev/null || log "cannot open the console gate"
+open_gate || log "cannot open the console gate"
 # stdin: c2w/stdin = port (the host's input is a pipe or file): the machine's virtio-console port
 # named c2w.stdin, whose reads return 0 once the host input ended (docs/decisions/0010). The port
 # is found by name; the kernel creates it while booting, the name may come a moment later.

@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '@c2w/errors';
 import { jsonErrorAt } from './json-error.js';
-import type { DriveOption, MachineOptions } from './options.js';
+import { asArch, type DriveOption, type MachineOptions } from './options.js';
 import { parseShare } from './share-option.js';
 
-const JSON_KEYS = new Set(['memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'shares', 'virtio_console', 'stdin_port', 'icount', 'quiet_firmware', 'console_gate']);
+const JSON_KEYS = new Set(['arch', 'memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'shares', 'virtio_console', 'stdin_port', 'icount', 'quiet_firmware', 'console_gate']);
 
 /** Applies a `--config` JSON file (keys as the native build's config.c reads them) to `opts`. */
 export function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
@@ -35,6 +35,10 @@ export function applyConfigFile(opts: Partial<MachineOptions>, file: string): vo
     if (typeof v !== 'string') throw new InputError(`config '${file}': "${k}" must be a string`);
     return v;
   };
+  if (c.arch !== undefined) {
+    opts.arch = asArch(c.arch);
+    if (opts.arch === undefined) throw new InputError(`config '${file}': unknown arch ${JSON.stringify(c.arch)} (expected "riscv64" or "x86_64")`);
+  }
   if (c.memory !== undefined) opts.memory = typeof c.memory === 'number' ? `${c.memory}M` : str('memory');
   for (const k of ['bios', 'kernel', 'initrd', 'append'] as const) {
     const v = str(k);

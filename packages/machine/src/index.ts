@@ -1,5 +1,5 @@
 export { runMachine, runWithArgs, defaultWasmPath } from './node-host.js';
 export { buildArgs } from './wasm-args.js';
-export { parseArgs, parseShare } from './options.js';
+export { parseArgs, parseShare, ARCHES } from './options.js';
 export { MachineStoppedError } from './machine-stopped.js';
-export type { MachineOptions, DriveOption, ShareOption } from './options.js';
+export type { MachineOptions, MachineArch, DriveOption, ShareOption } from './options.js';

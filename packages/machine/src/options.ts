@@ -11,10 +11,22 @@ export interface DriveOption {
   readonly?: boolean;
 }
 
+/** The machine's boards: RV64 `virt` (with firmware) or the x86-64 microvm-like board (PVH kernel, no firmware). */
+export const ARCHES = ['riscv64', 'x86_64'] as const;
+export type MachineArch = (typeof ARCHES)[number];
+
+/** Narrows a config or flag value to a board name, or undefined when it names none. */
+export function asArch(v: unknown): MachineArch | undefined {
+  return ARCHES.find((a) => a === v);
+}
+
 export interface MachineOptions {
+  /** Which board runs (default riscv64); x86_64 boots `kernel` (a PVH vmlinux) with no `bios`. */
+  arch?: MachineArch;
   /** Guest RAM, e.g. "256M" (default 256M). */
   memory?: string;
-  bios: string;
+  /** Firmware: required on riscv64, refused on x86_64. */
+  bios?: string;
   kernel?: string;
   initrd?: string;
   append?: string;
@@ -63,6 +75,12 @@ export function parseArgs(argv: string[]): MachineOptions | null {
     switch (a) {
       case '-h': case '--help': return null;
       case '--config': applyConfigFile(opts, need()); break;
+      case '--arch': {
+        const v = need();
+        opts.arch = asArch(v);
+        if (opts.arch === undefined) throw new UsageError(`--arch: unknown arch '${v}' (expected riscv64 or x86_64)`);
+        break;
+      }
       case '-m': case '--memory': opts.memory = need(); break;
       case '--bios': opts.bios = need(); break;
       case '--kernel': opts.kernel = need(); break;
@@ -90,6 +108,9 @@ export function parseArgs(argv: string[]): MachineOptions | null {
       default: throw new UsageError(`unknown option '${argv[i]}' (try --help)`);
     }
   }
-  if (opts.bios === undefined) throw new UsageError('no firmware given: --bios FILE is required (try --help)');
+  if (opts.arch === 'x86_64') {
+    if (opts.bios !== undefined) throw new UsageError('--bios: the x86_64 board takes no firmware (it boots --kernel through its PVH note)');
+    if (opts.kernel === undefined) throw new UsageError('no kernel given: --arch x86_64 needs --kernel FILE (a PVH vmlinux) (try --help)');
+  } else if (opts.bios === undefined) throw new UsageError('no firmware given: --bios FILE is required (try --help)');
   return opts as MachineOptions;
 }

@@ -27,8 +27,9 @@ class Preopens {
 export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Record<string, string> } {
   const p = new Preopens();
   const args: string[] = [];
+  if (opts.arch !== undefined) args.push('--arch', opts.arch);
   if (opts.memory !== undefined) args.push('--memory', opts.memory);
-  args.push('--bios', p.map(opts.bios));
+  if (opts.bios !== undefined) args.push('--bios', p.map(opts.bios));
   if (opts.kernel !== undefined) args.push('--kernel', p.map(opts.kernel));
   if (opts.initrd !== undefined) args.push('--initrd', p.map(opts.initrd));
   if (opts.append !== undefined) args.push('--append', opts.append);

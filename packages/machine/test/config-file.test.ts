@@ -25,7 +25,14 @@ describe('applyConfigFile', () => {
     });
   });
 
+  it('reads "arch"', () => {
+    const opts: Partial<MachineOptions> = {};
+    applyConfigFile(opts, config('{"arch": "x86_64", "kernel": "vmlinux"}'));
+    expect(opts).toEqual({ arch: 'x86_64', kernel: 'vmlinux' });
+  });
+
   it.each([
+    ['{"arch": "arm64"}', /unknown arch "arm64"/],
     ['{"memory": 1,\n "bios": }', /line 2 column 10/],
     ['[1]', /expected a JSON object/],
     ['{"colour": 1}', /unknown key "colour"/],

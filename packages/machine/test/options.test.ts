@@ -9,11 +9,19 @@ describe('parseArgs', () => {
     expect(parseArgs(['--help'])).toBeNull();
   });
 
+  it('takes --arch: x86_64 boots --kernel with no firmware', () => {
+    expect(parseArgs(['--arch', 'x86_64', '--kernel', 'vmlinux'])).toEqual({ arch: 'x86_64', kernel: 'vmlinux' });
+    expect(parseArgs(['--arch=riscv64', '--bios', 'fw'])).toEqual({ arch: 'riscv64', bios: 'fw' });
+  });
+
   it.each([
     [['--kernel', 'k'], /no firmware given/],
     [['--bios', 'fw', '--frobnicate'], /unknown option '--frobnicate'/],
     [['--bios'], /--bios needs a value/],
     [['--bios', 'fw', '--max-insns', '1e3'], /invalid number '1e3'/],
+    [['--arch', 'arm64', '--bios', 'fw'], /unknown arch 'arm64'/],
+    [['--arch', 'x86_64'], /--arch x86_64 needs --kernel/],
+    [['--arch', 'x86_64', '--kernel', 'k', '--bios', 'fw'], /takes no firmware/],
   ])('%j is a usage error (exit 2)', (argv, message) => {
     const err = (() => { try { parseArgs(argv); } catch (e) { return e; } })();
     expect(err).toBeInstanceOf(UsageError);

@@ -12,6 +12,12 @@ describe('buildArgs', () => {
       '--drive', '/c2w/1/root.iso,ro', '--share', '/c2w/share/0,tag=data,ro,uid=1000', '--stats']);
   });
 
+  it('passes the board and no firmware for x86_64', () => {
+    const { args, preopens } = buildArgs({ arch: 'x86_64', kernel: '/boot/vmlinux', memory: '512M' });
+    expect(preopens).toEqual({ '/c2w/0': '/boot' });
+    expect(args).toEqual(['--arch', 'x86_64', '--memory', '512M', '--kernel', '/c2w/0/vmlinux']);
+  });
+
   it('refuses a share tag the machine could not parse (usage, exit 2)', () => {
     expect(() => buildArgs({ bios: 'fw', shares: [{ hostPath: '/d', tag: 'a,b' }] })).toThrow(UsageError);
   });

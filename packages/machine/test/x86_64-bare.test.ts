@@ -102,7 +102,7 @@ const expected = new Map<string, Run>();
 
   it('rejects a missing --initrd, or one that does not fit above the kernel, with a one-line error and status 1', () => {
     const missing = run(runner, ['--initrd', join(outDir, 'no-such.cpio'), join(outDir, 'boot')]);
-    expect([missing.status, missing.stderr]).toEqual([1, `c2w-x86-bare: cannot open initrd ${join(outDir, 'no-such.cpio')}\n`]);
+    expect([missing.status, missing.stderr]).toEqual([1, `c2w-x86-bare: cannot open initrd '${join(outDir, 'no-such.cpio')}': No such file or directory\n`]);
     // the program is linked at 1 MiB: in 2 MiB of RAM, 1.5 MiB cannot go above it
     const big = join(outDir, 'big.cpio');
     writeFileSync(big, Buffer.alloc(1536 << 10));

@@ -18,9 +18,11 @@
 
 static const char *USAGE =
   "usage: c2w-machine [options]\n"
-  "  --config FILE        JSON configuration (keys: memory, bios, kernel, initrd, append, drives,\n"
+  "  --config FILE        JSON configuration (keys: arch, memory, bios, kernel, initrd, append, drives,\n"
   "                       shares, virtio_console, stdin_port, icount, quiet_firmware,\n"
   "                       console_gate); later flags override it\n"
+  "  --arch ARCH          riscv64 (default: the virt board, needs --bios) or x86_64 (the microvm-like\n"
+  "                       board: --kernel is a PVH vmlinux booted directly, no firmware)\n"
   "  -m, --memory SIZE    guest RAM, e.g. 256M or 1G (default 256M, 16M.." MAX_MEMORY_TEXT ")\n"
   "  --bios FILE          firmware (e.g. OpenSBI fw_dynamic.bin) or a bare-metal image, loaded at 0x80000000\n"
   "  --kernel FILE        kernel Image, loaded at 0x80200000\n"
@@ -76,6 +78,16 @@ static int set_memory(Config *c, const char *s, const char *where) {
 }
 
 static void set_str(char **dst, const char *v) { free(*dst); *dst = strdup(v); }
+
+static int set_arch(Config *c, const char *s, const char *where) {
+  if (!strcmp(s, "riscv64")) c->arch = ARCH_RISCV64;
+  else if (!strcmp(s, "x86_64")) c->arch = ARCH_X86_64;
+  else {
+    fprintf(stderr, "c2w-machine: %s: unknown arch '%s' (expected riscv64 or x86_64)\n", where, s);
+    return -1;
+  }
+  return 0;
+}
 
 static int add_drive(Config *c, const char *spec, bool ro, const char *where) {
   if (c->ndrives >= MAX_DRIVES) {
@@ -330,6 +342,10 @@ static int config_file(Config *c, const char *file) {
         if (!n) { jerr(&j, "memory: expected a number of MiB or a string like \"256M\""); rc = -1; }
         else { memcpy(buf, j.p, n); buf[n] = 0; j.p += n; if (set_memory(c, buf, file)) rc = -2; }
       }
+    } else if (!strcmp(k, "arch")) {
+      char *s;
+      if (jstring(&j, &s)) rc = -1;
+      else { if (set_arch(c, s, file)) rc = -2; free(s); }
     } else if (!strcmp(k, "bios") || !strcmp(k, "kernel") || !strcmp(k, "initrd") || !strcmp(k, "append")) {
       char *s;
       if (jstring(&j, &s)) rc = -1;
@@ -402,6 +418,7 @@ int config_parse(Config *c, int argc, char **argv) {
   } while (0)
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(USAGE, stdout); return -1; }
     else if (!strcmp(a, "--config")) { NEED_VAL(); int r = config_file(c, val); if (r) return r; }
+    else if (!strcmp(a, "--arch")) { NEED_VAL(); if (set_arch(c, val, a)) return 2; }
     else if (!strcmp(a, "-m") || !strcmp(a, "--memory")) { NEED_VAL(); if (set_memory(c, val, a)) return 2; }
     else if (!strcmp(a, "--bios")) { NEED_VAL(); set_str(&c->bios, val); }
     else if (!strcmp(a, "--kernel")) { NEED_VAL(); set_str(&c->kernel, val); }
@@ -426,7 +443,11 @@ int config_parse(Config *c, int argc, char **argv) {
       return 2;
     }
   }
-  if (!c->bios) {
+  if (c->arch == ARCH_X86_64) {
+    /* PVH: the kernel is entered directly, as QEMU's microvm -kernel (docs/decisions/0027) */
+    if (c->bios) { fprintf(stderr, "c2w-machine: --bios: the x86_64 board takes no firmware (it boots --kernel through its PVH note)\n"); return 2; }
+    if (!c->kernel) { fprintf(stderr, "c2w-machine: no kernel given: --arch x86_64 needs --kernel FILE (a PVH vmlinux) (try --help)\n"); return 2; }
+  } else if (!c->bios) {
     fprintf(stderr, "c2w-machine: no firmware given: --bios FILE is required (try --help)\n");
     return 2;
   }

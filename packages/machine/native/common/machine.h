@@ -157,6 +157,13 @@ typedef struct VqChain {
 } VqChain;
 
 struct Machine;
+/* The interrupt lines the shared devices (common/: virtio-mmio, the 16550) raise: the board routes
+ * `line` to its controller, a PLIC source on riscv64, an I/O APIC pin on x86_64. */
+typedef struct IrqLines {
+  void (*set)(void *ctx, int line, int level);
+  void *ctx;
+} IrqLines;
+
 /* virtio device IDs (virtio 1.1 section 5) of the devices the machine has */
 #define VIRTIO_ID_BLOCK 2
 #define VIRTIO_ID_CONSOLE 3
@@ -207,7 +214,9 @@ typedef struct ShareConfig {
   uint32_t uid, gid; /* owner the guest sees for every file (WASI has no ownership) */
 } ShareConfig;
 
+enum { ARCH_RISCV64 = 0, ARCH_X86_64 = 1 };
 typedef struct Config {
+  int arch;           /* ARCH_*: which board runs (riscv64/ or x86_64/) */
   uint64_t memory;
   char *bios, *kernel, *initrd, *append;
   DriveConfig drives[MAX_DRIVES];
@@ -272,7 +281,12 @@ typedef struct Machine {
   uint64_t last_input_poll_ns;
   uint64_t idle_ns;      /* host time spent waiting in WFI (for --stats) */
   Config *cfg;
+  /* ---- what the shared devices need from their board ---- */
+  IrqLines irq;
+  uint64_t ram_base;     /* guest-physical address of ram[0] (devices' DMA): 0x80000000 or 0 */
 } Machine;
+
+static inline void machine_set_irq(Machine *m, int line, int level) { m->irq.set(m->irq.ctx, line, level); }
 
 /* ---- cross-module API ---- */
 /* mem.c: physical bus */
@@ -323,7 +337,7 @@ uint8_t uart_read(Machine *m, uint64_t off);
 void uart_write(Machine *m, uint64_t off, uint8_t val);
 void uart_receive(Machine *m, const uint8_t *buf, int n);
 int uart_rx_space(Machine *m);
-void syscon_write(Machine *m, uint64_t off, uint32_t val);
+void syscon_write(Machine *m, uint64_t off, uint32_t val); /* common/syscon.c: finisher and console gate */
 uint64_t virtio_read(Machine *m, int slot, uint64_t off, int size);
 void virtio_write(Machine *m, int slot, uint64_t off, int size, uint64_t val);
 void virtio_notify_irq(Machine *m, VirtioDev *v);

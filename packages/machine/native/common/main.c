@@ -1,10 +1,11 @@
-/* c2w-machine entry point: parse the configuration, build the machine, run it, and return the
- * guest's exit status (sifive_test finisher). Same code natively and as wasm32-wasi. A module
+/* c2w-machine entry point: parse the configuration, build the machine (riscv64/ or, with --arch
+ * x86_64, x86_64/microvm.c), run it, and return the guest's exit status (the finisher). Same code natively and as wasm32-wasi. A module
  * that carries its boot files (c2w convert IMAGE out.wasm) takes its configuration from them and
  * its arguments as the container's (single_file.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include "machine.h"
+#include "microvm.h"
 
 int main(int argc, char **argv) {
   Config cfg;
@@ -13,6 +14,11 @@ int main(int argc, char **argv) {
   if (rc == -1) return 0;
   if (rc) return rc;
   console_init();
+  if (cfg.arch == ARCH_X86_64) { /* x86_64/: its own CPU and board, the same devices and config */
+    rc = x86_microvm_main(&cfg);
+    config_free(&cfg);
+    return rc;
+  }
   Machine *m = calloc(1, sizeof *m);
   if (!m) return 1;
   uint64_t t0 = host_now_ns(), total = 0, idle = 0;

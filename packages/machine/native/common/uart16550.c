@@ -17,7 +17,7 @@ static void uart_update_irq(Machine *m) {
   if ((u->ier & IER_RDI) && u->rx_count) iir = IIR_RDI;
   else if ((u->ier & IER_THRI) && u->thr_ipending) iir = IIR_THRI;
   u->iir = iir | ((u->fcr & 1) ? 0xc0 : 0);
-  plic_set_irq(m, UART_IRQ, iir != IIR_NO_INT);
+  machine_set_irq(m, UART_IRQ, iir != IIR_NO_INT);
 }
 
 int uart_rx_space(Machine *m) { return UART_FIFO - (int)m->uart.rx_count; }

@@ -1,6 +1,7 @@
 /* virtio over MMIO, modern interface (virtio 1.1 section 4.2.2, Version = 2), and the split
- * virtqueue mechanics (section 2.6). Eight slots at 0x10001000 + 0x1000*i with PLIC IRQ i+1;
- * empty slots answer with device ID 0 as on QEMU. */
+ * virtqueue mechanics (section 2.6). Eight slots, placed by the board (riscv64: 0x10001000 +
+ * 0x1000*i on PLIC source i+1; x86_64: 0xfeb00000 + 0x200*i on I/O APIC pin 5+i, as QEMU's
+ * microvm); the interrupt goes through the board's IrqLines. Empty slots answer device ID 0. */
 #include <string.h>
 #include "virtio.h"
 #include "virtio_mmio.h"
@@ -14,12 +15,12 @@ static void virtio_reset(Machine *m, VirtioDev *v) {
   v->queue_sel = 0;
   memset(v->q, 0, sizeof v->q);
   if (v->device_id == VIRTIO_ID_CONSOLE) virtio_console_reset(v);
-  plic_set_irq(m, (int)v->irq, 0);
+  machine_set_irq(m, (int)v->irq, 0);
 }
 
 void virtio_notify_irq(Machine *m, VirtioDev *v) {
   v->int_status |= 1;
-  plic_set_irq(m, (int)v->irq, 1);
+  machine_set_irq(m, (int)v->irq, 1);
 }
 
 uint64_t virtio_read(Machine *m, int slot, uint64_t off, int size) {
@@ -77,7 +78,7 @@ void virtio_write(Machine *m, int slot, uint64_t off, int size, uint64_t val) {
     break;
   case VIRTIO_MMIO_INTERRUPT_ACK:
     v->int_status &= ~w;
-    if (!v->int_status) plic_set_irq(m, (int)v->irq, 0);
+    if (!v->int_status) machine_set_irq(m, (int)v->irq, 0);
     break;
   case VIRTIO_MMIO_STATUS:
     if (w == 0) virtio_reset(m, v);
@@ -94,8 +95,14 @@ void virtio_write(Machine *m, int slot, uint64_t off, int size, uint64_t val) {
 }
 
 /* ---- split virtqueue ---- */
+/* guest RAM as the device reads and writes it (DMA), wherever the board puts RAM */
+static uint8_t *dma_ptr(Machine *m, uint64_t pa, uint64_t len) {
+  uint64_t off = pa - m->ram_base;
+  return pa >= m->ram_base && off < m->ram_size && len <= m->ram_size - off ? m->ram + off : NULL;
+}
+
 static uint16_t rd16(Machine *m, uint64_t a) {
-  uint8_t *p = bus_ram_ptr(m, a, 2);
+  uint8_t *p = dma_ptr(m, a, 2);
   uint16_t v = 0;
   if (p) memcpy(&v, p, 2);
   return v;
@@ -118,7 +125,7 @@ int virtq_pop(Machine *m, VirtioDev *v, int q, VqChain *c) {
   uint16_t i = head;
   for (int n = 0; n < VIRTQ_MAX_CHAIN; n++) {
     if (i >= vq->num) return -1;
-    uint8_t *d = bus_ram_ptr(m, vq->desc + 16 * (uint64_t)i, 16);
+    uint8_t *d = dma_ptr(m, vq->desc + 16 * (uint64_t)i, 16);
     if (!d) return -1;
     uint64_t addr; uint32_t len; uint16_t flags, next;
     memcpy(&addr, d, 8); memcpy(&len, d + 8, 4); memcpy(&flags, d + 12, 2); memcpy(&next, d + 14, 2);
@@ -134,13 +141,13 @@ int virtq_pop(Machine *m, VirtioDev *v, int q, VqChain *c) {
 void virtq_push(Machine *m, VirtioDev *v, int q, uint16_t head, uint32_t len) {
   VirtQueue *vq = &v->q[q];
   uint16_t idx = rd16(m, vq->used + 2);
-  uint8_t *e = bus_ram_ptr(m, vq->used + 4 + 8 * (uint64_t)(idx % vq->num), 8);
+  uint8_t *e = dma_ptr(m, vq->used + 4 + 8 * (uint64_t)(idx % vq->num), 8);
   if (e) {
     uint32_t id = head;
     memcpy(e, &id, 4);
     memcpy(e + 4, &len, 4);
   }
-  uint8_t *ip = bus_ram_ptr(m, vq->used + 2, 2);
+  uint8_t *ip = dma_ptr(m, vq->used + 2, 2);
   idx++;
   if (ip) memcpy(ip, &idx, 2);
 }
@@ -153,9 +160,12 @@ static uint64_t chain_copy(Machine *m, const VqChain *c, bool write, uint64_t of
     if (off >= s->len) { off -= s->len; continue; }
     uint64_t n = s->len - off;
     if (n > len - done) n = len - done;
-    uint8_t *p = bus_ram_ptr(m, s->addr + off, n);
+    uint8_t *p = dma_ptr(m, s->addr + off, n);
     if (!p) break;
-    if (write) { memcpy(p, buf + done, n); ram_written(m, s->addr + off, n); }
+    if (write) {
+      memcpy(p, buf + done, n);
+      if (m->code_page) ram_written(m, s->addr + off, n); /* riscv64's decoded pages (x86_64 checks bytes) */
+    }
     else memcpy(buf + done, p, n);
     done += n;
     off = 0;

@@ -44,6 +44,9 @@ static int load_file(Machine *m, const char *what, const char *path, uint64_t ad
   return 0;
 }
 
+/* the shared devices' interrupt lines are PLIC sources */
+static void plic_line(void *ctx, int line, int level) { plic_set_irq(ctx, line, level); }
+
 static void put32le(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 static void put64le(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
 
@@ -58,6 +61,8 @@ int machine_init(Machine *m, Config *cfg) {
   uint64_t ram_size = m->ram_size;
   memset(m, 0, sizeof *m);
   m->cfg = cfg;
+  m->irq = (IrqLines){plic_line, m};
+  m->ram_base = RAM_BASE;
   m->ram_size = cfg->memory;
   if (ram && ram_size == m->ram_size) {
     m->ram = ram;

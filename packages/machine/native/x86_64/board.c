@@ -9,7 +9,7 @@
 
 static uint32_t io_in(void *ctx, uint16_t port, int size) {
   X86Board *b = ctx;
-  if (port >= COM1_BASE && port < COM1_BASE + 8) return uart_read(&b->com1, port - COM1_BASE);
+  if (port >= COM1_BASE && port < COM1_BASE + 8) return com_read(&b->com1, port - COM1_BASE);
   if (port == 0x71) return rtc_read(&b->rtc, x86_board_now(b), TSC_HZ);
   if (port == 0x70) return 0xff;
   return 0xffffffffu >> (32 - 8 * size);
@@ -18,7 +18,7 @@ static uint32_t io_in(void *ctx, uint16_t port, int size) {
 static void io_out(void *ctx, uint16_t port, int size, uint32_t v) {
   X86Board *b = ctx;
   if (port >= COM1_BASE && port < COM1_BASE + 8) {
-    uart_write(&b->com1, port - COM1_BASE, (uint8_t)v);
+    com_write(&b->com1, port - COM1_BASE, (uint8_t)v);
     return;
   }
   if (port == 0x70) { rtc_write_index(&b->rtc, (uint8_t)v); return; }
@@ -30,14 +30,14 @@ static void io_out(void *ctx, uint16_t port, int size, uint32_t v) {
   }
 }
 
-static uint64_t mmio_read(void *ctx, uint64_t pa, int size) {
+uint64_t x86_board_mmio_read(void *ctx, uint64_t pa, int size) {
   X86Board *b = ctx;
   if (pa - LAPIC_BASE < LAPIC_SIZE) return lapic_read(&b->lapic, (uint32_t)(pa - LAPIC_BASE) & ~3u, x86_board_now(b));
   if (pa - IOAPIC_BASE < IOAPIC_SIZE) return ioapic_read(&b->ioapic, (uint32_t)(pa - IOAPIC_BASE) & ~3u);
   return ~0ULL >> (64 - 8 * size);
 }
 
-static void mmio_write(void *ctx, uint64_t pa, int size, uint64_t v) {
+void x86_board_mmio_write(void *ctx, uint64_t pa, int size, uint64_t v) {
   X86Board *b = ctx;
   if (pa - LAPIC_BASE < LAPIC_SIZE) {
     if (lapic_write(&b->lapic, (uint32_t)(pa - LAPIC_BASE) & ~3u, (uint32_t)v, x86_board_now(b))) {
@@ -71,12 +71,12 @@ void x86_board_init(X86Board *b, X86Cpu *c, uint8_t *ram, uint64_t ram_size, FIL
   c->mem = ram;
   c->mem_base = 0;
   c->mem_size = c->ram_size = ram_size;
-  c->bus = (X86Bus){ .ctx = b, .io_in = io_in, .io_out = io_out, .mmio_read = mmio_read, .mmio_write = mmio_write, .intr = intr };
+  c->bus = (X86Bus){ .ctx = b, .io_in = io_in, .io_out = io_out, .mmio_read = x86_board_mmio_read, .mmio_write = x86_board_mmio_write, .intr = intr };
   c->has_apic = true;
   lapic_reset(&b->lapic);
   b->lapic.tsc_deadline = &c->tsc_deadline;
   ioapic_reset(&b->ioapic, &b->lapic);
-  uart_reset(&b->com1, out, com1_irq, b);
+  com_reset(&b->com1, out, com1_irq, b);
   rtc_reset(&b->rtc, (int64_t)time(NULL));
 }
 
@@ -90,12 +90,12 @@ bool x86_board_idle(X86Board *b) {
     return true;
   }
   /* nothing else can happen: wait for host input (a blocking read, native and WASI alike) */
-  if (b->in && (b->com1.ier & 1) && uart_rx_space(&b->com1)) {
-    uint8_t buf[UART_FIFO];
+  if (b->in && (b->com1.ier & 1) && com_rx_space(&b->com1)) {
+    uint8_t buf[COM_FIFO];
     fflush(b->com1.out);
-    ssize_t n = read(fileno(b->in), buf, uart_rx_space(&b->com1));
+    ssize_t n = read(fileno(b->in), buf, com_rx_space(&b->com1));
     if (n <= 0) { b->in = NULL; return false; }
-    uart_receive(&b->com1, buf, (unsigned)n);
+    com_receive(&b->com1, buf, (unsigned)n);
     return true;
   }
   return false;

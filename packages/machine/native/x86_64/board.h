@@ -32,7 +32,9 @@ typedef struct X86Board {
 /* the board's clock: the CPU's time stamp counter (retired instructions, idle time skipped in HLT) */
 static inline uint64_t x86_board_now(const X86Board *b) { return b->cpu->instret + b->cpu->tsc_offset; }
 
-/* board.c: wires the bus callbacks into the CPU */
+/* board.c: wires the bus callbacks into the CPU; its MMIO (the APICs), for a board that adds devices */
+uint64_t x86_board_mmio_read(void *ctx, uint64_t pa, int size);
+void x86_board_mmio_write(void *ctx, uint64_t pa, int size, uint64_t v);
 void x86_board_init(X86Board *b, X86Cpu *c, uint8_t *ram, uint64_t ram_size, FILE *in, FILE *out);
 /* the CPU halted with interrupts on: skip the clock to the timer or wait for input; false when
  * nothing can wake it */

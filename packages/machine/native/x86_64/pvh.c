@@ -3,6 +3,7 @@
  * entry in the XEN_ELFNOTE_PHYS32_ENTRY note, as QEMU's -kernel does, and writes the
  * hvm_start_info (version 1, with the e820 memory map) the entry gets in EBX. An initramfs is its
  * one module (hvm_modlist_entry), placed as QEMU's x86_load_linux does: page aligned, at the top of RAM. */
+#include <errno.h>
 #include <stdlib.h>
 #include "board.h"
 
@@ -41,7 +42,7 @@ static uint64_t find_entry(const uint8_t *n, uint64_t len) {
 /* the initramfs at the top of RAM, above the kernel's end `kend`: its address, or 0 with err set */
 static uint64_t load_initrd(X86Board *b, const char *path, uint64_t kend, uint64_t *size, char *err, size_t errlen) {
   FILE *f = fopen(path, "rb");
-  if (!f) { snprintf(err, errlen, "cannot open initrd %s", path); return 0; }
+  if (!f) { snprintf(err, errlen, "cannot open initrd '%s': %s", path, strerror(errno)); return 0; }
   long n = fseek(f, 0, SEEK_END) ? -1 : ftell(f);
   uint64_t pa = n > 0 && (uint64_t)n < b->ram_size ? ((b->ram_size - 1 - (uint64_t)n) & ~0xfffULL) : 0;
   if (n <= 0 || pa < kend) {
@@ -62,7 +63,7 @@ static uint64_t load_initrd(X86Board *b, const char *path, uint64_t kend, uint64
 
 int x86_pvh_load(X86Board *b, const char *path, const char *cmdline, const char *initrd, char *err, size_t errlen) {
   FILE *f = fopen(path, "rb");
-  if (!f) { snprintf(err, errlen, "cannot open %s", path); return 1; }
+  if (!f) { snprintf(err, errlen, "cannot open kernel '%s': %s", path, strerror(errno)); return 1; }
   uint8_t eh[64], ph[56];
   static const uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
   int cls = 0;

@@ -22,22 +22,22 @@ static void update_irq(X86Uart *u) {
   if (u->irq) u->irq(u->irq_ctx, !(iir(u) & 1));
 }
 
-void uart_reset(X86Uart *u, FILE *out, void (*irq)(void *ctx, bool level), void *irq_ctx) {
+void com_reset(X86Uart *u, FILE *out, void (*irq)(void *ctx, bool level), void *irq_ctx) {
   memset(u, 0, sizeof *u);
   u->out = out;
   u->irq = irq;
   u->irq_ctx = irq_ctx;
 }
 
-unsigned uart_rx_space(const X86Uart *u) { return UART_FIFO - u->rx_count; }
+unsigned com_rx_space(const X86Uart *u) { return COM_FIFO - u->rx_count; }
 
-void uart_receive(X86Uart *u, const uint8_t *buf, unsigned n) {
-  for (unsigned i = 0; i < n && u->rx_count < UART_FIFO; i++)
-    u->rx[(u->rx_head + u->rx_count++) % UART_FIFO] = buf[i];
+void com_receive(X86Uart *u, const uint8_t *buf, unsigned n) {
+  for (unsigned i = 0; i < n && u->rx_count < COM_FIFO; i++)
+    u->rx[(u->rx_head + u->rx_count++) % COM_FIFO] = buf[i];
   update_irq(u);
 }
 
-uint8_t uart_read(X86Uart *u, unsigned reg) {
+uint8_t com_read(X86Uart *u, unsigned reg) {
   bool dlab = u->lcr & LCR_DLAB;
   uint8_t v;
   switch (reg) {
@@ -45,7 +45,7 @@ uint8_t uart_read(X86Uart *u, unsigned reg) {
     if (dlab) return u->dll;
     if (!u->rx_count) return 0;
     v = u->rx[u->rx_head];
-    u->rx_head = (u->rx_head + 1) % UART_FIFO;
+    u->rx_head = (u->rx_head + 1) % COM_FIFO;
     u->rx_count--;
     update_irq(u);
     return v;
@@ -62,7 +62,7 @@ uint8_t uart_read(X86Uart *u, unsigned reg) {
   }
 }
 
-void uart_write(X86Uart *u, unsigned reg, uint8_t v) {
+void com_write(X86Uart *u, unsigned reg, uint8_t v) {
   bool dlab = u->lcr & LCR_DLAB;
   switch (reg) {
   case RBR_THR:

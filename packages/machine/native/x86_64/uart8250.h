@@ -9,22 +9,22 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define UART_FIFO 16
+#define COM_FIFO 16
 
 typedef struct X86Uart {
   FILE *out;
   uint8_t ier, lcr, mcr, scr, dll, dlm, fcr;
   bool thr_ipending;          /* THRE interrupt pending (cleared by reading IIR or writing THR) */
-  uint8_t rx[UART_FIFO];
+  uint8_t rx[COM_FIFO];
   unsigned rx_head, rx_count;
   void (*irq)(void *ctx, bool level);
   void *irq_ctx;
 } X86Uart;
 
-void uart_reset(X86Uart *u, FILE *out, void (*irq)(void *ctx, bool level), void *irq_ctx);
-uint8_t uart_read(X86Uart *u, unsigned reg);
-void uart_write(X86Uart *u, unsigned reg, uint8_t v);
-unsigned uart_rx_space(const X86Uart *u);
-void uart_receive(X86Uart *u, const uint8_t *buf, unsigned n);
+void com_reset(X86Uart *u, FILE *out, void (*irq)(void *ctx, bool level), void *irq_ctx);
+uint8_t com_read(X86Uart *u, unsigned reg);
+void com_write(X86Uart *u, unsigned reg, uint8_t v);
+unsigned com_rx_space(const X86Uart *u);
+void com_receive(X86Uart *u, const uint8_t *buf, unsigned n);
 
 #endif

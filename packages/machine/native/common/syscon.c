@@ -1,4 +1,5 @@
-/* sifive_test "finisher" at 0x100000 as on QEMU virt: 0x5555 = power off (exit 0),
+/* sifive_test "finisher", at 0x100000 as on QEMU virt (riscv64) and at 0xfeb80000 on the x86_64
+ * board (x86_64/microvm.h; c2w-init picks the address by `uname -m`): 0x5555 = power off (exit 0),
  * 0x7777 = reboot, (code << 16) | 0x3333 = power off with exit status `code`.
  * Our addition at offset 4 (unused by QEMU's device): writing 1 opens the console gate
  * (--console-gate), so input typed or piped before the guest's program runs is not eaten by

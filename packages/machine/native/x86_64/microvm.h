@@ -1,0 +1,31 @@
+/* The x86_64 board of the main machine (c2w-machine --arch x86_64, docs/decisions/0027): the bare
+ * board (board.c: LAPIC, I/O APIC, COM1, RTC, MP table, PVH boot) plus the shared devices of
+ * common/ (virtio-mmio blk/9p/console, the finisher and console gate), laid out as QEMU's microvm:
+ * virtio-mmio slot i at 0xfeb00000 + 0x200 * i on I/O APIC pin 5 + i, the first device in the
+ * highest slot, each named to the kernel by `virtio_mmio.device=512@ADDR:PIN` on its command line. */
+#ifndef C2W_X86_MICROVM_H
+#define C2W_X86_MICROVM_H
+#include "board.h"
+#include "machine.h"
+
+#define MICROVM_VIRTIO_BASE 0xfeb00000ULL
+#define MICROVM_VIRTIO_STRIDE 0x200ULL
+#define MICROVM_VIRTIO_IRQ0 5
+/* the finisher (+0) and console gate (+4) of common/syscon.c: a page outside RAM (RAM ends below
+ * 3 GiB) and the e820 map, below the I/O APIC, where c2w-init's devmem finds it on x86_64 */
+#define MICROVM_SYSCON_BASE 0xfeb80000ULL
+#define MICROVM_SYSCON_SIZE 0x1000ULL
+
+typedef struct X86Microvm {
+  X86Board board;       /* first: the bus callbacks' ctx is the board */
+  Machine *dev;         /* state of the shared devices (its RV64 hart fields are unused here) */
+  Config *cfg;
+  uint64_t last_poll_ns;
+} X86Microvm;
+
+/* microvm_run.c: runs the booted board until the guest's exit; the host exit status */
+int x86_microvm_run(X86Microvm *mv);
+/* builds the board from cfg, boots cfg->kernel and runs to the guest's exit; the exit status */
+int x86_microvm_main(Config *cfg);
+
+#endif
