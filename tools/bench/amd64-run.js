@@ -46,14 +46,22 @@ function timed(cmd, args, expect, { killAfterOutput = false, timeout = 600 } = {
     p.stderr.on('data', (d) => { err += d; });
     p.on('close', (code) => {
       clearTimeout(timer);
-      if (output === undefined) reject(new Error(`bench amd64-run: ${cmd} ${args.slice(0, 3).join(' ')} ... gave no ${JSON.stringify(expect)} (exit ${code}): ${(out + err).slice(-800)}`));
-      else resolve({ output, exit: killAfterOutput ? undefined : secs(), code });
+      // a failing row is a result too (the last line says why), not the end of the benchmark
+      const why = (out + err).replace(/\r/g, '').trim().split('\n').filter((l) => !l.startsWith('c2w-machine:')).pop() ?? `exit ${code}`;
+      if (output === undefined) resolve({ failed: `${why.slice(0, 160)} (exit ${code})` });
+      const stats = /c2w-machine: (\d+) instructions in [\d.]+ s = ([\d.]+) MIPS/.exec(err);
+      if (output !== undefined) resolve({ output, exit: killAfterOutput ? undefined : secs(), code, insns: stats ? Number(stats[1]) / 1e6 : undefined, mips: stats ? Number(stats[2]) : undefined });
     });
   });
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (runs, key) => (runs.every((r) => r[key] !== undefined) ? median(runs.map((r) => r[key])).toFixed(2) : '-');
+const fmt = (runs, key) => {
+  const failed = runs.find((r) => r.failed);
+  if (failed) return `failed: ${failed.failed.replace(/\|/g, '/')}`;
+  return runs.every((r) => r[key] !== undefined) ? median(runs.map((r) => r[key])).toFixed(2) : '-';
+};
+const med = (runs) => (runs.some((r) => r.failed) ? NaN : median(runs.map((r) => r.output)));
 
 function convert(layout, out, extra) {
   const r = spawnSync(process.execPath, [c2w, 'convert', ...extra, `oci:${layout}:latest`, out], { encoding: 'utf8' });
@@ -91,20 +99,20 @@ export async function run({ out = join(root, 'docs', 'bench', 'amd64-run.md') } 
       const qemu = await qemuArgs(x86, bx, cmd.args, work);
       // alternating, so load changes on the shared host hit every row alike
       for (let i = 0; i < REPEAT; i++) {
-        rows.ours.push(await timed(process.execPath, [c2w, 'run', x86, '--', ...cmd.args], cmd.expect));
-        rows.qemuUser.push(await timed(process.execPath, [c2w, 'run', rv, '--', ...cmd.args], cmd.expect));
+        rows.ours.push(await timed(process.execPath, [c2w, 'run', '--stats', x86, '--', ...cmd.args], cmd.expect));
+        rows.qemuUser.push(await timed(process.execPath, [c2w, 'run', '--stats', rv, '--', ...cmd.args], cmd.expect));
         rows.qemu.push(await timed('qemu-system-x86_64', qemu, cmd.expect, { killAfterOutput: true }));
       }
-      const ours = median(rows.ours.map((r) => r.output));
+      const ours = med(rows.ours);
       sections.push(`## \`${cmd.args.join(' ')}\`
 
-| what | s to output | s to exit |
-|---|---:|---:|
-| c2w run, x86_64 machine (wasm under Node) | ${fmt(rows.ours, 'output')} | ${fmt(rows.ours, 'exit')} |
-| c2w run --machine riscv64 bundle: qemu-user in the RV64 guest (wasm under Node) | ${fmt(rows.qemuUser, 'output')} | ${fmt(rows.qemuUser, 'exit')} |
-| qemu-system-x86_64 -M microvm (TCG), same vmlinux and disks | ${fmt(rows.qemu, 'output')} | - |
+| what | s to output | s to exit | guest Minsns | MIPS |
+|---|---:|---:|---:|---:|
+| c2w run, x86_64 machine (wasm under Node) | ${fmt(rows.ours, 'output')} | ${fmt(rows.ours, 'exit')} | ${fmt(rows.ours, 'insns')} | ${fmt(rows.ours, 'mips')} |
+| c2w run --machine riscv64 bundle: qemu-user in the RV64 guest (wasm under Node) | ${fmt(rows.qemuUser, 'output')} | ${fmt(rows.qemuUser, 'exit')} | ${fmt(rows.qemuUser, 'insns')} | ${fmt(rows.qemuUser, 'mips')} |
+| qemu-system-x86_64 -M microvm (TCG), same vmlinux and disks | ${fmt(rows.qemu, 'output')} | - | - | - |
 
-Target: under ${cmd.target} s (${ours < cmd.target ? 'met' : 'not met'}: ${ours.toFixed(2)} s). x86_64 machine vs qemu-user path: ${(median(rows.qemuUser.map((r) => r.output)) / ours).toFixed(2)}x faster; vs QEMU TCG: ${(ours / median(rows.qemu.map((r) => r.output))).toFixed(2)}x its time.
+Target: under ${cmd.target} s (${ours < cmd.target ? 'met' : 'not met'}: ${Number.isNaN(ours) ? 'failed' : `${ours.toFixed(2)} s`}). qemu-user path / x86_64 machine: ${(med(rows.qemuUser) / ours).toFixed(2)}x; x86_64 machine / QEMU TCG: ${(ours / med(rows.qemu)).toFixed(2)}x.
 `);
     }
     const md = `# amd64 images: x86_64 machine vs qemu-user vs QEMU (issue 13)

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { writeRunChannel } from '@c2w/emu-build';
-import type { MachineOptions } from '@c2w/machine';
 import { trackTemporary } from '@c2w/streams';
 import { parseMounts } from './mounts.js';
 import { readBundle } from './read-bundle.js';
@@ -82,7 +81,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
       consoleGate: b.bundle.boot.consoleGate,
       ...(port ? { stdinPort: true } : {}),
       ...(o.stats ? { stats: true } : {}),
-    } as MachineOptions);
+    });
   } finally {
     await rm(scratch, { recursive: true, force: true });
     forget();

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path/posix';
-import { buildArgs, type MachineOptions } from '@c2w/machine';
+import { buildArgs } from '@c2w/machine';
 import { resolveUserIds } from '../convert/user-db.js';
 import type { HostMount } from '../run/mounts.js';
 import { bootFiles, type LoadedBundle } from '../run/read-bundle.js';
@@ -58,7 +58,7 @@ export function webRunPlan(b: LoadedBundle, query: string): WebRunPlan {
     consoleGate: b.bundle.boot.consoleGate,
     // owned by the container's user, so it may write there (WASI files have no owner)
     shares: [{ ...HOST_FILES, ...shareOwner(b, query) }],
-  } as MachineOptions);
+  });
   const guestDir = new Map(Object.entries(preopens).map(([guest, host]) => [host, guest]));
   const guestPath = (host: string) => `${guestDir.get(dirname(host))}/${basename(host)}`;
   const files: WebFile[] = [...bootFiles(b.bundle), ...b.bundle.disks.map((d) => d.file)].map((name) => {
