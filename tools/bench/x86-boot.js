@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The x86_64 Linux boot (issue 13): the cached kernel (tools/x86_64/artifacts.sh) with a busybox
-// initramfs (the host's amd64 busybox-static) on c2w-x86-bare natively and as wasm under Node, and
+// initramfs (the host's amd64 busybox-static) on the main machine's x86_64 board (c2w-machine
+// --arch x86_64, ADR 0027) natively and as wasm under Node (bin/c2w-machine-node.js), and
 // on qemu-system-x86_64 -M microvm (plain TCG), alternating, median of REPEAT runs: seconds from
 // process start to /init's first line and to the exit, guest instructions and MIPS (--stats).
 // Writes its section of docs/bench/machine.md.
@@ -18,7 +19,8 @@ const doc = join(root, 'docs', 'bench', 'machine.md');
 const BEGIN = '<!-- tools/bench/x86-boot.js: begin -->';
 const END = '<!-- tools/bench/x86-boot.js: end -->';
 
-const k = spawnSync('bash', [join(root, 'tools/x86_64/artifacts.sh'), '--offline'], { encoding: 'utf8' });
+// C2W_X86_KERNEL=FILE: another kernel (the table names the one used)
+const k = process.env.C2W_X86_KERNEL ? { status: 0, stdout: `C2W_X86_KERNEL ${process.env.C2W_X86_KERNEL}` } : spawnSync('bash', [join(root, 'tools/x86_64/artifacts.sh'), '--offline'], { encoding: 'utf8' });
 const kernel = /^C2W_X86_KERNEL (\S+)$/m.exec(k.stdout)?.[1];
 if (k.status !== 0 || !kernel) throw new Error(`bench x86-boot: no cached x86_64 kernel (tools/x86_64/artifacts.sh --offline): ${k.stderr.slice(-500)}`);
 const { newcCpio } = await import(pathToFileURL(join(root, 'packages/testing/dist/index.js')).href);
@@ -36,7 +38,7 @@ function boot(cmd, args) {
     p.stderr.on('data', (d) => { err += d; });
     p.on('close', () => {
       const exit = secs();
-      const m = /c2w-x86-bare: (\d+) instructions in ([\d.]+) s/.exec(err);
+      const m = /c2w-machine: (\d+) instructions in ([\d.]+) s/.exec(err);
       if (first === undefined || !out.includes('SUM-SQUARES')) reject(new Error(`bench x86-boot: ${cmd} did not reach /init: ${err.slice(-500)}`));
       else resolve({ first, exit, insns: m ? Number(m[1]) : undefined, mips: m ? Number(m[1]) / Number(m[2]) / 1e6 : undefined });
     });
@@ -55,10 +57,10 @@ try {
     ...['sh', 'mount', 'uname', 'reboot'].map((name) => ({ name: `bin/${name}`, type: 'symlink', target: 'busybox' })),
     { name: 'init', type: 'file', mode: 0o755, body: init },
   ]));
-  const ours = ['--stats', '--mem', '256', '--append', APPEND, '--initrd', initrd, kernel];
+  const ours = ['--arch', 'x86_64', '--stats', '--memory', '256M', '--append', APPEND, '--initrd', initrd, '--kernel', kernel];
   const variants = {
-    'c2w-x86-bare native (gcc -O2)': [join(root, 'packages/machine/build/native/c2w-x86-bare'), ours],
-    [`c2w-x86-bare wasm under Node ${process.version.split('.')[0].slice(1)}`]: [process.execPath, [join(root, 'packages/machine/test/x86_64/run-wasm.mjs'), '--bare', ...ours]],
+    'c2w-machine --arch x86_64 native (gcc -O2)': [join(root, 'packages/machine/build/native/c2w-machine'), ours],
+    [`c2w-machine --arch x86_64 wasm under Node ${process.version.split('.')[0].slice(1)}`]: [process.execPath, [join(root, 'packages/machine/bin/c2w-machine-node.js'), ...ours]],
     'qemu-system-x86_64 -M microvm (TCG JIT, anchor)': ['qemu-system-x86_64', ['-M', 'microvm,acpi=off', '-m', '256M', '-smp', '1', '-nographic',
       '-no-reboot', '-kernel', kernel, '-append', APPEND, '-initrd', initrd]],
   };
@@ -67,9 +69,9 @@ try {
   const qemuVersion = spawnSync('qemu-system-x86_64', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0].replace(/^QEMU emulator version /, '');
   const table = [
     BEGIN,
-    '## x86_64: Linux 6.1 PVH boot on c2w-x86-bare (`npm run bench x86-boot`)',
+    '## x86_64: Linux 6.1 PVH boot on the x86_64 board (`npm run bench x86-boot`)',
     '',
-    `The c2w x86_64 kernel (tools/x86_64, ADR 0023; no \`mitigations=off\`) with a busybox initramfs (the host's amd64 busybox-static),`,
+    `The c2w x86_64 kernel (tools/x86_64, ADR 0023; ${kernel.split('/').slice(-2, -1)[0].slice(0, 12)}; no \`mitigations=off\`) with a busybox initramfs (the host's amd64 busybox-static),`,
     `256 MiB, \`${APPEND}\`; /init prints \`${FIRST}\`, sums 1000 squares in the shell and reboots (a triple fault).`,
     `${REPEAT} runs each, alternating (median), wall seconds from process start (wasm: with Node start-up and compilation);`,
     `guest MIPS from \`--stats\`. ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, QEMU ${qemuVersion}, host load ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]} at the end.`,

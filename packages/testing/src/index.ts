@@ -7,3 +7,4 @@ export { rawTar, listRawTar, type RawEntry, type RawListed } from './raw-tar.js'
 export { mountSmallDisk, type SmallDisk } from './small-disk.js';
 export { wasiToolchainAvailable, buildWasiCommand } from './wasi-program.js';
 export { newcCpio, type CpioEntry } from './newc-cpio.js';
+export { X86_BOOT_DIFFERENCES, compareBootLogs, type BootLogDifference } from './x86-boot-log.js';
