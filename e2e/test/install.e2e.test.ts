@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { spawn } from 'node:child_process';
 import { workspaceRoot } from '@c2w/testing';
 import { tmp } from './helpers/bundles.js';
-import { exampleImage } from './helpers/images.js';
+import { amd64ExampleImage, exampleImage } from './helpers/images.js';
 
 /**
  * The user's path: the tarballs `npm run pack` writes, installed with npm into an empty directory
@@ -84,6 +84,14 @@ describe('installed from the npm tarballs', () => {
     expect(exit.exitCode).toBe(7);
   });
 
+  it('converts and runs an amd64 image with the installed x86_64 pack', async () => {
+    const convert = await npx(['convert', `oci:${await amd64ExampleImage()}:latest`, 'out/amd64']);
+    expect(convert.stderr).toContain(join('node_modules', '@c2w', 'runtime-pack-x86_64'));
+    expect(convert.exitCode).toBe(0);
+    const run = await npx(['run', 'out/amd64', '--', 'sh', '-c', 'echo hello from $(uname -m); exit 5']);
+    expect({ out: run.stdout, code: run.exitCode }).toEqual({ out: 'hello from x86_64', code: 5 });
+  });
+
   it('serves the installed page: web/ and its two libraries ship with @c2w/c2w', async () => {
     // its own process group, so the interrupt reaches c2w under npx
     const child = spawn('npx', ['--no-install', 'c2w', 'serve', 'out/example'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -122,6 +130,9 @@ describe('installed from the npm tarballs', () => {
     expect(r.exitCode).toBe(3);
     expect(r.stderr.trim().split('\n').pop()).toBe('c2w convert: no riscv64 runtime pack: install it (npm install @c2w/runtime-pack-riscv64), pass --runtime-pack DIR or set C2W_PACK');
     expect(existsSync(join(bare, 'out/app'))).toBe(false);
+    // an amd64 image needs the x86_64 machine's pack, and says how to fall back to qemu-user
+    const amd64 = await execa('npx', ['--no-install', 'c2w', 'convert', `oci:${await amd64ExampleImage()}:latest`, 'out/amd64'], { cwd: bare, env, extendEnv: false, reject: false, stdin: 'ignore' });
+    expect({ code: amd64.exitCode, last: amd64.stderr.trim().split('\n').pop() }).toEqual({ code: 3, last: 'c2w convert: no x86_64 runtime pack: install it (npm install @c2w/runtime-pack-x86_64), pass --runtime-pack DIR or set C2W_PACK, or convert with --machine riscv64 to run the amd64 image through qemu-user' });
   });
 
   it('answers --version and --help as an oclif CLI does', async () => {
