@@ -44,6 +44,8 @@ export interface ConvertSummary {
   isoBytes: number;
   entries: number;
   runtimePack: string;
+  /** The machine the bundle runs on (bundle.json machine.arch). */
+  machine: MachineArch;
 }
 
 /** Parts of the runtime pack copied into every bundle, by their bundle file name (pack files keep their names). */
@@ -123,6 +125,7 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
       isoBytes,
       entries: isoResult.entries,
       runtimePack: pack.digest,
+      machine,
     };
   } catch (err) {
     await out.abort();
