@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `npm run pack`: builds every package and writes the npm tarballs users install into one folder:
-// each public workspace package (`npm pack`) and the runtime pack package @c2w/runtime-pack-riscv64
-// made from emu-build's output (a cache hit once the kernel is built), plus SHA256SUMS.
-// usage: node tools/pack.js [--out DIR] [--runtime-pack DIR | --no-runtime-pack] [--no-build]
+// each public workspace package (`npm pack`) and the runtime pack packages @c2w/runtime-pack-riscv64
+// and @c2w/runtime-pack-x86_64 made from emu-build's output (cache hits once the kernels are built),
+// plus SHA256SUMS.
+// usage: node tools/pack.js [--out DIR] [--runtime-pack DIR... | --no-runtime-pack] [--no-build]
 //   --out DIR           default dist/npm (replaced)
-//   --runtime-pack DIR  package this emu-build output instead of running emu-build
+//   --runtime-pack DIR  package this emu-build output instead of running emu-build (repeatable:
+//                       one per machine; the machines not given are not packaged)
 // The same sources give the same bytes: npm pack fixes every mtime and the order of entries.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -17,11 +19,11 @@ import { makePackage } from './runtime-pack/make-package.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const o = { out: join(root, 'dist', 'npm'), runtimePack: undefined, withPack: true, build: true };
+  const o = { out: join(root, 'dist', 'npm'), runtimePacks: [], withPack: true, build: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out') o.out = resolve(argv[++i] ?? '');
-    else if (a === '--runtime-pack') o.runtimePack = resolve(argv[++i] ?? '');
+    else if (a === '--runtime-pack') o.runtimePacks.push(resolve(argv[++i] ?? ''));
     else if (a === '--no-runtime-pack') o.withPack = false;
     else if (a === '--no-build') o.build = false;
     else { process.stderr.write(`pack: unknown argument ${a}, expected --out DIR, --runtime-pack DIR, --no-runtime-pack or --no-build\n`); process.exit(2); }
@@ -57,12 +59,17 @@ try {
     // the package folder is a 50 MB copy: staged in a temporary directory, never in the tree
     const stage = mkdtempSync(join(tmpdir(), 'c2w-pack-'));
     try {
-      let packDir = o.runtimePack;
-      if (!packDir) {
-        packDir = join(stage, 'pack');
-        run(process.execPath, [join(root, 'packages/emu-build/bin/run.js'), '--out', packDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const packDirs = [...o.runtimePacks];
+      if (!packDirs.length) {
+        // emu-build names guests by their OCI architecture: amd64 is the x86_64 machine's pack
+        for (const arch of ['riscv64', 'amd64']) {
+          packDirs.push(join(stage, `pack-${arch}`));
+          run(process.execPath, [join(root, 'packages/emu-build/bin/run.js'), '--arch', arch, '--out', packDirs.at(-1)], { stdio: ['ignore', 'ignore', 'inherit'] });
+        }
       }
-      files.push(...npmPack([await makePackage(packDir, join(stage, 'package'))], o.out));
+      const folders = [];
+      for (const [i, dir] of packDirs.entries()) folders.push(await makePackage(dir, join(stage, `package-${i}`)));
+      files.push(...npmPack(folders, o.out));
     } finally {
       rmSync(stage, { recursive: true, force: true });
     }

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { spawn } from 'node:child_process';
 import { workspaceRoot } from '@c2w/testing';
 import { tmp } from './helpers/bundles.js';
-import { exampleImage } from './helpers/images.js';
+import { amd64ExampleImage, exampleImage } from './helpers/images.js';
 
 /**
  * The user's path: the tarballs `npm run pack` writes, installed with npm into an empty directory
@@ -30,7 +30,7 @@ describe('installed from the npm tarballs', () => {
     image = await exampleImage();
     root = await tmp('install');
     npmDir = join(root, 'npm');
-    // pack.js builds the runtime pack through emu-build: a cache hit once the kernel is built
+    // pack.js builds both runtime packs through emu-build: cache hits once the kernels are built
     await execa(process.execPath, [join(workspaceRoot, 'tools/pack.js'), '--no-build', '--out', npmDir], { stderr: 'inherit' });
     tarballs = readdirSync(npmDir).filter((f) => f.endsWith('.tgz')).sort();
 
@@ -57,7 +57,7 @@ describe('installed from the npm tarballs', () => {
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('installs every tool and the runtime pack from the tarballs alone', () => {
-    expect(tarballs).toEqual(expect.arrayContaining(['c2w-c2w-0.1.0.tgz', 'c2w-errors-0.1.0.tgz', 'c2w-runtime-pack-riscv64-0.1.0.tgz']));
+    expect(tarballs).toEqual(expect.arrayContaining(['c2w-c2w-0.1.0.tgz', 'c2w-errors-0.1.0.tgz', 'c2w-runtime-pack-riscv64-0.1.0.tgz', 'c2w-runtime-pack-x86_64-0.1.0.tgz']));
     const lock = JSON.parse(readFileSync(join(project, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
     const ours = Object.entries(lock.packages).filter(([k]) => k.startsWith('node_modules/@c2w/'));
     // every @c2w package resolved to a local tarball, none fetched from a registry
@@ -82,6 +82,14 @@ describe('installed from the npm tarballs', () => {
     const exit = await npx(['run', 'out/example', '--', 'sh', '-c', 'echo hello from $(uname -m); exit 7']);
     expect(exit.stdout).toBe('hello from riscv64');
     expect(exit.exitCode).toBe(7);
+  });
+
+  it('converts and runs an amd64 image with the installed x86_64 pack', async () => {
+    const convert = await npx(['convert', `oci:${await amd64ExampleImage()}:latest`, 'out/amd64']);
+    expect(convert.stderr).toContain(join('node_modules', '@c2w', 'runtime-pack-x86_64'));
+    expect(convert.exitCode).toBe(0);
+    const run = await npx(['run', 'out/amd64', '--', 'sh', '-c', 'echo hello from $(uname -m); exit 5']);
+    expect({ out: run.stdout, code: run.exitCode }).toEqual({ out: 'hello from x86_64', code: 5 });
   });
 
   it('serves the installed page: web/ and its two libraries ship with @c2w/c2w', async () => {
@@ -120,8 +128,11 @@ describe('installed from the npm tarballs', () => {
     expect((await execa('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...tools], { cwd: bare, env, extendEnv: false, reject: false })).exitCode).toBe(0);
     const r = await execa('npx', ['--no-install', 'c2w', 'convert', `oci:${image}:latest`, 'out/app'], { cwd: bare, env, extendEnv: false, reject: false, stdin: 'ignore' });
     expect(r.exitCode).toBe(3);
-    expect(r.stderr.trim().split('\n').pop()).toBe('c2w convert: no runtime pack: install it (npm install @c2w/runtime-pack-riscv64), pass --runtime-pack DIR or set C2W_PACK');
+    expect(r.stderr.trim().split('\n').pop()).toBe('c2w convert: no riscv64 runtime pack: install it (npm install @c2w/runtime-pack-riscv64), pass --runtime-pack DIR or set C2W_PACK');
     expect(existsSync(join(bare, 'out/app'))).toBe(false);
+    // an amd64 image needs the x86_64 machine's pack, and says how to fall back to qemu-user
+    const amd64 = await execa('npx', ['--no-install', 'c2w', 'convert', `oci:${await amd64ExampleImage()}:latest`, 'out/amd64'], { cwd: bare, env, extendEnv: false, reject: false, stdin: 'ignore' });
+    expect({ code: amd64.exitCode, last: amd64.stderr.trim().split('\n').pop() }).toEqual({ code: 3, last: 'c2w convert: no x86_64 runtime pack: install it (npm install @c2w/runtime-pack-x86_64), pass --runtime-pack DIR or set C2W_PACK, or convert with --machine riscv64 to run the amd64 image through qemu-user' });
   });
 
   it('answers --version and --help as an oclif CLI does', async () => {

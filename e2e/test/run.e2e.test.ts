@@ -136,9 +136,9 @@ describe('c2w run (images)', () => {
     expect(args.exitCode).toBe(5);
   });
 
-  it('runs an amd64 image through qemu-user', async () => {
+  it('runs an amd64 image through qemu-user with --machine riscv64', async () => {
     const img = await amd64Image(join(dir, 'amd64-img'));
-    const b = await convert(img, join(dir, 'amd64'));
+    const b = await convert(img, join(dir, 'amd64'), ['--machine', 'riscv64']);
     const r = await c2w(['run', b, '--', 'uname', '-m']);
     expect(r.stdout.toString()).toBe('x86_64\n');
     expect(r.exitCode).toBe(0);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Turns an emu-build output directory into the npm package @c2w/runtime-pack-riscv64 (a folder
-// ready for `npm pack`): the five pack files, package.json from c2w's version, the README template.
+// Turns an emu-build output directory into the npm package @c2w/runtime-pack-<arch> (a folder ready
+// for `npm pack`), arch being pack.json's machine (riscv64, x86_64): the pack files, package.json
+// from c2w's version, the machine's README template.
 // usage: node tools/runtime-pack/make-package.js PACK_DIR OUT_DIR   (OUT_DIR is replaced; prints it)
 import { createHash } from 'node:crypto';
 import { copyFileSync, createReadStream, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,16 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-export const PACK_FILES = ['machine.wasm', 'fw_dynamic.bin', 'Image', 'guest.tar'];
+/** Each machine's pack files (pack.json's `files`), and what its package says it holds. */
+export const PACK_FILES = {
+  riscv64: ['machine.wasm', 'fw_dynamic.bin', 'Image', 'guest.tar'],
+  x86_64: ['machine.wasm', 'vmlinux', 'guest.tar'],
+};
+const DESCRIPTION = {
+  riscv64: 'c2w runtime pack for riscv64: machine.wasm, OpenSBI firmware, Linux Image, guest.tar and pack.json, as data',
+  x86_64: 'c2w runtime pack for x86_64 (amd64 images): machine.wasm, the Linux vmlinux (PVH), guest.tar and pack.json, as data',
+};
+const README = { riscv64: 'README.md', x86_64: 'README-x86_64.md' };
 
 async function sha256(path) {
   const hash = createHash('sha256');
@@ -19,12 +29,12 @@ async function sha256(path) {
 }
 
 /** package.json of the pack package: the version is c2w's, so `npm install` pairs them by release. */
-export function packageManifest(version, packDigest) {
+export function packageManifest(version, packDigest, arch = 'riscv64') {
   return {
-    name: '@c2w/runtime-pack-riscv64',
+    name: `@c2w/runtime-pack-${arch}`,
     version,
-    description: 'c2w runtime pack for riscv64: machine.wasm, OpenSBI firmware, Linux Image, guest.tar and pack.json, as data',
-    files: ['README.md', 'pack.json', ...PACK_FILES],
+    description: DESCRIPTION[arch],
+    files: ['README.md', 'pack.json', ...PACK_FILES[arch]],
     c2w: { pack: packDigest },
     publishConfig: { access: 'public' },
   };
@@ -34,7 +44,9 @@ export function packageManifest(version, packDigest) {
 export async function makePackage(packDir, outDir) {
   const packJson = readFileSync(join(packDir, 'pack.json'));
   const pack = JSON.parse(packJson.toString('utf8'));
-  for (const name of PACK_FILES) {
+  const arch = pack.arch;
+  if (!Object.hasOwn(PACK_FILES, arch)) throw new Error(`make-package: ${join(packDir, 'pack.json')} has arch ${JSON.stringify(arch)}, expected one of ${Object.keys(PACK_FILES).join(', ')}`);
+  for (const name of PACK_FILES[arch]) {
     const want = pack.files?.[name];
     const got = await sha256(join(packDir, name));
     if (!want || want.digest !== got.digest || want.size !== got.size) {
@@ -48,9 +60,9 @@ export async function makePackage(packDir, outDir) {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   try {
-    for (const name of [...PACK_FILES, 'pack.json']) copyFileSync(join(packDir, name), join(tmp, name));
-    copyFileSync(join(here, 'template', 'README.md'), join(tmp, 'README.md'));
-    writeFileSync(join(tmp, 'package.json'), `${JSON.stringify(packageManifest(version, digest), null, 2)}\n`);
+    for (const name of [...PACK_FILES[arch], 'pack.json']) copyFileSync(join(packDir, name), join(tmp, name));
+    copyFileSync(join(here, 'template', README[arch]), join(tmp, 'README.md'));
+    writeFileSync(join(tmp, 'package.json'), `${JSON.stringify(packageManifest(version, digest, arch), null, 2)}\n`);
     rmSync(outDir, { recursive: true, force: true });
     renameSync(tmp, outDir);
   } catch (err) {

@@ -7,16 +7,16 @@ import { PACK_FILES, makePackage } from '../runtime-pack/make-package.js';
 
 const sha = (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
-/** An emu-build-shaped output: the four files and a pack.json listing their digests and sizes. */
-function fakePack() {
+/** An emu-build-shaped output: the machine's files and a pack.json listing their digests and sizes. */
+function fakePack(arch = 'riscv64') {
   const dir = join(mkdtempSync(join(tmpdir(), 'make-package-')), 'pack');
   mkdirSync(dir);
   const files = {};
-  for (const name of PACK_FILES) {
+  for (const name of PACK_FILES[arch]) {
     writeFileSync(join(dir, name), `${name} bytes\n`);
     files[name] = { digest: sha(`${name} bytes\n`), size: `${name} bytes\n`.length };
   }
-  writeFileSync(join(dir, 'pack.json'), JSON.stringify({ schemaVersion: 1, files }));
+  writeFileSync(join(dir, 'pack.json'), JSON.stringify({ schemaVersion: 1, arch, files }));
   return dir;
 }
 
@@ -29,6 +29,22 @@ describe('make-package', () => {
     const c2wVersion = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'packages', 'c2w', 'package.json'), 'utf8')).version;
     expect(manifest).toMatchObject({ name: '@c2w/runtime-pack-riscv64', version: c2wVersion, c2w: { pack: sha(readFileSync(join(pack, 'pack.json'))) } });
     expect(manifest.files.sort()).toEqual(['Image', 'README.md', 'fw_dynamic.bin', 'guest.tar', 'machine.wasm', 'pack.json']);
+  });
+
+  it('packages an x86_64 pack as @c2w/runtime-pack-x86_64: the vmlinux, no firmware, its own README', async () => {
+    const pack = fakePack('x86_64');
+    const out = await makePackage(pack, join(pack, '..', 'package'));
+    expect(readdirSync(out).sort()).toEqual(['README.md', 'guest.tar', 'machine.wasm', 'pack.json', 'package.json', 'vmlinux']);
+    const manifest = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8'));
+    expect(manifest).toMatchObject({ name: '@c2w/runtime-pack-x86_64', c2w: { pack: sha(readFileSync(join(pack, 'pack.json'))) } });
+    expect(manifest.files.sort()).toEqual(['README.md', 'guest.tar', 'machine.wasm', 'pack.json', 'vmlinux']);
+    expect(readFileSync(join(out, 'README.md'), 'utf8').split('\n')[0]).toBe('# @c2w/runtime-pack-x86_64');
+  });
+
+  it('refuses a pack.json without a known machine arch', async () => {
+    const pack = fakePack();
+    writeFileSync(join(pack, 'pack.json'), JSON.stringify({ schemaVersion: 1, arch: 'arm64', files: {} }));
+    await expect(makePackage(pack, join(pack, '..', 'package'))).rejects.toThrow(new RegExp(`^make-package: ${pack}/pack\\.json has arch "arm64", expected one of riscv64, x86_64$`));
   });
 
   it('refuses a pack whose file does not match pack.json, naming it, and leaves no folder', async () => {

@@ -70,3 +70,15 @@ export async function bigFileImage(base: string, dir: string, size: number, mark
   await rm(work, { recursive: true, force: true });
   return dir;
 }
+
+/** The example image built for amd64 from Debian's amd64 busybox-static (cached in ~/.cache/c2w/example-amd64). */
+export async function amd64ExampleImage(): Promise<string> {
+  const r = await execa('bash', [join(workspaceRoot, 'tools/x86_64/build-example-image.sh')]);
+  return r.stdout.trim().split('\n').pop()!;
+}
+
+/** An amd64 Debian bookworm image with python3 and numpy (cached in ~/.cache/c2w/python-image-amd64). */
+export async function amd64PythonImage(): Promise<string> {
+  const r = await execa('bash', [join(workspaceRoot, 'tools/x86_64/build-python-image.sh')]);
+  return r.stdout.trim().split('\n').pop()!;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Digest } from './oci.js';
+import { MACHINE_ARCHES } from './runtime-pack.js';
 
 const FileRef = z.object({ digest: Digest, size: z.number().int().nonnegative() });
 /** A file name inside the bundle directory: no directories, nothing hidden, nothing that escapes. */
@@ -14,12 +15,15 @@ export const Bundle = z.object({
   schemaVersion: z.literal(1),
   mediaType: z.literal('application/vnd.c2w.bundle.v1+json'),
   machine: z.object({
+    /** The machine's board and CPU (its config `"arch"`); bundles from before x86_64 say nothing: riscv64. */
+    arch: z.enum(MACHINE_ARCHES).default('riscv64'),
     wasm: BundleFile,
     /** Guest RAM as the machine's --memory takes it, e.g. "256M". */
     memory: z.string().regex(/^\d+[KMG]?$/),
   }),
   boot: z.object({
-    firmware: BundleFile,
+    /** riscv64's OpenSBI; absent on x86_64, whose kernel is entered through its PVH note. */
+    firmware: BundleFile.optional(),
     kernel: BundleFile,
     append: z.string(),
     /** Run the machine with --console-gate: the guest says when console input may flow. */

@@ -13,57 +13,84 @@ const DebianPackageRef = z.object({
   size: z.number().int().nonnegative(),
 });
 
+/** The machines a runtime pack is made for: the machine's `"arch"` and the npm package's suffix. */
+export const MACHINE_ARCHES = ['riscv64', 'x86_64'] as const;
+export type MachineArch = (typeof MACHINE_ARCHES)[number];
+
+/** The OCI image architecture each machine runs without emulation (any other goes through qemu-user on riscv64). */
+export const NATIVE_IMAGE_ARCH: Record<MachineArch, string> = { riscv64: 'riscv64', x86_64: 'amd64' };
+
+/** Which pack file is the kernel and which the firmware (x86_64 boots its PVH vmlinux with none). */
+export const BOOT_FILES: Record<MachineArch, { kernel: string; firmware?: string }> = {
+  riscv64: { kernel: 'Image', firmware: 'fw_dynamic.bin' },
+  x86_64: { kernel: 'vmlinux' },
+};
+
+const PackBoot = z.object({
+  /** Kernel command line for a root ISO (guest.tar + container root) as the first disk. */
+  append: z.string(),
+  init: z.string(),
+  /** The init opens the machine's console gate (--console-gate) once the container's stdin is ready. */
+  consoleGate: z.boolean().default(false),
+  /**
+   * The init can take the container's stdin from the machine's --stdin-port device (port
+   * "c2w.stdin", with an end of input) when the run channel's `c2w/stdin` says `port`.
+   */
+  stdinPort: z.boolean().default(false),
+  /** Where iso-pack puts the container root file system in the root ISO. */
+  containerRoot: z.string(),
+  /** How the host passes the run manifest: a tar on the second virtio disk. */
+  channel: z.object({ format: z.literal('tar'), version: z.literal(1) }),
+  /** How the guest reports the container's exit status (the same finisher on both boards, at the board's address). */
+  exit: z.literal('sifive_test'),
+  foreignArches: z.array(z.string()),
+});
+
+const PackInputs = z.object({
+  tool: z.object({ name: z.string(), version: z.string() }),
+  sourceDateEpoch: z.number().int().nonnegative(),
+  debian: z.object({
+    suite: z.string(),
+    releaseDate: z.string(),
+    inRelease: Digest,
+    indexes: z.array(z.object({ path: z.string(), digest: Digest, size: z.number().int().nonnegative() })),
+    packages: z.array(DebianPackageRef),
+  }),
+  /** riscv64 only: x86_64 boots the kernel's PVH entry with no firmware. */
+  firmware: z.object({ package: z.string(), version: z.string(), path: z.string() }).optional(),
+  kernel: z.object({ cacheKey: z.string(), release: z.string(), config: FileRef, inputs: z.record(z.string(), z.string()) }),
+  /** toolchain: Debian package versions of clang-16, lld-16, compiler-rt and wasi-libc (older packs lack it). */
+  machine: z.object({ sources: Digest, compiler: z.string(), toolchain: z.record(z.string(), z.string()).optional() }),
+  init: FileRef,
+});
+
+const packHeader = {
+  schemaVersion: z.literal(1),
+  mediaType: z.literal('application/vnd.c2w.runtime-pack.v1+json'),
+};
+
 /**
  * pack.json of a runtime pack (emu-build): the files a machine needs to boot the guest and the
  * exact inputs they were made from. Contains no time stamps and no host paths, so two builds from
- * the same inputs write the same bytes.
+ * the same inputs write the same bytes. `arch` is the machine's (riscv64, x86_64), which decides
+ * the files: OpenSBI + Image, or the PVH vmlinux alone.
  */
-export const RuntimePack = z.object({
-  schemaVersion: z.literal(1),
-  mediaType: z.literal('application/vnd.c2w.runtime-pack.v1+json'),
-  arch: z.literal('riscv64'),
-  files: z.object({
-    'machine.wasm': FileRef,
-    'fw_dynamic.bin': FileRef,
-    Image: FileRef,
-    'guest.tar': FileRef,
+export const RuntimePack = z.discriminatedUnion('arch', [
+  z.object({
+    ...packHeader,
+    arch: z.literal('riscv64'),
+    files: z.object({ 'machine.wasm': FileRef, 'fw_dynamic.bin': FileRef, Image: FileRef, 'guest.tar': FileRef }),
+    boot: PackBoot,
+    inputs: PackInputs,
   }),
-  boot: z.object({
-    /** Kernel command line for a root ISO (guest.tar + container root) as the first disk. */
-    append: z.string(),
-    init: z.string(),
-    /** The init opens the machine's console gate (--console-gate) once the container's stdin is ready. */
-    consoleGate: z.boolean().default(false),
-    /**
-     * The init can take the container's stdin from the machine's --stdin-port device (port
-     * "c2w.stdin", with an end of input) when the run channel's `c2w/stdin` says `port`.
-     */
-    stdinPort: z.boolean().default(false),
-    /** Where iso-pack puts the container root file system in the root ISO. */
-    containerRoot: z.string(),
-    /** How the host passes the run manifest: a tar on the second virtio disk. */
-    channel: z.object({ format: z.literal('tar'), version: z.literal(1) }),
-    /** How the guest reports the container's exit status. */
-    exit: z.literal('sifive_test'),
-    foreignArches: z.array(z.string()),
+  z.object({
+    ...packHeader,
+    arch: z.literal('x86_64'),
+    files: z.object({ 'machine.wasm': FileRef, vmlinux: FileRef, 'guest.tar': FileRef }),
+    boot: PackBoot,
+    inputs: PackInputs,
   }),
-  inputs: z.object({
-    tool: z.object({ name: z.string(), version: z.string() }),
-    sourceDateEpoch: z.number().int().nonnegative(),
-    debian: z.object({
-      suite: z.string(),
-      releaseDate: z.string(),
-      inRelease: Digest,
-      indexes: z.array(z.object({ path: z.string(), digest: Digest, size: z.number().int().nonnegative() })),
-      packages: z.array(DebianPackageRef),
-    }),
-    firmware: z.object({ package: z.string(), version: z.string(), path: z.string() }),
-    kernel: z.object({ cacheKey: z.string(), release: z.string(), config: FileRef, inputs: z.record(z.string(), z.string()) }),
-    /** toolchain: Debian package versions of clang-16, lld-16, compiler-rt and wasi-libc (older packs lack it). */
-    machine: z.object({ sources: Digest, compiler: z.string(), toolchain: z.record(z.string(), z.string()).optional() }),
-    init: FileRef,
-  }),
-});
+]);
 export type RuntimePack = z.infer<typeof RuntimePack>;
 
 /** The OCI runtime configuration subset the guest's runc needs; other keys pass through. */

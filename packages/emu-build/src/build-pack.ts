@@ -1,6 +1,6 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { RuntimePack } from '@c2w/artifacts';
+import { MACHINE_ARCHES, NATIVE_IMAGE_ARCH, RuntimePack, type MachineArch } from '@c2w/artifacts';
 import { EnvironmentError, UsageError } from '@c2w/errors';
 import { createAtomicDirectory, digestFile, type FileDigest } from '@c2w/streams';
 import { DebianArchive } from './debian/archive.js';
@@ -65,34 +65,32 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
     guest = { state: 'hit', entry };
   }
 
-  if (o.arch === 'amd64') {
-    // guest.tar and the kernel are built and cached; the pack itself needs a machine that runs them
-    await kernelImage({ script: o.kernelScript, layout: GUEST_ARCH.amd64.kernel, cache: o.kernelCache ?? o.cache, offline: o.offline, source: await sourcing, progress });
-    throw new EnvironmentError(`an amd64 runtime pack needs the x86_64 machine (machine.wasm with an x86_64 board), which packages/machine does not build yet; guest.tar and the x86_64 kernel are cached in ${o.cache}`);
+  const machineArch = machineFor(o.arch);
+  // 3. Firmware (riscv64 only: x86_64 enters the kernel through its PVH note).
+  let fw: { path: string; opensbi: (typeof guestSet.packages)[number] } | undefined;
+  if (machineArch === 'riscv64') {
+    const fwSet = await archive.resolve(['opensbi']);
+    const opensbi = fwSet.packages.find((p) => p.name === 'opensbi')!;
+    fw = { path: await firmware(opensbi, () => archive.deb(opensbi), cache, progress), opensbi };
   }
 
-  // 3. Firmware.
-  const fwSet = await archive.resolve(['opensbi']);
-  const opensbi = fwSet.packages.find((p) => p.name === 'opensbi')!;
-  const fw = await firmware(opensbi, () => archive.deb(opensbi), cache, progress);
-
-  // 4. machine.wasm and 5. the kernel (tools/riscv64/build-kernel.sh cache; slowest, so last).
+  // 4. machine.wasm and 5. the kernel (tools/<arch>/build-kernel.sh cache; slowest, so last).
   const machine = await machineWasm({ dir: o.machineDir, cache, offline: o.offline, progress });
   const source = await sourcing;
-  const kernel = await kernelImage({ script: o.kernelScript, cache: o.kernelCache ?? o.cache, offline: o.offline, source, progress });
+  const layout = GUEST_ARCH[o.arch].kernel;
+  const kernel = await kernelImage({ script: o.kernelScript, layout, cache: o.kernelCache ?? o.cache, offline: o.offline, source, progress });
 
-  const files = {
-    'machine.wasm': machine.path,
-    'fw_dynamic.bin': fw,
-    Image: kernel.image,
-    'guest.tar': join(guest.entry.dir, 'guest.tar'),
-  };
+  // pack.json lists the files in this order (riscv64's order is the one its packs always had)
+  const files: Record<string, string> = { 'machine.wasm': machine.path };
+  if (fw) files['fw_dynamic.bin'] = fw.path;
+  files[layout.file] = kernel.image;
+  files['guest.tar'] = join(guest.entry.dir, 'guest.tar');
   const digests: Record<string, FileDigest> = {};
   for (const [name, path] of Object.entries(files)) digests[name] = await digestFile(path);
   const pack: RuntimePack = RuntimePack.parse({
     schemaVersion: 1,
     mediaType: 'application/vnd.c2w.runtime-pack.v1+json',
-    arch: o.arch,
+    arch: machineArch,
     files: digests,
     boot: { append: KERNEL_APPEND, init: '/usr/sbin/c2w-init', consoleGate: true, stdinPort: true, containerRoot: '/oci/rootfs', channel: { format: 'tar', version: 1 }, exit: 'sifive_test', foreignArches: o.foreignArches },
     inputs: {
@@ -103,9 +101,9 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
         releaseDate: guestSet.release.date,
         inRelease: `sha256:${guestSet.release.inReleaseSha256}`,
         indexes: guestSet.release.indexes.map((f) => ({ path: f.path, digest: `sha256:${f.sha256}`, size: f.size })),
-        packages: [...guestSet.packages, opensbi].map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, filename: p.filename, digest: `sha256:${p.sha256}`, size: p.size })),
+        packages: [...guestSet.packages, ...(fw ? [fw.opensbi] : [])].map((p) => ({ name: p.name, version: p.version, architecture: p.architecture, filename: p.filename, digest: `sha256:${p.sha256}`, size: p.size })),
       },
-      firmware: { package: 'opensbi', version: opensbi.version, path: FIRMWARE_PATH },
+      ...(fw ? { firmware: { package: 'opensbi', version: fw.opensbi.version, path: FIRMWARE_PATH } } : {}),
       kernel: { cacheKey: kernel.key, release: kernel.release, config: kernel.configDigest, inputs: kernel.inputs },
       machine: { sources: machine.sources, compiler: machine.compiler, toolchain: machine.toolchain },
       init: initDigest,
@@ -114,6 +112,13 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
   await writePackDir(resolve(o.out), files, pack);
   progress(`wrote ${o.out}`);
   return { out: resolve(o.out), pack, cacheHits: hits };
+}
+
+/** The machine that runs a guest of this architecture natively (amd64 -> x86_64). */
+export function machineFor(arch: string): MachineArch {
+  const m = MACHINE_ARCHES.find((a) => NATIVE_IMAGE_ARCH[a] === arch);
+  if (!m) throw new UsageError(`no machine runs ${arch} guests (have: ${MACHINE_ARCHES.join(', ')})`);
+  return m;
 }
 
 /** The bare hex the guest key has always hashed (a changed key would rebuild every cached guest.tar). */

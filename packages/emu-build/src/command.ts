@@ -8,13 +8,13 @@ import { GUEST_ARCHES, type GuestArch } from './guest/guest-arch.js';
 
 export default class EmuBuild extends BaseCommand {
   static override toolName = 'emu-build';
-  static override summary = 'Build the runtime pack: machine.wasm, OpenSBI firmware, kernel Image, guest.tar, pack.json.';
+  static override summary = 'Build the runtime pack: machine.wasm, the kernel (riscv64: OpenSBI + Image; amd64: the x86_64 vmlinux), guest.tar, pack.json.';
   static override description = `Debian packages come from the host's configured Debian mirror (InRelease checked with gpgv, every file by sha256).
 Every output is cached under --cache by the digest of its inputs; a warm run only checks digests.
 SOURCE_DATE_EPOCH sets the mtimes in guest.tar (default 0).`;
 
   static override flags = {
-    arch: Flags.string({ description: 'guest architecture (amd64: builds guest.tar and the x86_64 kernel, then fails: no x86_64 machine yet)', options: [...GUEST_ARCHES], default: 'riscv64' }),
+    arch: Flags.string({ description: 'guest architecture: riscv64 (the RV64 machine, qemu-user for other images) or amd64 (the x86_64 machine)', options: [...GUEST_ARCHES], default: 'riscv64' }),
     out: Flags.string({ description: 'pack directory to write (replaced atomically)', default: 'pack', helpValue: 'DIR' }),
     cache: Flags.string({ description: 'cache directory (default $C2W_CACHE or ~/.cache/c2w)', helpValue: 'DIR' }),
     offline: Flags.boolean({ description: 'use only the cache; fail (exit 3) naming what is missing', default: false }),

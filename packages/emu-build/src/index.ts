@@ -1,5 +1,5 @@
 export { default as EmuBuildCommand } from './command.js';
-export { buildPack, KERNEL_APPEND, type BuildResult } from './build-pack.js';
+export { buildPack, machineFor, KERNEL_APPEND, type BuildResult } from './build-pack.js';
 export { EmuBuildOptions, defaultCacheDir } from './options.js';
 export { writeRunChannel } from './run-channel.js';
 export { runtimeConfig, shareMountPoint, type RunOverrides } from './runtime-config.js';

@@ -17,7 +17,7 @@ export function defaultCacheDir(): string {
 const DEFAULT_FOREIGN: Record<(typeof GUEST_ARCHES)[number], string[]> = { riscv64: ['amd64', 'arm64'], amd64: [] };
 
 export const EmuBuildOptions = z.object({
-  /** The guest's architecture. amd64 builds guest.tar and the x86_64 kernel, then stops: no x86_64 machine yet. */
+  /** The guest's architecture: riscv64 (the RV64 machine's pack) or amd64 (the x86_64 machine's). */
   arch: z.enum(GUEST_ARCHES),
   out: z.string().min(1),
   cache: z.string().min(1),

@@ -67,7 +67,7 @@ describe('buildPack', () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe(join(kernelCache, 'kernel', cold.pack.inputs.kernel.cacheKey));
     const record = await readFile(join(r.stdout, 'reproduced'), 'utf8');
-    expect(record).toMatch(new RegExp(`^identical Image ${cold.pack.files.Image.digest}, second build in /`));
+    expect(record).toMatch(new RegExp(`^identical Image ${(cold.pack.files as { Image: { digest: string } }).Image.digest}, second build in /`));
   });
 
   it('is a cache hit the second time, only checking digests, with the same pack.json', async () => {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { Args, BaseCommand, Flags, createProgress, sharedFlags, sourceDateEpoch } from '@c2w/cli-kit';
+import { MACHINE_ARCHES, type MachineArch } from '@c2w/artifacts';
 import { defaultCacheDir } from '@c2w/emu-build';
 import { convertImage } from '../convert/convert-image.js';
 import { convertToSingleFile } from '../convert/convert-single-file.js';
@@ -26,7 +27,8 @@ each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, 
     ...sharedFlags,
     memory: Flags.integer({ description: 'guest RAM in MiB', default: 256, min: 64, max: 3072 }),
     slim: Flags.string({ description: 'slim the root filesystem with this fs-slim profile first', options: ['safe', 'standard', 'aggressive'] }),
-    'runtime-pack': Flags.string({ description: 'runtime pack directory (emu-build output); default: $C2W_PACK, the installed @c2w/runtime-pack-riscv64, else emu-build\'s cached build (in a clone)', helpValue: 'DIR' }),
+    machine: Flags.string({ description: 'the machine to run on; default: the one that runs the image\'s architecture natively (x86_64 for amd64, riscv64 for riscv64), else riscv64 with qemu-user. --machine riscv64 runs an amd64 image through qemu-user (for comparison, or without the x86_64 pack)', options: [...MACHINE_ARCHES] }),
+    'runtime-pack': Flags.string({ description: 'runtime pack directory (emu-build output), repeatable (one per machine; the one for the chosen machine is used); then $C2W_PACK (DIR[:DIR]), the installed @c2w/runtime-pack-<machine>, else emu-build\'s cached build (in a clone)', helpValue: 'DIR', multiple: true, multipleNonGreedy: true }),
     cache: Flags.string({ description: 'cache directory for the runtime pack', helpValue: 'DIR' }),
     offline: Flags.boolean({ description: 'use only cached runtime pack inputs; fail if something is missing', default: false }),
     format: Flags.string({ description: 'bundle: a directory for c2w run and c2w serve; wasm: one module any WASI host runs (docs/single-file.md); wasm-split: main.wasm + data modules of at most 1 GiB each + split.json, for roots past V8\'s 1 GiB module limit; web: a directory any static host with HTTP ranges serves (docs/serve.md). Default: wasm when OUT ends in .wasm, else bundle', options: ['bundle', 'wasm', 'wasm-split', 'web'] }),
@@ -49,6 +51,7 @@ each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, 
         memoryMiB: flags.memory,
         slim: flags.slim as 'safe' | 'standard' | 'aggressive' | undefined,
         runtimePack: flags['runtime-pack'],
+        machine: flags.machine as MachineArch | undefined,
         runtimePackEnv: process.env['C2W_PACK'],
         cwd: process.cwd(),
         cache: flags.cache ?? defaultCacheDir(),

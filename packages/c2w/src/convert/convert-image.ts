@@ -2,12 +2,13 @@ import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { Bundle } from '@c2w/artifacts';
+import { BOOT_FILES, Bundle, NATIVE_IMAGE_ARCH, type MachineArch } from '@c2w/artifacts';
 import { InputError, UsageError } from '@c2w/errors';
 import type { Profile } from '@c2w/fs-slim';
 import { packIso } from '@c2w/iso-pack';
 import { openSource, parsePlatform, resolveImage, type ResolvedImage } from '@c2w/layer-flatten';
 import { createAtomicDirectory, digestFile } from '@c2w/streams';
+import { chooseMachine } from './machine-choice.js';
 import { obtainRuntimePack, type PackDir } from './runtime-pack.js';
 import { writeRootfs } from './rootfs-stream.js';
 import { tapTar } from './tar-tap.js';
@@ -20,8 +21,10 @@ export interface ConvertOptions {
   /** Guest RAM in MiB. */
   memoryMiB: number;
   slim?: Profile | undefined;
-  /** An existing runtime pack directory (`--runtime-pack`); else runtimePackEnv, the npm package, emu-build. */
-  runtimePack?: string | undefined;
+  /** Runtime pack directories (`--runtime-pack`, one per machine); else runtimePackEnv, the npm package, emu-build. */
+  runtimePack?: string | string[] | undefined;
+  /** `--machine`: default, the machine that runs the image's architecture natively (machine-choice.ts). */
+  machine?: MachineArch | undefined;
   /** `$C2W_PACK`, and the directory the installed pack package is resolved from. */
   runtimePackEnv?: string | undefined;
   cwd?: string | undefined;
@@ -41,10 +44,12 @@ export interface ConvertSummary {
   isoBytes: number;
   entries: number;
   runtimePack: string;
+  /** The machine the bundle runs on (bundle.json machine.arch). */
+  machine: MachineArch;
 }
 
-/** Parts of the runtime pack copied into every bundle, by their bundle file name. */
-const PACK_FILES = ['machine.wasm', 'fw_dynamic.bin', 'Image'] as const;
+/** Parts of the runtime pack copied into every bundle, by their bundle file name (pack files keep their names). */
+const packFiles = (machine: MachineArch) => ['machine.wasm', ...(BOOT_FILES[machine].firmware ? [BOOT_FILES[machine].firmware] : []), BOOT_FILES[machine].kernel];
 
 /**
  * IMAGE -> bundle directory, composing the tools' libraries in-process: layer-flatten (-> fs-slim)
@@ -69,11 +74,13 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
       image = await resolveImage(source, platform);
       const { architecture, os } = image.config;
       progress(`image: ${o.image} is ${os}/${architecture}${image.config.variant ? `/${image.config.variant}` : ''}, ${image.layers.length} layers, manifest ${image.manifestDigest}`);
-      pack = await obtainRuntimePack({ dir: o.runtimePack, env: o.runtimePackEnv, cwd: o.cwd ?? '.', buildInto: join(stage, '.pack'), cache: o.cache, offline: o.offline, epoch: o.epoch ?? 0 }, progress);
-      const supported = ['riscv64', ...pack.pack.boot.foreignArches];
       if (os !== 'linux') throw new InputError(`${o.image}: image OS ${os} is not supported (linux only)`);
+      const machine = chooseMachine(architecture, o.machine);
+      const dirs = typeof o.runtimePack === 'string' ? [o.runtimePack] : o.runtimePack;
+      pack = await obtainRuntimePack({ dirs, env: o.runtimePackEnv, machine, cwd: o.cwd ?? '.', buildInto: join(stage, '.pack'), cache: o.cache, offline: o.offline, epoch: o.epoch ?? 0 }, progress);
+      const supported = [NATIVE_IMAGE_ARCH[machine], ...pack.pack.boot.foreignArches];
       if (!supported.includes(architecture)) throw new InputError(`${o.image}: image architecture ${architecture} is not supported (supported: ${supported.join(', ')})`);
-      if (architecture !== 'riscv64') progress(`image: ${architecture} runs through qemu-user inside the riscv64 guest (slower than native)`);
+      if (architecture !== NATIVE_IMAGE_ARCH[machine]) progress(`image: ${architecture} runs through qemu-user inside the ${machine} guest (slower than native)`);
 
       progress('root.iso: flattening the image into the guest root');
       ({ isoResult, db } = await packRoot(o, image, source, pack, stage, progress));
@@ -83,15 +90,17 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
     const isoBytes = (await stat(join(stage, 'root.iso'))).size;
     progress(`root.iso: ${isoResult.entries} entries, ${(isoBytes / 1048576).toFixed(1)} MiB`);
 
-    for (const name of PACK_FILES) await copyFile(join(pack.dir, name), join(stage, name));
+    const machine = pack.pack.arch;
+    const copied = packFiles(machine);
+    for (const name of copied) await copyFile(join(pack.dir, name), join(stage, name));
     await writeFile(join(stage, 'image-config.json'), image.configBytes);
     const files: Bundle['files'] = {};
-    for (const name of [...PACK_FILES, 'root.iso', 'image-config.json']) files[name] = await digestFile(join(stage, name));
+    for (const name of [...copied, 'root.iso', 'image-config.json']) files[name] = await digestFile(join(stage, name));
     const bundle: Bundle = Bundle.parse({
       schemaVersion: 1,
       mediaType: 'application/vnd.c2w.bundle.v1+json',
-      machine: { wasm: 'machine.wasm', memory: `${o.memoryMiB}M` },
-      boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: pack.pack.boot.append, consoleGate: pack.pack.boot.consoleGate, stdinPort: pack.pack.boot.stdinPort },
+      machine: { arch: machine, wasm: 'machine.wasm', memory: `${o.memoryMiB}M` },
+      boot: { ...BOOT_FILES[machine], append: pack.pack.boot.append, consoleGate: pack.pack.boot.consoleGate, stdinPort: pack.pack.boot.stdinPort },
       disks: [{ file: 'root.iso', readonly: true }],
       image: {
         config: 'image-config.json',
@@ -116,6 +125,7 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
       isoBytes,
       entries: isoResult.entries,
       runtimePack: pack.digest,
+      machine,
     };
   } catch (err) {
     await out.abort();

@@ -13,10 +13,13 @@ export const EMBED_MOUNT = '/embed';
 export function singleFileParts(b: LoadedBundle): Array<[name: string, text: string]> {
   const c = b.imageConfig.config ?? {};
   const nul = (list: string[] | undefined | null) => (list ?? []).map((s) => `${s}\0`).join('');
+  const { firmware, kernel } = b.bundle.boot;
   const machine = {
+    // riscv64 (the default) keeps the config it always had; x86_64 has no firmware
+    ...(b.bundle.machine.arch !== 'riscv64' ? { arch: b.bundle.machine.arch } : {}),
     memory: b.bundle.machine.memory,
-    bios: `${EMBED_MOUNT}/fw_dynamic.bin`,
-    kernel: `${EMBED_MOUNT}/Image`,
+    ...(firmware !== undefined ? { bios: `${EMBED_MOUNT}/${firmware}` } : {}),
+    kernel: `${EMBED_MOUNT}/${kernel}`,
     append: b.bundle.boot.append,
     drives: b.bundle.disks.map((d) => ({ path: `${EMBED_MOUNT}/${d.file}`, readonly: true })),
     quiet_firmware: true,

@@ -2,7 +2,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '@c2w/errors';
 import { createAtomicFile, readFileChunks } from '@c2w/streams';
-import { readBundle } from '../run/read-bundle.js';
+import { bootFiles, readBundle } from '../run/read-bundle.js';
 import { EMBED_MOUNT, singleFileParts } from './single-file-parts.js';
 
 /** V8 (Node, Chrome) refuses to compile a module over 1 GiB; Bun's JavaScriptCore is not more generous. */
@@ -34,7 +34,7 @@ export async function writeSingleFile(bundleDir: string, out: string, limit = MA
     await writeFile(join(parts, name), text);
     files.push({ name, path: join(parts, name) });
   }
-  for (const name of [b.bundle.boot.firmware, b.bundle.boot.kernel, ...b.bundle.disks.map((d) => d.file)]) files.push({ name, path: b.path(name) });
+  for (const name of [...bootFiles(b.bundle), ...b.bundle.disks.map((d) => d.file)]) files.push({ name, path: b.path(name) });
 
   const machinePath = b.path(b.bundle.machine.wasm);
   const sources = [];

@@ -39,12 +39,15 @@ export async function readBundle(dir: string): Promise<LoadedBundle> {
     if (!st) throw new InputError(`${dir}: bundle part ${name} is missing`);
     if (st.size !== ref.size) throw new InputError(`${dir}: bundle part ${name} is ${st.size} bytes, expected ${ref.size}`);
   }
-  for (const name of [bundle.machine.wasm, bundle.boot.firmware, bundle.boot.kernel, bundle.image.config, ...bundle.disks.map((d) => d.file)]) {
+  for (const name of [bundle.machine.wasm, ...bootFiles(bundle), bundle.image.config, ...bundle.disks.map((d) => d.file)]) {
     if (!(name in bundle.files)) throw new InputError(`${dir}/bundle.json: ${name} is used but not listed in files`);
   }
   const imageConfig = await readImageConfig(join(dir, bundle.image.config));
   return { dir, bundle, imageConfig, path: (file) => join(dir, file) };
 }
+
+/** The files the machine boots from: riscv64's firmware and kernel, or x86_64's kernel alone. */
+export const bootFiles = (bundle: Bundle): string[] => [...(bundle.boot.firmware !== undefined ? [bundle.boot.firmware] : []), bundle.boot.kernel];
 
 /** The image's OCI config: not JSON or not a config is bad input named in one line (the first problem only). */
 async function readImageConfig(path: string): Promise<ImageConfig> {

@@ -64,10 +64,14 @@ export async function runBundle(o: RunOptions): Promise<number> {
     await finished(out);
     const { runMachine } = await loadMachine();
     const append = b.bundle.boot.append + (o.debug ? ' c2w.debug=1 loglevel=7' : '');
+    const { arch } = b.bundle.machine;
+    const firmware = b.bundle.boot.firmware;
     return await runMachine({
       wasmPath: b.path(b.bundle.machine.wasm),
+      // riscv64 is the machine's default: its config stays as it always was
+      ...(arch !== 'riscv64' ? { arch } : {}),
       memory: o.memory ?? b.bundle.machine.memory,
-      bios: b.path(b.bundle.boot.firmware),
+      ...(firmware !== undefined ? { bios: b.path(firmware) } : {}),
       kernel: b.path(b.bundle.boot.kernel),
       append,
       drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }],

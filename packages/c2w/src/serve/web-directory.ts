@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { UsageError } from '@c2w/errors';
 import { createAtomicDirectory, trackTemporary } from '@c2w/streams';
-import { readBundle, type LoadedBundle } from '../run/read-bundle.js';
+import { bootFiles, readBundle, type LoadedBundle } from '../run/read-bundle.js';
 import { webAssets } from './web-assets.js';
 import { partVersion, webRunPlan, type WebRunPlan } from './web-run-plan.js';
 import { webRequest } from './web-request.js';
@@ -29,7 +29,7 @@ export async function writeWebDirectory(b: LoadedBundle, outDir: string, o: { re
     for (const [url, file] of webAssets()) if (url !== '/') await copyFile(file, join(out.path, url));
     const plan = webRunPlan(b, '');
     const disks = new Set(b.bundle.disks.map((d) => d.file));
-    for (const name of [b.bundle.machine.wasm, b.bundle.boot.firmware, b.bundle.boot.kernel]) await copyFile(b.path(name), join(out.path, 'bundle', name));
+    for (const name of [b.bundle.machine.wasm, ...bootFiles(b.bundle)]) await copyFile(b.path(name), join(out.path, 'bundle', name));
     plan.files = await Promise.all(plan.files.map(async (f) => {
       const name = f.guest.slice(f.guest.lastIndexOf('/') + 1);
       if (f.size === null) return { ...f, url: null, request: 'run-request.json' };

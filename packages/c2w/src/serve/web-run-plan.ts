@@ -2,7 +2,7 @@ import { basename, dirname } from 'node:path/posix';
 import { buildArgs } from '@c2w/machine';
 import { resolveUserIds } from '../convert/user-db.js';
 import type { HostMount } from '../run/mounts.js';
-import type { LoadedBundle } from '../run/read-bundle.js';
+import { bootFiles, type LoadedBundle } from '../run/read-bundle.js';
 
 /** Files up to this size are fetched whole before the machine starts; larger ones by range. */
 export const WHOLE_FILE_MAX = 16 * 1024 * 1024;
@@ -45,9 +45,12 @@ export interface WebRunPlan {
 export function webRunPlan(b: LoadedBundle, query: string): WebRunPlan {
   const part = (name: string) => `/bundle/${name}`;
   const channel = '/run/channel.tar';
+  const { arch } = b.bundle.machine;
+  const { firmware } = b.bundle.boot;
   const { args, preopens } = buildArgs({
+    ...(arch !== 'riscv64' ? { arch } : {}),
     memory: b.bundle.machine.memory,
-    bios: part(b.bundle.boot.firmware),
+    ...(firmware !== undefined ? { bios: part(firmware) } : {}),
     kernel: part(b.bundle.boot.kernel),
     append: b.bundle.boot.append,
     drives: [...b.bundle.disks.map((d) => ({ path: part(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
@@ -58,7 +61,7 @@ export function webRunPlan(b: LoadedBundle, query: string): WebRunPlan {
   });
   const guestDir = new Map(Object.entries(preopens).map(([guest, host]) => [host, guest]));
   const guestPath = (host: string) => `${guestDir.get(dirname(host))}/${basename(host)}`;
-  const files: WebFile[] = [b.bundle.boot.firmware, b.bundle.boot.kernel, ...b.bundle.disks.map((d) => d.file)].map((name) => {
+  const files: WebFile[] = [...bootFiles(b.bundle), ...b.bundle.disks.map((d) => d.file)].map((name) => {
     const size = b.bundle.files[name]!.size;
     return { guest: guestPath(part(name)), url: partUrl(b, name), size, whole: size <= WHOLE_FILE_MAX };
   });

@@ -52,6 +52,16 @@ describe('singleFileParts', () => {
     });
   });
 
+  it('gives the x86_64 machine its arch and kernel and no firmware (ADR 0028)', () => {
+    const x86 = { ...bundle, bundle: { ...bundle.bundle, machine: { arch: 'x86_64', wasm: 'machine.wasm', memory: '512M' }, boot: { kernel: 'vmlinux', append: 'console=ttyS0', consoleGate: true, stdinPort: true }, image: { ...bundle.bundle.image, architecture: 'amd64' } } } as unknown as LoadedBundle;
+    const parts = Object.fromEntries(singleFileParts(x86));
+    expect(parts['arch']).toBe('amd64\n');
+    expect(JSON.parse(parts['machine.json']!)).toEqual({
+      arch: 'x86_64', memory: '512M', kernel: '/embed/vmlinux', append: 'console=ttyS0',
+      drives: [{ path: '/embed/root.iso', readonly: true }], quiet_firmware: true, console_gate: true,
+    });
+  });
+
   it('embeds them in a fixed order (the output is deterministic)', () => {
     expect(singleFileParts(bundle).map(([n]) => n)).toEqual(['arch', 'machine.json', 'config.json', 'entrypoint', 'cmd', 'env', 'workdir', 'user', 'passwd', 'group']);
   });
