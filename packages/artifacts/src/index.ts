@@ -3,3 +3,4 @@ export { jsonSchemas } from './json-schemas.js';
 export { FsSlimReport } from './fs-slim-report.js';
 export { RuntimePack, RunManifest, RunMount, RuntimeConfig } from './runtime-pack.js';
 export { Bundle } from './bundle.js';
+export { ContainerState } from './container-state.js';

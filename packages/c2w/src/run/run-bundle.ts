@@ -10,6 +10,11 @@ import { readBundle } from './read-bundle.js';
 import { isSingleFile, singleFileArgs } from './run-single-file.js';
 import { runRequest } from './run-request.js';
 import { runSplitSet, splitSetDir } from './run-split.js';
+import { parseByteSize } from '../wlayer/byte-size.js';
+import { checkHostMemory } from '../wlayer/host-space.js';
+import { bundleImage } from '../wlayer/bundle-image.js';
+import { stateDirOf } from '../wlayer/state-paths.js';
+import { openWritableLayer } from '../wlayer/writable-layer.js';
 
 export interface RunOptions {
   bundleDir: string;
@@ -33,6 +38,11 @@ export interface RunOptions {
    * Docker without -t). Bundles whose pack cannot do `pipe` (boot.stdinPort false) fall back to tty.
    */
   stdin?: 'tty' | 'pipe';
+  /** Size of the writable layer's sparse disk, e.g. "16G" (default 16G; a state keeps its own). */
+  diskSize?: string | undefined;
+  /** Keep the writable layer between runs as a named state (under the state home) or in a directory. */
+  name?: string | undefined;
+  state?: string | undefined;
 }
 
 /**
@@ -54,8 +64,15 @@ export async function runBundle(o: RunOptions): Promise<number> {
   }
   const mounts = await parseMounts(o.mounts ?? []);
   const b = await readBundle(o.bundleDir);
-  const { manifest, ids, port } = runRequest(b, o, mounts, Math.floor(Date.now() / 1000));
-  const scratch = await mkdtemp(join(tmpdir(), 'c2w-run-'));
+  const time = Math.floor(Date.now() / 1000);
+  const { manifest, ids, port } = runRequest(b, o, mounts, time);
+  const memory = o.memory ?? b.bundle.machine.memory;
+  checkHostMemory(parseByteSize(memory, '--memory'), '--memory');
+  const stateDir = stateDirOf({ name: o.name, stateDir: o.state });
+  const diskBytes = o.diskSize === undefined ? undefined : parseByteSize(o.diskSize, '--disk-size');
+  const layer = await openWritableLayer({ stateDir, diskBytes, image: bundleImage(b), time });
+  manifest.upper = layer.uuid;
+  const scratch = await mkdtemp(join(tmpdir(), 'c2w-run-')).catch(async (err: unknown) => { await layer.release(); throw err; });
   const forget = trackTemporary(scratch);
   try {
     const channel = join(scratch, 'channel.tar');
@@ -66,11 +83,11 @@ export async function runBundle(o: RunOptions): Promise<number> {
     const append = b.bundle.boot.append + (o.debug ? ' c2w.debug=1 loglevel=7' : '');
     return await runMachine({
       wasmPath: b.path(b.bundle.machine.wasm),
-      memory: o.memory ?? b.bundle.machine.memory,
+      memory,
       bios: b.path(b.bundle.boot.firmware),
       kernel: b.path(b.bundle.boot.kernel),
       append,
-      drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
+      drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }, { path: layer.path, readonly: false }],
       // files in a mount belong to the container's user, who can then write there (ADR 0009)
       shares: mounts.map((m) => ({ hostPath: m.hostPath, tag: m.tag, readonly: m.readonly, ...ids })),
       quietFirmware: !o.debug,
@@ -81,6 +98,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
   } finally {
     await rm(scratch, { recursive: true, force: true });
     forget();
+    await layer.release();
   }
 }
 
