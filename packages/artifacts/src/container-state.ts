@@ -9,5 +9,7 @@ export const ContainerState = z.object({
   /** Digests of the bundle's root disks: the lower layers the upper one was written against. */
   image: z.object({ rootDisks: z.array(z.string()).min(1), manifestDigest: z.string() }),
   disk: z.object({ file: z.literal('upper.ext4'), bytes: z.number().int().positive() }),
+  /** The bundle directory of the last run (absolute), which `c2w commit` starts from. */
+  bundle: z.string(),
 });
 export type ContainerState = z.infer<typeof ContainerState>;

@@ -121,6 +121,8 @@ export const RunManifest = z.object({
    * tmpfs in guest RAM (docs/decisions/0032).
    */
   upper: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+  /** `c2w commit` (`c2w/commit`): instead of running the container, tar its merged root onto the output disk. */
+  commit: z.boolean().optional(),
   config: RuntimeConfig,
 });
 export type RunManifest = z.infer<typeof RunManifest>;

@@ -96,6 +96,18 @@ setup_upper() {
 setup_upper
 mount -t overlay overlay -o "lowerdir=/oci/rootfs,upperdir=$U,workdir=$W" "$B/rootfs" ||
   fail "cannot mount the container root (overlay of /oci/rootfs)"
+# c2w commit: the merged root (overlayfs applies whiteouts and opaque dirs) as a tar onto the disk
+# whose first bytes are the host's "c2w-commit-out" marker; no container runs.
+if [ -s "$B/c2w/commit" ]; then
+  out=
+  for d in /sys/block/vd*; do
+    [ "$(dd if="/dev/${d##*/}" bs=14 count=1 2>/dev/null)" = c2w-commit-out ] && out=/dev/${d##*/}
+  done
+  [ -n "$out" ] || fail "no commit output disk (marker c2w-commit-out)"
+  log "commit: the container root onto $out"
+  (cd "$B/rootfs" && tar -c -f "$out" .) || fail "cannot write the container root to $out"
+  finish 0
+fi
 
 # ---- host directories (c2w run --mount) ------------------------------------------------------
 # c2w/mounts lists the machine's virtio-9p shares, one "index tag ro|rw" per line; each is mounted

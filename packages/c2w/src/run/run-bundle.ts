@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { writeRunChannel } from '@c2w/emu-build';
 import { trackTemporary } from '@c2w/streams';
@@ -70,7 +70,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
   checkHostMemory(parseByteSize(memory, '--memory'), '--memory');
   const stateDir = stateDirOf({ name: o.name, stateDir: o.state });
   const diskBytes = o.diskSize === undefined ? undefined : parseByteSize(o.diskSize, '--disk-size');
-  const layer = await openWritableLayer({ stateDir, diskBytes, image: bundleImage(b), time });
+  const layer = await openWritableLayer({ stateDir, diskBytes, image: bundleImage(b), bundle: resolve(b.dir), time });
   manifest.upper = layer.uuid;
   const scratch = await mkdtemp(join(tmpdir(), 'c2w-run-')).catch(async (err: unknown) => { await layer.release(); throw err; });
   const forget = trackTemporary(scratch);
@@ -106,7 +106,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
  * node:wasi prints an ExperimentalWarning when first loaded; the container owns our stderr, so that
  * one warning is dropped. Loaded lazily so the other commands never pay for it.
  */
-async function loadMachine(): Promise<typeof import('@c2w/machine')> {
+export async function loadMachine(): Promise<typeof import('@c2w/machine')> {
   const emit = process.emitWarning.bind(process);
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     if (String(warning).includes('WASI is an experimental feature')) return;

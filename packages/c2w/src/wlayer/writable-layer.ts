@@ -19,6 +19,8 @@ export interface WritableLayerOptions {
   diskBytes?: number | undefined;
   /** The bundle's lower layers, recorded in a new state and checked against an old one. */
   image: ContainerState['image'];
+  /** The bundle directory (absolute), recorded for `c2w commit`. */
+  bundle: string;
   /** Seconds since the epoch for the new file system's time stamps. */
   time: number;
   env?: NodeJS.ProcessEnv;
@@ -63,12 +65,13 @@ async function openState(dir: string, o: WritableLayerOptions): Promise<Writable
       if (o.diskBytes !== undefined && o.diskBytes !== record.disk.bytes)
         throw new UsageError(`--disk-size: state ${dir} has a ${record.disk.bytes}-byte disk; a state's size is fixed when it is created`);
       if (!(await stat(path).catch(() => undefined))?.isFile()) throw new InputError(`state ${dir} is damaged: its disk upper.ext4 is missing`);
+      if (record.bundle !== o.bundle) await writeStateRecord(dir, { ...record, bundle: o.bundle });
     } else {
       const bytes = o.diskBytes ?? DEFAULT_DISK_BYTES;
       await checkHostSpace(dir, ext4Geometry(bytes));
       await rm(path, { force: true }); // a disk without a record is from a creation that did not finish
       await formatExt4(path, { bytes, time: o.time, seed: `state ${dir} ${o.time}` });
-      await writeStateRecord(dir, { schemaVersion: 1, image: o.image, disk: { file: 'upper.ext4', bytes } });
+      await writeStateRecord(dir, { schemaVersion: 1, image: o.image, disk: { file: 'upper.ext4', bytes }, bundle: o.bundle });
     }
     return { path, uuid: await readExt4Uuid(path), release };
   } catch (err) {
