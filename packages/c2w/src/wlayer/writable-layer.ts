@@ -38,10 +38,10 @@ export interface WritableLayer {
 export async function readExt4Uuid(path: string): Promise<string> {
   const fh = await open(path, 'r');
   try {
-    const b = Buffer.alloc(18);
-    await fh.read(b, 0, 18, 1080);
-    if (b.readUInt16LE(0) !== 0xef53) throw new InputError(`${path} is not an ext4 file system (no superblock magic at byte 1080)`);
-    return b.subarray(2, 18).toString('hex');
+    const b = Buffer.alloc(1024);
+    await fh.read(b, 0, 1024, 1024);
+    if (b.readUInt16LE(56) !== 0xef53) throw new InputError(`${path} is not an ext4 file system (no superblock magic at byte 1080)`);
+    return b.subarray(104, 120).toString('hex');
   } finally {
     await fh.close();
   }

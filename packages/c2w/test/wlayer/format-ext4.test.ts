@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requirePrerequisite } from '@c2w/testing';
 import { formatExt4 } from '../../src/wlayer/format-ext4.js';
+import { readExt4Uuid } from '../../src/wlayer/writable-layer.js';
 
 const hasE2fsprogs = spawnSync('e2fsck', ['-V']).status === 0 && spawnSync('dumpe2fs', ['-V']).status === 0;
 const maybe = requirePrerequisite('e2fsck and dumpe2fs (Debian e2fsprogs)', hasE2fsprogs) ? describe : describe.skip;
@@ -33,6 +34,7 @@ maybe('formatExt4 against e2fsprogs', () => {
     expect(Number(h['Block count'])).toBe(g.blocks);
     expect(Number(h['Journal length'] ?? h['Total journal blocks'])).toBe(g.journalBlocks);
     expect(h['Filesystem state']).toBe('clean');
+    expect(h['Filesystem UUID']?.replace(/-/g, '')).toBe(await readExt4Uuid(path)); // what c2w-init compares
     // sparse: what the host spends is the metadata, not the disk size
     const st = await stat(path);
     expect(st.size).toBe(g.blocks * 4096);
