@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requirePrerequisite, runBin, workspaceRoot } from '@c2w/testing';
@@ -69,7 +70,8 @@ describe('c2w run: the writable layer on a host disk', () => {
   it('refuses a second run of one state at once (exit 3), and a state from another image (exit 1)', async () => {
     const holder = execa(process.execPath, [join(workspaceRoot, 'packages/c2w/bin/run.js'), 'run', '--name', 'busy', bundle, '--', 'sh', '-c', 'echo up; sleep 60'],
       { env: { C2W_STATE_HOME: home }, reject: false, stdin: 'ignore' });
-    await new Promise<void>((resolve) => holder.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('up')) resolve(); }));
+    // the state is locked from before the machine starts until it stopped
+    while (!existsSync(join(home, 'containers/busy/lock'))) await new Promise((r) => setTimeout(r, 100));
     const second = await run(['--name', 'busy', bundle, '--', 'true']);
     expect(second.stderr).toMatch(/^c2w run: state .*containers\/busy is in use by another c2w run \(process \d+\); one run at a time$/);
     expect(second.exitCode).toBe(3);

@@ -38,9 +38,9 @@ export interface CommitOptions {
  * directory: never partial.
  */
 export async function commitState(o: CommitOptions, loadMachine: () => Promise<typeof import('@c2w/machine')>, progress: (m: string) => void): Promise<{ outDir: string; entries: number; isoBytes: number }> {
+  if (!o.force && (await stat(o.outDir).catch(() => undefined))) throw new UsageError(`output ${o.outDir} already exists (pass --force to replace it)`);
   const record = await readStateRecord(o.stateDir);
   if (!record) throw new InputError(`${o.stateDir} is not a c2w container state (no state.json; run c2w run --name first)`);
-  if (!o.force && (await stat(o.outDir).catch(() => undefined))) throw new UsageError(`output ${o.outDir} already exists (pass --force to replace it)`);
   const release = await lockState(o.stateDir, `state ${o.stateDir}`);
   try {
     const b = await readBundle(record.bundle);
