@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const c2w = join(root, 'packages/c2w/bin/run.js');
 const work = mkdtempSync(join(tmpdir(), 'c2w-bench-wlayer-'));
 const env = { ...process.env, C2W_STATE_HOME: join(work, 'state') };
-const runs = 3;
+const runs = Number(process.env.BENCH_RUNS ?? 3);
 
 function sh(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'] });
