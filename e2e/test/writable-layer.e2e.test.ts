@@ -50,9 +50,10 @@ describe('c2w run: the writable layer on a host disk', () => {
     expectCleanFs(join(home, 'containers/keep/upper.ext4'));
   });
 
+  // what the guest synced survives the kill (unsynced data dies with guest RAM, as on a power cut)
   it('leaves a usable state when the host process is killed mid-write', async () => {
     const child = execa(process.execPath, [join(workspaceRoot, 'packages/c2w/bin/run.js'), 'run', '--name', 'killed', bundle, '--', 'sh', '-c',
-      'echo before > /marker && busybox sync && i=0; while :; do i=$((i+1)); busybox dd if=/dev/zero of=/f$i bs=1M count=4 2>/dev/null; echo $i; done'],
+      'echo before > /marker && busybox sync && i=0; while :; do i=$((i+1)); busybox dd if=/dev/zero of=/f$i bs=1M count=4 2>/dev/null; busybox sync; echo $i; done'],
     { env: { C2W_STATE_HOME: home }, reject: false, stdin: 'ignore' });
     await new Promise<void>((resolve) => {
       let seen = '';
