@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerState } from '@c2w/artifacts';
-import { InputError, UsageError } from '@c2w/errors';
+import { EnvironmentError, InputError, UsageError } from '@c2w/errors';
 import { ext4Geometry } from './ext4-geometry.js';
 import { formatExt4 } from './format-ext4.js';
 import { checkHostSpace } from './host-space.js';
@@ -53,8 +53,15 @@ function sameImage(a: ContainerState['image'], b: ContainerState['image']): bool
 }
 
 /** Persistent: lock the state, create it on first use, refuse another image's. */
+/** A directory we cannot make is the environment's fault (exit 3), named with the way out. */
+async function makeDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    throw new EnvironmentError(`cannot create ${dir} for the writable layer: ${err.code ?? err.message} (set C2W_STATE_HOME or --state)`, { cause: err });
+  });
+}
+
 async function openState(dir: string, o: WritableLayerOptions): Promise<WritableLayer> {
-  await mkdir(dir, { recursive: true });
+  await makeDir(dir);
   const release = await lockState(dir, `state ${dir}`);
   try {
     const path = join(dir, 'upper.ext4');
@@ -96,7 +103,7 @@ async function sweepScratch(dir: string): Promise<void> {
 export async function openWritableLayer(o: WritableLayerOptions): Promise<WritableLayer> {
   if (o.stateDir !== undefined) return openState(o.stateDir, o);
   const dir = join(stateHome(o.env), 'scratch');
-  await mkdir(dir, { recursive: true });
+  await makeDir(dir);
   await sweepScratch(dir);
   const bytes = o.diskBytes ?? DEFAULT_DISK_BYTES;
   await checkHostSpace(dir, ext4Geometry(bytes));

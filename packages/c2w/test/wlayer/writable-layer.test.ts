@@ -29,6 +29,12 @@ describe('openWritableLayer', () => {
     expect(await readdir(join(home, 'scratch'))).toEqual([]);
   });
 
+  it('names a state home it cannot create (exit 3)', async () => {
+    await writeFile(join(home, 'file'), '');
+    await expect(openWritableLayer({ image, bundle, time: 0, env: { C2W_STATE_HOME: join(home, 'file') } })).rejects.toThrow(EnvironmentError);
+    await expect(openWritableLayer({ image, bundle, time: 0, env: { C2W_STATE_HOME: join(home, 'file') } })).rejects.toThrow(/cannot create .*file\/scratch for the writable layer: (ENOTDIR|EEXIST)/);
+  });
+
   it('removes the scratch disk a killed run left behind', async () => {
     const stale = join(home, 'scratch', `run-${deadPid()}-00000000.ext4`);
     const layer = await openWritableLayer({ image, bundle, time: 0, diskBytes: 64 * MiB, env: { C2W_STATE_HOME: home } });
