@@ -50,14 +50,14 @@ describe('c2w run --mount', () => {
 
   it('takes the most mounts the machine has slots for, with stdin piped', async () => {
     const specs: string[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 4; i++) {
       const d = join(dir, `many${i}`);
       await mkdir(d, { recursive: true });
       await writeFile(join(d, 'n'), `${i}`);
       specs.push('-v', `${d}:/m${i}`);
     }
-    const r = await runBin('c2w', ['run', ...specs, bundle, '--', 'sh', '-c', 'cat /m0/n /m1/n /m2/n /m3/n /m4/n; cat'], { input: '-end\n' });
-    expect(r.stdout.toString()).toBe('01234-end\n');
+    const r = await runBin('c2w', ['run', ...specs, bundle, '--', 'sh', '-c', 'cat /m0/n /m1/n /m2/n /m3/n; cat'], { input: '-end\n' });
+    expect(r.stdout.toString()).toBe('0123-end\n');
     expect(r.exitCode).toBe(0);
   });
 

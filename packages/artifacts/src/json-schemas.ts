@@ -3,6 +3,7 @@ import { ImageConfig, ImageIndex, ImageManifest } from './oci.js';
 import { FsSlimReport } from './fs-slim-report.js';
 import { RunManifest, RuntimePack } from './runtime-pack.js';
 import { Bundle } from './bundle.js';
+import { ContainerState } from './container-state.js';
 
 /**
  * Every artifact schema that is published as JSON Schema (tools/gen-schemas.js writes them to
@@ -17,6 +18,7 @@ export function jsonSchemas(): Record<string, unknown> {
     'runtime-pack': RuntimePack,
     'run-manifest': RunManifest,
     bundle: Bundle,
+    'container-state': ContainerState,
   };
   return Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, z.toJSONSchema(schema, { io: 'input' })]));
 }

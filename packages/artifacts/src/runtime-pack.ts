@@ -142,6 +142,14 @@ export const RunManifest = z.object({
    * gives without -t). Absent: `tty`.
    */
   stdin: z.enum(['tty', 'port']).optional(),
+  /**
+   * The writable layer's disk (`c2w/upper`): the UUID of its ext4 file system as 32 hex digits;
+   * the guest mounts that disk and puts the overlay's upper and work directories there. Absent: a
+   * tmpfs in guest RAM (docs/decisions/0032).
+   */
+  upper: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+  /** `c2w commit` (`c2w/commit`): instead of running the container, tar its merged root onto the output disk. */
+  commit: z.boolean().optional(),
   config: RuntimeConfig,
 });
 export type RunManifest = z.infer<typeof RunManifest>;

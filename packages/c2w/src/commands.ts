@@ -5,6 +5,7 @@ import { LayerFlattenCommand } from '@c2w/layer-flatten';
 // the command modules alone: the packages' main entry also loads their binaryen-based cores
 import VfsEmbedCommand from '@c2w/vfs-embed/command';
 import WasmSplitCommand from '@c2w/wasm-split/command';
+import Commit from './commands/commit.js';
 import Convert from './commands/convert.js';
 import Run from './commands/run.js';
 import Serve from './commands/serve.js';
@@ -16,6 +17,7 @@ import Serve from './commands/serve.js';
  */
 export const COMMANDS = {
   convert: Convert,
+  commit: Commit,
   run: Run,
   serve: Serve,
   'emu-build': EmuBuildCommand,

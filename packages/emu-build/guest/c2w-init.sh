@@ -3,7 +3,8 @@
 # Boot:    root=/dev/vda (the ISO: guest.tar + container root at /oci/rootfs), init=/usr/sbin/c2w-init
 # Channel: the other virtio disk holds a tar written by the host at run time (README "Run channel"):
 #          config.json (OCI runtime config for runc, root.path "rootfs"), c2w/arch, c2w/time,
-#          c2w/mounts (virtio-9p shares of c2w run --mount), c2w/stdin (tty or port).
+#          c2w/mounts (virtio-9p shares of c2w run --mount), c2w/stdin (tty or port),
+#          c2w/upper (the UUID of the ext4 disk holding the writable layer; without it, a tmpfs).
 # Exit:    the container's status goes to the finisher (sifive_test at 0x100000; 0xfeb80000 on x86_64):
 #          0 -> devmem writes 0x5555; N -> (N << 16) | 0x3333 (poweroff -f if that fails). Setup failures exit 125.
 # Silent unless c2w.debug=1 is on the kernel command line (then traces go to the console).
@@ -28,6 +29,8 @@ open_gate() { devmem $GATE 32 1 2>/dev/null; }
 
 finish() {
   sync
+  # unmounted, the disk is clean for the next run (a kill before this leaves the journal to replay)
+  [ -n "$upper_disk" ] && { umount "$B/rootfs" 2>/dev/null; umount /run/c2w/disk 2>/dev/null; }
   log "exit status $1"
   # Straight to the finisher (needs CONFIG_DEVMEM): the kernel's own power-off path would print
   # "reboot: Power down" on the container's console. 0x5555 = success, (N << 16) | 0x3333 = N.
@@ -60,20 +63,56 @@ if [ -z "$channel" ]; then
   for d in /sys/block/vd*; do
     [ -r "$d/dev" ] || continue
     [ "$(cat "$d/dev")" = "$root" ] && continue
+    # a tar has "ustar" at byte 257; the writable-layer disk (ext4) does not
+    [ "$(dd if="/dev/${d##*/}" bs=1 skip=257 count=5 2>/dev/null)" = ustar ] || continue
     channel=/dev/${d##*/}
     break
   done
 fi
 [ -n "$channel" ] || fail "no run channel (a second virtio disk holding a tar)"
-mkdir -p "$B/rootfs" /run/c2w/upper /run/c2w/work /run/runc
+mkdir -p "$B/rootfs" /run/runc
 tar -x -f "$channel" -C "$B" || fail "cannot read the run channel $channel"
 [ -f "$B/config.json" ] || fail "run channel $channel has no config.json"
 log "channel $channel: $(ls "$B" "$B/c2w" 2>/dev/null | tr '\n' ' ')"
 
 [ -s "$B/c2w/time" ] && { date -s "@$(cat "$B/c2w/time")" >/dev/null 2>&1 || log "cannot set the clock"; }
 
-mount -t overlay overlay -o lowerdir=/oci/rootfs,upperdir=/run/c2w/upper,workdir=/run/c2w/work "$B/rootfs" ||
+# ---- the writable layer (docs/decisions/0032) --------------------------------------------------
+# c2w/upper names the ext4 disk by its UUID (superblock bytes 1128..1143): its upper/ and work/
+# directories become the overlay's, so writes go to a host file (and persist with --name).
+# Without c2w/upper the layer is a tmpfs in guest RAM, as before.
+upper_disk=
+setup_upper() {
+  U=/run/c2w/upper W=/run/c2w/work
+  if [ -s "$B/c2w/upper" ]; then
+    want=$(cat "$B/c2w/upper")
+    for d in /sys/block/vd*; do
+      uuid=$(dd if="/dev/${d##*/}" bs=1 skip=1128 count=16 2>/dev/null | od -An -tx1 | tr -d ' \n')
+      [ "$uuid" = "$want" ] && { upper_disk=/dev/${d##*/}; break; }
+    done
+    [ -n "$upper_disk" ] || fail "no disk with the writable layer's file system (UUID $want)"
+    mkdir -p /run/c2w/disk
+    mount -t ext4 "$upper_disk" /run/c2w/disk || fail "cannot mount the writable layer's disk $upper_disk (ext4)"
+    U=/run/c2w/disk/upper W=/run/c2w/disk/work
+    log "writable layer on $upper_disk"
+  fi
+  mkdir -p "$U" "$W" || fail "cannot create the writable layer's directories"
+}
+setup_upper
+mount -t overlay overlay -o "lowerdir=/oci/rootfs,upperdir=$U,workdir=$W" "$B/rootfs" ||
   fail "cannot mount the container root (overlay of /oci/rootfs)"
+# c2w commit: the merged root (overlayfs applies whiteouts and opaque dirs) as a tar onto the disk
+# whose first bytes are the host's "c2w-commit-out" marker; no container runs.
+if [ -s "$B/c2w/commit" ]; then
+  out=
+  for d in /sys/block/vd*; do
+    [ "$(dd if="/dev/${d##*/}" bs=14 count=1 2>/dev/null)" = c2w-commit-out ] && out=/dev/${d##*/}
+  done
+  [ -n "$out" ] || fail "no commit output disk (marker c2w-commit-out)"
+  log "commit: the container root onto $out"
+  (cd "$B/rootfs" && tar -c -f "$out" .) || fail "cannot write the container root to $out"
+  finish 0
+fi
 
 # ---- host directories (c2w run --mount) ------------------------------------------------------
 # c2w/mounts lists the machine's virtio-9p shares, one "index tag ro|rw" per line; each is mounted

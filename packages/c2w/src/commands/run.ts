@@ -26,6 +26,9 @@ export default class Run extends BaseCommand {
     memory: Flags.string({ description: 'guest RAM, e.g. 512M (default: the bundle\'s)' }),
     'guest-debug': Flags.boolean({ description: 'show kernel and init messages', default: false }),
     stats: Flags.boolean({ description: 'print guest instructions and MIPS at exit', default: false }),
+    'disk-size': Flags.string({ description: 'size of the sparse disk holding the container\'s writes (default 16G; host disk is used only as written)', helpValue: 'SIZE' }),
+    name: Flags.string({ description: 'keep the container\'s writes between runs under this name (in ~/.local/state/c2w/containers)', helpValue: 'NAME' }),
+    state: Flags.string({ description: 'keep the container\'s writes between runs in this directory', helpValue: 'DIR' }),
   };
 
   async run(): Promise<void> {
@@ -42,6 +45,9 @@ export default class Run extends BaseCommand {
       memory: flags.memory,
       debug: flags['guest-debug'],
       stats: flags.stats,
+      diskSize: flags['disk-size'],
+      name: flags.name,
+      state: flags.state,
       // a terminal keeps the console tty (job control, line editing); anything else is a pipe with an end
       stdin: process.stdin.isTTY ? 'tty' : 'pipe',
     });

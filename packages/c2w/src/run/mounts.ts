@@ -11,8 +11,8 @@ export interface HostMount {
   tag: string;
 }
 
-/** Virtio slots left after the root disk, the run channel and the stdin port (the machine has eight). */
-export const MAX_MOUNTS = 5;
+/** Virtio slots left after the root disk, the run channel, the writable layer's disk and the stdin port (the machine has eight). */
+export const MAX_MOUNTS = 4;
 
 /** Parses `HOST:GUEST[:ro|:rw]` (syntax only; usage errors, exit 2). */
 export function parseMount(spec: string, index: number): HostMount {

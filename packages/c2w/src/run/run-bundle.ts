@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { writeRunChannel } from '@c2w/emu-build';
 import { trackTemporary } from '@c2w/streams';
@@ -10,6 +10,11 @@ import { readBundle } from './read-bundle.js';
 import { isSingleFile, singleFileArgs } from './run-single-file.js';
 import { runRequest } from './run-request.js';
 import { runSplitSet, splitSetDir } from './run-split.js';
+import { parseByteSize } from '../wlayer/byte-size.js';
+import { checkHostMemory } from '../wlayer/host-space.js';
+import { bundleImage } from '../wlayer/bundle-image.js';
+import { stateDirOf } from '../wlayer/state-paths.js';
+import { openWritableLayer } from '../wlayer/writable-layer.js';
 
 export interface RunOptions {
   bundleDir: string;
@@ -33,6 +38,11 @@ export interface RunOptions {
    * Docker without -t). Bundles whose pack cannot do `pipe` (boot.stdinPort false) fall back to tty.
    */
   stdin?: 'tty' | 'pipe';
+  /** Size of the writable layer's sparse disk, e.g. "16G" (default 16G; a state keeps its own). */
+  diskSize?: string | undefined;
+  /** Keep the writable layer between runs as a named state (under the state home) or in a directory. */
+  name?: string | undefined;
+  state?: string | undefined;
 }
 
 /**
@@ -54,8 +64,15 @@ export async function runBundle(o: RunOptions): Promise<number> {
   }
   const mounts = await parseMounts(o.mounts ?? []);
   const b = await readBundle(o.bundleDir);
-  const { manifest, ids, port } = runRequest(b, o, mounts, Math.floor(Date.now() / 1000));
-  const scratch = await mkdtemp(join(tmpdir(), 'c2w-run-'));
+  const time = Math.floor(Date.now() / 1000);
+  const { manifest, ids, port } = runRequest(b, o, mounts, time);
+  const memory = o.memory ?? b.bundle.machine.memory;
+  checkHostMemory(parseByteSize(memory, '--memory'), '--memory');
+  const stateDir = stateDirOf({ name: o.name, stateDir: o.state });
+  const diskBytes = o.diskSize === undefined ? undefined : parseByteSize(o.diskSize, '--disk-size');
+  const layer = await openWritableLayer({ stateDir, diskBytes, image: bundleImage(b), bundle: resolve(b.dir), time });
+  manifest.upper = layer.uuid;
+  const scratch = await mkdtemp(join(tmpdir(), 'c2w-run-')).catch(async (err: unknown) => { await layer.release(); throw err; });
   const forget = trackTemporary(scratch);
   try {
     const channel = join(scratch, 'channel.tar');
@@ -70,11 +87,11 @@ export async function runBundle(o: RunOptions): Promise<number> {
       wasmPath: b.path(b.bundle.machine.wasm),
       // riscv64 is the machine's default: its config stays as it always was
       ...(arch !== 'riscv64' ? { arch } : {}),
-      memory: o.memory ?? b.bundle.machine.memory,
+      memory,
       ...(firmware !== undefined ? { bios: b.path(firmware) } : {}),
       kernel: b.path(b.bundle.boot.kernel),
       append,
-      drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }],
+      drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }, { path: layer.path, readonly: false }],
       // files in a mount belong to the container's user, who can then write there (ADR 0009)
       shares: mounts.map((m) => ({ hostPath: m.hostPath, tag: m.tag, readonly: m.readonly, ...ids })),
       quietFirmware: !o.debug,
@@ -85,6 +102,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
   } finally {
     await rm(scratch, { recursive: true, force: true });
     forget();
+    await layer.release();
   }
 }
 
@@ -92,7 +110,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
  * node:wasi prints an ExperimentalWarning when first loaded; the container owns our stderr, so that
  * one warning is dropped. Loaded lazily so the other commands never pay for it.
  */
-async function loadMachine(): Promise<typeof import('@c2w/machine')> {
+export async function loadMachine(): Promise<typeof import('@c2w/machine')> {
   const emit = process.emitWarning.bind(process);
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     if (String(warning).includes('WASI is an experimental feature')) return;

@@ -40,11 +40,12 @@ describe('c2w run on a machine that crashes', () => {
     await bundleWith(dir, TRAPPING_WASM);
     const scratch = await mkdtemp(join(tmpdir(), 'c2w-run-tmp-'));
     try {
-      const r = await runBin('c2w', ['run', dir, '--', 'true'], { env: { TMPDIR: scratch } });
+      const r = await runBin('c2w', ['run', dir, '--', 'true'], { env: { TMPDIR: scratch, C2W_STATE_HOME: join(scratch, 'state') } });
       expect(r.stderr).toBe('c2w run: the machine stopped unexpectedly: RuntimeError: unreachable');
       expect(r.exitCode).toBe(4);
       expect(r.stdout.length).toBe(0);
-      expect(await readdir(scratch)).toEqual([]);
+      expect(await readdir(scratch)).toEqual(['state']);
+      expect(await readdir(join(scratch, 'state', 'scratch'))).toEqual([]); // the writable layer's disk too
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

@@ -174,8 +174,8 @@ void virtio_blk_queue_notify(Machine *m, VirtioDev *v, int q) {
       else if (blk_write(m, v, &c, 16, off, len)) status = 1;
       break;
     }
-    case 4: /* FLUSH */
-      if (!v->readonly && v->fd >= 0) fsync(v->fd);
+    case 4: /* FLUSH: a failed fsync is an I/O error, so the guest's journal never trusts lost data */
+      if (!v->readonly && v->fd >= 0 && fsync(v->fd) != 0) status = 1;
       break;
     case 8: { /* GET_ID */
       char id[20];
