@@ -19,7 +19,7 @@
 static const char *USAGE =
   "usage: c2w-machine [options]\n"
   "  --config FILE        JSON configuration (keys: memory, bios, kernel, initrd, append, drives,\n"
-  "                       shares, virtio_console, stdin_port, icount, quiet_firmware,\n"
+  "                       shares, virtio_console, stdin_port, net, icount, quiet_firmware,\n"
   "                       console_gate); later flags override it\n"
   "  -m, --memory SIZE    guest RAM, e.g. 256M or 1G (default 256M, 16M.." MAX_MEMORY_TEXT ")\n"
   "  --bios FILE          firmware (e.g. OpenSBI fw_dynamic.bin) or a bare-metal image, loaded at 0x80000000\n"
@@ -35,6 +35,8 @@ static const char *USAGE =
   "                       (Linux: console=hvc1; hvc0 is the SBI console)\n"
   "  --stdin-port         stdin goes to a virtio-console port named c2w.stdin (multiport) instead\n"
   "                       of the console; its reads return 0 (EOF) once stdin ended and was read\n"
+  "  --net CHANNEL        add a virtio-net whose frames go through CHANNEL: each read returns one\n"
+  "                       Ethernet frame, each write takes one (the Node host provides it)\n"
   "  --icount             deterministic time: mtime advances with retired instructions\n"
   "  --quiet-firmware     ask OpenSBI not to print its banner (fw_dynamic_info options bit 0)\n"
   "  --console-gate       hold console input until the guest writes 1 to 0x100004 (syscon)\n"
@@ -344,6 +346,10 @@ static int config_file(Config *c, const char *file) {
       rc = jarray(&j, c, "shares", jshare);
     } else if (!strcmp(k, "virtio_console")) {
       if (jbool(&j, &c->virtio_console)) rc = -1;
+    } else if (!strcmp(k, "net")) {
+      char *s;
+      if (jstring(&j, &s)) rc = -1;
+      else { free(c->net); c->net = s; }
     } else if (!strcmp(k, "stdin_port")) {
       if (jbool(&j, &c->stdin_port)) rc = -1;
     } else if (!strcmp(k, "icount")) {
@@ -411,6 +417,7 @@ int config_parse(Config *c, int argc, char **argv) {
     else if (!strcmp(a, "--share")) { NEED_VAL(); if (add_share(c, val, NULL, false, a)) return 2; }
     else if (!strcmp(a, "--virtio-console")) c->virtio_console = true;
     else if (!strcmp(a, "--stdin-port")) c->stdin_port = true;
+    else if (!strcmp(a, "--net")) { NEED_VAL(); set_str(&c->net, val); }
     else if (!strcmp(a, "--icount")) c->icount = true;
     else if (!strcmp(a, "--quiet-firmware")) c->quiet_firmware = true;
     else if (!strcmp(a, "--console-gate")) c->console_gate = true;
@@ -438,7 +445,7 @@ int config_parse(Config *c, int argc, char **argv) {
 }
 
 void config_free(Config *c) {
-  free(c->bios); free(c->kernel); free(c->initrd); free(c->append);
+  free(c->bios); free(c->kernel); free(c->initrd); free(c->append); free(c->net);
   for (int i = 0; i < c->ndrives; i++) free(c->drives[i].path);
   for (int i = 0; i < c->nshares; i++) { free(c->shares[i].path); free(c->shares[i].tag); }
   memset(c, 0, sizeof *c);
