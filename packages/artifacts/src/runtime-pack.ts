@@ -115,6 +115,11 @@ export const RunManifest = z.object({
    * gives without -t). Absent: `tty`.
    */
   stdin: z.enum(['tty', 'port']).optional(),
+  /**
+   * The machine has a virtio-net on the host's user-mode network (`c2w/net` = `dhcp`): the init
+   * brings eth0 up with DHCP and writes resolv.conf; the container shares the guest's network.
+   */
+  net: z.boolean().optional(),
   config: RuntimeConfig,
 });
 export type RunManifest = z.infer<typeof RunManifest>;
