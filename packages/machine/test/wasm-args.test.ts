@@ -12,6 +12,13 @@ describe('buildArgs', () => {
       '--drive', '/c2w/1/root.iso,ro', '--share', '/c2w/share/0,tag=data,ro,uid=1000', '--stats']);
   });
 
+  it('names the network frame channel under a preopen of its own with --net', () => {
+    const { args, preopens } = buildArgs({ bios: '/fw/fw.bin', net: {} });
+    expect(args).toEqual(['--bios', '/c2w/0/fw.bin', '--net', '/c2w/net/frames']);
+    expect(Object.keys(preopens)).toEqual(['/c2w/0', '/c2w/net']);
+    expect(buildArgs({ bios: '/fw/fw.bin' }).args).not.toContain('--net');
+  });
+
   it('refuses a share tag the machine could not parse (usage, exit 2)', () => {
     expect(() => buildArgs({ bios: 'fw', shares: [{ hostPath: '/d', tag: 'a,b' }] })).toThrow(UsageError);
   });
