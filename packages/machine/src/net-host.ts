@@ -17,9 +17,6 @@ export interface NetOptions {
   dnsServers?: string[];
 }
 
-/** Frames queued beyond the ring before bulk data stops (control segments, ARP, DNS answers). */
-const QUEUE_LIMIT = 256;
-
 export interface RunningNet {
   rings: { toGuest: SharedArrayBuffer; fromGuest: SharedArrayBuffer };
   stop(): void;
@@ -54,7 +51,8 @@ export async function startNet(opts: NetOptions, bell: StdinRing): Promise<Runni
       queue.push(frame);
       void flush();
     },
-    hasRoom: () => queue.length === 0 || (queue.length < QUEUE_LIMIT && !flushing),
+    // bulk data waits while anything is queued: only control frames (ACKs, SYNs, ARP, DNS) queue
+    hasRoom: () => queue.length === 0,
   }, opts.dnsServers ? { dnsServers: opts.dnsServers } : {});
 
   for (const f of opts.forwards ?? []) {

@@ -89,7 +89,8 @@ export class TcpConnection {
     socket.on('data', (d: Buffer) => this.fromHost(d));
     socket.on('end', () => { this.hostEnded = true; this.pump(); });
     socket.on('drain', () => this.sendAck());
-    socket.on('error', (e: NodeJS.ErrnoException) => this.hostFailed(e));
+    // refused, reset, unreachable: the guest sees a reset in each case, as slirp gives
+    socket.on('error', () => this.reset());
     socket.on('close', () => { if (this.state === 'connecting' || this.state === 'syn-sent') this.reset(); });
   }
 
@@ -288,11 +289,6 @@ export class TcpConnection {
       return;
     }
     this.pump();
-  }
-
-  private hostFailed(e: NodeJS.ErrnoException): void {
-    void e; // refused, reset, unreachable: the guest sees a reset in each case, as slirp gives
-    this.reset();
   }
 
   /** Sends a reset to the guest and drops the connection. */
