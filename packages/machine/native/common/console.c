@@ -108,6 +108,7 @@ static bool wait_input(Machine *m, bool want_stdin, int timeout_ms) {
   }
   return want_stdin && r > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR));
 }
+
 /* --stdin-port: stdin goes into the port's buffer (up to VC_IN_BUF bytes ahead of the guest) and
  * from there into guest buffers while the guest has the port open. The console gate does not
  * apply: Linux buffers port data itself and the port's open state already says when the guest
