@@ -150,6 +150,11 @@ export const RunManifest = z.object({
   upper: z.string().regex(/^[0-9a-f]{32}$/).optional(),
   /** `c2w commit` (`c2w/commit`): instead of running the container, tar its merged root onto the output disk. */
   commit: z.boolean().optional(),
+  /**
+   * The machine has a virtio-net on the host's user-mode network (`c2w/net` = `dhcp`): the init
+   * brings eth0 up with DHCP and writes resolv.conf; the container shares the guest's network.
+   */
+  net: z.boolean().optional(),
   config: RuntimeConfig,
 });
 export type RunManifest = z.infer<typeof RunManifest>;

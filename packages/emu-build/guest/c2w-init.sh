@@ -4,7 +4,8 @@
 # Channel: the other virtio disk holds a tar written by the host at run time (README "Run channel"):
 #          config.json (OCI runtime config for runc, root.path "rootfs"), c2w/arch, c2w/time,
 #          c2w/mounts (virtio-9p shares of c2w run --mount), c2w/stdin (tty or port),
-#          c2w/upper (the UUID of the ext4 disk holding the writable layer; without it, a tmpfs).
+#          c2w/upper (the UUID of the ext4 disk holding the writable layer; without it, a tmpfs),
+#          c2w/net (dhcp: c2w run --net, a virtio-net on the host's user-mode network).
 # Exit:    the container's status goes to the finisher (sifive_test at 0x100000; 0xfeb80000 on x86_64):
 #          0 -> devmem writes 0x5555; N -> (N << 16) | 0x3333 (poweroff -f if that fails). Setup failures exit 125.
 # Silent unless c2w.debug=1 is on the kernel command line (then traces go to the console).
@@ -126,6 +127,26 @@ if [ -s "$B/c2w/mounts" ]; then
   done < "$B/c2w/mounts"
 fi
 # ---- end of host directories -------------------------------------------------------------------
+
+# ---- network (c2w run --net, docs/decisions/0030) ----------------------------------------------
+# eth0 gets its address by DHCP from the host's user-mode network; the container has no network
+# namespace of its own, so it shares eth0, and gets the resolver file in its (overlay) root.
+if [ -s "$B/c2w/net" ]; then
+  ip link set lo up
+  ip link set eth0 up || fail "no network device eth0 (a machine without virtio-net?)"
+  how=DHCP
+  if ! udhcpc -i eth0 -f -q -n -t 4 -T 1 -s /usr/share/c2w/udhcpc.script >/dev/null 2>&1; then
+    how=static
+    # a kernel without AF_PACKET cannot do DHCP; the user-mode network's addresses are fixed
+    log "no DHCP lease; static 10.0.2.15/24"
+    ip addr add 10.0.2.15/24 dev eth0 && ip route add default via 10.0.2.2 || fail "cannot configure eth0"
+    echo "nameserver 10.0.2.3" > /run/c2w/resolv.conf
+  fi
+  mkdir -p "$B/rootfs/etc" && rm -f "$B/rootfs/etc/resolv.conf" && cp /run/c2w/resolv.conf "$B/rootfs/etc/resolv.conf" ||
+    fail "cannot write the container's /etc/resolv.conf"
+  log "eth0 by $how: $(ip -4 addr show dev eth0 | awk '/inet /{print $2}'), $(cat /run/c2w/resolv.conf)"
+fi
+# ---- end of network -----------------------------------------------------------------------------
 
 # the guest's own architecture (OCI name) runs natively; only others need qemu-user (riscv64 guest)
 native=$(uname -m)

@@ -1,5 +1,5 @@
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { MACHINE_ARCHES, NATIVE_IMAGE_ARCH, RuntimePack, type MachineArch } from '@c2w/artifacts';
 import { EnvironmentError, UsageError } from '@c2w/errors';
 import { createAtomicDirectory, digestFile, type FileDigest } from '@c2w/streams';
@@ -50,7 +50,8 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
 
   // 2. guest.tar, keyed by the exact .debs, the init script and the guest layout version.
   const initDigest = await digestFile(o.initScript);
-  const guestKey = keyOf({ v: 1, debs: guestSet.packages.map((p) => p.sha256), init: hexOf(initDigest), foreign: o.foreignArches, epoch: o.sourceDateEpoch, layout: await layoutDigest() });
+  const dhcpDigest = await digestFile(join(dirname(o.initScript), 'udhcpc.script')); // installed beside the init
+  const guestKey = keyOf({ v: 1, debs: guestSet.packages.map((p) => p.sha256), init: hexOf(initDigest), dhcp: hexOf(dhcpDigest), foreign: o.foreignArches, epoch: o.sourceDateEpoch, layout: await layoutDigest() });
   let guest = await cache.lookup('guest', guestKey);
   if (guest.state === 'corrupt') progress(`guest: cached ${guest.file} is corrupted (sha256 mismatch), rebuilding`);
   if (guest.state === 'hit') hits.push('guest.tar');

@@ -24,7 +24,8 @@ const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 /**
  * The runc config.json for a container: the image config with the overrides applied, as docker
  * does (entrypoint + cmd, env merged by key, user numeric), and the namespaces c2w uses: pid,
- * mount, uts, ipc (no network namespace: the guest has no network of its own to hide).
+ * mount, uts, ipc (no network namespace: the container shares the guest's network, which exists with
+ * c2w run --net).
  */
 export function runtimeConfig(image: Pick<ImageConfig, 'config'>, o: RunOverrides = {}): RuntimeConfig {
   const c = image.config ?? {};

@@ -40,6 +40,15 @@ describe('writeRunChannel', () => {
     expect(entries[2]!.body).toBe('port\n');
   });
 
+  it('writes c2w/net when the machine has a network', async () => {
+    const config = runtimeConfig({ config: { Cmd: ['/bin/true'] } });
+    const entries = await listTar(await channel({ schemaVersion: 1, arch: 'riscv64', stdin: 'tty', net: true, config }));
+    expect(entries.map((e) => e.name.replace(/\/$/, ''))).toEqual(['c2w', 'c2w/arch', 'c2w/stdin', 'c2w/net', 'config.json']);
+    expect(entries[3]!.body).toBe('dhcp\n');
+    const without = await listTar(await channel({ schemaVersion: 1, arch: 'riscv64', net: false, config }));
+    expect(without.map((e) => e.name)).not.toContain('c2w/net');
+  });
+
   it('refuses an invalid manifest', async () => {
     await expect(channel({ schemaVersion: 1, arch: 'riscv64', config: { ociVersion: '1', process: { args: [], cwd: '/', user: { uid: 0, gid: 0 } }, root: { path: 'rootfs' } } } as never))
       .rejects.toThrow(/run manifest is invalid: config.process.args/);

@@ -3,3 +3,4 @@ export { buildArgs } from './wasm-args.js';
 export { parseArgs, parseShare, ARCHES } from './options.js';
 export { MachineStoppedError } from './machine-stopped.js';
 export type { MachineOptions, MachineArch, DriveOption, ShareOption } from './options.js';
+export type { NetOptions } from './net-host.js';

@@ -5,7 +5,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { StdinRing } from './stdin-ring.js';
+import { FrameRing } from './frame-ring.js';
 import { withRingConsole, type WasiImports } from './wasi-console.js';
+import { netPollSource, withNetChannel, type NetChannel } from './wasi-net.js';
 
 export interface WorkerInput {
   module: object;
@@ -14,6 +16,8 @@ export interface WorkerInput {
   ring: SharedArrayBuffer;
   stdout: number;
   stderr: number;
+  /** The network's frame rings (to the guest, from the guest) when the machine has --net. */
+  net?: { toGuest: SharedArrayBuffer; fromGuest: SharedArrayBuffer };
 }
 export type WorkerMessage = { code: number } | { error: string };
 
@@ -41,10 +45,13 @@ async function main(input: WorkerInput): Promise<number> {
     stderr: input.stderr,
   });
   const made: { instance?: WasmInstance } = {};
-  const imports = withRingConsole(wasi.getImportObject() as unknown as WasiImports, new StdinRing(input.ring), () => {
+  const memory = (): { buffer: ArrayBuffer } => {
     if (!made.instance) throw new Error('memory used before instantiation');
     return made.instance.exports.memory;
-  });
+  };
+  const net: NetChannel | undefined = input.net && { toGuest: new FrameRing(input.net.toGuest), fromGuest: new FrameRing(input.net.fromGuest) };
+  let imports = withRingConsole(wasi.getImportObject() as unknown as WasiImports, new StdinRing(input.ring), memory, net && netPollSource(net));
+  if (net) imports = withNetChannel(imports, net, memory);
   made.instance = await Wasm.instantiate(input.module, imports);
   return wasi.start(made.instance as never);
 }

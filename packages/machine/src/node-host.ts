@@ -10,6 +10,7 @@ import type { WorkerInput, WorkerMessage } from './machine-worker.js';
 import { MachineStoppedError } from './machine-stopped.js';
 import { StdinRing } from './stdin-ring.js';
 import { pumpInput } from './input-pump.js';
+import { startNet, type RunningNet } from './net-host.js';
 import { buildArgs } from './wasm-args.js';
 import type { MachineOptions } from './options.js';
 
@@ -64,13 +65,15 @@ export async function runMachine(opts: MachineOptions): Promise<number> {
 export async function runWithArgs(
   args: string[],
   preopens: Record<string, string> = {},
-  io: Pick<MachineOptions, 'input' | 'stdout' | 'stderr' | 'wasmPath'> = {},
+  io: Pick<MachineOptions, 'input' | 'stdout' | 'stderr' | 'wasmPath' | 'net'> = {},
 ): Promise<number> {
   const module = await loadModule(io.wasmPath ?? defaultWasmPath());
   const ring = new StdinRing();
+  // before the input pump: a published port in use must fail the run before anything starts
+  const net: RunningNet | undefined = io.net ? await startNet(io.net, ring) : undefined;
   const input = io.input === undefined ? process.stdin : io.input;
   const stopInput = input ? pumpInput(input, ring) : (ring.close(), () => undefined);
-  const workerData: WorkerInput = { module, args, preopens, ring: ring.sab, stdout: io.stdout ?? 1, stderr: io.stderr ?? 2 };
+  const workerData: WorkerInput = { module, args, preopens, ring: ring.sab, stdout: io.stdout ?? 1, stderr: io.stderr ?? 2, ...(net ? { net: net.rings } : {}) };
   const worker = new Worker(workerPath(), { workerData });
   try {
     return await new Promise<number>((resolvePromise, reject) => {
@@ -86,5 +89,6 @@ export async function runWithArgs(
     });
   } finally {
     stopInput();
+    net?.stop();
   }
 }

@@ -3,6 +3,7 @@
 import { UsageError } from '@c2w/errors';
 import { applyConfigFile } from './config-file.js';
 import { parseShare, type ShareOption } from './share-option.js';
+import type { NetOptions } from './net-host.js';
 
 export { parseShare, type ShareOption };
 
@@ -39,6 +40,11 @@ export interface MachineOptions {
    * instead of the UART; its reads return 0 (EOF) once the input ended and was read.
    */
   stdinPort?: boolean;
+  /**
+   * A virtio-net on a user-mode network in this process (docs/decisions/0030): the guest reaches
+   * the host's network through its sockets; `forwards` publish guest TCP ports on 127.0.0.1.
+   */
+  net?: NetOptions;
   icount?: boolean;
   /** Ask OpenSBI not to print its banner (the console belongs to the container). */
   quietFirmware?: boolean;
@@ -95,6 +101,7 @@ export function parseArgs(argv: string[]): MachineOptions | null {
       case '--share': (opts.shares ??= []).push(parseShare(need())); break;
       case '--virtio-console': opts.virtioConsole = true; break;
       case '--stdin-port': opts.stdinPort = true; break;
+      case '--net': opts.net = {}; break;
       case '--icount': opts.icount = true; break;
       case '--quiet-firmware': opts.quietFirmware = true; break;
       case '--console-gate': opts.consoleGate = true; break;

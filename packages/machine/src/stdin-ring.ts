@@ -8,6 +8,8 @@
 const WRITTEN = 0;
 const READ = 1;
 const EOF = 2;
+/** Counts every event the machine may wait for (input, EOF, network frames): one word to wait on. */
+const BELL = 3;
 const HEADER_BYTES = 16;
 
 /** Atomics.waitAsync (V8, Node 16+); TypeScript declares it only from lib es2024. */
@@ -61,6 +63,7 @@ export class StdinRing {
     }
     Atomics.store(this.header, WRITTEN, w | 0);
     Atomics.notify(this.header, WRITTEN);
+    this.ring();
     return n;
   }
 
@@ -68,6 +71,23 @@ export class StdinRing {
   close(): void {
     Atomics.store(this.header, EOF, 1);
     Atomics.notify(this.header, WRITTEN);
+    this.ring();
+  }
+
+  /** The doorbell's count, taken before checking what is ready (see waitForBell). */
+  bell(): number {
+    return Atomics.load(this.header, BELL);
+  }
+
+  /** Wakes the consumer's waitForBell: something else it polls (the network) became ready. */
+  ring(): void {
+    Atomics.add(this.header, BELL, 1);
+    Atomics.notify(this.header, BELL);
+  }
+
+  /** Consumer: blocks until the doorbell rang since `seen` was read, or `timeoutMs` passed. */
+  waitForBell(seen: number, timeoutMs: number): void {
+    Atomics.wait(this.header, BELL, seen, timeoutMs);
   }
 
   /** Consumer: moves up to `into.length` bytes into `into`; returns how many. Never blocks. */
@@ -88,9 +108,9 @@ export class StdinRing {
 
   /** Consumer: blocks the calling thread until input or EOF arrives or `timeoutMs` passes. */
   waitForInput(timeoutMs: number): void {
-    const w = Atomics.load(this.header, WRITTEN);
+    const b = this.bell();
     if (this.available() > 0 || this.closed()) return;
-    Atomics.wait(this.header, WRITTEN, w, timeoutMs);
+    this.waitForBell(b, timeoutMs);
   }
 
   /** Producer: resolves once the consumer has made room (or after `timeoutMs`). */

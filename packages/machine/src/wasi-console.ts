@@ -29,6 +29,13 @@ interface Memory {
   buffer: ArrayBuffer;
 }
 
+/** Another descriptor the machine polls besides stdin (the network's frame channel). */
+export interface PollSource {
+  fd: number;
+  readable(): boolean;
+  writable(): boolean;
+}
+
 /** Nanoseconds on the clock `id` as node:wasi reports it (realtime or monotonic). */
 function nowNs(id: number): bigint {
   return id === CLOCK_REALTIME ? BigInt(Date.now()) * 1_000_000n : process.hrtime.bigint();
@@ -38,7 +45,7 @@ function nowNs(id: number): bigint {
  * Returns `imports` with poll_oneoff and fd_read(0) answered from `ring`. `memory()` gives the
  * instance's memory once it exists (the imports are built before instantiation).
  */
-export function withRingConsole(imports: WasiImports, ring: StdinRing, memory: () => Memory): WasiImports {
+export function withRingConsole(imports: WasiImports, ring: StdinRing, memory: () => Memory, extra?: PollSource): WasiImports {
   const wasi = imports.wasi_snapshot_preview1;
   const fdRead = wasi.fd_read as WasiFn;
 
@@ -57,6 +64,7 @@ export function withRingConsole(imports: WasiImports, ring: StdinRing, memory: (
       if (deadline === undefined || mono < deadline) deadline = mono;
     }
     for (;;) {
+      const bell = ring.bell(); // before the checks: an event after them still ends the wait
       let n = 0;
       const v = view();
       for (let i = 0; i < nsubs; i++) {
@@ -67,7 +75,9 @@ export function withRingConsole(imports: WasiImports, ring: StdinRing, memory: (
         let nbytes = 0;
         let flags = 0;
         let error = ERRNO_SUCCESS;
-        if (type === EVENTTYPE_FD_READ && fd === 0) {
+        if (extra && fd === extra.fd && (type === EVENTTYPE_FD_READ || type === EVENTTYPE_FD_WRITE)) {
+          if (!(type === EVENTTYPE_FD_READ ? extra.readable() : extra.writable())) continue;
+        } else if (type === EVENTTYPE_FD_READ && fd === 0) {
           nbytes = ring.available();
           if (ring.drained()) flags = EVENTRWFLAG_HANGUP;
           if (nbytes === 0 && flags === 0) continue; // not ready yet
@@ -94,7 +104,7 @@ export function withRingConsole(imports: WasiImports, ring: StdinRing, memory: (
         return ERRNO_SUCCESS;
       }
       const leftMs = deadline === undefined ? Infinity : Number(deadline - process.hrtime.bigint()) / 1e6;
-      ring.waitForInput(Math.max(0, leftMs));
+      ring.waitForBell(bell, Math.max(0, leftMs));
     }
   }
 

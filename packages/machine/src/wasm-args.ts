@@ -2,8 +2,10 @@
 // kernel, initrd, drives) is reached through a preopen /c2w/N of its host directory, and the
 // command line is rewritten to those guest paths.
 import { basename, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UsageError } from '@c2w/errors';
 import type { MachineOptions } from './options.js';
+import { NET_CHANNEL_DIR, NET_CHANNEL_NAME } from './wasi-net.js';
 
 /** Maps host files into preopened directories and returns the guest path of each. */
 class Preopens {
@@ -44,6 +46,12 @@ export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Rec
   });
   if (opts.virtioConsole) args.push('--virtio-console');
   if (opts.stdinPort) args.push('--stdin-port');
+  if (opts.net) {
+    // the channel is answered by the host (wasi-net.ts); the preopen only lets wasi-libc resolve
+    // the path, and is this package's own code directory, which holds no file of that name
+    p.dirs[NET_CHANNEL_DIR] = dirname(fileURLToPath(import.meta.url));
+    args.push('--net', `${NET_CHANNEL_DIR}/${NET_CHANNEL_NAME}`);
+  }
   if (opts.icount) args.push('--icount');
   if (opts.quietFirmware) args.push('--quiet-firmware');
   if (opts.consoleGate) args.push('--console-gate');

@@ -47,3 +47,25 @@ describe('StdinRing', () => {
     expect(ring.space()).toBe(1);
   });
 });
+
+describe('StdinRing doorbell', () => {
+  it('ends a wait at once when rung since the count was taken (no lost wake-up)', () => {
+    const ring = new StdinRing(4);
+    const seen = ring.bell();
+    ring.ring(); // e.g. a network frame between the readiness check and the wait
+    const t0 = Date.now();
+    ring.waitForBell(seen, 5000);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(ring.bell()).not.toBe(seen);
+  });
+
+  it('rings on input and on EOF', () => {
+    const ring = new StdinRing(4);
+    const b0 = ring.bell();
+    ring.write(Uint8Array.of(1));
+    const b1 = ring.bell();
+    ring.close();
+    expect(b1).not.toBe(b0);
+    expect(ring.bell()).not.toBe(b1);
+  });
+});

@@ -18,6 +18,13 @@ describe('buildArgs', () => {
     expect(args).toEqual(['--arch', 'x86_64', '--memory', '512M', '--kernel', '/c2w/0/vmlinux']);
   });
 
+  it('names the network frame channel under a preopen of its own with --net', () => {
+    const { args, preopens } = buildArgs({ bios: '/fw/fw.bin', net: {} });
+    expect(args).toEqual(['--bios', '/c2w/0/fw.bin', '--net', '/c2w/net/frames']);
+    expect(Object.keys(preopens)).toEqual(['/c2w/0', '/c2w/net']);
+    expect(buildArgs({ bios: '/fw/fw.bin' }).args).not.toContain('--net');
+  });
+
   it('refuses a share tag the machine could not parse (usage, exit 2)', () => {
     expect(() => buildArgs({ bios: 'fw', shares: [{ hostPath: '/d', tag: 'a,b' }] })).toThrow(UsageError);
   });

@@ -11,7 +11,7 @@ export default class Run extends BaseCommand {
   static override summary = 'Run a converted bundle (or out.wasm) on Node\'s WASI; the container\'s exit status becomes ours.';
   static override description = 'Arguments after -- replace the image\'s Cmd. stdin, stdout and stderr are the container\'s; stdin that is not a terminal (a pipe or a file) reaches the container as a pipe that ends where the input ends.';
   static override strict = false;
-  static override examples = ['<%= config.bin %> run ./hello-bundle -- echo hello', '<%= config.bin %> run -e NAME=world --entrypoint /bin/sh ./b -- -c \'echo $NAME\'', '<%= config.bin %> run --mount "$PWD:/work" -w /work ./b -- ls'];
+  static override examples = ['<%= config.bin %> run ./hello-bundle -- echo hello', '<%= config.bin %> run -e NAME=world --entrypoint /bin/sh ./b -- -c \'echo $NAME\'', '<%= config.bin %> run --mount "$PWD:/work" -w /work ./b -- ls', '<%= config.bin %> run -p 8080:80 ./httpd-bundle'];
 
   static override args = {
     bundle: Args.string({ required: true, description: 'bundle directory or single .wasm written by c2w convert', ignoreStdin: true }),
@@ -24,6 +24,9 @@ export default class Run extends BaseCommand {
     user: Flags.string({ char: 'u', description: 'user[:group] or uid[:gid] inside the container' }),
     mount: Flags.string({ char: 'v', description: 'share a host directory with the container (repeatable; virtio-9p)', multiple: true, multipleNonGreedy: true, helpValue: 'HOST_DIR:GUEST_PATH[:ro]' }),
     memory: Flags.string({ description: 'guest RAM, e.g. 512M (default: the bundle\'s)' }),
+    net: Flags.boolean({ description: 'give the container a network: the host\'s, through a user-mode network in this process (off by default)', default: false }),
+    publish: Flags.string({ char: 'p', description: 'publish a container TCP port on the host\'s 127.0.0.1 (repeatable; implies --net)', multiple: true, multipleNonGreedy: true, helpValue: 'HOST_PORT:CONTAINER_PORT[/tcp]' }),
+    dns: Flags.string({ description: 'DNS server the network\'s resolver asks instead of the host\'s resolver (repeatable; implies --net)', multiple: true, multipleNonGreedy: true, helpValue: 'IP[:PORT]' }),
     'guest-debug': Flags.boolean({ description: 'show kernel and init messages', default: false }),
     stats: Flags.boolean({ description: 'print guest instructions and MIPS at exit', default: false }),
     'disk-size': Flags.string({ description: 'size of the sparse disk holding the container\'s writes (default 16G; host disk is used only as written)', helpValue: 'SIZE' }),
@@ -43,6 +46,9 @@ export default class Run extends BaseCommand {
       user: flags.user,
       mounts: flags.mount ?? [],
       memory: flags.memory,
+      net: flags.net || (flags.publish?.length ?? 0) > 0 || (flags.dns?.length ?? 0) > 0,
+      publish: flags.publish ?? [],
+      dns: flags.dns ?? [],
       debug: flags['guest-debug'],
       stats: flags.stats,
       diskSize: flags['disk-size'],

@@ -57,15 +57,15 @@ export async function commitState(o: CommitOptions, loadMachine: () => Promise<t
       progress('commit: writing the container root from the guest');
       await dumpMergedRoot({ bundle: b, upper, out: rootTar, scratch, debug: o.debug ?? false }, loadMachine);
       // a pack built here carries its build's epoch: convert's default (0) first, then SOURCE_DATE_EPOCH's
-      let pack = await obtainRuntimePack({ dir: o.runtimePack, env: o.runtimePackEnv, cwd: o.cwd, buildInto: join(stage, '.pack'), cache: o.cache, offline: o.offline, epoch: 0 }, progress);
+      let pack = await obtainRuntimePack({ dirs: o.runtimePack === undefined ? undefined : [o.runtimePack], machine: b.bundle.machine.arch, env: o.runtimePackEnv, cwd: o.cwd, buildInto: join(stage, '.pack'), cache: o.cache, offline: o.offline, epoch: 0 }, progress);
       if (pack.digest !== b.bundle.runtimePack && o.epoch !== undefined && o.epoch !== 0 && pack.dir === join(stage, '.pack')) {
         await rm(pack.dir, { recursive: true, force: true });
-        pack = await obtainRuntimePack({ dir: o.runtimePack, env: o.runtimePackEnv, cwd: o.cwd, buildInto: join(stage, '.pack'), cache: o.cache, offline: o.offline, epoch: o.epoch }, progress);
+        pack = await obtainRuntimePack({ dirs: o.runtimePack === undefined ? undefined : [o.runtimePack], machine: b.bundle.machine.arch, env: o.runtimePackEnv, cwd: o.cwd, buildInto: join(stage, '.pack'), cache: o.cache, offline: o.offline, epoch: o.epoch }, progress);
       }
       if (pack.digest !== b.bundle.runtimePack) throw new InputError(`runtime pack ${pack.dir} is ${pack.digest}, the state's bundle was made with ${b.bundle.runtimePack} (pass that pack with --runtime-pack)`);
       progress('commit: packing root.iso');
       const { entries, db } = await packRoot(rootTar, join(pack.dir, 'guest.tar'), pack.pack.boot.containerRoot, join(stage, 'root.iso'), o.epoch);
-      const keep = [b.bundle.machine.wasm, b.bundle.boot.firmware, b.bundle.boot.kernel, b.bundle.image.config];
+      const keep = [b.bundle.machine.wasm, b.bundle.boot.firmware, b.bundle.boot.kernel, b.bundle.image.config].filter((n): n is string => n !== undefined);
       for (const name of keep) await copyFile(b.path(name), join(stage, name));
       const files: Bundle['files'] = {};
       for (const name of [...keep, 'root.iso']) files[name] = await digestFile(join(stage, name));

@@ -46,8 +46,10 @@ export async function dumpMergedRoot(o: DumpOptions, loadMachine: () => Promise<
   const { runMachine } = await loadMachine();
   const status = await runMachine({
     wasmPath: b.path(b.bundle.machine.wasm),
+    // riscv64 is the machine's default; x86_64 boots its kernel with no firmware
+    ...(b.bundle.machine.arch !== 'riscv64' ? { arch: b.bundle.machine.arch } : {}),
     memory: b.bundle.machine.memory,
-    bios: b.path(b.bundle.boot.firmware),
+    ...(b.bundle.boot.firmware !== undefined ? { bios: b.path(b.bundle.boot.firmware) } : {}),
     kernel: b.path(b.bundle.boot.kernel),
     append: b.bundle.boot.append + (o.debug ? ' c2w.debug=1 loglevel=7' : ''),
     drives: [

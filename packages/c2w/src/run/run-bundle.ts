@@ -5,7 +5,9 @@ import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { writeRunChannel } from '@c2w/emu-build';
 import { trackTemporary } from '@c2w/streams';
-import { parseMounts } from './mounts.js';
+import { UsageError } from '@c2w/errors';
+import { MAX_MOUNTS, parseMounts } from './mounts.js';
+import { parsePublish } from './publish.js';
 import { readBundle } from './read-bundle.js';
 import { isSingleFile, singleFileArgs } from './run-single-file.js';
 import { runRequest } from './run-request.js';
@@ -27,6 +29,12 @@ export interface RunOptions {
   user?: string | undefined;
   /** `HOST_DIR:GUEST_PATH[:ro]` host directories for the container (virtio-9p shares). */
   mounts?: string[];
+  /** A network (docs/decisions/0030): the host's, through a user-mode network in this process. */
+  net?: boolean;
+  /** `HOST_PORT:CONTAINER_PORT[/tcp]` ports published on 127.0.0.1 (need `net`). */
+  publish?: string[];
+  /** DNS servers the network's resolver asks instead of the host's getaddrinfo. */
+  dns?: string[];
   /** Guest RAM override, e.g. "512M". */
   memory?: string | undefined;
   /** Kernel and init messages on the console (`c2w.debug=1`). */
@@ -51,7 +59,11 @@ export interface RunOptions {
  * no size limit, unlike container2wasm's 1024-byte argument buffer.
  */
 export async function runBundle(o: RunOptions): Promise<number> {
+  const forwards = (o.publish ?? []).map(parsePublish);
+  const net = Boolean(o.net) || forwards.length > 0;
   const split = await splitSetDir(o.bundleDir);
+  if (net && (split !== undefined || await isSingleFile(o.bundleDir)))
+    throw new UsageError('--net/-p: a single .wasm has no network (WASI preview1 has no sockets); run the bundle directory (c2w convert IMAGE DIR)');
   if (split !== undefined) {
     const { args, preopens } = await singleFileArgs(o);
     await loadMachine(); // for its warning filter: node:wasi's notice would land on the container's stderr
@@ -63,9 +75,11 @@ export async function runBundle(o: RunOptions): Promise<number> {
     return runWithArgs(args, preopens, { wasmPath: o.bundleDir });
   }
   const mounts = await parseMounts(o.mounts ?? []);
+  // the network takes one of the virtio slots the mounts share
+  if (net && mounts.length > MAX_MOUNTS - 1) throw new UsageError(`--mount: at most ${MAX_MOUNTS - 1} host directories with --net (the machine has eight virtio slots)`);
   const b = await readBundle(o.bundleDir);
   const time = Math.floor(Date.now() / 1000);
-  const { manifest, ids, port } = runRequest(b, o, mounts, time);
+  const { manifest, ids, port } = runRequest(b, { ...o, net }, mounts, time);
   const memory = o.memory ?? b.bundle.machine.memory;
   checkHostMemory(parseByteSize(memory, '--memory'), '--memory');
   const stateDir = stateDirOf({ name: o.name, stateDir: o.state });
@@ -98,6 +112,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
       consoleGate: b.bundle.boot.consoleGate,
       ...(port ? { stdinPort: true } : {}),
       ...(o.stats ? { stats: true } : {}),
+      ...(net ? { net: { forwards, ...(o.dns?.length ? { dnsServers: o.dns } : {}) } } : {}),
     });
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -14,6 +14,8 @@ export interface RunRequestOptions {
   user?: string | undefined;
   /** Where the container's stdin comes from; bundles without boot.stdinPort always get the console. */
   stdin?: 'tty' | 'pipe';
+  /** The machine has a network (c2w run --net): the init configures eth0 and resolv.conf. */
+  net?: boolean;
 }
 
 /**
@@ -34,7 +36,8 @@ export function runRequest(b: LoadedBundle, o: RunRequestOptions, mounts: readon
   const manifest: RunManifest = {
     schemaVersion: 1, arch: b.bundle.image.architecture, time,
     mounts: mounts.map((m) => ({ tag: m.tag, destination: m.destination, readonly: m.readonly })),
-    ...(b.bundle.boot.stdinPort ? { stdin: port ? 'port' as const : 'tty' as const } : {}), config,
+    ...(b.bundle.boot.stdinPort ? { stdin: port ? 'port' as const : 'tty' as const } : {}),
+    ...(o.net ? { net: true } : {}), config,
   };
   return { manifest, ids, port };
 }

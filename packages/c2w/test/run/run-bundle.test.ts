@@ -51,3 +51,42 @@ describe('c2w run on a machine that crashes', () => {
     }
   });
 });
+
+describe('c2w run --net / -p before the machine starts', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'c2w-run-net-'));
+    await bundleWith(dir, TRAPPING_WASM);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('fails with exit 3 in one line when a published port is in use', async () => {
+    const { createServer } = await import('node:net');
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    try {
+      const port = (busy.address() as { port: number }).port;
+      const r = await runBin('c2w', ['run', '-p', `${port}:80`, dir, '--', 'true']);
+      expect(r.exitCode).toBe(3);
+      expect(r.stderr).toBe(`c2w run: cannot publish port ${port} on 127.0.0.1: EADDRINUSE`);
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('refuses a fifth mount with --net (the network takes a virtio slot)', async () => {
+    const specs = [0, 1, 2, 3, 4].flatMap((i) => ['-v', `${dir}:/m${i}`]);
+    const r = await runBin('c2w', ['run', '--net', ...specs, dir, '--', 'true']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^c2w run: --mount: at most 4 host directories with --net/);
+  });
+
+  it('refuses --net and -p for a single .wasm in one line (WASI preview1 has no sockets)', async () => {
+    for (const flags of [['--net'], ['-p', '8080:80']]) {
+      const r = await runBin('c2w', ['run', ...flags, join(dir, 'machine.wasm'), '--', 'true']);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/^c2w run: --net\/-p: a single \.wasm has no network \(WASI preview1 has no sockets\)/);
+      expect(r.stderr.split('\n')).toHaveLength(1);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { InputError } from '@c2w/errors';
@@ -129,6 +129,9 @@ async function addOwnEntries(tree: GuestTree, inputs: GuestInputs, binfmt: Map<s
   }
   const init = await readFile(inputs.initScript);
   await addText('usr/sbin/c2w-init', init.toString('utf8'), 0o755);
+  // the init's DHCP event script (c2w run --net) lives beside it in the source tree
+  const dhcp = await readFile(join(dirname(inputs.initScript), 'udhcpc.script'));
+  await addText('usr/share/c2w/udhcpc.script', dhcp.toString('utf8'), 0o755);
 }
 
 /**

@@ -79,26 +79,34 @@ static VirtioDev *input_console(Machine *m, bool multiport) {
   return NULL;
 }
 
-static void idle(int timeout_ms) {
+static void sleep_ms(int timeout_ms) {
   if (timeout_ms > 0) {
     struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
   }
 }
 
-/* Wait up to timeout_ms for stdin; true when a read will not block. node:wasi's poll_oneoff cannot
- * wait on a regular file (`out.wasm < file`: epoll refuses it, EPERM) and a read of one never
- * blocks, so such a file is read directly; any other failure idles instead of spinning. */
-static bool stdin_ready(int timeout_ms) {
-  struct pollfd pfd = {.fd = 0, .events = POLLIN};
-  int r = poll(&pfd, 1, timeout_ms);
+/* Wait up to timeout_ms for stdin (if want_stdin) and the network's frame channel; true when a
+ * stdin read will not block. Frames that arrived are moved to the guest before returning.
+ * node:wasi's poll_oneoff cannot wait on a regular file (`out.wasm < file`: epoll refuses it,
+ * EPERM) and a read of one never blocks, so such a file is read directly; any other failure
+ * idles instead of spinning. */
+bool console_wait_input(Machine *m, bool want_stdin, int timeout_ms) {
+  struct pollfd pfd[2];
+  int n = 0;
+  if (want_stdin) pfd[n++] = (struct pollfd){.fd = 0, .events = POLLIN};
+  short net_events = m->net ? virtio_net_poll_events(m, m->net) : 0;
+  if (net_events) pfd[n++] = (struct pollfd){.fd = m->net->fd, .events = net_events};
+  if (!n) { sleep_ms(timeout_ms); return false; }
+  int r = poll(pfd, (nfds_t)n, timeout_ms);
+  if (m->net) virtio_net_poll(m, m->net);
   if (r < 0) {
     struct stat st;
-    if (fstat(0, &st) == 0 && S_ISREG(st.st_mode)) return true;
-    idle(timeout_ms);
+    if (want_stdin && fstat(0, &st) == 0 && S_ISREG(st.st_mode)) return true;
+    sleep_ms(timeout_ms);
     return false;
   }
-  return r > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR));
+  return want_stdin && r > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR));
 }
 
 /* --stdin-port: stdin goes into the port's buffer (up to VC_IN_BUF bytes ahead of the guest) and
@@ -108,8 +116,8 @@ static bool stdin_ready(int timeout_ms) {
 static void port_poll_input(Machine *m, VirtioDev *v, int timeout_ms) {
   virtio_console_port_pump(m, v);
   uint32_t space = m->stdin_eof ? 0 : VC_IN_BUF - v->in_len;
-  if (!space) { idle(timeout_ms); return; }
-  if (stdin_ready(timeout_ms)) {
+  if (!space) { console_wait_input(m, false, timeout_ms); return; }
+  if (console_wait_input(m, true, timeout_ms)) {
     ssize_t n = read(0, v->in + v->in_len, space);
     if (n <= 0) m->stdin_eof = true;
     else v->in_len += (uint32_t)n;
@@ -121,13 +129,13 @@ static void port_poll_input(Machine *m, VirtioDev *v, int timeout_ms) {
 void console_poll_input(Machine *m, int timeout_ms) {
   VirtioDev *port = input_console(m, true);
   if (port) { port_poll_input(m, port, timeout_ms); return; }
-  if (m->stdin_eof || m->console_gated) { idle(timeout_ms); return; }
+  if (m->stdin_eof || m->console_gated) { console_wait_input(m, false, timeout_ms); return; }
   VirtioDev *vc = input_console(m, false);
   int space = vc ? (virtio_console_can_receive(m, vc) ? 64 : 0) : uart_rx_space(m);
-  if (space <= 0) { idle(timeout_ms); return; }
+  if (space <= 0) { console_wait_input(m, false, timeout_ms); return; }
   uint8_t buf[256];
   if (space > (int)sizeof buf) space = (int)sizeof buf;
-  if (stdin_ready(timeout_ms)) {
+  if (console_wait_input(m, true, timeout_ms)) {
     ssize_t n = read(0, buf, (size_t)space);
     if (n <= 0) { m->stdin_eof = true; return; }
     if (vc) virtio_console_receive(m, vc, buf, (int)n);

@@ -165,6 +165,7 @@ typedef struct IrqLines {
 } IrqLines;
 
 /* virtio device IDs (virtio 1.1 section 5) of the devices the machine has */
+#define VIRTIO_ID_NET 1
 #define VIRTIO_ID_BLOCK 2
 #define VIRTIO_ID_CONSOLE 3
 #define VIRTIO_ID_9P 9
@@ -188,6 +189,8 @@ typedef struct VirtioDev {
   bool console;
   /* virtio-9p (virtio_9p.c) */
   struct P9State *p9;
+  /* virtio-net (virtio_net.c); fd is its frame channel */
+  struct NetState *net;
   /* virtio-console; with multiport (--stdin-port) port 0 is a generic port fed from stdin */
   bool multiport;
   bool guest_open;      /* the guest has port 0 open (PORT_OPEN 1 from the driver) */
@@ -224,6 +227,7 @@ typedef struct Config {
   ShareConfig shares[MAX_SHARES];
   int nshares;
   bool virtio_console;
+  char *net;          /* virtio-net frame channel path (virtio_net.c), or NULL: no network */
   bool stdin_port;    /* virtio-console with one multiport port "c2w.stdin" that takes stdin, with EOF */
   bool stats;
   bool icount; /* deterministic timebase: mtime follows instret */
@@ -266,6 +270,7 @@ typedef struct Machine {
   Plic plic;
   Uart uart;
   VirtioDev virtio[VIRTIO_SLOTS];
+  VirtioDev *net;       /* the virtio-net device, polled with the console, or NULL */
   VqChain vq_chain;     /* scratch for the request being processed */
   /* ---- host side ---- */
   uint64_t time_base_ns;   /* host clock at mtime == 0 */
@@ -356,6 +361,15 @@ int virtio_9p_init(Machine *m, VirtioDev *v, const ShareConfig *share);
 void virtio_9p_queue_notify(Machine *m, VirtioDev *v, int q);
 uint64_t virtio_9p_config_read(VirtioDev *v, uint64_t off, int size);
 void virtio_9p_free(VirtioDev *v);
+int virtio_net_init(Machine *m, VirtioDev *v, const char *path);
+void virtio_net_queue_notify(Machine *m, VirtioDev *v, int q);
+uint64_t virtio_net_config_read(VirtioDev *v, uint64_t off, int size);
+void virtio_net_reset(VirtioDev *v);
+void virtio_net_poll(Machine *m, VirtioDev *v); /* frames both ways, without a guest kick */
+void virtio_net_free(VirtioDev *v);
+short virtio_net_poll_events(Machine *m, VirtioDev *v); /* POLLIN/POLLOUT worth waiting for on its channel */
+/* Wait up to timeout_ms for stdin (if want_stdin) and the frame channel; true when a stdin read will not block */
+bool console_wait_input(Machine *m, bool want_stdin, int timeout_ms);
 
 /* fdt.c */
 int fdt_build(Machine *m, uint8_t *buf, int bufsize, uint64_t initrd_start, uint64_t initrd_end,

@@ -158,7 +158,8 @@ static const char *USAGE =
   "  -u, --user USER[:GROUP]  user (name or uid) inside the container\n"
   "  --stdin pipe|tty      the container's stdin: a pipe that ends with the input, or the console\n"
   "                        (default: tty when the host says stdin is a terminal; Bun says so always)\n"
-  "  --guest-debug         show kernel and init messages\n";
+  "  --guest-debug         show kernel and init messages\n"
+  "  (no --net or -p: WASI preview1 has no sockets; `c2w run --net` of the bundle directory has a network)\n";
 
 static int parse_request(Request *r, int argc, char **argv) {
   int i = 1;
@@ -181,6 +182,11 @@ static int parse_request(Request *r, int argc, char **argv) {
       val = argv[++i];
     }
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) { fputs(USAGE, stdout); return -1; }
+    else if (!strcmp(a, "--net") || !strcmp(a, "-p") || !strcmp(a, "--publish")) {
+      /* said outright rather than "unknown option": users of c2w run expect these to exist */
+      fprintf(stderr, ME ": %s: this single .wasm has no network (WASI preview1 has no sockets); run the bundle directory with c2w run --net\n", a);
+      return 2;
+    }
     else if (!strcmp(a, "--entrypoint")) r->entrypoint = val;
     else if (!strcmp(a, "-w") || !strcmp(a, "--workdir")) r->workdir = val;
     else if (!strcmp(a, "-u") || !strcmp(a, "--user")) r->user = val;

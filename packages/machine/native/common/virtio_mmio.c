@@ -15,6 +15,7 @@ static void virtio_reset(Machine *m, VirtioDev *v) {
   v->queue_sel = 0;
   memset(v->q, 0, sizeof v->q);
   if (v->device_id == VIRTIO_ID_CONSOLE) virtio_console_reset(v);
+  if (v->device_id == VIRTIO_ID_NET) virtio_net_reset(v);
   machine_set_irq(m, (int)v->irq, 0);
 }
 
@@ -29,6 +30,7 @@ uint64_t virtio_read(Machine *m, int slot, uint64_t off, int size) {
     if (v->device_id == VIRTIO_ID_BLOCK) return virtio_blk_config_read(v, off - VIRTIO_MMIO_CONFIG, size);
     if (v->device_id == VIRTIO_ID_9P) return virtio_9p_config_read(v, off - VIRTIO_MMIO_CONFIG, size);
     if (v->device_id == VIRTIO_ID_CONSOLE) return virtio_console_config_read(v, off - VIRTIO_MMIO_CONFIG, size);
+    if (v->device_id == VIRTIO_ID_NET) return virtio_net_config_read(v, off - VIRTIO_MMIO_CONFIG, size);
     return 0;
   }
   VirtQueue *q = cur_q(v);
@@ -74,6 +76,7 @@ void virtio_write(Machine *m, int slot, uint64_t off, int size, uint64_t val) {
       if (v->device_id == VIRTIO_ID_BLOCK) virtio_blk_queue_notify(m, v, (int)w);
       else if (v->device_id == VIRTIO_ID_CONSOLE) virtio_console_queue_notify(m, v, (int)w);
       else if (v->device_id == VIRTIO_ID_9P) virtio_9p_queue_notify(m, v, (int)w);
+      else if (v->device_id == VIRTIO_ID_NET) virtio_net_queue_notify(m, v, (int)w);
     }
     break;
   case VIRTIO_MMIO_INTERRUPT_ACK:

@@ -136,6 +136,11 @@ int machine_init(Machine *m, Config *cfg) {
     if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices\n"); return 2; }
     if (virtio_console_init(m, &m->virtio[slot--], true)) { fprintf(stderr, "c2w-machine: out of memory\n"); return 1; }
   }
+  if (cfg->net) {
+    if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices\n"); return 2; }
+    if (virtio_net_init(m, &m->virtio[slot], cfg->net)) return 1;
+    m->net = &m->virtio[slot--];
+  }
   for (int i = 0; i < cfg->nshares; i++, slot--) {
     if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices (drives + shares + console > %d)\n", VIRTIO_SLOTS); return 2; }
     if (virtio_9p_init(m, &m->virtio[slot], &cfg->shares[i])) return 1;
@@ -175,6 +180,7 @@ void machine_free(Machine *m, bool keep_memory) {
     free(m->virtio[i].in);
     m->virtio[i].cache = NULL;
     virtio_9p_free(&m->virtio[i]);
+    virtio_net_free(&m->virtio[i]);
     m->virtio[i].in = NULL;
     m->virtio[i].fd = -1;
   }
@@ -240,6 +246,7 @@ int machine_run_to_exit(Machine *m) {
       }
       if (cfg->max_insns - m->instret < budget) budget = cfg->max_insns - m->instret;
     }
+    if (m->net) virtio_net_poll(m, m->net);
     cpu_run(m, budget);
     if (m->outlen) console_flush(m);
   }

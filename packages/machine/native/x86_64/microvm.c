@@ -57,6 +57,11 @@ static int add_devices(X86Microvm *mv, char *cmdline, size_t cap) {
     if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices\n"); return 2; }
     if (virtio_console_init(m, &m->virtio[slot--], true)) { fprintf(stderr, "c2w-machine: out of memory\n"); return 1; }
   }
+  if (cfg->net) {
+    if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices\n"); return 2; }
+    if (virtio_net_init(m, &m->virtio[slot], cfg->net)) return 1;
+    m->net = &m->virtio[slot--];
+  }
   for (int i = 0; i < cfg->nshares; i++, slot--) {
     if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices (drives + shares + console > %d)\n", VIRTIO_SLOTS); return 2; }
     if (virtio_9p_init(m, &m->virtio[slot], &cfg->shares[i])) return 1;
@@ -120,6 +125,7 @@ static void microvm_free(X86Microvm *mv) {
       free(m->virtio[i].cache);
       free(m->virtio[i].in);
       virtio_9p_free(&m->virtio[i]);
+      virtio_net_free(&m->virtio[i]);
     }
   }
   free(mv->board.ram);

@@ -3,34 +3,21 @@
  * next timer expiry, or waiting for host input when no timer is armed. The exit status is the
  * guest's, written to the finisher (common/syscon.c) as on riscv64. */
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include "microvm.h"
 
 #define SLICE 1000000ULL /* x86_run returns this often: V8 tiers up only a function that returns (DESIGN.md 2) */
 
-static void idle_ms(int ms) {
-  if (ms <= 0) return;
-  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
 /* Host input: to the virtio console or stdin port (common/console.c), else to COM1 while the
- * console gate is open. node:wasi cannot poll a regular file, whose reads never block anyway. */
+ * console gate is open; the network's frames move while either waits (console_wait_input). */
 static void poll_input(X86Microvm *mv, int timeout_ms) {
   Machine *m = mv->dev;
   if (m->cfg->virtio_console || m->cfg->stdin_port) { console_poll_input(m, timeout_ms); return; }
   X86Uart *u = &mv->board.com1;
   unsigned space = com_rx_space(u);
-  if (m->stdin_eof || m->console_gated || !space) { idle_ms(timeout_ms); return; }
-  struct pollfd pfd = {.fd = 0, .events = POLLIN};
-  int r = poll(&pfd, 1, timeout_ms);
-  struct stat st;
-  if (r < 0 && !(fstat(0, &st) == 0 && S_ISREG(st.st_mode))) { idle_ms(timeout_ms); return; }
-  if (r == 0 || (r > 0 && !(pfd.revents & (POLLIN | POLLHUP | POLLERR)))) return;
+  if (m->stdin_eof || m->console_gated || !space) { console_wait_input(m, false, timeout_ms); return; }
+  if (!console_wait_input(m, true, timeout_ms)) return;
   uint8_t buf[COM_FIFO];
   ssize_t n = read(0, buf, space);
   if (n <= 0) { if (n == 0 || errno != EAGAIN) m->stdin_eof = true; return; }
@@ -75,6 +62,7 @@ int x86_microvm_run(X86Microvm *mv) {
       }
       if (cfg->max_insns - c->instret < budget) budget = cfg->max_insns - c->instret;
     }
+    if (m->net) virtio_net_poll(m, m->net);
     int rc = x86_run(c, budget, &n);
     flush_output(mv);
     if (m->halted) {
