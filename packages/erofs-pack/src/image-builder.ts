@@ -1,8 +1,9 @@
 import { InputError, withContext } from '@c2w/errors';
 import { archivePath, baseName, encodeName, nameByteLength, parentPath, TarEvent, TarParser, xattrsOf, type TarHeader } from '@c2w/streams';
 import type { BlockWriter } from './block-writer.js';
-import { BLOCK } from './erofs-format.js';
+import { BLOCK, EXTENDED_INODE_SIZE, xattrBodySize } from './erofs-format.js';
 import { isDir, NAME_MAX, newDir, type DirNode, type Inode, type InodeKind } from './tree.js';
+import type { TailSpool } from './tail-spool.js';
 import { parseXattrs } from './xattrs.js';
 
 export interface BuilderOptions {
@@ -26,7 +27,7 @@ export class ImageBuilder {
   private readonly dirs = new Map<string, DirNode>();
   entries = 0;
 
-  constructor(private readonly writer: BlockWriter, private readonly options: BuilderOptions) {
+  constructor(private readonly writer: BlockWriter, private readonly tails: TailSpool, private readonly options: BuilderOptions) {
     this.root = newDir(null, options.defaultMtime);
     this.dirs.set('', this.root);
   }
@@ -113,7 +114,7 @@ export class ImageBuilder {
       return;
     }
 
-    const inode: Inode = { kind, perm, uid: header.uid, gid: header.gid, mtime, nlink: 1, xattrs, block: 0, size: 0, nid: 0 };
+    const inode: Inode = { kind, perm, uid: header.uid, gid: header.gid, mtime, nlink: 1, xattrs, block: 0, size: 0, tail: 0, tailAt: 0, nid: 0 };
     if (kind === 'symlink') {
       if (!header.linkname) throw new InputError('symlink with an empty target');
       inode.target = encodeName(header.linkname);
@@ -136,6 +137,12 @@ export class ImageBuilder {
       this.mode = BodyMode.Write;
       this.inode = inode;
       this.start = this.writer.position;
+      // tail packing: the last partial block goes after the inode when it fits in that block
+      const tail = inode.size % BLOCK;
+      if (tail > 0 && EXTENDED_INODE_SIZE + xattrBodySize(xattrs).bytes + tail <= BLOCK) {
+        inode.tail = tail;
+        inode.tailAt = this.tails.position;
+      }
     } else if (existing) {
       if (sameMeta(existing, inode)) return;
       throw new InputError('conflicts with an earlier entry of the same path');
@@ -146,17 +153,33 @@ export class ImageBuilder {
   /** One piece of the current body; a promise only when the output must catch up first. */
   private body(bytes: Buffer): Promise<void> | undefined {
     if (this.mode === BodyMode.Write) {
+      const full = this.inode!.size - this.inode!.tail;
+      const at = this.received;
       this.received += bytes.length;
-      return this.writer.write(bytes);
+      if (this.received <= full) return this.writer.write(bytes);
+      if (at >= full) return this.tails.append(bytes);
+      return this.split(bytes, full - at);
     }
     if (this.mode === BodyMode.Compare) return this.compare(bytes);
     return undefined;
   }
 
+  /** A chunk that holds the end of the whole blocks and the start of the tail. */
+  private async split(bytes: Buffer, blocks: number): Promise<void> {
+    const wait = this.writer.write(bytes.subarray(0, blocks));
+    if (wait) await wait;
+    await this.tails.append(bytes.subarray(blocks));
+  }
+
   private async compare(bytes: Buffer): Promise<void> {
-    const offset = this.inode!.block * BLOCK + this.received;
+    const inode = this.inode!;
+    const at = this.received;
     this.received += bytes.length;
-    if (this.same && !(await this.writer.readAt(offset, bytes.length)).equals(bytes)) this.same = false;
+    if (!this.same) return;
+    const full = inode.size - inode.tail;
+    const head = Math.max(0, Math.min(bytes.length, full - at));
+    if (head > 0 && !(await this.writer.readAt(inode.block * BLOCK + at, head)).equals(bytes.subarray(0, head))) this.same = false;
+    if (head < bytes.length && !(await this.tails.read(inode.tailAt + at + head - full, bytes.length - head)).equals(bytes.subarray(head))) this.same = false;
   }
 
   private async endEntry(): Promise<void> {
@@ -170,7 +193,7 @@ export class ImageBuilder {
     }
     if (mode !== BodyMode.Write || !inode) return;
     if (this.received !== inode.size) throw new InputError(`body has ${this.received} bytes, header says ${inode.size} (truncated?)`);
-    if (inode.size === 0) return;
+    if (inode.size === inode.tail) return; // empty, or all of it inline
     this.writer.padToBlock();
     inode.block = this.start / BLOCK;
   }

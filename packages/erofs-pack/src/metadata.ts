@@ -5,6 +5,7 @@ import {
 import type { BlockWriter } from './block-writer.js';
 import { isDir, type DirNode, type Inode } from './tree.js';
 import { encodeName } from '@c2w/streams';
+import type { TailSpool } from './tail-spool.js';
 
 type Node = Inode | DirNode;
 
@@ -35,7 +36,7 @@ export interface MetadataLayout { rootNid: number; inodes: number; metaBlock: nu
  * inode area (the superblock's meta_blkaddr), where each inode is followed by its inline xattrs and
  * inline tail. Directories are sorted by name bytes, the order the kernel's binary search needs.
  */
-export async function writeMetadata(root: DirNode, writer: BlockWriter): Promise<MetadataLayout> {
+export async function writeMetadata(root: DirNode, writer: BlockWriter, tails: TailSpool): Promise<MetadataLayout> {
   const places = placeAll(root);
   let block = writer.position / BLOCK;
   for (const p of places) if (p.extraBlocks > 0) { p.firstBlock = block; block += p.extraBlocks; }
@@ -79,7 +80,8 @@ export async function writeMetadata(root: DirNode, writer: BlockWriter): Promise
   let areaBase = 0; // metadata offset of area[0]
   for (const p of places) {
     while (p.offset >= areaBase + BLOCK) { await writeAll(writer, area.subarray(0, BLOCK)); area.copy(area, 0, BLOCK); area.fill(0, BLOCK); areaBase += BLOCK; }
-    const record = encodeRecord(p);
+    const node = p.node;
+    const record = encodeRecord(p, node.kind === 'file' && node.tail > 0 ? await tails.read(node.tailAt, node.tail) : null);
     let at = p.offset - areaBase;
     let from = 0;
     while (from < record.length) {
@@ -151,6 +153,7 @@ function place(node: Node): Placement {
     else p.extraBlocks = 1;
   } else if (node.kind === 'file') {
     p.size = node.size;
+    p.inline = node.tail;
   }
   return p;
 }
@@ -168,7 +171,7 @@ function fileType(node: Node): number {
 
 const S_IF = { dir: 0o040000, file: 0o100000, symlink: 0o120000, char: 0o020000, block: 0o060000, fifo: 0o010000 } as const;
 
-function encodeRecord(p: Placement): Buffer {
+function encodeRecord(p: Placement, fileTail: Buffer | null): Buffer {
   const node = p.node;
   const out = Buffer.alloc(EXTENDED_INODE_SIZE + p.xattrBytes + p.inline);
   let union = 0;
@@ -191,7 +194,7 @@ function encodeRecord(p: Placement): Buffer {
   if (p.inline > 0) {
     const at = EXTENDED_INODE_SIZE + p.xattrBytes;
     if (p.dirents) direntBlock(p.dirBlocks![p.dirBlocks!.length - 1]!.map((i) => p.dirents![i]!), out, at);
-    else (node as Inode).target!.copy(out, at);
+    else (fileTail ?? (node as Inode).target!).copy(out, at);
   }
   return out;
 }

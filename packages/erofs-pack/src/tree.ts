@@ -15,9 +15,12 @@ export interface Inode {
   mtime: number;
   nlink: number;
   xattrs: Xattr[];
-  /** Regular files: first data block (0: no data) and exact length. */
+  /** Regular files: first data block (0: no whole block) and exact length. */
   block: number;
   size: number;
+  /** Regular files: bytes of the last partial block stored inline after the inode, and where they wait in the TailSpool. */
+  tail: number;
+  tailAt: number;
   target?: Buffer;
   devMajor?: number;
   devMinor?: number;

@@ -64,13 +64,13 @@ describe('property: any tree round-trips through erofs-pack, fsck.erofs and the 
     let run = 0;
     try {
       await fc.assert(fc.asyncProperty(fc.array(nodeArb, { minLength: 1, maxLength: 60 }), async (nodes) => {
+        run++;
         const tar = await makeTar(toEntries(nodes));
         const { path } = await packTo(dir, [tar], {}, `p${run}.erofs`);
         expect(await differencesFromTar(tar, await fsckExtract(path, join(dir, `x${run}`)))).toBe('');
         expect(await differencesFromMount(tar, await mountedManifest(path, join(dir, `m${run}`)))).toBe('');
         await rm(join(dir, `x${run}`), { recursive: true, force: true });
         await rm(path);
-        run++;
       }), { numRuns: 25 });
     } finally {
       await rm(dir, { recursive: true, force: true });
