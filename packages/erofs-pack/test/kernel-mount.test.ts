@@ -76,7 +76,7 @@ describe('Linux mounts an erofs-pack image as its root', () => {
       const md5 = (await execa('sh', ['-c', `printf '%s\\n' '${longTarget}' | md5sum | cut -c1-32`])).stdout;
       expect(listing).toEqual(expect.arrayContaining([
         '/t|750|directory|12|34|472|0:0|4', // 14 dirents of 12 bytes + 304 name bytes
-        '/t/sticky|1777|directory|0|0|24|0:0|2',
+        '/t/sticky|1777|directory|0|0|27|0:0|2', // . and ..: 2 dirents + 3 name bytes
         '/t/suid|4755|regular file|1000|0|1|0:0|1',
         '/t/hello|640|regular file|5|6|18|0:0|2',
         '/t/hard|640|regular file|5|6|18|0:0|2',
