@@ -40,8 +40,9 @@ const sage = (d, i) => `cython_debug_info_sage.geometry.polyhedron.combinatorial
 
 const GUEST = `t() { read a b < /proc/uptime; echo $a; }
 echo LOOKUP-BEGIN
-s=$(t); xargs stat -c %i < /bench/d1k.list > /dev/null; e=$(t); echo "d1k 1000 $s $e"
-s=$(t); xargs stat -c %i < /bench/d10k.list > /dev/null; e=$(t); echo "d10k ${SAMPLE_10K} $s $e"
+echo "lists $(cat /bench/d1k.list /bench/d10k.list | md5sum | cut -c1-32)"
+s=$(t); n=$(stat -c %i $(cat /bench/d1k.list) 2>/dev/null | wc -l); e=$(t); echo "d1k $n $s $e"
+s=$(t); n=$(stat -c %i $(cat /bench/d10k.list) 2>/dev/null | wc -l); e=$(t); echo "d10k $n $s $e"
 s=$(t); n=$(find /many -type f | wc -l); e=$(t); echo "find $n $s $e"
 echo LOOKUP-END
 `;
@@ -60,9 +61,10 @@ function buildTree(work, initrd) {
   writeFileSync(join(tree, 'bench/d10k.list'), shuffled(d10k, 2).slice(0, SAMPLE_10K).map((n) => `/bench/d10k/${n}\n`).join(''));
   writeFileSync(join(tree, 'extra.sh'), GUEST, { mode: 0o755 });
   sh('find', [tree, '-exec', 'touch', '-h', '-d', `@${EPOCH}`, '{}', '+']);
+  const lists = sh('sh', ['-c', `cat '${tree}/bench/d1k.list' '${tree}/bench/d10k.list' | md5sum | cut -c1-32`]).trim();
   const tar = join(work, 'tree.tar');
   sh('bsdtar', ['-cf', tar, '--format', 'pax', '--numeric-owner', '-C', tree, '.']);
-  return { tree, tar };
+  return { tree, tar, lists };
 }
 
 function timed(cmd, args) {
@@ -73,9 +75,9 @@ function timed(cmd, args) {
   return { seconds: Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]), rssMiB: Number(rss[1]) / 1024 };
 }
 
-function images(work, { tree, tar }) {
+function images(work, { tree, tar, lists }) {
   const out = [];
-  const add = (name, fstype, path, pack) => out.push({ name, fstype, path, pack, mib: statSync(path).size / 1048576 });
+  const add = (name, fstype, path, pack) => out.push({ name, fstype, path, pack, lists, mib: statSync(path).size / 1048576 });
   const iso = join(work, 'root.iso');
   add('ISO 9660 (iso-pack)', 'iso9660', iso, timed('node', [join(root, 'packages/iso-pack/bin/run.js'), tar, '-V', 'C2WROOT', '-o', iso]));
   const ref = join(work, 'ref.erofs');
@@ -100,6 +102,9 @@ function boot(engine, env, image) {
   const body = text.slice(text.indexOf('LOOKUP-BEGIN'), text.indexOf('LOOKUP-END'));
   const rows = {};
   for (const m of body.matchAll(/^(\w+) (\d+) ([\d.]+) ([\d.]+)$/gm)) rows[m[1]] = { n: Number(m[2]), seconds: Number(m[4]) - Number(m[3]) };
+  const lists = /^lists ([0-9a-f]{32})$/m.exec(body)?.[1];
+  if (lists !== image.lists) throw new Error(`${engine} ${image.name}: the guest read the name lists as ${lists}, expected ${image.lists}`);
+  if (rows.d1k?.n !== 1000 || rows.d10k?.n !== SAMPLE_10K) throw new Error(`${engine} ${image.name}: not every name was found: ${JSON.stringify(rows)}`);
   if (!rows.find) throw new Error(`${engine} ${image.name}: no measurements in the console output: ${text.slice(-1500)} ${r.stderr?.slice(-500)}`);
   return { ...rows, wall };
 }
@@ -123,7 +128,7 @@ function fromC2wRun(work) {
   }
   sh('umoci', ['repack', '--image', `${layout}:latest`, unpacked]);
   const rows = [];
-  for (const format of ['erofs', 'iso']) {
+  for (const format of (process.env['LOOKUP_RUN_FORMATS'] ?? 'erofs,iso').split(',')) {
     const bundle = join(work, `bundle-${format}`);
     const convert = timed('node', [c2w, 'convert', '--root-format', format, `oci:${layout}:latest`, bundle]);
     const r = spawnSync('/usr/bin/time', ['-v', 'node', c2w, 'run', bundle, '--', 'sh', '-c', 'find /many -type f | wc -l'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 26 });
