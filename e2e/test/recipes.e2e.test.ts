@@ -9,7 +9,7 @@ const bin = (tool: string) => `node ${join(workspaceRoot, 'packages', tool, 'bin
 
 // docs/recipes.md: the stages really are composable; the shell pipeline and the umbrella agree.
 describe('docs/recipes.md', () => {
-  it('piping the tools gives the same root.iso as c2w convert', async () => {
+  it('piping the tools gives the same root.erofs as c2w convert', async () => {
     const dir = await tmp('recipe');
     const image = await exampleImage();
     const env = { SOURCE_DATE_EPOCH: '1700000000' };
@@ -23,10 +23,10 @@ describe('docs/recipes.md', () => {
     }
     const script = [
       `${bin('emu-build')} --out pack`,
-      `${bin('layer-flatten')} --config-out image-config.json oci:${image}:latest - | ${bin('iso-pack')} --dedupe -V C2W -o root.iso -- pack/guest.tar -:/oci/rootfs`,
+      `${bin('layer-flatten')} --config-out image-config.json oci:${image}:latest - | ${bin('erofs-pack')} -L C2W -o root.erofs -- pack/guest.tar -:/oci/rootfs`,
     ].join(' && ');
     await execa('bash', ['-o', 'pipefail', '-c', script], { cwd: dir, env });
-    expect(readFileSync(join(dir, 'root.iso')).equals(readFileSync(join(dir, 'bundle', 'root.iso')))).toBe(true);
+    expect(readFileSync(join(dir, 'root.erofs')).equals(readFileSync(join(dir, 'bundle', 'root.erofs')))).toBe(true);
     expect(readFileSync(join(dir, 'image-config.json')).equals(readFileSync(join(dir, 'bundle', 'image-config.json')))).toBe(true);
   });
 });

@@ -84,16 +84,16 @@ describe('c2w serve in chromium', () => {
     expect(r.status).toMatch(/^exited with status 0\b/);
   });
 
-  it('reads a small part of root.iso, by ranges, and the other parts once', async () => {
+  it('reads a small part of root.erofs, by ranges, and the other parts once', async () => {
     if (!ok) return;
-    const before = example.served('root.iso');
+    const before = example.served('root.erofs');
     await page.goto(`${example.url}?arg=true`);
     const r = await pageResult(page);
     expect(r.status).toMatch(/^exited with status 0\b/);
-    const after = example.served('root.iso');
+    const after = example.served('root.erofs');
     const fetched = after.served - before.served;
-    expect(fetched).toBe(r.state.traffic['root.iso']);
-    // the guest's init, busybox and runc: about a quarter of this ISO (the page reports the same)
+    expect(fetched).toBe(r.state.traffic['root.erofs']);
+    // the guest's init, busybox and runc: about a quarter of this root disk (the page reports the same)
     expect(fetched / after.size).toBeLessThan(0.35);
     expect(example.log()).toMatch(/c2w serve: Image 200 bytes 0-\d+: /);
   });
@@ -102,18 +102,18 @@ describe('c2w serve in chromium', () => {
     if (!ok) return;
     const context = await browser.newContext();
     try {
-      const start = example.served('root.iso').served;
+      const start = example.served('root.erofs').served;
       const first = await context.newPage();
       await first.goto(`${example.url}?arg=true`);
       expect((await pageResult(first)).status).toMatch(/^exited with status 0\b/);
-      const before = example.served('root.iso').served;
+      const before = example.served('root.erofs').served;
       expect(before - start).toBeGreaterThan(1 << 20);
       const second = await context.newPage();
       await second.goto(`${example.url}?arg=echo&arg=again`);
       const r = await pageResult(second);
       expect(r.transcript).toBe('again\n');
       // the same boot reads the same blocks; another readahead order may want a few more
-      expect(example.served('root.iso').served - before).toBeLessThan(0.05 * (before - start));
+      expect(example.served('root.erofs').served - before).toBeLessThan(0.05 * (before - start));
     } finally {
       await context.close();
     }
@@ -147,7 +147,7 @@ describe('c2w serve --cross-origin-isolated in chromium', () => {
 
 describe('c2w serve in chromium: a python3 image', () => {
   const ok = haveChromium();
-  it('runs python3 -c and reads a small part of its ISO', async () => {
+  it('runs python3 -c and reads a small part of its root disk', async () => {
     if (!ok) return;
     const dir = await tmp('serve-py');
     const served = await serve(await convert(await pythonImage(), join(dir, 'python')));
@@ -158,7 +158,7 @@ describe('c2w serve in chromium: a python3 image', () => {
       const r = await pageResult(page);
       expect(r.transcript).toBe('42\n');
       expect(r.status).toMatch(/^exited with status 0\b/);
-      const iso = served.served('root.iso');
+      const iso = served.served('root.erofs');
       expect(iso.served / iso.size).toBeLessThan(0.3);
     } finally {
       await browser.close();
@@ -184,7 +184,7 @@ describe('c2w convert --format web: a static directory in chromium', () => {
       const run = await pageResult(page);
       expect(run.transcript).toBe('static-42\n');
       expect(run.status).toMatch(/^exited with status 4\b/);
-      expect(run.state.traffic['root.iso']! / run.state.sizes['root.iso']!).toBeLessThan(0.35);
+      expect(run.state.traffic['root.erofs']! / run.state.sizes['root.erofs']!).toBeLessThan(0.35);
     } finally {
       await browser.close();
       await host.close();

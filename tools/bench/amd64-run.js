@@ -28,7 +28,7 @@ const COMMANDS = [
 
 /** One cold run: seconds to the expected output and to exit (killed at `killAfterOutput`). */
 function timed(cmd, args, expect, { killAfterOutput = false, timeout = 600 } = {}) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const t0 = process.hrtime.bigint();
     const secs = () => Number(process.hrtime.bigint() - t0) / 1e9;
     const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });

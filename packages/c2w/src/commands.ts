@@ -1,5 +1,6 @@
 import { EmuBuildCommand } from '@c2w/emu-build';
 import { FsSlimCommand } from '@c2w/fs-slim';
+import { ErofsPackCommand } from '@c2w/erofs-pack';
 import { IsoPackCommand } from '@c2w/iso-pack';
 import { LayerFlattenCommand } from '@c2w/layer-flatten';
 // the command modules alone: the packages' main entry also loads their binaryen-based cores
@@ -21,6 +22,7 @@ export const COMMANDS = {
   run: Run,
   serve: Serve,
   'emu-build': EmuBuildCommand,
+  'erofs-pack': ErofsPackCommand,
   'fs-slim': FsSlimCommand,
   'iso-pack': IsoPackCommand,
   'layer-flatten': LayerFlattenCommand,

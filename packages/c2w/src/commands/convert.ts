@@ -10,7 +10,8 @@ export default class Convert extends BaseCommand {
   static override toolName = 'c2w convert';
   static override summary = 'Convert a container image into a bundle, or one .wasm, that runs in WebAssembly.';
   static override description = `IMAGE takes every form layer-flatten reads (oci:DIR[:tag], oci-archive:FILE, docker-archive:FILE, docker://..., a registry reference).
-OUT (a directory) receives bundle.json, machine.wasm, the firmware, the kernel and root.iso; run it with \`c2w run OUT\`.
+OUT (a directory) receives bundle.json, machine.wasm, the firmware, the kernel and the root disk (root.erofs, or root.iso with
+--root-format iso); run it with \`c2w run OUT\`.
 OUT ending in .wasm (or --format wasm) is one WASI preview1 module holding all of them: run it on any WASI host
 (\`wasmtime out.wasm echo hello\`, \`c2w run out.wasm -- echo hello\`; docs/single-file.md).
 --format wasm-split writes OUT as a directory: that module cut into main.wasm and data-K.wasm of at most 1023 MiB
@@ -36,6 +37,7 @@ each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, 
     creds: Flags.string({ description: 'registry credentials USER:PASSWORD', helpValue: 'USER:PASSWORD' }),
     insecure: Flags.boolean({ description: 'allow plain http to registries other than localhost', default: false }),
     json: Flags.boolean({ description: 'print a JSON summary on stdout', default: false }),
+    'root-format': Flags.string({ description: 'file system of the root disk: erofs (sorted directories, fast lookups in big ones) or iso (ISO 9660 + Rock Ridge)', options: ['erofs', 'iso'], default: 'erofs' }),
   };
 
   async run(): Promise<void> {
@@ -59,6 +61,7 @@ each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, 
         epoch: sourceDateEpoch(),
         force: flags.force || format === 'web',
         registry: { creds: flags.creds, insecure: flags.insecure },
+        rootFormat: flags['root-format'] as 'erofs' | 'iso',
       },
       progress.note,
     ).finally(() => progress.stop());

@@ -7,6 +7,7 @@ import { Bundle } from '@c2w/artifacts';
 import { InputError, UsageError } from '@c2w/errors';
 import { packIso } from '@c2w/iso-pack';
 import { createAtomicDirectory, digestFile } from '@c2w/streams';
+import { withRootFsType } from '../convert/root-fstype.js';
 import { obtainRuntimePack } from '../convert/runtime-pack.js';
 import { tapTar } from '../convert/tar-tap.js';
 import { parseUserDb } from '../convert/user-db.js';
@@ -69,7 +70,9 @@ export async function commitState(o: CommitOptions, loadMachine: () => Promise<t
       for (const name of keep) await copyFile(b.path(name), join(stage, name));
       const files: Bundle['files'] = {};
       for (const name of [...keep, 'root.iso']) files[name] = await digestFile(join(stage, name));
-      const bundle = Bundle.parse({ ...b.bundle, disks: [{ file: 'root.iso', readonly: true }], image: { ...b.bundle.image, users: db.users, groups: db.groups }, files });
+      // the committed root is ISO 9660 whatever the original bundle's root format was
+      const boot = { ...b.bundle.boot, append: withRootFsType(b.bundle.boot.append, 'iso9660') };
+      const bundle = Bundle.parse({ ...b.bundle, boot, disks: [{ file: 'root.iso', readonly: true }], image: { ...b.bundle.image, users: db.users, groups: db.groups }, files });
       await writeFile(join(stage, 'bundle.json'), `${JSON.stringify(bundle, null, 2)}\n`);
       await rm(scratch, { recursive: true, force: true });
       await rm(join(stage, '.pack'), { recursive: true, force: true });

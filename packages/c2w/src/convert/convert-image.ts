@@ -5,9 +5,11 @@ import { PassThrough } from 'node:stream';
 import { BOOT_FILES, Bundle, NATIVE_IMAGE_ARCH, type MachineArch } from '@c2w/artifacts';
 import { InputError, UsageError } from '@c2w/errors';
 import type { Profile } from '@c2w/fs-slim';
+import { packErofs } from '@c2w/erofs-pack';
 import { packIso } from '@c2w/iso-pack';
 import { openSource, parsePlatform, resolveImage, type ResolvedImage } from '@c2w/layer-flatten';
 import { createAtomicDirectory, digestFile } from '@c2w/streams';
+import { withRootFsType } from './root-fstype.js';
 import { chooseMachine } from './machine-choice.js';
 import { obtainRuntimePack, type PackDir } from './runtime-pack.js';
 import { writeRootfs } from './rootfs-stream.js';
@@ -34,14 +36,25 @@ export interface ConvertOptions {
   epoch?: number | undefined;
   force: boolean;
   registry?: { username?: string | undefined; password?: string | undefined; creds?: string | undefined; insecure?: boolean | undefined };
-  /** Live counters while the root filesystem streams into root.iso (a terminal's status line). */
+  /** Live counters while the root filesystem streams into the root disk (a terminal's status line). */
   status?: ((message: string) => void) | undefined;
+  /** The root disk's file system: EROFS (sorted, binary-searched directories; default) or ISO 9660. */
+  rootFormat?: RootFormat | undefined;
 }
+
+export type RootFormat = 'erofs' | 'iso';
+
+/** Root disk file and kernel rootfstype of each format (docs/decisions/0031-erofs-root.md). */
+const ROOT_DISKS: Record<RootFormat, { file: string; fstype: string }> = {
+  erofs: { file: 'root.erofs', fstype: 'erofs' },
+  iso: { file: 'root.iso', fstype: 'iso9660' },
+};
 
 export interface ConvertSummary {
   outDir: string;
   image: { manifestDigest: string; architecture: string; os: string; variant?: string | undefined };
-  isoBytes: number;
+  rootFormat: RootFormat;
+  rootBytes: number;
   entries: number;
   runtimePack: string;
   /** The machine the bundle runs on (bundle.json machine.arch). */
@@ -67,7 +80,9 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
     const platform = o.platform !== undefined ? parsePlatform(o.platform) : undefined;
     const source = await openSource(o.image, o.registry ?? {});
     let image: ResolvedImage;
-    let isoResult: { entries: number; volumeBlocks: number };
+    let isoResult: { entries: number };
+    const rootFormat = o.rootFormat ?? 'erofs';
+    const disk = ROOT_DISKS[rootFormat];
     let db: ReturnType<typeof parseUserDb>;
     let pack: PackDir;
     try {
@@ -82,26 +97,27 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
       if (!supported.includes(architecture)) throw new InputError(`${o.image}: image architecture ${architecture} is not supported (supported: ${supported.join(', ')})`);
       if (architecture !== NATIVE_IMAGE_ARCH[machine]) progress(`image: ${architecture} runs through qemu-user inside the ${machine} guest (slower than native)`);
 
-      progress('root.iso: flattening the image into the guest root');
-      ({ isoResult, db } = await packRoot(o, image, source, pack, stage, progress));
+      progress(`${disk.file}: flattening the image into the guest root`);
+      ({ isoResult, db } = await packRoot(o, image, source, pack, stage, rootFormat, progress));
     } finally {
       await source.close();
     }
-    const isoBytes = (await stat(join(stage, 'root.iso'))).size;
-    progress(`root.iso: ${isoResult.entries} entries, ${(isoBytes / 1048576).toFixed(1)} MiB`);
+    const rootBytes = (await stat(join(stage, disk.file))).size;
+    progress(`${disk.file}: ${isoResult.entries} entries, ${(rootBytes / 1048576).toFixed(1)} MiB`);
 
     const machine = pack.pack.arch;
     const copied = packFiles(machine);
     for (const name of copied) await copyFile(join(pack.dir, name), join(stage, name));
     await writeFile(join(stage, 'image-config.json'), image.configBytes);
     const files: Bundle['files'] = {};
-    for (const name of [...copied, 'root.iso', 'image-config.json']) files[name] = await digestFile(join(stage, name));
+    for (const name of [...copied, disk.file, 'image-config.json']) files[name] = await digestFile(join(stage, name));
     const bundle: Bundle = Bundle.parse({
       schemaVersion: 1,
       mediaType: 'application/vnd.c2w.bundle.v1+json',
       machine: { arch: machine, wasm: 'machine.wasm', memory: `${o.memoryMiB}M` },
-      boot: { ...BOOT_FILES[machine], append: pack.pack.boot.append, consoleGate: pack.pack.boot.consoleGate, stdinPort: pack.pack.boot.stdinPort },
-      disks: [{ file: 'root.iso', readonly: true }],
+      // the pack's command line names iso9660 (or no type); the root format is the bundle's choice
+      boot: { ...BOOT_FILES[machine], append: withRootFsType(pack.pack.boot.append, disk.fstype), consoleGate: pack.pack.boot.consoleGate, stdinPort: pack.pack.boot.stdinPort },
+      disks: [{ file: disk.file, readonly: true }],
       image: {
         config: 'image-config.json',
         manifestDigest: image.manifestDigest,
@@ -122,7 +138,8 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
     return {
       outDir,
       image: { manifestDigest: image.manifestDigest, architecture: image.config.architecture, os: image.config.os, variant: image.config.variant },
-      isoBytes,
+      rootFormat,
+      rootBytes,
       entries: isoResult.entries,
       runtimePack: pack.digest,
       machine,
@@ -133,22 +150,24 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
   }
 }
 
-/** guest.tar at the ISO root and the image's root filesystem grafted at the pack's container root. */
-async function packRoot(o: ConvertOptions, image: ResolvedImage, source: Parameters<typeof writeRootfs>[0], pack: PackDir, stage: string, progress: (m: string) => void) {
+/** guest.tar at the disk's root and the image's root filesystem grafted at the pack's container root. */
+async function packRoot(o: ConvertOptions, image: ResolvedImage, source: Parameters<typeof writeRootfs>[0], pack: PackDir, stage: string, format: RootFormat, progress: (m: string) => void) {
+  const file = ROOT_DISKS[format].file;
   const rootfs = new PassThrough({ highWaterMark: 1 << 20 });
-  const tap = tapTar(rootfs, o.status && ((entries, bytes) => o.status?.(`root.iso: ${entries} entries, ${(bytes / 1048576).toFixed(1)} MiB of the image's root filesystem`)));
-  const handle = await open(join(stage, 'root.iso'), 'w+');
+  const tap = tapTar(rootfs, o.status && ((entries, bytes) => o.status?.(`${file}: ${entries} entries, ${(bytes / 1048576).toFixed(1)} MiB of the image's root filesystem`)));
+  const handle = await open(join(stage, file), 'w+');
   try {
     const producing = writeRootfs(source, image, tap.sink, { slim: o.slim, scratch: join(stage, '.scratch'), epoch: o.epoch ?? 0, progress })
       .catch((err: unknown) => { rootfs.destroy(err as Error); throw err; });
-    const packing = packIso(
-      [
-        { source: createReadStream(join(pack.dir, 'guest.tar'), { highWaterMark: 1 << 20 }), graft: '', what: 'guest.tar' },
-        { source: rootfs, graft: pack.pack.boot.containerRoot.replace(/^\/+/, ''), what: 'image root filesystem' },
-      ],
-      handle,
-      { joliet: false, jolietLong: false, dedupe: true, volumeId: 'C2W', epoch: o.epoch ?? Math.floor(Date.now() / 1000) },
-      (m) => progress(`root.iso: ${m}`),
+    const inputs = [
+      { source: createReadStream(join(pack.dir, 'guest.tar'), { highWaterMark: 1 << 20 }), graft: '', what: 'guest.tar' },
+      { source: rootfs, graft: pack.pack.boot.containerRoot.replace(/^\/+/, ''), what: 'image root filesystem' },
+    ];
+    const epoch = o.epoch ?? Math.floor(Date.now() / 1000);
+    const note = (m: string): void => progress(`${file}: ${m}`);
+    const packing = (format === 'erofs'
+      ? packErofs(inputs, handle, { label: 'C2W', epoch }, note)
+      : packIso(inputs, handle, { joliet: false, jolietLong: false, dedupe: true, volumeId: 'C2W', epoch }, note)
     ).catch((err: unknown) => { tap.sink.destroy(err as Error); throw err; });
     const [produced, packed] = await Promise.allSettled([producing, packing]);
     if (produced.status === 'rejected') throw produced.reason;

@@ -11,7 +11,7 @@ export interface SingleFileSummary extends ConvertSummary { format: 'wasm'; byte
  */
 export async function convertToSingleFile(o: ConvertOptions, progress: (message: string) => void = () => undefined): Promise<SingleFileSummary> {
   return withStagedBundle(o, progress, async (stage, summary) => {
-    progress(`${o.outDir}: embedding machine.wasm, firmware, kernel and root.iso (vfs-embed)`);
+    progress(`${o.outDir}: embedding machine.wasm, firmware, kernel and the root disk (vfs-embed)`);
     const written = await writeSingleFile(stage, o.outDir);
     progress(`${o.outDir}: ${(written.bytes / 1048576).toFixed(1)} MiB`);
     return { ...summary, outDir: resolve(o.outDir), format: 'wasm', bytes: written.bytes };

@@ -13,7 +13,7 @@ export interface SplitSetSummary extends ConvertSummary { format: 'wasm-split'; 
  */
 export async function convertToSplitSet(o: ConvertOptions, progress: (message: string) => void = () => undefined, maxModuleMiB?: number): Promise<SplitSetSummary> {
   return withStagedBundle(o, progress, async (stage, summary) => {
-    progress(`${o.outDir}: embedding machine.wasm, firmware, kernel and root.iso (vfs-embed)`);
+    progress(`${o.outDir}: embedding machine.wasm, firmware, kernel and the root disk (vfs-embed)`);
     const whole = join(stage, '.split-input.wasm');
     await writeSingleFile(stage, whole, Infinity);
     // binaryen (tens of MB) loads only when a split set is written

@@ -13,6 +13,7 @@ describe('SOURCE_DATE_EPOCH through the real binaries', () => {
     ['c2w', ['convert', 'oci:IMAGE', 'OUT'], 'c2w convert'],
     ['layer-flatten', ['oci:IMAGE', 'OUT.tar'], 'layer-flatten'],
     ['iso-pack', ['IN.tar', '-o', 'OUT.iso'], 'iso-pack'],
+    ['erofs-pack', ['IN.tar', '-o', 'OUT.erofs'], 'erofs-pack'],
     ['emu-build', ['--offline', '--out', 'OUT', '--cache', 'CACHE'], 'emu-build'],
   ])('%s %j exits 2 with one line and writes nothing', async (bin, args, tool) => {
     const dir = await mkdtemp(join(tmpdir(), 'c2w-sde-'));
