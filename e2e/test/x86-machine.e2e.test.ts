@@ -1,4 +1,7 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Bundle } from '@c2w/artifacts';
 import { runBin } from '@c2w/testing';
@@ -20,7 +23,7 @@ describe('amd64 images on the x86_64 machine', () => {
     const bundle = Bundle.parse(JSON.parse(await readFile(join(busybox, 'bundle.json'), 'utf8')));
     expect({ arch: bundle.machine.arch, image: bundle.image.architecture, firmware: bundle.boot.firmware, kernel: bundle.boot.kernel })
       .toEqual({ arch: 'x86_64', image: 'amd64', firmware: undefined, kernel: 'vmlinux' });
-    expect(Object.keys(bundle.files).sort()).toEqual(['image-config.json', 'machine.wasm', 'root.iso', 'vmlinux']);
+    expect(Object.keys(bundle.files).sort()).toEqual(['image-config.json', 'machine.wasm', 'root.erofs', 'vmlinux']);
   });
 
   it('runs the image\'s command, then echo with an exit status and the environment', async () => {
@@ -42,6 +45,21 @@ describe('amd64 images on the x86_64 machine', () => {
   it('reads stdin from a pipe to its end', async () => {
     const r = await runBin('c2w', ['run', busybox, '--', 'sh', '-c', 'wc -l; echo done'], { input: 'a\nb\nc\n' });
     expect({ out: r.stdout.toString().replace(/ +/g, ' ').trim(), code: r.exitCode }).toEqual({ out: '3\ndone', code: 0 });
+  });
+
+  it('reaches the host through the user-mode network (--net): DHCP address and a wget through the gateway', async () => {
+    const body = randomBytes(64 * 1024);
+    const server = createServer((_req, res) => res.end(body));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const r = await c2w(['run', '--net', busybox, '--', 'sh', '-c',
+        `ip -4 addr show eth0 | grep -o 'inet [0-9./]*'; wget -q -O - http://10.0.2.2:${port}/ | sha256sum`]);
+      const sha = createHash('sha256').update(body).digest('hex');
+      expect({ out: r.stdout.toString(), code: r.exitCode }).toEqual({ out: `inet 10.0.2.15/24\n${sha}  -\n`, code: 0 });
+    } finally {
+      server.close();
+    }
   });
 
   it('runs as one out.wasm too: the embedded machine config says x86_64', async () => {
