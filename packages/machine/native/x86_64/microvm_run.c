@@ -1,7 +1,8 @@
 /* The x86_64 board's run loop: slices of x86_run bounded by the LAPIC timer, host input every
- * 10 ms, and HLT with interrupts on skipping the clock (the TSC counts retired instructions) to the
- * next timer expiry, or waiting for host input when no timer is armed. The exit status is the
- * guest's, written to the finisher (common/syscon.c) as on riscv64. */
+ * 10 ms, and HLT with interrupts on waiting for the next timer expiry in host time (skipping to
+ * it with --icount; the TSC counts retired instructions otherwise), or for host input when no
+ * timer is armed. The exit status is the guest's, written to the finisher (common/syscon.c) as on
+ * riscv64. */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -34,8 +35,21 @@ static bool idle(X86Microvm *mv) {
   flush_output(mv);
   uint64_t deadline = lapic_next_deadline(&mv->board.lapic);
   if (deadline) {
-    poll_input(mv, 0);
-    if (deadline > now) c->tsc_offset += deadline - now;
+    if (deadline <= now) { poll_input(mv, 0); return true; }
+    uint64_t wait = deadline - now; /* TSC ticks are nanoseconds (TSC_HZ) */
+    if (mv->cfg->icount) {
+      /* deterministic: skip idle time straight to the timer */
+      poll_input(mv, 0);
+      c->tsc_offset += wait;
+      return true;
+    }
+    /* by default the guest's idle time passes on the host too (`sleep 1` takes a second, as on
+     * riscv64); the stamp moves by the time actually waited, at most to the timer */
+    uint64_t t0 = host_now_ns(), ms = wait / 1000000;
+    poll_input(mv, ms > 100 ? 100 : (int)ms);
+    uint64_t t1 = host_now_ns();
+    c->tsc_offset += t1 - t0 < wait ? t1 - t0 : wait;
+    mv->last_poll_ns = t1;
     return true;
   }
   /* no timer armed: only host input can wake the guest */
