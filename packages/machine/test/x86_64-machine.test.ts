@@ -3,12 +3,12 @@
 // virtio-blk disk, reads and writes a 9p share, sees its devices on the kernel command line and
 // exits with a status through the finisher, natively and as wasm. The ISO root with c2w-init and
 // runc is emu-build's test (test/guest/c2w-init-x86_64.test.ts).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newcCpio, requirePrerequisite } from '@c2w/testing';
-import { MODES, consoleLines, repoDir, runMachine } from './helpers.js';
+import { MODES, consoleLines, nativeBin, repoDir, runMachine } from './helpers.js';
 
 const BUSYBOX = '/bin/busybox';
 /** The cached kernel (tools/x86_64/artifacts.sh --offline), or C2W_X86_KERNEL's. */
@@ -106,4 +106,38 @@ echo "the finisher did not stop the machine"
     expect(r.stdout).not.toMatch(/Kernel panic|Oops|BUG:|finisher did not/);
     expect([r.code, r.stderr]).toEqual([5, '']);
   });
+
+  // A guest `sleep 1` is an idle HLT until the LAPIC deadline: by default the machine waits it out
+  // in host time (as riscv64 follows the host clock); with --icount it skips to the deadline.
+  // Host seconds between the two lines around the sleep, read as the console prints them.
+  const sleepInit = () => newcCpio([
+    ...['bin', 'dev', 'proc'].map((name) => ({ name, type: 'dir' as const })),
+    { name: 'dev/console', type: 'chardev', major: 5, minor: 1 },
+    { name: 'bin/busybox', type: 'file', body: readFileSync(BUSYBOX), mode: 0o755 },
+    ...['sh', 'mount', 'sleep', 'echo', 'devmem'].map((name) => ({ name: `bin/${name}`, type: 'symlink' as const, target: 'busybox' })),
+    { name: 'init', type: 'file', mode: 0o755, body: '#!/bin/sh\nmount -t devtmpfs dev /dev\necho TICK\nsleep 1\necho TOCK\ndevmem 0xfeb80000 32 0x5555\n' },
+  ]);
+  const secondsAsleep = (args: string[]): Promise<number> => new Promise((resolve, reject) => {
+    const p = spawn(nativeBin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const seen: Record<string, number> = {};
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString('latin1').replace(/\r/g, ''); // the 8250 console ends lines with \r\n
+      for (const mark of ['TICK', 'TOCK']) if (seen[mark] === undefined && out.includes(`${mark}\n`)) seen[mark] = performance.now();
+    });
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 && seen['TICK'] !== undefined && seen['TOCK'] !== undefined
+      ? resolve((seen['TOCK'] - seen['TICK']) / 1000)
+      : reject(new Error(`machine exited ${code}: ${out.slice(-400)}`))));
+  });
+
+  it('waits out a guest sleep in host time, and skips it with --icount (native)', async () => {
+    const init = join(tmp, 'sleep.cpio');
+    writeFileSync(init, sleepInit());
+    const args = ['--arch', 'x86_64', '--kernel', kernel as string, '--initrd', init, '--append', 'console=ttyS0 panic=-1 quiet'];
+    expect(await secondsAsleep(args)).toBeGreaterThanOrEqual(0.95);
+    // with --icount the 1 s sleep costs only the instructions around it: well under a host second
+    // on any host that boots Linux here at all (the boot alone is tens of millions of instructions)
+    expect(await secondsAsleep([...args, '--icount'])).toBeLessThan(0.95);
+  }, 300_000);
 });
