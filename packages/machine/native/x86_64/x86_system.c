@@ -20,6 +20,7 @@
 #define CPUID_1_EDX_FXSR (1u << 24)
 #define CPUID_1_EDX_SSE (1u << 25)
 #define CPUID_1_EDX_SSE2 (1u << 26)
+#define CPUID_1_ECX_SSE3 (1u << 0) /* MONITOR (bit 3) stays 0: MONITOR/MWAIT are #UD */
 #define CPUID_1_ECX_CX16 (1u << 13)
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define TSC_HZ 1000000000u /* nominal: one retired instruction per nanosecond */
@@ -60,7 +61,7 @@ void x86_cpuid(X86Cpu *c) {
          /* the system half (x86_mmu.c, x86_sys.c): PSE = the PS bit of 4-level paging */
          CPUID_1_EDX_PSE | CPUID_1_EDX_MSR | CPUID_1_EDX_PAE | CPUID_1_EDX_PGE | CPUID_1_EDX_PAT |
          (c->has_apic ? CPUID_1_EDX_APIC : 0);
-    cx = CPUID_1_ECX_CX16 | (c->has_apic ? CPUID_1_ECX_TSC_DEADLINE : 0);
+    cx = CPUID_1_ECX_SSE3 | CPUID_1_ECX_CX16 | (c->has_apic ? CPUID_1_ECX_TSC_DEADLINE : 0);
     break;
   case 7: /* structured extended features, subleaf 0 only: on a board, IA32_ARCH_CAPABILITIES */
     if (c->system && (uint32_t)c->r[R_RCX] == 0) dx = CPUID_7_EDX_ARCH_CAPABILITIES;
