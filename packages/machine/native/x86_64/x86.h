@@ -210,6 +210,9 @@ typedef struct X86Cpu {
   uint64_t apic_base, pat, misc_enable, mtrr_def_type;
   bool has_apic;       /* the board has a local APIC: CPUID.APIC, IA32_APIC_BASE, TSC-deadline mode */
   uint64_t tsc_deadline; /* IA32_TSC_DEADLINE, read by the board's LAPIC (0 = disarmed) */
+  uint64_t rng_fixed;  /* RDRAND/RDSEED: 0 = the host's random source, else a xorshift state */
+  uint8_t rng_buf[64]; /* host bytes not yet handed out: one getentropy per 64 bytes */
+  uint8_t rng_left;
   bool stop_request;   /* set by a board callback: OUT/MMIO ends the slice after the access */
   bool tlb_large;      /* a 2 MiB or 1 GiB page is in the TLB: INVLPG flushes everything */
   X86Bus bus;
@@ -261,6 +264,9 @@ int x86_fxsave(X86Cpu *c, const X86Insn *d, bool restore);
 void x86_cpuid(X86Cpu *c);
 int x86_syscall(X86Cpu *c, uint64_t next_rip);
 uint64_t x86_rdtsc(X86Cpu *c);
+/* RDRAND/RDSEED into r/m register d->rm of `size` bytes, CF=1: the host's random bytes, or a fixed
+ * xorshift sequence when c->rng_fixed is set (--icount: runs repeat) */
+int x86_rdrand(X86Cpu *c, const X86Insn *d, int size);
 int x86_rdmsr(X86Cpu *c, uint32_t msr, uint64_t *v); /* 0 or EXC_GP */
 int x86_wrmsr(X86Cpu *c, uint32_t msr, uint64_t v);
 /* x86_mmu.c: 4-level paging, the TLB, accesses that miss it or cross a page */

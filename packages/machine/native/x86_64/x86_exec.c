@@ -165,7 +165,8 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
     }
     return 0;
   }
-  case 0xc7: { /* CMPXCHG8B / CMPXCHG16B: only ZF changes */
+  case 0xc7: { /* CMPXCHG8B / CMPXCHG16B: only ZF changes; /6 /7 with a register: RDRAND RDSEED */
+    if (d->mod == 3 && (d->reg & 7) >= 6 && d->rep == 0) return x86_rdrand(c, d, size);
     if ((d->reg & 7) != 1 || d->mod == 3) return EXC_UD;
     uint64_t ea = x86_ea(c, d);
     x86_flags_sync(c);
@@ -535,6 +536,7 @@ void x86_reset(X86Cpu *c) {
   c->fs_base = c->gs_base = c->kernel_gs_base = 0;
   c->efer = c->star = c->lstar = c->cstar = c->fmask = 0;
   c->instret = 0;
+  c->rng_left = 0;
   x86_dcache_flush(c);
 }
 

@@ -1,7 +1,7 @@
 /* x86-64 CPU: SSE and SSE2 on XMM registers (SDM vol. 1 ch. 10-11, vol. 2 instruction pages; the
  * 0F map with no prefix = PS, 66 = PD or integer, F3 = SS, F2 = SD). Moves, logic, packed integer
  * arithmetic, compares, shuffles, unpacks, packs, shifts, floating-point arithmetic, compares
- * and conversions. Legacy-SSE m128 operands must be 16-byte aligned (#GP) except for the
+ * and conversions; SSE3's few additions. Legacy-SSE m128 operands must be 16-byte aligned (#GP) except for the
  * unaligned moves. The integer rows without a prefix are MMX (x86_mmx.c). */
 #include "x86.h"
 #include "x86_ops.h"
@@ -249,11 +249,58 @@ static int conversions(X86Cpu *c, const X86Insn *d, int pfx, int op) {
   return EXC_UD;
 }
 
+/* SSE3 (SDM vol. 2: ADDSUBPS/PD, HADDPS/PD, HSUBPS/PD, MOVSLDUP, MOVSHDUP, MOVDDUP, LDDQU); -1 when
+ * the opcode and prefix are not one of them. Results go through a copy: the source may be the
+ * destination register. */
+static int sse3(X86Cpu *c, const X86Insn *d, int pfx, int op) {
+  X86Xmm s, r, *a = &c->xmm[d->reg];
+  switch (op) {
+  case 0x12: case 0x16: /* F3: MOVSLDUP MOVSHDUP; F2 12: MOVDDUP (m64, no alignment check) */
+    if (pfx == P_F2 && op == 0x12) {
+      CHK(read_src(c, d, &s, 8, false));
+      a->q[1] = a->q[0] = s.q[0];
+      return 0;
+    }
+    if (pfx != P_F3) return -1;
+    CHK(read_src(c, d, &s, 16, true));
+    int h = op == 0x16;
+    a->d[0] = a->d[1] = s.d[h];
+    a->d[2] = a->d[3] = s.d[2 + h];
+    return 0;
+  case 0x7c: case 0x7d: { /* 66: HADDPD HSUBPD; F2: HADDPS HSUBPS (pairs of a, then pairs of s) */
+    if (pfx != P_66 && pfx != P_F2) return -1;
+    CHK(read_src(c, d, &s, 16, true));
+    int f = op == 0x7c ? FP_ADD : FP_SUB;
+    if (pfx == P_66) { r.q[0] = f64_op(f, a->q[0], a->q[1]); r.q[1] = f64_op(f, s.q[0], s.q[1]); }
+    else {
+      r.d[0] = f32_op(f, a->d[0], a->d[1]); r.d[1] = f32_op(f, a->d[2], a->d[3]);
+      r.d[2] = f32_op(f, s.d[0], s.d[1]); r.d[3] = f32_op(f, s.d[2], s.d[3]);
+    }
+    *a = r;
+    return 0;
+  }
+  case 0xd0: /* 66: ADDSUBPD; F2: ADDSUBPS (even elements subtract, odd ones add) */
+    if (pfx != P_66 && pfx != P_F2) return -1;
+    CHK(read_src(c, d, &s, 16, true));
+    if (pfx == P_66) { a->q[0] = f64_op(FP_SUB, a->q[0], s.q[0]); a->q[1] = f64_op(FP_ADD, a->q[1], s.q[1]); }
+    else for (int i = 0; i < 4; i++) a->d[i] = f32_op(i & 1 ? FP_ADD : FP_SUB, a->d[i], s.d[i]);
+    return 0;
+  case 0xf0: /* F2: LDDQU, memory only, no alignment check */
+    if (pfx != P_F2) return -1;
+    if (d->mod == 3) return EXC_UD;
+    CHK(read_src(c, d, &s, 16, false));
+    *a = s;
+    return 0;
+  default: return -1;
+  }
+}
+
 int x86_sse(X86Cpu *c, const X86Insn *d) {
   int op = d->op & 0xff;
   int pfx = d->rep == REP_F3 ? P_F3 : d->rep == REP_F2 ? P_F2 : d->opsize_prefix ? P_66 : P_NONE;
   if (d->op == 0x177 && pfx == P_NONE) { c->ftw = 0; return 0; } /* EMMS */
   if (d->op < 0x100 || !d->has_modrm) return EXC_UD;
+  if (pfx >= P_66) { int e = sse3(c, d, pfx, op); if (e >= 0) return e; }
   X86Xmm s, *a = &c->xmm[d->reg];
   uint64_t v;
   bool reg = d->mod == 3;

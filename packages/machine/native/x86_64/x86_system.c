@@ -2,7 +2,10 @@
  * vol. 3 5.8.8; vol. 4 table 2-2).
  * CPUID advertises exactly what this CPU implements: glibc and Linux choose their code paths by
  * it, so a bit set here for something missing would send them into #UD. */
+#include <string.h>
+#include <unistd.h> /* getentropy (glibc, wasi-libc: random_get) */
 #include "x86.h"
+#include "x86_ops.h"
 
 /* leaf 1 EDX/ECX and leaf 0x80000001 EDX/ECX bits (SDM vol. 2 tables 3-10, 3-11) */
 #define CPUID_1_EDX_FPU (1u << 0)
@@ -20,8 +23,11 @@
 #define CPUID_1_EDX_FXSR (1u << 24)
 #define CPUID_1_EDX_SSE (1u << 25)
 #define CPUID_1_EDX_SSE2 (1u << 26)
+#define CPUID_1_ECX_SSE3 (1u << 0) /* MONITOR (bit 3) stays 0: MONITOR/MWAIT are #UD */
 #define CPUID_1_ECX_CX16 (1u << 13)
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_1_ECX_RDRAND (1u << 30)
+#define CPUID_7_EBX_RDSEED (1u << 18)
 #define TSC_HZ 1000000000u /* nominal: one retired instruction per nanosecond */
 #define CPUID_7_EDX_ARCH_CAPABILITIES (1u << 29)
 /* IA32_ARCH_CAPABILITIES (MSR 0x10a, SDM vol. 4 table 2-2): every "not affected" bit, all true of an
@@ -60,9 +66,10 @@ void x86_cpuid(X86Cpu *c) {
          /* the system half (x86_mmu.c, x86_sys.c): PSE = the PS bit of 4-level paging */
          CPUID_1_EDX_PSE | CPUID_1_EDX_MSR | CPUID_1_EDX_PAE | CPUID_1_EDX_PGE | CPUID_1_EDX_PAT |
          (c->has_apic ? CPUID_1_EDX_APIC : 0);
-    cx = CPUID_1_ECX_CX16 | (c->has_apic ? CPUID_1_ECX_TSC_DEADLINE : 0);
+    cx = CPUID_1_ECX_SSE3 | CPUID_1_ECX_CX16 | CPUID_1_ECX_RDRAND | (c->has_apic ? CPUID_1_ECX_TSC_DEADLINE : 0);
     break;
   case 7: /* structured extended features, subleaf 0 only: on a board, IA32_ARCH_CAPABILITIES */
+    if ((uint32_t)c->r[R_RCX] == 0) b = CPUID_7_EBX_RDSEED;
     if (c->system && (uint32_t)c->r[R_RCX] == 0) dx = CPUID_7_EDX_ARCH_CAPABILITIES;
     break;
   case 0x15: /* TSC = crystal * ebx / eax: Linux takes its frequency from here (no calibration) */
@@ -95,6 +102,33 @@ uint64_t x86_rdtsc(X86Cpu *c) {
 
 /* SYSCALL: rCX = return address, r11 = RFLAGS, RFLAGS &= ~FMASK, rip = LSTAR. The user-mode
  * runner takes the call itself instead (c->user_syscall). */
+/* RDRAND and RDSEED: never fail (CF=1, the other arithmetic flags 0). Linux with random.trust_cpu=on
+ * seeds its pool from them at boot, so a first getrandom() need not wait for jitter entropy. */
+int x86_rdrand(X86Cpu *c, const X86Insn *d, int size) {
+  uint64_t v = 0;
+  if (c->rng_fixed) {
+    uint64_t x = c->rng_fixed;
+    x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+    v = c->rng_fixed = x;
+  } else {
+    if (c->rng_left < size) {
+      if (getentropy(c->rng_buf, sizeof c->rng_buf) != 0) { /* no host source: CF=0, "retry" */
+        x86_set_reg(c, d, d->rm, size, 0);
+        c->rflags &= ~(uint64_t)FLAGS_ARITH;
+        c->cc_op = CC_NONE;
+        return 0;
+      }
+      c->rng_left = sizeof c->rng_buf;
+    }
+    c->rng_left = (uint8_t)(c->rng_left - size);
+    memcpy(&v, c->rng_buf + c->rng_left, (size_t)size);
+  }
+  x86_set_reg(c, d, d->rm, size, v);
+  c->rflags = (c->rflags & ~(uint64_t)FLAGS_ARITH) | FLAG_CF;
+  c->cc_op = CC_NONE;
+  return 0;
+}
+
 int x86_syscall(X86Cpu *c, uint64_t next_rip) {
   if (!c->user_syscall && !(c->efer & EFER_SCE)) return EXC_UD;
   if (c->system) return x86_syscall_kernel(c, next_rip);

@@ -2,7 +2,8 @@
  * values (zeros, denormals, infinities, quiet and signalling NaNs, halfway cases), CMPxx with all
  * eight predicates, UCOMIS/COMIS flags, every CVT between integers, singles and doubles, logic,
  * and the SSE2 integer operations (add/sub with saturation, compares, min/max, multiplies,
- * shifts by register and immediate, shuffles, unpacks, packs, PMOVMSKB, MOVD/MOVQ, PINSRW/PEXTRW).
+ * shifts by register and immediate, shuffles, unpacks, packs, PMOVMSKB, MOVD/MOVQ, PINSRW/PEXTRW),
+ * and SSE3 (FISTTP is in x87.c).
  * Cases with two NaN operands are left out: hardware returns the first, qemu 7.2 the larger. */
 #include "lib.h"
 
@@ -205,6 +206,43 @@ static void moves(void) {
   puts_("maskmov"); pv(buf[7]); nl();
 }
 
+/* SSE3: horizontal and alternating add/sub over pairs of edge values (no pair with two NaNs, see
+ * above), the duplicating moves from registers and memory, LDDQU from an unaligned address */
+static void sse3(void) {
+  static u8 buf[48] __attribute__((aligned(16)));
+  for (int i = 0; i < 400; i++) {
+    u32 fa[4], fb[4];
+    for (int k = 0; k < 4; k++) { fa[k] = i < (int)(NF * NF) ? fedge[(i / NF + k) % NF] : rf_(NF + i); fb[k] = i < (int)(NF * NF) ? fedge[(i + k) % NF] : rf_(NF + i); }
+    for (int k = 0; k < 4; k += 2) {
+      if (fnan(fa[k]) && fnan(fa[k + 1])) fa[k + 1] = 0x3f800000;
+      if (fnan(fb[k]) && fnan(fb[k + 1])) fb[k + 1] = 0x3f800000;
+    }
+    for (int k = 0; k < 4; k++) if (fnan(fa[k]) && fnan(fb[k])) fb[k] = 0x40000000;
+    V a, b, r;
+    a.q[0] = fa[0] | (u64)fa[1] << 32; a.q[1] = fa[2] | (u64)fa[3] << 32;
+    b.q[0] = fb[0] | (u64)fb[1] << 32; b.q[1] = fb[2] | (u64)fb[3] << 32;
+    puts_("sse3ps"); pv(a); pv(b);
+    PK("haddps") PK("hsubps") PK("addsubps") PK("movsldup") PK("movshdup")
+    r = a; OP2M("haddps", r, b); pv(r); r = a; OP2M("addsubps", r, b); pv(r);
+    r = a; OP2M("movshdup", r, b); pv(r);
+    nl();
+    u64 da[2], db[2];
+    for (int k = 0; k < 2; k++) { da[k] = i < (int)(ND * ND) ? dedge[(i / ND + k) % ND] : rd_(ND + i); db[k] = i < (int)(ND * ND) ? dedge[(i + k) % ND] : rd_(ND + i); }
+    if (dnan(da[0]) && dnan(da[1])) da[1] = 0x3ff0000000000000UL;
+    if (dnan(db[0]) && dnan(db[1])) db[1] = 0x3ff0000000000000UL;
+    for (int k = 0; k < 2; k++) if (dnan(da[k]) && dnan(db[k])) db[k] = 0x4000000000000000UL;
+    a.q[0] = da[0]; a.q[1] = da[1]; b.q[0] = db[0]; b.q[1] = db[1];
+    puts_("sse3pd"); pv(a); pv(b);
+    PK("haddpd") PK("hsubpd") PK("addsubpd") PK("movddup")
+    r = a; OP2M("hsubpd", r, b); pv(r); r = a; OP2M("movddup", r, b.q[1]); pv(r);
+    for (int k = 0; k < 48; k++) buf[k] = (u8)rnd();
+    int off = i & 31;
+    __asm__ volatile("lddqu %1, %0" : "=x"(r) : "m"(*(V *)(buf + off)));
+    pv(r);
+    nl();
+  }
+}
+
 int main(void) {
   scalar_double();
   scalar_single();
@@ -212,6 +250,7 @@ int main(void) {
   conversions();
   integer();
   moves();
+  sse3();
   flush();
   return 0;
 }
