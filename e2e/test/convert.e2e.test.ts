@@ -22,7 +22,7 @@ describe('c2w convert', () => {
   it('writes a valid bundle for the example image', async () => {
     const out = join(dir, 'ok');
     const r = await c2w(['convert', '--json', `oci:${example}:latest`, out]);
-    expect(r.stderr).toMatch(/root\.iso/);
+    expect(r.stderr).toMatch(/root\.erofs/); // the default root format (ADR 0031)
     expect(r.exitCode).toBe(0);
     const bundle = Bundle.parse(JSON.parse(readFileSync(join(out, 'bundle.json'), 'utf8')));
     expect(bundle.image.architecture).toBe('riscv64');
