@@ -2,7 +2,7 @@
 // c2w convert + c2w run benchmark (issue 7): converts the bundled riscv64 busybox example and a
 // riscv64 Debian python3 image, then runs a command in each from a cold process (Node start, wasm
 // compile, firmware, kernel, init, runc),
-// next to qemu-system-riscv64 (JIT) booting the same firmware, kernel, root.iso and run channel in
+// next to qemu-system-riscv64 (JIT) booting the same firmware, kernel, root disk and run channel in
 // the same run. Wall seconds and peak RSS from GNU time, median of REPEAT runs; writes
 // docs/bench/convert-run.md.
 import { spawnSync } from 'node:child_process';
@@ -52,15 +52,15 @@ async function measure(image, work) {
   const s = createWriteStream(channel);
   await writeRunChannel({ schemaVersion: 1, arch: 'riscv64', config }, s);
   await finished(s);
-  // Root ISO first, channel second, as our machine numbers them (the guest's init takes the
+  // Root disk first, channel second, as our machine numbers them (the guest's init takes the
   // first disk that is not the root as the channel). QEMU has no console gate: stdin is empty.
   const qemuCmd = `qemu-system-riscv64 -M virt -cpu rv64 -smp 1 -m ${b.machine.memory} -nographic -bios ${bundle}/${b.boot.firmware} -kernel ${bundle}/${b.boot.kernel} ` +
-    `-append '${b.boot.append}' -drive file=${bundle}/root.iso,format=raw,if=none,id=hd,readonly=on -device virtio-blk-device,drive=hd ` +
+    `-append '${b.boot.append}' -drive file=${bundle}/${b.disks[0].file},format=raw,if=none,id=hd,readonly=on -device virtio-blk-device,drive=hd ` +
     `-drive file=${channel},format=raw,if=none,id=ch,readonly=on -device virtio-blk-device,drive=ch < /dev/null`;
   const qemu = [];
   for (let i = 0; i < REPEAT; i++) qemu.push(timed(qemuCmd, { expect: image.expect }));
   rmSync(join(work, 'warmup'), { recursive: true, force: true });
-  return { image, isoMiB: b.files['root.iso'].size / 1048576, memory: b.machine.memory, convert, runs, qemu };
+  return { image, isoMiB: b.files[b.disks[0].file].size / 1048576, memory: b.machine.memory, convert, runs, qemu };
 }
 
 export async function run({ out = join(root, 'docs', 'bench', 'convert-run.md') } = {}) {
@@ -70,7 +70,7 @@ export async function run({ out = join(root, 'docs', 'bench', 'convert-run.md') 
     for (const image of IMAGES) results.push(await measure(image, work));
     const sections = results.map((r) => `## ${r.image.name}: \`${r.image.args.join(' ')}\`
 
-Image: ${r.image.script}. Bundle: ${r.isoMiB.toFixed(1)} MiB root.iso (guest base with runc and qemu-user + the image), ${r.memory} guest RAM.
+Image: ${r.image.script}. Bundle: ${r.isoMiB.toFixed(1)} MiB root disk (EROFS by default; guest base with runc and qemu-user + the image), ${r.memory} guest RAM.
 
 | what | wall s | peak RSS MiB |
 |---|---:|---:|

@@ -1,6 +1,5 @@
 import { InputError, withContext } from '@c2w/errors';
-import { archivePath, baseName, encodeName, nameByteLength, parentPath, TarEvent, TarParser, xattrsOf, type TarHeader } from '@c2w/streams';
-import type { BlockWriter } from './block-writer.js';
+import { archivePath, baseName, encodeName, nameByteLength, parentPath, TarEvent, TarParser, xattrsOf, type BlockWriter, type TarHeader } from '@c2w/streams';
 import { BLOCK, EXTENDED_INODE_SIZE, xattrBodySize } from './erofs-format.js';
 import { isDir, NAME_MAX, newDir, type DirNode, type Inode, type InodeKind } from './tree.js';
 import type { TailSpool } from './tail-spool.js';

@@ -2,9 +2,8 @@ import {
   BLOCK, DIRENT_SIZE, EXTENDED_INODE_SIZE, FileType, LAYOUT_FLAT_INLINE, LAYOUT_FLAT_PLAIN, SLOT,
   blocksFor, direntBlock, direntBlocks, encodeDev, extendedInode, xattrBody, xattrBodySize, type Dirent,
 } from './erofs-format.js';
-import type { BlockWriter } from './block-writer.js';
 import { isDir, type DirNode, type Inode } from './tree.js';
-import { encodeName } from '@c2w/streams';
+import { encodeName, type BlockWriter } from '@c2w/streams';
 import type { TailSpool } from './tail-spool.js';
 
 type Node = Inode | DirNode;

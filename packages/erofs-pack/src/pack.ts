@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { BlockWriter } from './block-writer.js';
+import { BlockWriter } from '@c2w/streams';
 import { BLOCK, SUPER_OFFSET, superBlock } from './erofs-format.js';
 import { ImageBuilder } from './image-builder.js';
 import { writeMetadata } from './metadata.js';
@@ -23,7 +23,7 @@ export interface PackResult { entries: number; inodes: number; blocks: number }
  * block 0 is written last.
  */
 export async function packErofs(inputs: PackInput[], handle: FileHandle, options: ErofsPackOptions, warn: (message: string) => void = () => undefined): Promise<PackResult> {
-  const writer = new BlockWriter(handle, BLOCK);
+  const writer = new BlockWriter(handle, BLOCK, BLOCK);
   const tails = await TailSpool.create();
   let builder: ImageBuilder;
   let layout: Awaited<ReturnType<typeof writeMetadata>>;

@@ -1,7 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { InputError, withContext } from '@c2w/errors';
-import { archivePath, baseName, nameByteLength, parentPath, TarEvent, TarParser, type TarHeader } from '@c2w/streams';
-import type { BlockWriter } from './block-writer.js';
+import { archivePath, baseName, nameByteLength, parentPath, TarEvent, TarParser, type BlockWriter, type TarHeader } from '@c2w/streams';
 import { BLOCK, blocksFor } from './iso-bytes.js';
 import type { DataExtent } from './relocate.js';
 import { isDir, NAME_MAX, newDir, type Child, type DirNode, type Inode, type InodeKind } from './tree.js';

@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { BlockWriter } from './block-writer.js';
+import { BlockWriter } from '@c2w/streams';
 import { ImageBuilder } from './image-builder.js';
 import { BLOCK, blocksFor } from './iso-bytes.js';
 import { MetadataPlan, reservedBlocks } from './metadata.js';
@@ -24,7 +24,7 @@ export interface PackResult { entries: number; volumeBlocks: number }
 export async function packIso(inputs: PackInput[], handle: FileHandle, options: IsoPackOptions, warn: (message: string) => void = () => undefined): Promise<PackResult> {
   const joliet = options.joliet || options.jolietLong;
   const metaStart = reservedBlocks(joliet);
-  const writer = new BlockWriter(handle, (metaStart + RESERVE_BLOCKS) * BLOCK);
+  const writer = new BlockWriter(handle, (metaStart + RESERVE_BLOCKS) * BLOCK, BLOCK);
   const builder = new ImageBuilder(writer, { dedupe: options.dedupe, defaultMtime: options.epoch, warn });
   for (const input of inputs) await builder.addTar(input.source, input.graft, input.what);
   await writer.drain();

@@ -17,3 +17,4 @@ export { readFileChunks } from './file-chunks.js';
 export { decodeName, encodeName, nameByteLength, writeName, hasEscapedBytes, escapedByte } from './byte-names.js';
 export { decompress, decompressor, sniffCompression, compressionByName, type Compression } from './decompress.js';
 export { encodeU32, decodeU32, u32Size } from './leb128.js';
+export { BlockWriter } from './block-writer.js';

@@ -1,5 +1,4 @@
 import type { FileHandle } from 'node:fs/promises';
-import { BLOCK } from './iso-bytes.js';
 
 // 4 MiB: large enough that syscalls do not matter, small enough to keep the footprint low.
 const BATCH = 4 * 1024 * 1024;
@@ -9,7 +8,8 @@ const ZEROS = Buffer.alloc(BATCH);
  * Sequential writer of file data with large positional writes: two 4 MiB batches, one filling while
  * the other is written, so reading the tar and writing the image overlap. Batches of zeros beyond
  * anything written so far are skipped (the file is new, holes read as zeros), which keeps sparse
- * inputs sparse. rewind() takes back the tail (--dedupe found the same bytes earlier).
+ * inputs sparse. rewind() takes back the tail (iso-pack's --dedupe found the same bytes earlier).
+ * Shared by the image packers (iso-pack: 2 KiB blocks, erofs-pack: 4 KiB).
  */
 export class BlockWriter {
   private readonly batches = [Buffer.allocUnsafe(BATCH), Buffer.allocUnsafe(BATCH)];
@@ -19,7 +19,7 @@ export class BlockWriter {
   private pending: Promise<void> | null = null;
   private highWater = 0;
 
-  constructor(private readonly handle: FileHandle, start: number) {
+  constructor(private readonly handle: FileHandle, start: number, private readonly block: number) {
     this.base = start;
   }
 
@@ -51,7 +51,7 @@ export class BlockWriter {
 
   /** Zero-pads to the next block boundary: every extent starts on a block. */
   padToBlock(): void {
-    const pad = (BLOCK - (this.position % BLOCK)) % BLOCK;
+    const pad = (this.block - (this.position % this.block)) % this.block;
     this.batches[this.current]!.fill(0, this.fill, this.fill + pad);
     this.fill += pad;
   }
@@ -90,15 +90,15 @@ export class BlockWriter {
   /** Copies whole blocks within the file (relocating extents); call after drain(). */
   async copy(fromBlock: number, toBlock: number, blocks: number): Promise<void> {
     const buf = this.batches[0]!;
-    for (let done = 0; done < blocks * BLOCK;) {
-      const n = Math.min(BATCH, blocks * BLOCK - done);
+    for (let done = 0; done < blocks * this.block;) {
+      const n = Math.min(BATCH, blocks * this.block - done);
       let got = 0;
       while (got < n) {
-        const { bytesRead } = await this.handle.read(buf, got, n - got, fromBlock * BLOCK + done + got);
+        const { bytesRead } = await this.handle.read(buf, got, n - got, fromBlock * this.block + done + got);
         if (bytesRead === 0) { buf.fill(0, got, n); break; } // past the end of the file: holes
         got += bytesRead;
       }
-      await this.writeOut(buf, n, toBlock * BLOCK + done);
+      await this.writeOut(buf, n, toBlock * this.block + done);
       done += n;
     }
   }
