@@ -1,18 +1,13 @@
 import type { FileHandle } from 'node:fs/promises';
-import { BlockWriter } from '@c2w/streams';
+import { BlockWriter, type TarImageInput } from '@c2w/streams';
 import { BLOCK, SUPER_OFFSET, superBlock } from './erofs-format.js';
 import { ImageBuilder } from './image-builder.js';
 import { writeMetadata } from './metadata.js';
 import { TailSpool } from './tail-spool.js';
 import type { ErofsPackOptions } from './options.js';
 
-export interface PackInput {
-  source: AsyncIterable<Uint8Array>;
-  /** Directory of the image that receives the tar's root ('' = the image root). */
-  graft: string;
-  /** Name for messages (`input rootfs.tar`). */
-  what: string;
-}
+/** A tar's bytes, the image directory that receives its root ('' = the image root), its name for messages. */
+export type PackInput = TarImageInput;
 
 export interface PackResult { entries: number; inodes: number; blocks: number }
 

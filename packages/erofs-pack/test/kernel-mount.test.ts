@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTar, requirePrerequisite, runBin, workspaceRoot } from '@c2w/testing';
+import { bootRiscv64Root, cachedRiscv64Artifacts, consoleSection, initrdAsTar, makeTar, requirePrerequisite, runBin } from '@c2w/testing';
 import { tempDir, writeTemp } from './support/readers.js';
 
 /**
@@ -10,13 +10,6 @@ import { tempDir, writeTemp } from './support/readers.js';
  * tools/riscv64/artifacts.sh (cached in ~/.cache/c2w); without them the test skips loudly, and
  * fails under CI, whose setup builds them.
  */
-async function artifacts(): Promise<Record<string, string> | null> {
-  const { C2W_FW, C2W_KERNEL, C2W_INITRD } = process.env;
-  if (C2W_FW && C2W_KERNEL && C2W_INITRD) return { C2W_FW, C2W_KERNEL, C2W_INITRD };
-  const r = await execa(join(workspaceRoot, 'tools/riscv64/artifacts.sh'), ['--env', '--offline'], { reject: false });
-  if (r.exitCode !== 0) return null;
-  return Object.fromEntries(r.stdout.split('\n').map((l) => /^(\w+)=(.*)$/.exec(l)).filter((m) => m !== null).map((m) => [m[1]!, m[2]!.replace(/^'|'$/g, '')]));
-}
 
 const longTarget = `/${Array.from({ length: 300 }, (_, i) => `dir${i}`).join('/')}`; // ~2,000 bytes
 const longName = 'n'.repeat(255);
@@ -35,7 +28,7 @@ echo "many=$(ls /t/many | wc -l) $(cat /t/many/${many[2999]}) $(cat /t/many/${ma
 echo C2W-LIST-END
 `;
 
-const cached = await artifacts();
+const cached = await cachedRiscv64Artifacts();
 const withKernel = requirePrerequisite('riscv64 kernel artifacts in the cache (run tools/riscv64/artifacts.sh)', cached !== null) ? it : it.skip;
 
 describe('Linux mounts an erofs-pack image as its root', () => {
@@ -43,8 +36,7 @@ describe('Linux mounts an erofs-pack image as its root', () => {
     const env = cached!;
     const dir = await tempDir();
     try {
-      const base = await execa('bsdtar', ['-cf', '-', '--format', 'pax', `@${env['C2W_INITRD']}`], { encoding: 'buffer', maxBuffer: 1 << 28 });
-      const baseTar = await writeTemp(dir, 'base.tar', Buffer.from(base.stdout));
+      const baseTar = await writeTemp(dir, 'base.tar', await initrdAsTar(env['C2W_INITRD']!));
       const extra = await writeTemp(dir, 'extra.tar', await makeTar([
         { name: 'extra.sh', body: EXTRA, mode: 0o755 },
         { name: 't', type: 'directory', mode: 0o750, uid: 12, gid: 34 },
@@ -65,14 +57,9 @@ describe('Linux mounts an erofs-pack image as its root', () => {
       const image = join(dir, 'root.erofs');
       const packed = await runBin('erofs-pack', [baseTar, extra, '-L', 'C2WROOT', '-o', image], { env: { PATH: process.env['PATH'] ?? '', SOURCE_DATE_EPOCH: '1700000000' } });
       expect(packed.stderr).toBe('');
-      const boot = await execa('qemu-system-riscv64', [
-        '-machine', 'virt', '-cpu', 'rv64', '-smp', '1', '-m', '256M', '-nographic', '-bios', env['C2W_FW']!,
-        '-kernel', env['C2W_KERNEL']!, '-drive', `file=${image},format=raw,if=none,id=hd,readonly=on`, '-device', 'virtio-blk-device,drive=hd',
-        '-append', 'console=ttyS0 earlycon root=/dev/vda rootfstype=erofs ro init=/init',
-      ], { reject: false, timeout: 240_000, stdin: 'ignore' });
-      const console_ = boot.stdout.replace(/\r/g, '');
+      const console_ = await bootRiscv64Root(env, image, 'erofs');
       expect(console_).toMatch(/BOOT-OK/);
-      const listing = console_.slice(console_.indexOf('C2W-LIST-BEGIN'), console_.indexOf('C2W-LIST-END')).split('\n');
+      const listing = consoleSection(console_, 'C2W-LIST-BEGIN', 'C2W-LIST-END');
       const md5 = (await execa('sh', ['-c', `printf '%s\\n' '${longTarget}' | md5sum | cut -c1-32`])).stdout;
       expect(listing).toEqual(expect.arrayContaining([
         '/t|750|directory|12|34|472|0:0|4', // 14 dirents of 12 bytes + 304 name bytes

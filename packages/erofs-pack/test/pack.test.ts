@@ -1,9 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { makeTar, requirePrerequisite } from '@c2w/testing';
+import { edgeTree, makeTar, requirePrerequisite, sageNames } from '@c2w/testing';
 import { canMountErofs, differencesFromMount, differencesFromTar, fsck, fsckExtract, mountedManifest, tempDir } from './support/readers.js';
 import { packTo } from './support/pack.js';
-import { edgeTree, sageNames } from './support/trees.js';
 
 const withMount = requirePrerequisite('root and a host kernel with erofs (loop mount)', await canMountErofs()) ? it : it.skip;
 

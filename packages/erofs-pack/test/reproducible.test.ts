@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { makeTar } from '@c2w/testing';
+import { edgeTree, makeTar } from '@c2w/testing';
 import { fsck, tempDir } from './support/readers.js';
 import { packTo } from './support/pack.js';
-import { edgeTree } from './support/trees.js';
 
 /** The same tar in chunks of `size` bytes (odd sizes split headers and bodies anywhere). */
 async function* chunks(buf: Buffer, size: number): AsyncGenerator<Uint8Array> {

@@ -1,9 +1,8 @@
 import { BaseCommand, Flags, positionals, sourceDateEpoch } from '@c2w/cli-kit';
-import { InputError, UsageError } from '@c2w/errors';
-import { assertReadableFile, createSeekableOutput, readFileChunks } from '@c2w/streams';
-import { parseInputSpec } from './input-spec.js';
+import { UsageError } from '@c2w/errors';
+import { packTarImage } from '@c2w/streams';
 import { IsoPackOptions } from './options.js';
-import { packIso, type PackInput, type PackResult } from './pack.js';
+import { packIso } from './pack.js';
 
 export default class IsoPack extends BaseCommand {
   static override toolName = 'iso-pack';
@@ -27,45 +26,15 @@ temporary file in $TMPDIR and then copied to stdout. SOURCE_DATE_EPOCH fixes eve
 
   async run(): Promise<void> {
     const { raw, flags } = await this.parse(IsoPack);
-    const specs = positionals(raw).map(parseInputSpec); // in order, repeats included
-    if (specs.length === 0) throw new UsageError('no INPUT given, expected one or more tar files or -');
-    if (specs.filter((s) => s.path === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
     if (flags.json && flags.output === '-') throw new UsageError('--json needs -o FILE: stdout carries the image');
     const parsed = IsoPackOptions.safeParse({
       joliet: flags.joliet, jolietLong: flags['joliet-long'], dedupe: flags.dedupe, volumeId: flags['volume-id'], epoch: sourceDateEpoch() ?? Math.floor(Date.now() / 1000),
     });
     if (!parsed.success) throw new UsageError(`invalid option: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    for (const s of specs) if (s.path !== '-') await assertReadableFile(s.path, 'input');
-
-    const watched = specs.map((s) => ({ spec: s, what: s.path === '-' ? 'stdin' : `input ${s.path}`, entries: false }));
-    const inputs: PackInput[] = watched.map((w) => ({
-      source: noticeEntries(w.spec.path === '-' ? process.stdin : readFileChunks(w.spec.path), w),
-      graft: w.spec.graft,
-      what: w.what,
-    }));
-    const out = await createSeekableOutput(flags.output, 'iso-pack', '.iso');
-    let result: PackResult;
-    try {
-      result = await packIso(inputs, out.handle, parsed.data, (m) => this.note(m));
-      const empty = flags['allow-empty'] ? undefined : watched.find((w) => !w.entries);
-      if (empty) throw new InputError(`no entries in ${empty.what}: expected a tar with at least one entry (--allow-empty accepts an empty one)`);
-      await out.commit();
-    } catch (err) {
-      await out.abort();
-      throw out.blame(err); // a full disk names the image (or the spool in $TMPDIR), not the entry being copied
-    }
+    const result = await packTarImage({
+      specs: positionals(raw), output: flags.output, tool: 'iso-pack', extension: '.iso', allowEmpty: flags['allow-empty'],
+      pack: (inputs, handle) => packIso(inputs, handle, parsed.data, (m) => this.note(m)),
+    });
     if (flags.json) process.stdout.write(`${JSON.stringify({ output: flags.output, entries: result.entries, bytes: result.volumeBlocks * 2048 }, null, 2)}\n`);
   }
 }
-
-/**
- * Passes a tar's bytes through and notes whether it has an entry: a tar without entries is nothing
- * but zero blocks (or no bytes at all), and any header has non-zero bytes (its magic, its checksum).
- */
-async function* noticeEntries(source: AsyncIterable<Uint8Array>, seen: { entries: boolean }): AsyncGenerator<Uint8Array> {
-  for await (const chunk of source) {
-    if (!seen.entries && chunk.some((b) => b !== 0)) seen.entries = true;
-    yield chunk;
-  }
-}
-

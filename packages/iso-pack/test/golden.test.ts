@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
-import { makeTar, type FixtureEntry } from '@c2w/testing';
+import { edgeTree, type FixtureEntry, makeTar, sageNames } from '@c2w/testing';
 import { tempDir } from './support/readers.js';
 import { packTo } from './support/pack.js';
-import { edgeTree, sageNames } from './support/trees.js';
 
 /**
  * Golden digests of fixed trees: the image bytes are part of the contract (reproducible builds), so

@@ -1,10 +1,9 @@
 import { execa } from 'execa';
 import { readFile, rm } from 'node:fs/promises';
-import { makeTar } from '@c2w/testing';
+import { edgeTree, makeTar, sageNames } from '@c2w/testing';
 import { isoinfoListing, sevenZipNames } from './support/listings.js';
 import { differences, readTarEntries, tempDir, viaBsdtar, viaXorriso, xorrisoCompare } from './support/readers.js';
 import { packTo } from './support/pack.js';
-import { edgeTree, sageNames } from './support/trees.js';
 
 describe('packIso round trip', () => {
   let dir: string;

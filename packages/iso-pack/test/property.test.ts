@@ -24,7 +24,9 @@ const nodeArb = fc.record({
   // (MKDEV(high, low)), which libarchive and libisofs decode differently (README "PN").
   major: fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 256, max: 4095 })),
   minor: fc.integer({ min: 0, max: 255 }),
-});
+}).filter((n) => !((n.kind === 'char' || n.kind === 'block') && n.major === 0 && n.minor === 1)); // device 0:1: below
+// xorriso 1.5.4 refuses to extract device number 0:1 ("Most probably damaged device file not
+// restored"; 0:0, 0:5 and 1:0 extract), though bsdtar and the kernel read it: a reference-tool quirk.
 
 /**
  * Random trees: each node hangs under an earlier directory, so every parent exists first; a

@@ -18,3 +18,4 @@ export { decodeName, encodeName, nameByteLength, writeName, hasEscapedBytes, esc
 export { decompress, decompressor, sniffCompression, compressionByName, type Compression } from './decompress.js';
 export { encodeU32, decodeU32, u32Size } from './leb128.js';
 export { BlockWriter } from './block-writer.js';
+export { parseInputSpec, packTarImage, NAME_MAX, type InputSpec, type TarImageInput, type TarImageJob } from './tar-image-inputs.js';

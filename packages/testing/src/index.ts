@@ -8,3 +8,6 @@ export { mountSmallDisk, type SmallDisk } from './small-disk.js';
 export { wasiToolchainAvailable, buildWasiCommand } from './wasi-program.js';
 export { newcCpio, type CpioEntry } from './newc-cpio.js';
 export { X86_BOOT_DIFFERENCES, compareBootLogs, type BootLogDifference } from './x86-boot-log.js';
+export { edgeTree, sageNames } from './rootfs-trees.js';
+export { cachedRiscv64Artifacts } from './guest-artifacts.js';
+export { initrdAsTar, bootRiscv64Root, consoleSection } from './riscv64-root-boot.js';

@@ -1,4 +1,4 @@
-import type { FixtureEntry } from '@c2w/testing';
+import type { FixtureEntry } from './tar-fixtures.js';
 
 const T = 1_600_000_000;
 
