@@ -1,7 +1,7 @@
-import { InputError, withContext } from '@c2w/errors';
-import { archivePath, baseName, encodeName, nameByteLength, parentPath, TarEvent, TarParser, xattrsOf, type BlockWriter, type TarHeader } from '@c2w/streams';
+import { InputError } from '@c2w/errors';
+import { archivePath, baseName, checkedNameLength, detachedName, encodeName, feedTarEntries, graftPath, mtimeSeconds, parentPath, xattrsOf, type BlockWriter, type TarHeader } from '@c2w/streams';
 import { BLOCK, EXTENDED_INODE_SIZE, xattrBodySize } from './erofs-format.js';
-import { isDir, NAME_MAX, newDir, type DirNode, type Inode, type InodeKind } from './tree.js';
+import { isDir, newDir, type DirNode, type Inode, type InodeKind } from './tree.js';
 import type { TailSpool } from './tail-spool.js';
 import { parseXattrs } from './xattrs.js';
 
@@ -34,37 +34,11 @@ export class ImageBuilder {
   /** Adds every entry of one tar stream, grafted under `graft` ('' = the root). */
   async addTar(source: AsyncIterable<Uint8Array>, graft: string, what: string): Promise<void> {
     if (graft !== '') this.ensureDir(graft, 'graft directory');
-    const parser = new TarParser(what);
-    let name = '';
-    const inEntry = (err: unknown): Error => withContext(`${what}: entry ${JSON.stringify(name)}`, err);
-    // Body bytes are views of the input's reads: they are copied (or compared) before the next read.
-    for await (const chunk of source) {
-      parser.push(chunk);
-      for (let e = parser.next(); e !== TarEvent.NeedMore; e = parser.next()) {
-        try {
-          if (e === TarEvent.Data) {
-            const wait = this.body(parser.data);
-            if (wait) await wait;
-          } else if (e === TarEvent.Entry) {
-            const header = parser.header;
-            name = header.name; // the raw name in messages until it is known to be safe
-            name = archivePath(header.name);
-            this.addEntry(join(graft, name), graft, header);
-          } else {
-            await this.endEntry();
-            this.entries++;
-            name = '';
-          }
-        } catch (err) {
-          throw inEntry(err);
-        }
-      }
-    }
-    try {
-      parser.end();
-    } catch (err) {
-      throw name === '' ? err : inEntry(err);
-    }
+    await feedTarEntries(source, what, graft, {
+      entry: (path, header) => this.addEntry(path, graft, header),
+      body: (bytes) => this.body(bytes),
+      end: async () => { await this.endEntry(); this.entries++; },
+    });
   }
 
   /** What the body of the current entry is for: nothing, the image, or a comparison. */
@@ -86,7 +60,7 @@ export class ImageBuilder {
       return;
     }
     const perm = header.mode & 0o7777;
-    const mtime = seconds(header.mtime);
+    const mtime = mtimeSeconds(header.mtime);
     const xattrs = parseXattrs(xattrsOf(header), this.options.warn);
     if (kind === 'dir') {
       const dir = this.ensureDir(path, 'entry');
@@ -95,12 +69,12 @@ export class ImageBuilder {
     }
     if (path === graft) throw new InputError(`${header.type} at the root, expected a directory`);
     const parent = this.ensureDir(parentPath(path), 'parent');
-    const name = checkedName(detached(baseName(path), path));
+    const name = checkedNameLength(detachedName(baseName(path), path));
     const existing = parent.children.get(name);
     if (existing && isDir(existing)) throw new InputError('conflicts with an earlier directory of the same path');
 
     if (kind === 'link') {
-      const targetPath = join(graft, archivePath(header.linkname ?? '', 'hardlink target'));
+      const targetPath = graftPath(graft, archivePath(header.linkname ?? '', 'hardlink target'));
       const target = this.lookup(targetPath);
       if (!target) throw new InputError(`hardlink to ${JSON.stringify(targetPath)}, which is not an earlier entry`);
       if (isDir(target)) throw new InputError(`hardlink to directory ${JSON.stringify(targetPath)}`);
@@ -208,7 +182,7 @@ export class ImageBuilder {
     const known = this.dirs.get(path);
     if (known) return known;
     const parent = this.ensureDir(parentPath(path), what);
-    const name = checkedName(baseName(path));
+    const name = checkedNameLength(baseName(path));
     if (parent.children.has(name)) {
       throw new InputError(`${what} ${JSON.stringify(path)} is not a directory in an earlier entry`);
     }
@@ -227,33 +201,6 @@ const BodyMode = { Skip: 0, Write: 1, Compare: 2 } as const;
 
 function conflict(): InputError {
   return new InputError('conflicts with an earlier file of the same path (different metadata or content)');
-}
-
-/**
- * `name` as a string of its own: V8 keeps a long substring as a view that holds on to the whole
- * path, which would retain every entry's full path for the life of the tree.
- */
-function detached(name: string, path: string): string {
-  return name.length >= 13 && name.length < path.length ? JSON.parse(JSON.stringify(name)) as string : name;
-}
-
-function checkedName(name: string): string {
-  // a UTF-16 unit is at most 3 bytes, so short names skip the count
-  if (name.length > NAME_MAX / 3) {
-    const bytes = nameByteLength(name);
-    if (bytes > NAME_MAX) throw new InputError(`a name component of ${bytes} bytes, expected at most ${NAME_MAX} (Linux NAME_MAX)`);
-  }
-  return name;
-}
-
-function join(graft: string, path: string): string {
-  if (graft === '') return path;
-  return path === '' ? graft : `${graft}/${path}`;
-}
-
-function seconds(mtime: Date | undefined): number {
-  const t = mtime?.getTime() ?? 0;
-  return Number.isFinite(t) ? Math.floor(t / 1000) : 0;
 }
 
 function sameMeta(a: Inode | DirNode, b: Inode): boolean {

@@ -41,9 +41,6 @@ export interface DirNode {
   nid: number;
 }
 
-/** Linux's NAME_MAX (EROFS_NAME_LEN). */
-export const NAME_MAX = 255;
-
 export function isDir(node: Inode | DirNode): node is DirNode {
   return node.kind === 'dir';
 }

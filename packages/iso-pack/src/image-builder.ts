@@ -1,9 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
-import { InputError, withContext } from '@c2w/errors';
-import { archivePath, baseName, nameByteLength, parentPath, TarEvent, TarParser, type BlockWriter, type TarHeader } from '@c2w/streams';
+import { InputError } from '@c2w/errors';
+import { archivePath, baseName, checkedNameLength, detachedName, feedTarEntries, graftPath, mtimeSeconds, parentPath, type BlockWriter, type TarHeader } from '@c2w/streams';
 import { BLOCK, blocksFor } from './iso-bytes.js';
 import type { DataExtent } from './relocate.js';
-import { isDir, NAME_MAX, newDir, type Child, type DirNode, type Inode, type InodeKind } from './tree.js';
+import { isDir, newDir, type Child, type DirNode, type Inode, type InodeKind } from './tree.js';
 
 export interface BuilderOptions {
   /** Share one extent between files of identical content (hashes every body). */
@@ -39,37 +39,11 @@ export class ImageBuilder {
   /** Adds every entry of one tar stream, grafted under `graft` ('' = the root). */
   async addTar(source: AsyncIterable<Uint8Array>, graft: string, what: string): Promise<void> {
     if (graft !== '') this.ensureDir(graft, 'graft directory');
-    const parser = new TarParser(what);
-    let name = '';
-    const inEntry = (err: unknown): Error => withContext(`${what}: entry ${JSON.stringify(name)}`, err);
-    // Body bytes are views of the input's reads: they are copied (or compared) before the next read.
-    for await (const chunk of source) {
-      parser.push(chunk);
-      for (let e = parser.next(); e !== TarEvent.NeedMore; e = parser.next()) {
-        try {
-          if (e === TarEvent.Data) {
-            const wait = this.body(parser.data);
-            if (wait) await wait;
-          } else if (e === TarEvent.Entry) {
-            const header = parser.header;
-            name = header.name; // the raw name in messages until it is known to be safe
-            name = archivePath(header.name);
-            await this.addEntry(join(graft, name), graft, header);
-          } else {
-            await this.endEntry();
-            this.entries++;
-            name = '';
-          }
-        } catch (err) {
-          throw inEntry(err);
-        }
-      }
-    }
-    try {
-      parser.end();
-    } catch (err) {
-      throw name === '' ? err : inEntry(err);
-    }
+    await feedTarEntries(source, what, graft, {
+      entry: (path, header) => this.addEntry(path, graft, header),
+      body: (bytes) => this.body(bytes),
+      end: async () => { await this.endEntry(); this.entries++; },
+    });
   }
 
   /** What the body of the current entry is for: nothing, the image, or a comparison. */
@@ -92,7 +66,7 @@ export class ImageBuilder {
       return;
     }
     const perm = header.mode & 0o7777;
-    const mtime = seconds(header.mtime);
+    const mtime = mtimeSeconds(header.mtime);
     if (kind === 'dir') {
       const dir = this.ensureDir(path, 'entry');
       dir.perm = perm; dir.uid = header.uid; dir.gid = header.gid; dir.mtime = mtime; dir.explicit = true;
@@ -100,12 +74,12 @@ export class ImageBuilder {
     }
     if (path === graft) throw new InputError(`${header.type} at the root, expected a directory`);
     const parent = this.ensureDir(parentPath(path), 'parent');
-    const name = detached(baseName(path), path);
+    const name = detachedName(baseName(path), path);
     const existing = parent.children.get(name);
     if (existing && isDir(existing.node)) throw new InputError(`conflicts with an earlier directory of the same path`);
 
     if (kind === 'link') {
-      const targetPath = join(graft, archivePath(header.linkname ?? '', 'hardlink target'));
+      const targetPath = graftPath(graft, archivePath(header.linkname ?? '', 'hardlink target'));
       const target = this.lookup(targetPath);
       if (!target) throw new InputError(`hardlink to ${JSON.stringify(targetPath)}, which is not an earlier entry`);
       if (isDir(target)) throw new InputError(`hardlink to directory ${JSON.stringify(targetPath)}`);
@@ -224,32 +198,9 @@ function conflict(): InputError {
   return new InputError('conflicts with an earlier file of the same path (different metadata or content)');
 }
 
-/**
- * `name` as a string of its own: V8 keeps a long substring as a view that holds on to the whole
- * path, which would retain every entry's full path for the life of the tree.
- */
-function detached(name: string, path: string): string {
-  return name.length >= 13 && name.length < path.length ? JSON.parse(JSON.stringify(name)) as string : name;
-}
-
 /** Every name enters the tree here. */
 function child(name: string, node: Inode | DirNode): Child {
-  // a UTF-16 unit is at most 3 bytes, so short names skip the count
-  if (name.length > NAME_MAX / 3) {
-    const bytes = nameByteLength(name);
-    if (bytes > NAME_MAX) throw new InputError(`a name component of ${bytes} bytes, expected at most ${NAME_MAX} (Linux NAME_MAX)`);
-  }
-  return { name, node, isoId: '', jId: '' };
-}
-
-function join(graft: string, path: string): string {
-  if (graft === '') return path;
-  return path === '' ? graft : `${graft}/${path}`;
-}
-
-function seconds(mtime: Date | undefined): number {
-  const t = mtime?.getTime() ?? 0;
-  return Number.isFinite(t) ? Math.floor(t / 1000) : 0;
+  return { name: checkedNameLength(name), node, isoId: '', jId: '' };
 }
 
 function sameMeta(a: Inode | DirNode, b: Inode): boolean {

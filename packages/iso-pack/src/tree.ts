@@ -61,9 +61,6 @@ export interface DirLayout {
   ceBlocks: number;
 }
 
-/** Linux's NAME_MAX: a longer Rock Ridge name cannot be looked up (ENAMETOOLONG) nor extracted. */
-export const NAME_MAX = 255;
-
 export interface Child {
   name: string;
   node: Inode | DirNode;

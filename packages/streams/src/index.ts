@@ -19,3 +19,4 @@ export { decompress, decompressor, sniffCompression, compressionByName, type Com
 export { encodeU32, decodeU32, u32Size } from './leb128.js';
 export { BlockWriter } from './block-writer.js';
 export { parseInputSpec, packTarImage, NAME_MAX, type InputSpec, type TarImageInput, type TarImageJob } from './tar-image-inputs.js';
+export { feedTarEntries, graftPath, mtimeSeconds, detachedName, checkedNameLength, type TarEntrySink } from './tar-entries.js';

@@ -6,7 +6,7 @@ import { nameByteLength } from './byte-names.js';
 import { readFileChunks } from './file-chunks.js';
 import { createSeekableOutput } from './seekable-output.js';
 
-/** Linux's NAME_MAX: the longest name component an image packer accepts. */
+/** Linux's NAME_MAX (EROFS_NAME_LEN; a longer Rock Ridge name cannot be looked up): the longest name component an image packer accepts. */
 export const NAME_MAX = 255;
 
 export interface InputSpec { path: string; graft: string }
