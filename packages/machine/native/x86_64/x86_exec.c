@@ -275,6 +275,25 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     c->r[d->rm] = r; /* x86_shift masks the result to the operand size: 32 bits zero-extend */
     return 0;
   }
+  case X86K_ALU_RI: {
+    int alu = d->reg & 7;
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->rm], d->imm);
+    if (alu != ALU_CMP) c->r[d->rm] = r;
+    return 0;
+  }
+  case X86K_TEST_RR: x86_alu_fast(c, ALU_AND, size, c->r[d->rm], c->r[d->reg]); return 0;
+  case X86K_MOV_RI: c->r[d->rm] = d->imm; return 0; /* a 32-bit immediate was read zero-extended */
+  case X86K_PUSH_R: return x86_push(c, 8, c->r[d->rm]);
+  case X86K_POP_R: /* POP RSP: the loaded value wins over the increment */
+    CHK(x86_pop(c, 8, &v));
+    c->r[d->rm] = v;
+    return 0;
+  case X86K_CALL:
+    CHK(x86_push(c, 8, next));
+    return jump(c, next + d->imm);
+  case X86K_RET:
+    CHK(x86_pop(c, 8, &v));
+    return jump(c, v);
   }
   if (op >= 0x100) return exec_0f(c, d, next);
   switch (op) {
