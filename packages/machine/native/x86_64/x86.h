@@ -156,7 +156,8 @@ typedef struct X86Insn { /* 32 bytes: with its code bytes, a 48-byte block slot 
 _Static_assert(sizeof(X86Insn) == 32, "a decoded instruction and its code bytes take 48 bytes");
 enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X86K_JCC, X86K_LEA, X86K_SHIFT_RI,
        /* ADR 0035: register destination in rm for the forms without a ModR/M byte */
-       X86K_ALU_RI, X86K_TEST_RR, X86K_MOV_RI, X86K_PUSH_R, X86K_POP_R, X86K_CALL, X86K_RET };
+       X86K_ALU_RI, X86K_TEST_RR, X86K_MOV_RI, X86K_PUSH_R, X86K_POP_R, X86K_CALL, X86K_RET,
+       X86K_ALU_RM, X86K_ALU_MR, X86K_ALU_MI /* reg op= mem, mem op= reg, mem op= imm */ };
 
 /* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
  * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code

@@ -203,7 +203,8 @@ int x86_decode(X86Cpu *c, X86Insn *d, const uint8_t *buf, unsigned avail) {
     else if (o == 0x89 || o == 0x8b) d->kind = d->mod == 3 ? X86K_MOV_RR : o == 0x8b ? X86K_MOV_LOAD : X86K_MOV_STORE;
     else if (o == 0x8d && d->mod != 3) d->kind = X86K_LEA;
     else if (o == 0xc1 && d->mod == 3) d->kind = X86K_SHIFT_RI;
-    else if ((o == 0x81 || o == 0x83) && d->mod == 3) d->kind = X86K_ALU_RI;
+    else if (o < 0x40 && ((o & 7) == 1 || (o & 7) == 3)) d->kind = (o & 2) ? X86K_ALU_RM : X86K_ALU_MR;
+    else if (o == 0x81 || o == 0x83) d->kind = d->mod == 3 ? X86K_ALU_RI : X86K_ALU_MI;
     else if (o == 0x85 && d->mod == 3) d->kind = X86K_TEST_RR;
     else if (o >= 0xb8 && o <= 0xbf) { d->kind = X86K_MOV_RI; d->rm = (o & 7) | ((d->rex & 1) << 3); }
   }

@@ -281,6 +281,20 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     if (alu != ALU_CMP) c->r[d->rm] = r;
     return 0;
   }
+  case X86K_ALU_RM: {
+    int alu = (op >> 3) & 7;
+    CHK(x86_load(c, x86_ea(c, d), size, &v));
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->reg], v);
+    if (alu != ALU_CMP) c->r[d->reg] = r;
+    return 0;
+  }
+  case X86K_ALU_MR: case X86K_ALU_MI: {
+    int alu = d->kind == X86K_ALU_MR ? (op >> 3) & 7 : d->reg & 7;
+    uint64_t ea = x86_ea(c, d);
+    CHK(x86_load(c, ea, size, &v));
+    uint64_t r = x86_alu_fast(c, alu, size, v, d->kind == X86K_ALU_MR ? c->r[d->reg] : d->imm);
+    return alu != ALU_CMP ? x86_store(c, ea, size, r) : 0;
+  }
   case X86K_TEST_RR: x86_alu_fast(c, ALU_AND, size, c->r[d->rm], c->r[d->reg]); return 0;
   case X86K_MOV_RI: c->r[d->rm] = d->imm; return 0; /* a 32-bit immediate was read zero-extended */
   case X86K_PUSH_R: return x86_push(c, 8, c->r[d->rm]);
