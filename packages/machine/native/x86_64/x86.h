@@ -131,41 +131,55 @@ typedef union X86Xmm {
 /* a decoded instruction (SDM vol. 2 ch. 2 instruction format) */
 enum { SEG_NONE = 0, SEG_FS = 1, SEG_GS = 2 };
 enum { REP_NONE = 0, REP_F3 = 1, REP_F2 = 2 };
-typedef struct X86Insn {
+typedef struct X86Insn { /* 32 bytes: with its code bytes, a 48-byte block slot (x86_block.c) */
   uint16_t op;       /* opcode: 0x0xx one-byte map, 0x1xx 0F map */
   uint8_t len;
   uint8_t osize;     /* operand size in bytes: 2, 4, 8 */
   uint8_t asize;     /* address size: 4 or 8 */
   uint8_t rep;       /* REP_*: F3/F2 as repeat prefixes or SSE mandatory prefixes */
-  bool opsize_prefix;/* 66 seen: SSE mandatory prefix, or 16-bit operands */
-  bool lock;
-  bool has_rex;
   uint8_t rex;
   uint8_t seg;
-  bool has_modrm;
   uint8_t mod, reg, rm; /* reg and rm include REX.R / REX.B */
-  bool rip_rel;
   int8_t base, index;   /* -1 = none */
   uint8_t scale;
-  int32_t disp;
-  uint64_t imm;
-  uint16_t imm2;     /* ENTER's second immediate, a far pointer's selector */
   uint8_t ssize;     /* stack operand size of PUSH/POP/CALL/RET: 8 (2 with 66) in 64-bit mode, 4 in 32-bit */
   uint8_t kind;      /* X86K_*: a common form the run loop handles without the general paths */
+  int32_t disp;
+  uint16_t imm2;     /* ENTER's second immediate, a far pointer's selector */
+  bool opsize_prefix : 1; /* 66 seen: SSE mandatory prefix, or 16-bit operands */
+  bool lock : 1;
+  bool has_rex : 1;
+  bool has_modrm : 1;
+  bool rip_rel : 1;
+  uint64_t imm;
 } X86Insn;
-enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X86K_JCC, X86K_LEA, X86K_SHIFT_RI };
+_Static_assert(sizeof(X86Insn) == 32, "a decoded instruction and its code bytes take 48 bytes");
+enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X86K_JCC, X86K_LEA, X86K_SHIFT_RI,
+       /* ADR 0035: register destination in rm for the forms without a ModR/M byte */
+       X86K_ALU_RI, X86K_TEST_RR, X86K_MOV_RI, X86K_PUSH_R, X86K_POP_R, X86K_CALL, X86K_RET,
+       X86K_ALU_RM, X86K_ALU_MR, X86K_ALU_MI /* reg op= mem, mem op= reg, mem op= imm */ };
 
 /* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
  * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code
- * need no tracking. 16 Ki entries (1 MiB): a Linux boot decodes 20% of its instructions with 4 Ki,
- * 2.3% with 64 Ki, but 64 Ki entries miss the host's caches more than decoding costs (ADR 0029) */
-#define X86_DC_SIZE 16384
-typedef struct X86Decoded { /* 64 bytes */
+ * need no tracking. Since the block cache (below, ADR 0035) it holds only what blocks do not:
+ * instructions in the last 15 bytes of a page and those of pages outside the fetch fast path */
+#define X86_DC_SIZE 2048
+typedef struct X86Decoded { /* 48 bytes */
   uint64_t rip;
   uint64_t raw[2];
   X86Insn insn;
 } X86Decoded;
-_Static_assert(sizeof(X86Decoded) == 64, "a decoded instruction fills one host cache line");
+
+/* decoded blocks (x86_block.c, ADR 0035): the instructions from an entry rip on, in execution
+ * order in consecutive slots of an arena, up to an unconditional transfer, X86_BLK_MAX of them or
+ * the last 15 bytes of the page; a slot keeps the code bytes it was decoded from and is used only
+ * while they are unchanged (as the per-instruction cache did). The map is direct mapped by entry
+ * rip; the arena is refilled from its start (and the map cleared) when full */
+#define X86_BLK_MAX 32
+#define X86_BLK_MAP 8192
+#define X86_BLK_ARENA 32768
+typedef struct X86Slot { uint64_t raw[2]; X86Insn insn; } X86Slot; /* 48 bytes */
+typedef struct X86BlockRef { uint64_t rip; uint32_t start, n; } X86BlockRef; /* rip 1 = empty */
 
 typedef struct X86Cpu {
   uint64_t r[16];
@@ -222,7 +236,10 @@ typedef struct X86Cpu {
    * entry is one host cache line, not two (calloc aligns X86Cpu to 16 only): half the L1 misses;
    * set by x86_dcache_flush, which x86_reset calls */
   X86Decoded *dc;
-  X86Decoded dcache_mem[X86_DC_SIZE + 1];
+  X86Decoded dcache_mem[X86_DC_SIZE + 2];
+  uint32_t blk_used;   /* arena slots handed out since the last refill */
+  X86BlockRef blk_map[X86_BLK_MAP];
+  X86Slot blk_arena[X86_BLK_ARENA];
 } X86Cpu;
 
 
@@ -235,7 +252,10 @@ int x86_decode(X86Cpu *c, X86Insn *d, const uint8_t *buf, unsigned avail);
 /* x86_exec.c: run up to budget instructions; X86_STOP_* or an exception vector */
 int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed);
 void x86_reset(X86Cpu *c);
-void x86_dcache_flush(X86Cpu *c); /* forget every decoded instruction */
+void x86_dcache_flush(X86Cpu *c); /* forget every decoded instruction and block */
+/* x86_block.c: decode the block at rip (in page c->fetch_va, not in its last 15 bytes) into the
+ * arena and *ref; 0, or the decoder's error for its first instruction */
+int x86_block_build(X86Cpu *c, X86BlockRef *ref, uint64_t rip);
 /* x86_alu.c: integer arithmetic with exact flags */
 enum { CC_NONE, CC_ADD, CC_SUB, CC_LOGIC, CC_SHL, CC_SHR };
 void x86_flags_compute(X86Cpu *c);

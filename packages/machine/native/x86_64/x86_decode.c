@@ -203,6 +203,16 @@ int x86_decode(X86Cpu *c, X86Insn *d, const uint8_t *buf, unsigned avail) {
     else if (o == 0x89 || o == 0x8b) d->kind = d->mod == 3 ? X86K_MOV_RR : o == 0x8b ? X86K_MOV_LOAD : X86K_MOV_STORE;
     else if (o == 0x8d && d->mod != 3) d->kind = X86K_LEA;
     else if (o == 0xc1 && d->mod == 3) d->kind = X86K_SHIFT_RI;
+    else if (o < 0x40 && ((o & 7) == 1 || (o & 7) == 3)) d->kind = (o & 2) ? X86K_ALU_RM : X86K_ALU_MR;
+    else if (o == 0x81 || o == 0x83) d->kind = d->mod == 3 ? X86K_ALU_RI : X86K_ALU_MI;
+    else if (o == 0x85 && d->mod == 3) d->kind = X86K_TEST_RR;
+    else if (o >= 0xb8 && o <= 0xbf) { d->kind = X86K_MOV_RI; d->rm = (o & 7) | ((d->rex & 1) << 3); }
+  }
+  if (d->ssize == 8) { /* 64-bit stack operands */
+    uint16_t o = d->op;
+    if (o >= 0x50 && o <= 0x5f) { d->kind = o < 0x58 ? X86K_PUSH_R : X86K_POP_R; d->rm = (o & 7) | ((d->rex & 1) << 3); }
+    else if (o == 0xe8) d->kind = X86K_CALL;
+    else if (o == 0xc3) d->kind = X86K_RET;
   }
   if ((d->op >= 0x70 && d->op <= 0x7f) || (d->op >= 0x180 && d->op <= 0x18f)) d->kind = X86K_JCC;
   return 0;

@@ -275,6 +275,39 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     c->r[d->rm] = r; /* x86_shift masks the result to the operand size: 32 bits zero-extend */
     return 0;
   }
+  case X86K_ALU_RI: {
+    int alu = d->reg & 7;
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->rm], d->imm);
+    if (alu != ALU_CMP) c->r[d->rm] = r;
+    return 0;
+  }
+  case X86K_ALU_RM: {
+    int alu = (op >> 3) & 7;
+    CHK(x86_load(c, x86_ea(c, d), size, &v));
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->reg], v);
+    if (alu != ALU_CMP) c->r[d->reg] = r;
+    return 0;
+  }
+  case X86K_ALU_MR: case X86K_ALU_MI: {
+    int alu = d->kind == X86K_ALU_MR ? (op >> 3) & 7 : d->reg & 7;
+    uint64_t ea = x86_ea(c, d);
+    CHK(x86_load(c, ea, size, &v));
+    uint64_t r = x86_alu_fast(c, alu, size, v, d->kind == X86K_ALU_MR ? c->r[d->reg] : d->imm);
+    return alu != ALU_CMP ? x86_store(c, ea, size, r) : 0;
+  }
+  case X86K_TEST_RR: x86_alu_fast(c, ALU_AND, size, c->r[d->rm], c->r[d->reg]); return 0;
+  case X86K_MOV_RI: c->r[d->rm] = d->imm; return 0; /* a 32-bit immediate was read zero-extended */
+  case X86K_PUSH_R: return x86_push(c, 8, c->r[d->rm]);
+  case X86K_POP_R: /* POP RSP: the loaded value wins over the increment */
+    CHK(x86_pop(c, 8, &v));
+    c->r[d->rm] = v;
+    return 0;
+  case X86K_CALL:
+    CHK(x86_push(c, 8, next));
+    return jump(c, next + d->imm);
+  case X86K_RET:
+    CHK(x86_pop(c, 8, &v));
+    return jump(c, v);
   }
   if (op >= 0x100) return exec_0f(c, d, next);
   switch (op) {
@@ -543,6 +576,9 @@ void x86_reset(X86Cpu *c) {
 void x86_dcache_flush(X86Cpu *c) {
   c->dc = (X86Decoded *)(((uintptr_t)c->dcache_mem + 63) & ~(uintptr_t)63);
   for (int i = 0; i < X86_DC_SIZE; i++) c->dc[i].rip = 1; /* never the rip of a cached entry */
+  for (int i = 0; i < X86_BLK_MAP; i++) c->blk_map[i].rip = 1;
+  c->blk_used = 0;
+  x86_fetch_forget(c); /* the run loop leaves the block it is in */
 }
 
 /* rip in the last 15 bytes of a page (1.4% of a Linux boot's instructions): an instruction that
@@ -590,34 +626,52 @@ static inline __attribute__((always_inline)) int decoded_at(X86Cpu *c, X86Decode
 }
 
 /* rip left the code page of the last fetch (or that was forgotten): find the new page in the flat
- * window or the fetch TLB and remember it for the fetches that follow */
-static __attribute__((noinline)) int fetch_new_page(X86Cpu *c, X86Decoded *e, const X86Insn **out, X86Insn *tmp) {
-  uint64_t rip = c->rip, page = rip & ~0xfffULL, off = rip - c->mem_base;
-  if (c->mem_size >= 16 && off <= c->mem_size - 16) {
-    if (c->mem_size >= 4096 && page >= c->mem_base && page - c->mem_base <= c->mem_size - 4096) {
-      c->fetch_va = page;
-      c->fetch_addend = (uint64_t)(uintptr_t)c->mem - c->mem_base;
-    }
-    return decoded_at(c, e, c->mem + off, out);
+ * window or the fetch TLB and remember it for the fetches that follow; false if neither has it */
+static __attribute__((noinline)) bool fetch_find_page(X86Cpu *c) {
+  uint64_t rip = c->rip, page = rip & ~0xfffULL;
+  if (c->mem_size >= 4096 && page >= c->mem_base && page - c->mem_base <= c->mem_size - 4096) {
+    c->fetch_va = page;
+    c->fetch_addend = (uint64_t)(uintptr_t)c->mem - c->mem_base;
+    return true;
   }
-  if (!c->paging) { *out = tmp; return x86_fetch_slow(c, tmp); }
+  if (!c->paging) return false;
   const X86TlbEntry *t = &c->tlb[ACC_X * 2 + c->user][(rip >> 12) & (X86_TLB_SIZE - 1)];
-  if (t->tag != page) { *out = tmp; return x86_fetch_slow(c, tmp); } /* fills the TLB: the next fetch finds it */
+  if (t->tag != page) return false; /* x86_fetch_slow fills the TLB: the next fetch finds it */
   c->fetch_va = page;
   c->fetch_addend = t->addend;
-  const uint8_t *p = (const uint8_t *)(uintptr_t)(t->addend + rip);
-  if ((rip & 0xfff) > 4096 - 16) return fetch_page_end(c, e, p, out, tmp);
-  return decoded_at(c, e, p, out);
+  return true;
 }
 
-/* the decoded instruction at rip. The page of the last fetch is kept (c->fetch_va, forgotten by
- * every TLB flush, CPL change and slice start), so a fetch in the same page skips the flat-window
- * and TLB checks; its last 15 bytes go the long way (fetch_page_end) */
-static inline int fetch(X86Cpu *c, const X86Insn **out, X86Insn *tmp) {
+/* the fetch outside blocks: the last 15 bytes of a page, a page the fast path does not know yet
+ * (found here, or decoded the slow way), the flat window's partial pages */
+static __attribute__((noinline)) int fetch_new_page(X86Cpu *c, X86Decoded *e, const X86Insn **out, X86Insn *tmp) {
+  uint64_t rip = c->rip, off = rip - c->mem_base;
+  if ((rip & ~0xfffULL) == c->fetch_va || fetch_find_page(c)) {
+    const uint8_t *p = (const uint8_t *)(uintptr_t)(c->fetch_addend + rip);
+    if ((rip & 0xfff) > 4096 - 16) return fetch_page_end(c, e, p, out, tmp);
+    return decoded_at(c, e, p, out);
+  }
+  if (c->mem_size >= 16 && off <= c->mem_size - 16) return decoded_at(c, e, c->mem + off, out);
+  *out = tmp;
+  return x86_fetch_slow(c, tmp);
+}
+
+/* a block at rip, whose first slot is *s: the map's, or decoded now. The page of the last fetch is
+ * kept (c->fetch_va, forgotten by every TLB flush, CPL change, cache flush and slice start); a rip
+ * outside it or in its last 15 bytes is not in a block (*s stays NULL: fetch_new_page's way) */
+static inline int block_at(X86Cpu *c, X86BlockRef **ref, X86Slot **s, X86Slot **end) {
   uint64_t rip = c->rip;
-  X86Decoded *e = &c->dc[(rip ^ (rip >> 12)) & (X86_DC_SIZE - 1)];
-  if (X86_UNLIKELY((rip & ~0xfffULL) != c->fetch_va || (rip & 0xfff) > 4096 - 16)) return fetch_new_page(c, e, out, tmp);
-  return decoded_at(c, e, (const uint8_t *)(uintptr_t)(c->fetch_addend + rip), out);
+  if ((rip & ~0xfffULL) != c->fetch_va && !fetch_find_page(c)) return 0;
+  if ((rip & 0xfff) > 4096 - 16) return 0;
+  X86BlockRef *r = &c->blk_map[(rip ^ (rip >> 12)) & (X86_BLK_MAP - 1)];
+  if (X86_UNLIKELY(r->rip != rip)) {
+    int e = x86_block_build(c, r, rip);
+    if (e) return e;
+  }
+  *ref = r;
+  *s = &c->blk_arena[r->start];
+  *end = *s + r->n;
+  return 0;
 }
 
 /* system mode: deliver the fault through the IDT and go on, unless the processor shut down */
@@ -637,17 +691,46 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
     int e = x86_check_intr(c);
     if (e) { *executed = 0; return e; }
   }
+  /* the current block: slots s .. end run while each instruction falls through and the code page
+   * stays the fetch page (page); s == end: look up the block at rip */
+  X86BlockRef *ref = NULL;
+  X86Slot *s = NULL, *end = NULL;
+  uint64_t page = 1;
   while (n < budget) {
     X86Insn tmp;
     const X86Insn *d;
-    int e = fetch(c, &d, &tmp);
-    if (X86_UNLIKELY(e)) {
-      if ((e = fault(c, e))) { rc = e; break; }
+    uint64_t rip = c->rip;
+    int e;
+    if (X86_UNLIKELY(s == end)) {
+      s = end = NULL;
+      if (X86_UNLIKELY((e = block_at(c, &ref, &s, &end)))) goto fetch_fault;
+      page = c->fetch_va;
+    }
+    if (X86_LIKELY(s != NULL)) {
+      /* exact without write tracking: the code bytes must still be those of the decode */
+      const uint8_t *p = (const uint8_t *)(uintptr_t)(c->fetch_addend + rip);
+      uint64_t raw;
+      memcpy(&raw, p, 8);
+      if (X86_UNLIKELY(raw != s->raw[0] || (s->insn.len > 8 && memcmp(p + 8, &s->raw[1], 8)))) {
+        ref->rip = 1; /* decoded anew from here: the old block may be entered again */
+        s = end;
+        continue;
+      }
+      d = &s->insn;
+      s++;
+    } else {
+      X86Decoded *de = &c->dc[(rip ^ (rip >> 12)) & (X86_DC_SIZE - 1)];
+      if (X86_UNLIKELY((e = fetch_new_page(c, de, &d, &tmp)))) goto fetch_fault;
+    }
+    e = exec_one(c, d);
+    if (X86_LIKELY(e == 0)) {
+      if (X86_LIKELY(c->rip == rip)) c->rip = rip + d->len;
+      else s = end;
+      if (X86_UNLIKELY(c->fetch_va != page)) s = end; /* TLB or cache flush, CPL change */
+      n++;
       continue;
     }
-    uint64_t rip = c->rip;
-    e = exec_one(c, d);
-    if (X86_LIKELY(e == 0)) { if (c->rip == rip) c->rip = rip + d->len; n++; continue; }
+    s = end;
     if (e == X86_OK) { n++; continue; } /* a taken branch set rip */
     if (e == X86_STOP_SYSCALL || e == X86_STOP_HLT) { n++; rc = e; break; }
     if (e == X86_EVENT || e == X86_EVENT_JUMPED) {
@@ -661,6 +744,10 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
       break;
     }
     c->rip = rip;
+    if ((e = fault(c, e))) { rc = e; break; }
+    continue;
+  fetch_fault:
+    s = end = NULL;
     if ((e = fault(c, e))) { rc = e; break; }
   }
   c->instret += n;

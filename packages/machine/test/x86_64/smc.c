@@ -1,6 +1,8 @@
 /* Self-modifying code: a function written into a buffer, called, rewritten in place (same length,
- * then a longer instruction sequence) and called again; the decoded-instruction cache must see
- * every change. The page is made executable with mprotect, as a JIT does. */
+ * then a longer instruction sequence) and called again; a function that stores into an instruction
+ * two further on in its own straight-line code, then rewritten with other instruction boundaries
+ * (decoded blocks, ADR 0035); the decoded-instruction cache must see every
+ * change. The page is made executable with mprotect, as a JIT does. */
 #include "lib.h"
 
 static u8 code[8192] __attribute__((aligned(4096)));
@@ -18,6 +20,22 @@ static void emit_long(u8 *p, u64 imm) {
   p[0] = 0x48; p[1] = 0xb8;
   for (int i = 0; i < 8; i++) p[2 + i] = (u8)(imm >> (8 * i));
   p[10] = 0x48; p[11] = 0x31; p[12] = 0xf8; p[13] = 0xc3;
+}
+
+/* mov %edi, 3(%rip) (the imm32 of the mov two instructions on) ; xor %ecx,%ecx ; mov $imm32, %eax ;
+ * add %ecx, %eax ; ret: returns its argument only if the store is seen by the running code */
+static void emit_patch_later(u8 *p, u32 imm) {
+  static const u8 c[] = {0x89, 0x3d, 3, 0, 0, 0, 0x31, 0xc9, 0xb8, 0, 0, 0, 0, 0x01, 0xc8, 0xc3};
+  for (unsigned i = 0; i < sizeof c; i++) p[i] = c[i];
+  for (int i = 0; i < 4; i++) p[9 + i] = (u8)(imm >> (8 * i));
+}
+
+/* the same with other instruction boundaries after the first: mov %edi, 4(%rip) ;
+ * lea (%rdi,%rdi), %eax ; add $imm32, %eax (the stored one) ; ret: returns 3 * its argument */
+static void emit_shifted(u8 *p) {
+  static const u8 c[] = {0x8d, 0x04, 0x3f, 0x05, 0, 0, 0, 0, 0xc3};
+  p[2] = 4;
+  for (unsigned i = 0; i < sizeof c; i++) p[6 + i] = c[i];
 }
 
 int main(void) {
@@ -38,6 +56,18 @@ int main(void) {
     acc = acc * 31 + f(i);
   }
   puts_("smc"); hx(acc); nl();
+  u8 *g = code + 4096;
+  u64 later = 0;
+  for (u32 i = 0; i < 20; i++) {
+    emit_patch_later(g, 0xdead0000u + i);
+    __asm__ volatile("" ::: "memory");
+    later = later * 31 + ((Fn)(void *)g)(i * 0x1234567u); /* each call rewrites its own mov */
+    later = later * 31 + ((Fn)(void *)g)(i);
+    emit_shifted(g);
+    __asm__ volatile("" ::: "memory");
+    later = later * 31 + ((Fn)(void *)g)(i); /* the block decoded from g before runs changed */
+  }
+  puts_("smc.block"); hx(later); nl();
   flush();
   return 0;
 }

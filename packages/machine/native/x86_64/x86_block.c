@@ -1,0 +1,46 @@
+/* x86-64 CPU: decoded blocks (docs/decisions/0035-x86-decoded-blocks.md). The run loop executes a
+ * block's slots one after the other while each instruction falls through, so consecutive guest
+ * instructions are consecutive host memory and one map lookup covers a block (a per-instruction
+ * cache entry hashed by rip missed the host's L1 on most of a Linux boot's paths, ADR 0029).
+ * Exactness is the per-instruction cache's: a slot runs only while the code bytes at its rip are
+ * those it was decoded from (x86_exec.c checks them), so no write needs tracking. */
+#include "x86.h"
+
+/* decoding goes no further than an instruction after which execution never falls through */
+static bool ends_block(const X86Insn *d) {
+  switch (d->op) {
+  case 0xc2: case 0xc3: case 0xca: case 0xcb: case 0xcc: case 0xcd: case 0xcf: /* RET, INT, IRET */
+  case 0xe8: case 0xe9: case 0xea: case 0xeb: case 0x9a: case 0xf4:           /* CALL, JMP, HLT */
+  case 0x105: case 0x107: case 0x10b:                                          /* SYSCALL SYSRET UD2 */
+    return true;
+  case 0xff: return (d->reg & 7) >= 2 && (d->reg & 7) <= 5;                    /* CALL/JMP r/m, far */
+  default: return false;
+  }
+}
+
+/* a fresh block at rip: fills slots from the arena's free end, refilling the arena when it
+ * cannot take a whole block (no block is running then: the run loop asks only between blocks) */
+int x86_block_build(X86Cpu *c, X86BlockRef *ref, uint64_t rip) {
+  if (c->blk_used > X86_BLK_ARENA - X86_BLK_MAX) {
+    for (int i = 0; i < X86_BLK_MAP; i++) c->blk_map[i].rip = 1;
+    c->blk_used = 0;
+  }
+  const uint8_t *page = (const uint8_t *)(uintptr_t)(c->fetch_addend + (rip & ~0xfffULL));
+  unsigned off = (unsigned)(rip & 0xfff), n = 0;
+  X86Slot *s = &c->blk_arena[c->blk_used];
+  while (n < X86_BLK_MAX && off <= 4096 - 16) {
+    int e = x86_decode(c, &s[n].insn, page + off, 15);
+    if (e) {
+      if (n == 0) return e; /* the first instruction's fault is the fetch's */
+      break;                /* a later one is decoded again when (if) it is reached */
+    }
+    memcpy(s[n].raw, page + off, 16);
+    off += s[n].insn.len;
+    if (ends_block(&s[n++].insn)) break;
+  }
+  ref->rip = rip;
+  ref->start = c->blk_used;
+  ref->n = n;
+  c->blk_used += n;
+  return 0;
+}
