@@ -26,6 +26,8 @@ export function webAssets(): Map<string, string> {
   const xterm = dirname(require.resolve('@xterm/xterm'));
   assets.set('/vendor/xterm.mjs', join(xterm, 'xterm.mjs'));
   assets.set('/vendor/xterm.css', join(xterm, '..', 'css', 'xterm.css'));
+  // fits the terminal to its element: the container's pty follows that size (docs/serve.md)
+  assets.set('/vendor/addon-fit.mjs', join(dirname(require.resolve('@xterm/addon-fit')), 'addon-fit.mjs'));
   // the Node host's console ring, for cross-origin isolated pages (its package exports no file paths)
   assets.set('/vendor/stdin-ring.js', join(dirname(defaultWasmPath()), '..', '..', 'dist', 'stdin-ring.js'));
   const shim = dirname(require.resolve('@bjorn3/browser_wasi_shim'));
