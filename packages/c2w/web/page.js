@@ -2,7 +2,8 @@
 // The page: a terminal (xterm.js, DOM renderer, so its text is in the document), the machine in a
 // worker, a form that turns a command into the URL's query, progress while files load, and the
 // exit status. Files dropped or picked go to the worker's /mnt/host directory and its files come
-// back as download links (docs/serve.md, "Host files"). window.c2w holds
+// back as download links (docs/serve.md, "Host files"). window.c2w holds timings, traffic and the
+// terminal's size (the container's pty follows it when the bundle has one).
 import { Terminal } from './vendor/xterm.mjs';
 import { FitAddon } from './vendor/addon-fit.mjs';
 import { commandQuery, splitWords } from './command-line.js';
@@ -34,6 +35,7 @@ term.loadAddon(fit);
 term.open($('terminal'));
 fit.fit();
 term.focus();
+state.size = { rows: term.rows, cols: term.cols };
 
 const worker = new Worker('worker.js', { type: 'module' });
 const decoder = new TextDecoder();
@@ -64,7 +66,10 @@ term.onData((data) => {
   if (state.tty) send(encoder.encode(data));
   else discipline.feed(data);
 });
-term.onResize(({ rows, cols }) => { if (state.code === null) worker.postMessage({ type: 'resize', rows, cols }); });
+term.onResize(({ rows, cols }) => {
+  state.size = { rows, cols };
+  if (state.code === null) worker.postMessage({ type: 'resize', rows, cols });
+});
 new ResizeObserver(() => fit.fit()).observe($('terminal'));
 
 function setStatus(kind, text) {
