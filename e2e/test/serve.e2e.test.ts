@@ -137,21 +137,27 @@ describe('c2w serve in chromium', () => {
 
 describe('c2w serve --cross-origin-isolated in chromium', () => {
   const ok = haveChromium();
-  it('takes typed input through the SharedArrayBuffer ring with ?input=sab', async () => {
+  it('takes typed input and resizes through SharedArrayBuffers with ?input=sab', async () => {
     if (!ok) return;
     const dir = await tmp('serve-sab');
     const served = await serve(await convert(await exampleImage(), join(dir, 'example')), ['--cross-origin-isolated']);
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
-      await page.goto(`${served.url}?arg=sh&input=sab`);
+      await page.setViewportSize({ width: 1000, height: 700 });
+      // a non-interactive sh: it stays in the pty's foreground process group, so it gets SIGWINCH
+      const script = 'read -r n; echo "ring-$((n*7))"; trap \'stty size; exit 5\' WINCH; while :; do sleep 0.2; done';
+      await page.goto(`${served.url}?arg=sh&arg=-c&arg=${encodeURIComponent(script)}&input=sab`);
       expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
       await page.locator('#terminal').click();
-      await page.keyboard.type('echo ring-$((6*7)); exit 5');
+      await page.keyboard.type('6');
       await page.keyboard.press('Enter');
+      await waitForOutput(page, 'ring-42');
+      // the worker blocks in Atomics.wait: the new size reaches it through the WinsizeCell
+      await page.setViewportSize({ width: 600, height: 400 });
       const r = await pageResult(page);
-      // the pty echoes what was typed; the shell's prompt and output follow
-      expect(r.transcript).toContain('ring-42\n');
+      // the pty echoes what was typed
+      expect(r.transcript).toBe(`6\nring-42\n${r.state.size.rows} ${r.state.size.cols}\n`);
       expect(r.status).toMatch(/^exited with status 5\b/);
       expect(await page.evaluate(() => (window as unknown as { c2w: { input: string } }).c2w.input)).toBe('sab');
     } finally {

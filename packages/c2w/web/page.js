@@ -9,6 +9,7 @@ import { FitAddon } from './vendor/addon-fit.mjs';
 import { commandQuery, splitWords } from './command-line.js';
 import { LineDiscipline } from './line-discipline.js';
 import { StdinRing } from './vendor/stdin-ring.js';
+import { WinsizeCell } from './vendor/winsize-cell.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { tty: false, files: [], firstOutputMs: null, exitMs: null, code: null, traffic: null, sizes: null, error: null };
@@ -44,6 +45,8 @@ const transcript = $('transcript');
 // (?input=sab, or when this browser lacks JSPI): docs/decisions/0025-browser-jspi.md
 const useRing = window.crossOriginIsolated && (params.get('input') === 'sab' || typeof WebAssembly.Suspending !== 'function');
 const ring = useRing ? new StdinRing() : undefined;
+// with the ring the worker never reads a message mid-run: sizes go through shared memory too
+const winsizeCell = useRing ? new WinsizeCell() : undefined;
 const pending = [];
 async function toRing(bytes) {
   pending.push(bytes);
@@ -68,7 +71,11 @@ term.onData((data) => {
 });
 term.onResize(({ rows, cols }) => {
   state.size = { rows, cols };
-  if (state.code === null) worker.postMessage({ type: 'resize', rows, cols });
+  if (state.code !== null) return;
+  if (winsizeCell) {
+    winsizeCell.set({ rows, cols });
+    ring.ring(); // wakes the worker's Atomics.wait
+  } else worker.postMessage({ type: 'resize', rows, cols });
 });
 new ResizeObserver(() => fit.fit()).observe($('terminal'));
 
@@ -144,4 +151,4 @@ worker.onerror = (e) => {
   state.error = e.message;
   setStatus('failed', `the worker failed: ${e.message}`);
 };
-worker.postMessage({ type: 'start', query: location.search, ring: ring?.sab, size: { rows: term.rows, cols: term.cols } });
+worker.postMessage({ type: 'start', query: location.search, ring: ring?.sab, winsize: winsizeCell?.sab, size: { rows: term.rows, cols: term.cols } });

@@ -4,9 +4,12 @@
 import { Fd, Inode, wasi } from './vendor/wasi-shim/index.js';
 
 export class WinsizeChannel extends Inode {
-  constructor() {
+  /** `cell`: the page's WinsizeCell (?input=sab, where this worker never sees a message mid-run). */
+  constructor(cell = undefined) {
     super();
     this.record = null; // the newest size not read yet
+    this.cell = cell;
+    this.seen = 0;
     this.fd = new WinsizeFd(this);
   }
 
@@ -16,7 +19,19 @@ export class WinsizeChannel extends Inode {
 
   /** A size waits to be read (poll_oneoff reports the descriptor readable). */
   readable() {
-    return this.record !== null;
+    return this.record !== null || (this.cell !== undefined && this.cell.seq() !== this.seen);
+  }
+
+  /** The newest size as a record, once; null when nothing changed since the last take. */
+  take() {
+    if (this.cell && this.cell.seq() !== this.seen) {
+      this.seen = this.cell.seq();
+      const { rows, cols } = this.cell.get();
+      this.set(rows, cols);
+    }
+    const rec = this.record;
+    this.record = null;
+    return rec;
   }
 
   path_open() {
@@ -39,9 +54,8 @@ class WinsizeFd extends Fd {
   }
 
   fd_read() {
-    const rec = this.channel.record;
+    const rec = this.channel.take();
     if (!rec) return { ret: wasi.ERRNO_AGAIN, data: new Uint8Array() };
-    this.channel.record = null;
     return { ret: wasi.ERRNO_SUCCESS, data: rec };
   }
 }

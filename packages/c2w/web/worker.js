@@ -9,17 +9,18 @@ import { HttpBlocks } from './http-blocks.js';
 import { RangeFile } from './range-file.js';
 import { StdinRing } from './vendor/stdin-ring.js';
 import { WinsizeChannel } from './winsize-channel.js';
+import { WinsizeCell } from './vendor/winsize-cell.js';
 
 const queue = new InputQueue();
-// the page's terminal size, for a bundle whose container gets a pty (plan.winsize)
-const winsize = new WinsizeChannel();
+// the page's terminal size, for a bundle whose container gets a pty (plan.winsize); made at start
+let winsize = new WinsizeChannel();
 // the host-files directory: the PreopenDirectory keeps this Map, so files added mid-run appear too
 const hostDir = new Map();
 const post = (m, transfer) => self.postMessage(m, transfer ?? []);
 
 self.onmessage = (e) => {
   const m = e.data;
-  if (m.type === 'start') run(m.query, m.ring, m.size).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
+  if (m.type === 'start') run(m.query, m.ring, m.size, m.winsize).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
   else if (m.type === 'input') queue.push(new Uint8Array(m.data));
   else if (m.type === 'resize') { winsize.set(m.rows, m.cols); queue.wake(); }
   else if (m.type === 'file') hostDir.set(m.name, new File(m.data));
@@ -74,7 +75,8 @@ async function runChannel(requestUrl, query) {
   return channelTar(channelManifest(await res.json(), new URLSearchParams(query), Math.floor(Date.now() / 1000)));
 }
 
-async function run(pageQuery, ringBuffer, size) {
+async function run(pageQuery, ringBuffer, size, winsizeBuffer) {
+  if (winsizeBuffer) winsize = new WinsizeChannel(new WinsizeCell(winsizeBuffer));
   // the terminal's size travels beside the command (the server's channel gives the pty that size)
   const sized = new URLSearchParams(pageQuery);
   sized.set('rows', String(size.rows));

@@ -30,6 +30,8 @@ export function webAssets(): Map<string, string> {
   assets.set('/vendor/addon-fit.mjs', join(dirname(require.resolve('@xterm/addon-fit')), 'addon-fit.mjs'));
   // the Node host's console ring, for cross-origin isolated pages (its package exports no file paths)
   assets.set('/vendor/stdin-ring.js', join(dirname(defaultWasmPath()), '..', '..', 'dist', 'stdin-ring.js'));
+  // and its terminal size cell: a worker blocked in Atomics.wait takes resizes only through memory
+  assets.set('/vendor/winsize-cell.js', join(dirname(defaultWasmPath()), '..', '..', 'dist', 'winsize-cell.js'));
   const shim = dirname(require.resolve('@bjorn3/browser_wasi_shim'));
   for (const f of readdirSync(shim)) if (f.endsWith('.js')) assets.set(`/vendor/wasi-shim/${f}`, join(shim, f));
   return assets;
