@@ -53,7 +53,7 @@ export async function serve(bundle: string, extra: string[] = []): Promise<Serve
 export interface PageRun {
   status: string;
   transcript: string;
-  state: { firstOutputMs: number | null; exitMs: number | null; code: number | null; traffic: Record<string, number>; sizes: Record<string, number>; error: string | null };
+  state: { firstOutputMs: number | null; exitMs: number | null; code: number | null; traffic: Record<string, number>; sizes: Record<string, number>; error: string | null; size: { rows: number; cols: number } };
 }
 
 /** Waits until the page's status says the machine stopped, and reads it. */

@@ -30,6 +30,8 @@ export const Bundle = z.object({
     consoleGate: z.boolean().default(false),
     /** The init can take stdin from the machine's --stdin-port device (end of input reaches it). */
     stdinPort: z.boolean().default(false),
+    /** The init can give the container a pty that follows the machine's --winsize port (c2w run -t). */
+    tty: z.boolean().default(false),
   }),
   /** virtio-blk disks in order (the first is /dev/vda); the run channel is attached after them. */
   disks: z.array(z.object({ file: BundleFile, readonly: z.boolean() })).min(1),

@@ -37,6 +37,11 @@ const PackBoot = z.object({
    * "c2w.stdin", with an end of input) when the run channel's `c2w/stdin` says `port`.
    */
   stdinPort: z.boolean().default(false),
+  /**
+   * The init gives the container a pty when the run channel has `c2w/tty`, and follows the
+   * machine's --winsize port ("c2w.winsize") for its size (docs/decisions/0036).
+   */
+  tty: z.boolean().default(false),
   /** Where iso-pack puts the container root file system in the root ISO. */
   containerRoot: z.string(),
   /** How the host passes the run manifest: a tar on the second virtio disk. */
@@ -142,6 +147,11 @@ export const RunManifest = z.object({
    * gives without -t). Absent: `tty`.
    */
   stdin: z.enum(['tty', 'port']).optional(),
+  /**
+   * `c2w run -t` (`c2w/tty` = `ROWS COLS`): the container gets a pty of this size (config.json's
+   * process.terminal and consoleSize), which follows the machine's c2w.winsize port from then on.
+   */
+  tty: z.object({ rows: z.number().int().min(0).max(65535), cols: z.number().int().min(0).max(65535) }).optional(),
   /**
    * The writable layer's disk (`c2w/upper`): the UUID of its ext4 file system as 32 hex digits;
    * the guest mounts that disk and puts the overlay's upper and work directories there. Absent: a

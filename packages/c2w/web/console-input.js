@@ -77,9 +77,10 @@ const yieldTurn = () => new Promise((resolve) => {
  * Returns `imports` with poll_oneoff and fd_read(0) served from `queue`, wrapped for JSPI;
  * `memory()` gives the instance's memory once it exists. `stats` counts the suspensions and their time.
  * With `ring` (a StdinRing on a SharedArrayBuffer, cross-origin isolated pages only) the same calls
- * block in Atomics.wait instead, as the Node host does, and nothing suspends.
+ * block in Atomics.wait instead, as the Node host does, and nothing suspends. `polled` are other
+ * descriptors the machine polls (`{ isFd(fd), readable() }`: the window size channel).
  */
-export function withJspiConsole(imports, queue, memory, stats = { yields: 0, yieldMs: 0, waits: 0, waitMs: 0 }, ring = undefined) {
+export function withJspiConsole(imports, queue, memory, stats = { yields: 0, yieldMs: 0, waits: 0, waitMs: 0 }, ring = undefined, polled = []) {
   if (ring) queue = ring;
   const wasi = imports.wasi_snapshot_preview1;
   const fdRead = wasi.fd_read;
@@ -96,7 +97,10 @@ export function withJspiConsole(imports, queue, memory, stats = { yields: 0, yie
       const fd = v.getUint32(s + 16, true);
       let nbytes = 0;
       let error = ERRNO_SUCCESS;
-      if (type === EVENTTYPE_FD_READ && fd === 0) {
+      const other = polled.find((p) => p.isFd(fd));
+      if (other && type === EVENTTYPE_FD_READ) {
+        if (!other.readable()) continue;
+      } else if (type === EVENTTYPE_FD_READ && fd === 0) {
         nbytes = queue.available();
         if (nbytes === 0) continue;
       } else if (type !== EVENTTYPE_FD_READ && type !== EVENTTYPE_FD_WRITE) {

@@ -1,15 +1,18 @@
-/* global document, window, location, Worker, URL, Blob */
+/* global document, window, location, Worker, URL, Blob, ResizeObserver */
 // The page: a terminal (xterm.js, DOM renderer, so its text is in the document), the machine in a
 // worker, a form that turns a command into the URL's query, progress while files load, and the
 // exit status. Files dropped or picked go to the worker's /mnt/host directory and its files come
-// back as download links (docs/serve.md, "Host files"). window.c2w holds
+// back as download links (docs/serve.md, "Host files"). window.c2w holds timings, traffic and the
+// terminal's size (the container's pty follows it when the bundle has one).
 import { Terminal } from './vendor/xterm.mjs';
+import { FitAddon } from './vendor/addon-fit.mjs';
 import { commandQuery, splitWords } from './command-line.js';
 import { LineDiscipline } from './line-discipline.js';
 import { StdinRing } from './vendor/stdin-ring.js';
+import { WinsizeCell } from './vendor/winsize-cell.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { files: [], firstOutputMs: null, exitMs: null, code: null, traffic: null, sizes: null, error: null };
+const state = { tty: false, files: [], firstOutputMs: null, exitMs: null, code: null, traffic: null, sizes: null, error: null };
 window.c2w = state;
 
 const quote = (w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
@@ -27,8 +30,13 @@ form.addEventListener('submit', (e) => {
 });
 
 const term = new Terminal({ convertEol: true, cursorBlink: true, rows: 24, cols: 80, scrollback: 5000 });
+// the terminal fills its element; with a pty in the container its size is the container's too
+const fit = new FitAddon();
+term.loadAddon(fit);
 term.open($('terminal'));
+fit.fit();
 term.focus();
+state.size = { rows: term.rows, cols: term.cols };
 
 const worker = new Worker('worker.js', { type: 'module' });
 const decoder = new TextDecoder();
@@ -37,6 +45,8 @@ const transcript = $('transcript');
 // (?input=sab, or when this browser lacks JSPI): docs/decisions/0025-browser-jspi.md
 const useRing = window.crossOriginIsolated && (params.get('input') === 'sab' || typeof WebAssembly.Suspending !== 'function');
 const ring = useRing ? new StdinRing() : undefined;
+// with the ring the worker never reads a message mid-run: sizes go through shared memory too
+const winsizeCell = useRing ? new WinsizeCell() : undefined;
 const pending = [];
 async function toRing(bytes) {
   pending.push(bytes);
@@ -52,7 +62,22 @@ async function toRing(bytes) {
 }
 const send = (bytes) => (ring ? void toRing(bytes) : worker.postMessage({ type: 'input', data: bytes.buffer }, [bytes.buffer]));
 const discipline = new LineDiscipline(send, (text) => term.write(text));
-term.onData((data) => { if (state.code === null) discipline.feed(data); });
+// with a pty (state.tty, the worker says) keys go as they are: the pty echoes and edits
+const encoder = new TextEncoder();
+term.onData((data) => {
+  if (state.code !== null) return;
+  if (state.tty) send(encoder.encode(data));
+  else discipline.feed(data);
+});
+term.onResize(({ rows, cols }) => {
+  state.size = { rows, cols };
+  if (state.code !== null) return;
+  if (winsizeCell) {
+    winsizeCell.set({ rows, cols });
+    ring.ring(); // wakes the worker's Atomics.wait
+  } else worker.postMessage({ type: 'resize', rows, cols });
+});
+new ResizeObserver(() => fit.fit()).observe($('terminal'));
 
 function setStatus(kind, text) {
   $('status').dataset.state = kind;
@@ -90,7 +115,9 @@ function showFiles(files) {
 
 worker.onmessage = (e) => {
   const m = e.data;
-  if (m.type === 'files') {
+  if (m.type === 'mode') {
+    state.tty = m.tty;
+  } else if (m.type === 'files') {
     showFiles(m.files);
   } else if (m.type === 'out') {
     if (state.firstOutputMs === null) {
@@ -124,4 +151,4 @@ worker.onerror = (e) => {
   state.error = e.message;
   setStatus('failed', `the worker failed: ${e.message}`);
 };
-worker.postMessage({ type: 'start', query: location.search, ring: ring?.sab });
+worker.postMessage({ type: 'start', query: location.search, ring: ring?.sab, winsize: winsizeCell?.sab, size: { rows: term.rows, cols: term.cols } });

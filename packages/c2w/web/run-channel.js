@@ -29,11 +29,19 @@ export function channelManifest(request, query, time) {
   }
   config.process.env = [...merged.values()];
   config.process.cwd = workdir || request.workingDir || '/';
+  // rows and cols (added by the worker for a bundle whose init has a pty): as runRequest's tty
+  const rows = query.get('rows');
+  const cols = query.get('cols');
+  const tty = rows !== null && cols !== null ? { rows: Number(rows), cols: Number(cols) } : undefined;
+  if (tty) {
+    config.process.terminal = true;
+    config.process.consoleSize = { height: tty.rows, width: tty.cols };
+  }
   const { config: _old, ...rest } = request.manifest;
-  return { ...rest, time, config };
+  return { ...rest, time, ...(tty ? { tty } : {}), config };
 }
 
-/** The channel tar: c2w/, c2w/arch, c2w/time, c2w/mounts and c2w/stdin (if set), config.json, end of archive. */
+/** The channel tar: c2w/, c2w/arch, c2w/time, c2w/mounts, c2w/stdin and c2w/tty (if set), config.json, end of archive. */
 export function channelTar(m) {
   const enc = new TextEncoder();
   const parts = [header('c2w', 5, 0o755, 0)];
@@ -45,6 +53,7 @@ export function channelTar(m) {
   if (m.time !== undefined) file('c2w/time', `${m.time}\n`);
   if (m.mounts?.length) file('c2w/mounts', m.mounts.map((x, i) => `${i} ${x.tag} ${x.readonly ? 'ro' : 'rw'}\n`).join(''));
   if (m.stdin !== undefined) file('c2w/stdin', `${m.stdin}\n`);
+  if (m.tty !== undefined) file('c2w/tty', `${m.tty.rows} ${m.tty.cols}\n`);
   file('config.json', `${JSON.stringify(m.config, null, 1)}\n`);
   parts.push(new Uint8Array(1024));
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -8,16 +8,21 @@ import { withJspiConsole, InputQueue } from './console-input.js';
 import { HttpBlocks } from './http-blocks.js';
 import { RangeFile } from './range-file.js';
 import { StdinRing } from './vendor/stdin-ring.js';
+import { WinsizeChannel } from './winsize-channel.js';
+import { WinsizeCell } from './vendor/winsize-cell.js';
 
 const queue = new InputQueue();
+// the page's terminal size, for a bundle whose container gets a pty (plan.winsize); made at start
+let winsize = new WinsizeChannel();
 // the host-files directory: the PreopenDirectory keeps this Map, so files added mid-run appear too
 const hostDir = new Map();
 const post = (m, transfer) => self.postMessage(m, transfer ?? []);
 
 self.onmessage = (e) => {
   const m = e.data;
-  if (m.type === 'start') run(m.query, m.ring).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
+  if (m.type === 'start') run(m.query, m.ring, m.size, m.winsize).catch((err) => post({ type: 'error', message: String(err?.message ?? err) }));
   else if (m.type === 'input') queue.push(new Uint8Array(m.data));
+  else if (m.type === 'resize') { winsize.set(m.rows, m.cols); queue.wake(); }
   else if (m.type === 'file') hostDir.set(m.name, new File(m.data));
   else if (m.type === 'list') postFiles();
 };
@@ -70,7 +75,13 @@ async function runChannel(requestUrl, query) {
   return channelTar(channelManifest(await res.json(), new URLSearchParams(query), Math.floor(Date.now() / 1000)));
 }
 
-async function run(query, ringBuffer) {
+async function run(pageQuery, ringBuffer, size, winsizeBuffer) {
+  if (winsizeBuffer) winsize = new WinsizeChannel(new WinsizeCell(winsizeBuffer));
+  // the terminal's size travels beside the command (the server's channel gives the pty that size)
+  const sized = new URLSearchParams(pageQuery);
+  sized.set('rows', String(size.rows));
+  sized.set('cols', String(size.cols));
+  let query = `?${sized}`;
   const t0 = performance.now();
   if (!ringBuffer && typeof WebAssembly.Suspending !== 'function') {
     throw new Error('this browser lacks JSPI (WebAssembly.Suspending), which the page needs for keyboard input: use Chromium 137 or newer (docs/serve.md)');
@@ -78,6 +89,9 @@ async function run(query, ringBuffer) {
   const planRes = await fetch(`plan.json${query}`);
   if (!planRes.ok) throw new Error(`the server refused the request: ${(await planRes.text()).trim()}`);
   const plan = await planRes.json();
+  // a bundle whose init has no pty: the page keeps its line discipline, the command stays as it was
+  if (!plan.winsize) query = pageQuery;
+  post({ type: 'mode', tty: Boolean(plan.winsize) });
   const wasmBytes = await fetchWhole(plan.wasm.url, 'machine.wasm', plan.wasm.size);
   post({ type: 'progress', label: 'compiling machine.wasm', loaded: 1, total: 1 });
   const module = await WebAssembly.compile(wasmBytes);
@@ -106,6 +120,15 @@ async function run(query, ringBuffer) {
     if (!dirs.has(dir)) dirs.set(dir, new Map());
     dirs.get(dir).set(name, inode);
   }
+  const polled = [];
+  if (plan.winsize) {
+    const slash = plan.winsize.lastIndexOf('/');
+    const dir = plan.winsize.slice(0, slash);
+    if (!dirs.has(dir)) dirs.set(dir, new Map());
+    dirs.get(dir).set(plan.winsize.slice(slash + 1), winsize);
+    winsize.set(size.rows, size.cols);
+    polled.push({ isFd: (fd) => shim.fds[fd] === winsize.fd, readable: () => winsize.readable() });
+  }
   post({ type: 'progress', label: 'booting', loaded: 1, total: 1 });
   const fds = [new OpenFile(new File([])), new ConsoleOut(), new ConsoleOut(), ...[...dirs].map(([dir, files]) => new PreopenDirectory(dir, files))];
   fds.push(new PreopenDirectory(plan.hostFiles.guest, hostDir));
@@ -113,7 +136,7 @@ async function run(query, ringBuffer) {
   const stats = { yields: 0, yieldMs: 0, waits: 0, waitMs: 0 };
   const made = {};
   const ring = ringBuffer ? new StdinRing(ringBuffer) : undefined;
-  const imports = withJspiConsole({ wasi_snapshot_preview1: shim.wasiImport }, queue, () => made.instance.exports.memory, stats, ring);
+  const imports = withJspiConsole({ wasi_snapshot_preview1: shim.wasiImport }, queue, () => made.instance.exports.memory, stats, ring, polled);
   made.instance = await WebAssembly.instantiate(module, imports);
   shim.inst = made.instance;
   const tBoot = performance.now();

@@ -4,6 +4,7 @@
 # Channel: the other virtio disk holds a tar written by the host at run time (README "Run channel"):
 #          config.json (OCI runtime config for runc, root.path "rootfs"), c2w/arch, c2w/time,
 #          c2w/mounts (virtio-9p shares of c2w run --mount), c2w/stdin (tty or port),
+#          c2w/tty ("ROWS COLS": c2w run -t, the container gets a pty that follows the host's size),
 #          c2w/upper (the UUID of the ext4 disk holding the writable layer; without it, a tmpfs),
 #          c2w/net (dhcp: c2w run --net, a virtio-net on the host's user-mode network).
 # Exit:    the container's status goes to the finisher (sifive_test at 0x100000; 0xfeb80000 on x86_64):
@@ -169,22 +170,53 @@ cd "$B" || fail "no bundle"
 # Open the machine's console gate (syscon offset 4): input the host holds since boot now reaches
 # the container's stdin, none of it eaten by the kernel's UART setup or echoed by a cooked tty.
 open_gate || log "cannot open the console gate"
-# stdin: c2w/stdin = port (the host's input is a pipe or file): the machine's virtio-console port
-# named c2w.stdin, whose reads return 0 once the host input ended (docs/decisions/0010). The port
-# is found by name; the kernel creates it while booting, the name may come a moment later.
-stdin=tty
-[ -s "$B/c2w/stdin" ] && stdin=$(cat "$B/c2w/stdin")
-if [ "$stdin" = port ]; then
+# A virtio-console port by name (/sys/class/virtio-ports/*/name, no udev): the kernel creates it
+# while booting, the name may come a moment later.
+find_port() {
   port= i=0
   while [ $i -lt 50 ]; do
     i=$((i + 1))
     for n in /sys/class/virtio-ports/*/name; do
-      [ "$(cat "$n" 2>/dev/null)" = c2w.stdin ] && { p=${n%/name}; port=/dev/${p##*/}; }
+      [ "$(cat "$n" 2>/dev/null)" = "$1" ] && { p=${n%/name}; port=/dev/${p##*/}; }
     done
-    [ -c "$port" ] && break
+    [ -c "$port" ] && return 0
     sleep 0.1
   done
-  [ -c "$port" ] || fail "no c2w.stdin port (machine without --stdin-port?)"
+  return 1
+}
+
+# ---- the container's terminal (c2w run -t, docs/decisions/0036) --------------------------------
+# config.json asks runc for a pty (process.terminal, consoleSize); runc in the foreground copies
+# between it and its own stdin/stdout (the raw console) and, on SIGWINCH, copies the console's size
+# to the pty, whose foreground processes then get SIGWINCH. The console takes the host's size now
+# and each "ROWS COLS" line the machine's c2w.winsize port brings; runc is signalled by hand, since
+# the console is nobody's controlling terminal.
+if [ -s "$B/c2w/tty" ]; then
+  read -r rows cols < "$B/c2w/tty"
+  # -onlcr: runc clears ONLCR on the pty and turns OPOST on here; the host terminal (raw, but
+  # with ONLCR, as Node and xterm's convertEol leave it) then gives \r\n once, as docker -t does
+  stty -F /dev/console -onlcr rows "$rows" cols "$cols" 2>/dev/null || log "cannot set the console's size"
+  find_port c2w.winsize || fail "no c2w.winsize port (machine without --winsize?)"
+  log "tty ${rows}x${cols}, sizes from $port"
+  # explicit stdin: a background job's stdin would be /dev/null
+  runc --root /run/runc run --bundle "$B" c2w < /dev/console &
+  runc_pid=$!
+  while read -r rows cols; do
+    stty -F /dev/console rows "$rows" cols "$cols" 2>/dev/null && kill -WINCH "$runc_pid" 2>/dev/null
+  done < "$port" &
+  resizer=$!
+  wait "$runc_pid"
+  status=$?
+  kill "$resizer" 2>/dev/null
+  finish $status
+fi
+
+# stdin: c2w/stdin = port (the host's input is a pipe or file): the machine's virtio-console port
+# named c2w.stdin, whose reads return 0 once the host input ended (docs/decisions/0010).
+stdin=tty
+[ -s "$B/c2w/stdin" ] && stdin=$(cat "$B/c2w/stdin")
+if [ "$stdin" = port ]; then
+  find_port c2w.stdin || fail "no c2w.stdin port (machine without --stdin-port?)"
   log "stdin from $port"
   runc --root /run/runc run --bundle "$B" c2w < "$port"
 else

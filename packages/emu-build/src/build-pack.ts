@@ -93,7 +93,7 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
     mediaType: 'application/vnd.c2w.runtime-pack.v1+json',
     arch: machineArch,
     files: digests,
-    boot: { append: KERNEL_APPEND, init: '/usr/sbin/c2w-init', consoleGate: true, stdinPort: true, containerRoot: '/oci/rootfs', channel: { format: 'tar', version: 1 }, exit: 'sifive_test', foreignArches: o.foreignArches },
+    boot: { append: KERNEL_APPEND, init: '/usr/sbin/c2w-init', consoleGate: true, stdinPort: true, tty: true, containerRoot: '/oci/rootfs', channel: { format: 'tar', version: 1 }, exit: 'sifive_test', foreignArches: o.foreignArches },
     inputs: {
       tool: { name: '@c2w/emu-build', version: await toolVersion() },
       sourceDateEpoch: o.sourceDateEpoch,

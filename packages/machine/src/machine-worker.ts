@@ -8,6 +8,8 @@ import { StdinRing } from './stdin-ring.js';
 import { FrameRing } from './frame-ring.js';
 import { withRingConsole, type WasiImports } from './wasi-console.js';
 import { netPollSource, withNetChannel, type NetChannel } from './wasi-net.js';
+import { WinsizeCell } from './winsize-cell.js';
+import { winsizePollSource, withWinsizeChannel } from './wasi-winsize.js';
 
 export interface WorkerInput {
   module: object;
@@ -18,6 +20,8 @@ export interface WorkerInput {
   stderr: number;
   /** The network's frame rings (to the guest, from the guest) when the machine has --net. */
   net?: { toGuest: SharedArrayBuffer; fromGuest: SharedArrayBuffer };
+  /** The terminal size cell (WinsizeCell) when the machine has --winsize. */
+  winsize?: SharedArrayBuffer;
 }
 export type WorkerMessage = { code: number } | { error: string };
 
@@ -50,8 +54,11 @@ async function main(input: WorkerInput): Promise<number> {
     return made.instance.exports.memory;
   };
   const net: NetChannel | undefined = input.net && { toGuest: new FrameRing(input.net.toGuest), fromGuest: new FrameRing(input.net.fromGuest) };
-  let imports = withRingConsole(wasi.getImportObject() as unknown as WasiImports, new StdinRing(input.ring), memory, net && netPollSource(net));
+  const winsize = input.winsize && winsizePollSource(new WinsizeCell(input.winsize));
+  const polled = [...(net ? [netPollSource(net)] : []), ...(winsize ? [winsize] : [])];
+  let imports = withRingConsole(wasi.getImportObject() as unknown as WasiImports, new StdinRing(input.ring), memory, polled);
   if (net) imports = withNetChannel(imports, net, memory);
+  if (winsize) imports = withWinsizeChannel(imports, winsize, memory);
   made.instance = await Wasm.instantiate(input.module, imports);
   return wasi.start(made.instance as never);
 }

@@ -12,6 +12,7 @@ import { StdinRing } from './stdin-ring.js';
 import { pumpInput } from './input-pump.js';
 import { startNet, type RunningNet } from './net-host.js';
 import { buildArgs } from './wasm-args.js';
+import { WinsizeCell } from './winsize-cell.js';
 import type { MachineOptions } from './options.js';
 
 export const defaultWasmPath = (): string =>
@@ -65,7 +66,7 @@ export async function runMachine(opts: MachineOptions): Promise<number> {
 export async function runWithArgs(
   args: string[],
   preopens: Record<string, string> = {},
-  io: Pick<MachineOptions, 'input' | 'stdout' | 'stderr' | 'wasmPath' | 'net'> = {},
+  io: Pick<MachineOptions, 'input' | 'stdout' | 'stderr' | 'wasmPath' | 'net' | 'winsize'> = {},
 ): Promise<number> {
   const module = await loadModule(io.wasmPath ?? defaultWasmPath());
   const ring = new StdinRing();
@@ -73,7 +74,15 @@ export async function runWithArgs(
   const net: RunningNet | undefined = io.net ? await startNet(io.net, ring) : undefined;
   const input = io.input === undefined ? process.stdin : io.input;
   const stopInput = input ? pumpInput(input, ring) : (ring.close(), () => undefined);
-  const workerData: WorkerInput = { module, args, preopens, ring: ring.sab, stdout: io.stdout ?? 1, stderr: io.stderr ?? 2, ...(net ? { net: net.rings } : {}) };
+  // the size at start, then each change; the bell wakes a machine idling in poll_oneoff
+  const terminal = io.winsize;
+  const cell = terminal ? new WinsizeCell() : undefined;
+  let unsubscribe = (): void => undefined;
+  if (terminal && cell) {
+    cell.set(terminal.size());
+    unsubscribe = terminal.onResize(() => { cell.set(terminal.size()); ring.ring(); });
+  }
+  const workerData: WorkerInput = { module, args, preopens, ring: ring.sab, stdout: io.stdout ?? 1, stderr: io.stderr ?? 2, ...(net ? { net: net.rings } : {}), ...(cell ? { winsize: cell.sab } : {}) };
   const worker = new Worker(workerPath(), { workerData });
   try {
     return await new Promise<number>((resolvePromise, reject) => {
@@ -88,6 +97,7 @@ export async function runWithArgs(
       });
     });
   } finally {
+    unsubscribe();
     stopInput();
     net?.stop();
   }

@@ -4,6 +4,7 @@ import { UsageError } from '@c2w/errors';
 import { applyConfigFile } from './config-file.js';
 import { parseShare, type ShareOption } from './share-option.js';
 import type { NetOptions } from './net-host.js';
+import type { Winsize } from './winsize-cell.js';
 
 export { parseShare, type ShareOption };
 
@@ -45,6 +46,11 @@ export interface MachineOptions {
    * the host's network through its sockets; `forwards` publish guest TCP ports on 127.0.0.1.
    */
   net?: NetOptions;
+  /**
+   * A terminal whose size the guest follows (c2w run -t): a virtio-console port "c2w.winsize"
+   * carries `size()` at start and again after every `onResize` call (docs/decisions/0036).
+   */
+  winsize?: TerminalSize;
   icount?: boolean;
   /** Ask OpenSBI not to print its banner (the console belongs to the container). */
   quietFirmware?: boolean;
@@ -59,6 +65,13 @@ export interface MachineOptions {
   stderr?: number;
   /** Path of machine.wasm (default: this package's build/wasm/machine.wasm). */
   wasmPath?: string;
+}
+
+/** Where a terminal's size comes from: its size now, and a subscription to its changes. */
+export interface TerminalSize {
+  size(): Winsize;
+  /** Calls `listener` after each change; returns the unsubscribe. */
+  onResize(listener: () => void): () => void;
 }
 
 /** Parses the same flags as the native c2w-machine (see README.md). Returns null for --help. */

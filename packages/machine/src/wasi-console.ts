@@ -29,7 +29,7 @@ interface Memory {
   buffer: ArrayBuffer;
 }
 
-/** Another descriptor the machine polls besides stdin (the network's frame channel). */
+/** Another descriptor the machine polls besides stdin (the network's frames, the window size). */
 export interface PollSource {
   fd: number;
   readable(): boolean;
@@ -45,7 +45,7 @@ function nowNs(id: number): bigint {
  * Returns `imports` with poll_oneoff and fd_read(0) answered from `ring`. `memory()` gives the
  * instance's memory once it exists (the imports are built before instantiation).
  */
-export function withRingConsole(imports: WasiImports, ring: StdinRing, memory: () => Memory, extra?: PollSource): WasiImports {
+export function withRingConsole(imports: WasiImports, ring: StdinRing, memory: () => Memory, extras: readonly PollSource[] = []): WasiImports {
   const wasi = imports.wasi_snapshot_preview1;
   const fdRead = wasi.fd_read as WasiFn;
 
@@ -75,7 +75,8 @@ export function withRingConsole(imports: WasiImports, ring: StdinRing, memory: (
         let nbytes = 0;
         let flags = 0;
         let error = ERRNO_SUCCESS;
-        if (extra && fd === extra.fd && (type === EVENTTYPE_FD_READ || type === EVENTTYPE_FD_WRITE)) {
+        const extra = extras.find((e) => e.fd === fd);
+        if (extra && (type === EVENTTYPE_FD_READ || type === EVENTTYPE_FD_WRITE)) {
           if (!(type === EVENTTYPE_FD_READ ? extra.readable() : extra.writable())) continue;
         } else if (type === EVENTTYPE_FD_READ && fd === 0) {
           nbytes = ring.available();

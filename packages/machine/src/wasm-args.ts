@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '@c2w/errors';
 import type { MachineOptions } from './options.js';
 import { NET_CHANNEL_DIR, NET_CHANNEL_NAME } from './wasi-net.js';
+import { WINSIZE_CHANNEL_DIR, WINSIZE_CHANNEL_NAME } from './wasi-winsize.js';
 
 /** Maps host files into preopened directories and returns the guest path of each. */
 class Preopens {
@@ -51,6 +52,11 @@ export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Rec
     // the path, and is this package's own code directory, which holds no file of that name
     p.dirs[NET_CHANNEL_DIR] = dirname(fileURLToPath(import.meta.url));
     args.push('--net', `${NET_CHANNEL_DIR}/${NET_CHANNEL_NAME}`);
+  }
+  if (opts.winsize) {
+    // answered by the host (wasi-winsize.ts), like the network's channel
+    p.dirs[WINSIZE_CHANNEL_DIR] = dirname(fileURLToPath(import.meta.url));
+    args.push('--winsize', `${WINSIZE_CHANNEL_DIR}/${WINSIZE_CHANNEL_NAME}`);
   }
   if (opts.icount) args.push('--icount');
   if (opts.quietFirmware) args.push('--quiet-firmware');

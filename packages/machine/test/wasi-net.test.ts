@@ -22,7 +22,7 @@ function setup(): { calls: string[]; wasi: Record<string, (...a: (number | bigin
   const fromGuest = new FrameRing(4096);
   const bell = new StdinRing(16);
   const ch = { toGuest, fromGuest };
-  const imports = withNetChannel(withRingConsole(base, bell, () => memory, netPollSource(ch)), ch, () => memory);
+  const imports = withNetChannel(withRingConsole(base, bell, () => memory, [netPollSource(ch)]), ch, () => memory);
   return { calls, wasi: imports.wasi_snapshot_preview1 as never, toGuest, fromGuest, bell };
 }
 

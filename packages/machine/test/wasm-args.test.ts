@@ -25,6 +25,14 @@ describe('buildArgs', () => {
     expect(buildArgs({ bios: '/fw/fw.bin' }).args).not.toContain('--net');
   });
 
+  it('names the terminal size channel under a preopen of its own with a winsize source (c2w run -t)', () => {
+    const winsize = { size: () => ({ rows: 24, cols: 80 }), onResize: () => () => undefined };
+    const { args, preopens } = buildArgs({ bios: '/fw/fw.bin', winsize });
+    expect(args).toEqual(['--bios', '/c2w/0/fw.bin', '--winsize', '/c2w/tty/winsize']);
+    expect(Object.keys(preopens)).toEqual(['/c2w/0', '/c2w/tty']);
+    expect(buildArgs({ bios: '/fw/fw.bin' }).args).not.toContain('--winsize');
+  });
+
   it('refuses a share tag the machine could not parse (usage, exit 2)', () => {
     expect(() => buildArgs({ bios: 'fw', shares: [{ hostPath: '/d', tag: 'a,b' }] })).toThrow(UsageError);
   });

@@ -1,5 +1,7 @@
 import { Args, BaseCommand, Flags, positionals } from '@c2w/cli-kit';
+import { UsageError } from '@c2w/errors';
 import { runBundle } from '../run/run-bundle.js';
+import { hostTerminalSize, rawHostTerminal } from '../run/host-terminal.js';
 
 /** The command line for the container: every positional token after the bundle, in order. */
 export function containerArgs(raw: readonly { type: string; input: string }[]): string[] {
@@ -9,15 +11,17 @@ export function containerArgs(raw: readonly { type: string; input: string }[]): 
 export default class Run extends BaseCommand {
   static override toolName = 'c2w run';
   static override summary = 'Run a converted bundle (or out.wasm) on Node\'s WASI; the container\'s exit status becomes ours.';
-  static override description = 'Arguments after -- replace the image\'s Cmd. stdin, stdout and stderr are the container\'s; stdin that is not a terminal (a pipe or a file) reaches the container as a pipe that ends where the input ends.';
+  static override description = 'Arguments after -- replace the image\'s Cmd. stdin, stdout and stderr are the container\'s; stdin that is not a terminal (a pipe or a file) reaches the container as a pipe that ends where the input ends. stdin is always attached (as docker run -i); -t gives the container a terminal (a pty that follows this terminal\'s size) and needs one on stdin.';
   static override strict = false;
-  static override examples = ['<%= config.bin %> run ./hello-bundle -- echo hello', '<%= config.bin %> run -e NAME=world --entrypoint /bin/sh ./b -- -c \'echo $NAME\'', '<%= config.bin %> run --mount "$PWD:/work" -w /work ./b -- ls', '<%= config.bin %> run -p 8080:80 ./httpd-bundle'];
+  static override examples = ['<%= config.bin %> run ./hello-bundle -- echo hello', '<%= config.bin %> run -e NAME=world --entrypoint /bin/sh ./b -- -c \'echo $NAME\'', '<%= config.bin %> run --mount "$PWD:/work" -w /work ./b -- ls', '<%= config.bin %> run -p 8080:80 ./httpd-bundle', '<%= config.bin %> run -it ./b -- sh'];
 
   static override args = {
     bundle: Args.string({ required: true, description: 'bundle directory or single .wasm written by c2w convert', ignoreStdin: true }),
   };
 
   static override flags = {
+    tty: Flags.boolean({ char: 't', description: 'give the container a terminal (a pty): full-screen programs and line editing work and it follows resizes; needs a terminal on stdin', default: false }),
+    interactive: Flags.boolean({ char: 'i', description: 'keep stdin attached (accepted for docker compatibility: c2w run always attaches stdin)', default: false }),
     env: Flags.string({ char: 'e', description: 'set an environment variable (repeatable)', multiple: true, multipleNonGreedy: true, helpValue: 'KEY=VALUE' }),
     entrypoint: Flags.string({ description: 'replace the image\'s Entrypoint' }),
     workdir: Flags.string({ char: 'w', description: 'working directory inside the container' }),
@@ -37,25 +41,33 @@ export default class Run extends BaseCommand {
   async run(): Promise<void> {
     const { args, flags, raw } = await this.parse(Run);
     const rest = containerArgs(raw);
-    process.exitCode = await runBundle({
-      bundleDir: args.bundle,
-      entrypoint: flags.entrypoint,
-      args: rest,
-      env: flags.env ?? [],
-      workdir: flags.workdir,
-      user: flags.user,
-      mounts: flags.mount ?? [],
-      memory: flags.memory,
-      net: flags.net || (flags.publish?.length ?? 0) > 0 || (flags.dns?.length ?? 0) > 0,
-      publish: flags.publish ?? [],
-      dns: flags.dns ?? [],
-      debug: flags['guest-debug'],
-      stats: flags.stats,
-      diskSize: flags['disk-size'],
-      name: flags.name,
-      state: flags.state,
-      // a terminal keeps the console tty (job control, line editing); anything else is a pipe with an end
-      stdin: process.stdin.isTTY ? 'tty' : 'pipe',
-    });
+    // stdin is always attached, so -t is docker's -it, and fails as it does without a terminal
+    if (flags.tty && !process.stdin.isTTY) throw new UsageError('-t/--tty: the input device is not a TTY (run it from a terminal, or drop -t to pipe input to the container)');
+    const restore = flags.tty ? rawHostTerminal() : undefined;
+    try {
+      process.exitCode = await runBundle({
+        bundleDir: args.bundle,
+        entrypoint: flags.entrypoint,
+        args: rest,
+        env: flags.env ?? [],
+        workdir: flags.workdir,
+        user: flags.user,
+        mounts: flags.mount ?? [],
+        memory: flags.memory,
+        net: flags.net || (flags.publish?.length ?? 0) > 0 || (flags.dns?.length ?? 0) > 0,
+        publish: flags.publish ?? [],
+        dns: flags.dns ?? [],
+        debug: flags['guest-debug'],
+        stats: flags.stats,
+        diskSize: flags['disk-size'],
+        name: flags.name,
+        state: flags.state,
+        // a terminal keeps the console tty (job control, line editing); anything else is a pipe with an end
+        stdin: process.stdin.isTTY ? 'tty' : 'pipe',
+        ...(flags.tty ? { tty: hostTerminalSize() } : {}),
+      });
+    } finally {
+      restore?.();
+    }
   }
 }

@@ -6,6 +6,7 @@ import { finished } from 'node:stream/promises';
 import { writeRunChannel } from '@c2w/emu-build';
 import { trackTemporary } from '@c2w/streams';
 import { UsageError } from '@c2w/errors';
+import type { TerminalSize } from '@c2w/machine';
 import { MAX_MOUNTS, parseMounts } from './mounts.js';
 import { parsePublish } from './publish.js';
 import { readBundle } from './read-bundle.js';
@@ -46,6 +47,12 @@ export interface RunOptions {
    * Docker without -t). Bundles whose pack cannot do `pipe` (boot.stdinPort false) fall back to tty.
    */
   stdin?: 'tty' | 'pipe';
+  /**
+   * c2w run -t: the container gets a pty (runc's process.terminal) whose size follows this
+   * terminal's through the machine's c2w.winsize port (docs/decisions/0036). The caller puts the
+   * host terminal in raw mode: the pty echoes and edits.
+   */
+  tty?: TerminalSize | undefined;
   /** Size of the writable layer's sparse disk, e.g. "16G" (default 16G; a state keeps its own). */
   diskSize?: string | undefined;
   /** Keep the writable layer between runs as a named state (under the state home) or in a directory. */
@@ -62,6 +69,8 @@ export async function runBundle(o: RunOptions): Promise<number> {
   const forwards = (o.publish ?? []).map(parsePublish);
   const net = Boolean(o.net) || forwards.length > 0;
   const split = await splitSetDir(o.bundleDir);
+  if (o.tty && (split !== undefined || await isSingleFile(o.bundleDir)))
+    throw new UsageError('-t/--tty: a single .wasm has no terminal size channel yet; run the bundle directory (c2w convert IMAGE DIR)');
   if (net && (split !== undefined || await isSingleFile(o.bundleDir)))
     throw new UsageError('--net/-p: a single .wasm has no network (WASI preview1 has no sockets); run the bundle directory (c2w convert IMAGE DIR)');
   if (split !== undefined) {
@@ -78,8 +87,9 @@ export async function runBundle(o: RunOptions): Promise<number> {
   // the network takes one of the virtio slots the mounts share
   if (net && mounts.length > MAX_MOUNTS - 1) throw new UsageError(`--mount: at most ${MAX_MOUNTS - 1} host directories with --net (the machine has eight virtio slots)`);
   const b = await readBundle(o.bundleDir);
+  if (o.tty && !b.bundle.boot.tty) throw new UsageError(`-t/--tty: the bundle ${o.bundleDir} was made by a c2w whose guest init has no terminal support; convert the image again`);
   const time = Math.floor(Date.now() / 1000);
-  const { manifest, ids, port } = runRequest(b, { ...o, net }, mounts, time);
+  const { manifest, ids, port } = runRequest(b, { ...o, net, tty: o.tty?.size() }, mounts, time);
   const memory = o.memory ?? b.bundle.machine.memory;
   checkHostMemory(parseByteSize(memory, '--memory'), '--memory');
   const stateDir = stateDirOf({ name: o.name, stateDir: o.state });
@@ -111,6 +121,7 @@ export async function runBundle(o: RunOptions): Promise<number> {
       quietFirmware: !o.debug,
       consoleGate: b.bundle.boot.consoleGate,
       ...(port ? { stdinPort: true } : {}),
+      ...(o.tty ? { winsize: o.tty } : {}),
       ...(o.stats ? { stats: true } : {}),
       ...(net ? { net: { forwards, ...(o.dns?.length ? { dnsServers: o.dns } : {}) } } : {}),
     });

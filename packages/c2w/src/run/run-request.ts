@@ -16,6 +16,8 @@ export interface RunRequestOptions {
   stdin?: 'tty' | 'pipe';
   /** The machine has a network (c2w run --net): the init configures eth0 and resolv.conf. */
   net?: boolean;
+  /** c2w run -t: the container gets a pty of this initial size (the bundle must have boot.tty). */
+  tty?: { rows: number; cols: number } | undefined;
 }
 
 /**
@@ -32,11 +34,16 @@ export function runRequest(b: LoadedBundle, o: RunRequestOptions, mounts: readon
     user: `${ids.uid}:${ids.gid}`,
     mounts: [...mounts],
   });
+  // an older init would start runc with a terminal but never give it a size channel
+  const tty = b.bundle.boot.tty ? o.tty : undefined;
+  // runc allocates the pty at this size before the process starts, so its first `stty size` is right
+  if (tty) config.process = { ...config.process, terminal: true, consoleSize: { height: tty.rows, width: tty.cols } };
   const port = o.stdin === 'pipe' && b.bundle.boot.stdinPort;
   const manifest: RunManifest = {
     schemaVersion: 1, arch: b.bundle.image.architecture, time,
     mounts: mounts.map((m) => ({ tag: m.tag, destination: m.destination, readonly: m.readonly })),
     ...(b.bundle.boot.stdinPort ? { stdin: port ? 'port' as const : 'tty' as const } : {}),
+    ...(tty ? { tty: { rows: tty.rows, cols: tty.cols } } : {}),
     ...(o.net ? { net: true } : {}), config,
   };
   return { manifest, ids, port };

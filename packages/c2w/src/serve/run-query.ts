@@ -4,7 +4,8 @@ import type { RunRequestOptions } from '../run/run-request.js';
 /**
  * A page URL's query as Docker takes a command: repeated `arg` replace the image's Cmd, `env`
  * (KEY=VALUE, repeatable) adds to its Env, and `entrypoint`, `workdir`, `user` are the flags of the
- * same names. The page is a terminal, so the container's stdin is the console (`tty`).
+ * same names. The page is a terminal, so the container's stdin is the console (`tty`); `rows` and
+ * `cols` (added by the page's worker, not part of the command) give the container a pty of that size.
  */
 export function runQuery(query: URLSearchParams): RunRequestOptions {
   const env = query.getAll('env');
@@ -14,5 +15,13 @@ export function runQuery(query: URLSearchParams): RunRequestOptions {
     if (v.length > 1) throw new UsageError(`parameter '${name}' given ${v.length} times, expected at most once`);
     return v[0] === '' ? undefined : v[0];
   };
-  return { args: query.getAll('arg'), env, entrypoint: one('entrypoint'), workdir: one('workdir'), user: one('user'), stdin: 'tty' };
+  const size = (name: string): number | undefined => {
+    const v = one(name);
+    if (v !== undefined && !(/^\d{1,5}$/.test(v) && Number(v) <= 0xffff)) throw new UsageError(`parameter '${name}' is '${v}', expected a number 0..65535`);
+    return v === undefined ? undefined : Number(v);
+  };
+  const rows = size('rows');
+  const cols = size('cols');
+  const tty = rows !== undefined && cols !== undefined ? { rows, cols } : undefined;
+  return { args: query.getAll('arg'), env, entrypoint: one('entrypoint'), workdir: one('workdir'), user: one('user'), stdin: 'tty', ...(tty ? { tty } : {}) };
 }

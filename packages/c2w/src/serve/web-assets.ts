@@ -26,8 +26,12 @@ export function webAssets(): Map<string, string> {
   const xterm = dirname(require.resolve('@xterm/xterm'));
   assets.set('/vendor/xterm.mjs', join(xterm, 'xterm.mjs'));
   assets.set('/vendor/xterm.css', join(xterm, '..', 'css', 'xterm.css'));
+  // fits the terminal to its element: the container's pty follows that size (docs/serve.md)
+  assets.set('/vendor/addon-fit.mjs', join(dirname(require.resolve('@xterm/addon-fit')), 'addon-fit.mjs'));
   // the Node host's console ring, for cross-origin isolated pages (its package exports no file paths)
   assets.set('/vendor/stdin-ring.js', join(dirname(defaultWasmPath()), '..', '..', 'dist', 'stdin-ring.js'));
+  // and its terminal size cell: a worker blocked in Atomics.wait takes resizes only through memory
+  assets.set('/vendor/winsize-cell.js', join(dirname(defaultWasmPath()), '..', '..', 'dist', 'winsize-cell.js'));
   const shim = dirname(require.resolve('@bjorn3/browser_wasi_shim'));
   for (const f of readdirSync(shim)) if (f.endsWith('.js')) assets.set(`/vendor/wasi-shim/${f}`, join(shim, f));
   return assets;

@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path/posix';
-import { buildArgs } from '@c2w/machine';
+import { buildArgs, type TerminalSize } from '@c2w/machine';
 import { resolveUserIds } from '../convert/user-db.js';
 import type { HostMount } from '../run/mounts.js';
 import { bootFiles, type LoadedBundle } from '../run/read-bundle.js';
@@ -35,7 +35,12 @@ export interface WebRunPlan {
   files: WebFile[];
   /** Where the machine opens the host-files directory (a WASI preopen) and where the container sees it. */
   hostFiles: { guest: string; destination: string };
+  /** The machine's --winsize channel (bundles whose init gives the container a pty): the worker answers it. */
+  winsize?: string;
 }
+
+/** A stand-in for buildArgs: the page's worker, not this process, answers the size channel. */
+const PAGE_TERMINAL: TerminalSize = { size: () => ({ rows: 0, cols: 0 }), onResize: () => () => undefined };
 
 /**
  * The machine's command line for a page, built by the Node host's own buildArgs from stand-in
@@ -58,6 +63,7 @@ export function webRunPlan(b: LoadedBundle, query: string): WebRunPlan {
     consoleGate: b.bundle.boot.consoleGate,
     // owned by the container's user, so it may write there (WASI files have no owner)
     shares: [{ ...HOST_FILES, ...shareOwner(b, query) }],
+    ...(b.bundle.boot.tty ? { winsize: PAGE_TERMINAL } : {}),
   });
   const guestDir = new Map(Object.entries(preopens).map(([guest, host]) => [host, guest]));
   const guestPath = (host: string) => `${guestDir.get(dirname(host))}/${basename(host)}`;
@@ -68,7 +74,9 @@ export function webRunPlan(b: LoadedBundle, query: string): WebRunPlan {
   files.push({ guest: guestPath(channel), url: `channel.tar${query ? `?${query}` : ''}`, size: null, whole: true });
   const wasm = b.bundle.machine.wasm;
   const hostFiles = { guest: guestDir.get(HOST_FILES.hostPath)!, destination: HOST_FILES.destination };
-  return { argv: args, wasm: { url: partUrl(b, wasm), size: b.bundle.files[wasm]!.size }, files, hostFiles };
+  const at = args.indexOf('--winsize');
+  const winsize = at >= 0 ? args[at + 1] : undefined;
+  return { argv: args, wasm: { url: partUrl(b, wasm), size: b.bundle.files[wasm]!.size }, files, hostFiles, ...(winsize ? { winsize } : {}) };
 }
 
 /** The ids the container runs as for this query (`user`, else the image's User), as runRequest resolves them. */

@@ -13,4 +13,10 @@ describe('runQuery', () => {
     expect(() => runQuery(new URLSearchParams('env=NOPE'))).toThrow(new UsageError("env parameter 'NOPE' is not KEY=VALUE"));
     expect(() => runQuery(new URLSearchParams('user=a&user=b'))).toThrow(/parameter 'user' given 2 times/);
   });
+  it('takes rows and cols (the terminal size the page\'s worker adds) as the pty size', () => {
+    expect(runQuery(new URLSearchParams('arg=sh&rows=40&cols=132')).tty).toEqual({ rows: 40, cols: 132 });
+    expect(runQuery(new URLSearchParams('arg=sh&rows=40')).tty).toBeUndefined();
+    expect(() => runQuery(new URLSearchParams('rows=-1&cols=80'))).toThrow(new UsageError("parameter 'rows' is '-1', expected a number 0..65535"));
+    expect(() => runQuery(new URLSearchParams('rows=24&cols=70000'))).toThrow(/parameter 'cols' is '70000'/);
+  });
 });

@@ -50,7 +50,7 @@ describe('serveBundle', () => {
     const page = await get('/');
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toContain('page.js');
-    for (const p of ['/page.js', '/worker.js', '/vendor/xterm.mjs', '/vendor/wasi-shim/index.js', '/vendor/wasi-shim/wasi.js']) {
+    for (const p of ['/page.js', '/worker.js', '/winsize-channel.js', '/vendor/addon-fit.mjs', '/vendor/winsize-cell.js', '/vendor/xterm.mjs', '/vendor/wasi-shim/index.js', '/vendor/wasi-shim/wasi.js']) {
       const r = await get(p);
       expect([p, r.status, r.headers.get('content-type')]).toEqual([p, 200, 'text/javascript; charset=utf-8']);
     }

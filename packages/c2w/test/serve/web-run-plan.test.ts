@@ -22,4 +22,13 @@ describe('webRunPlan', () => {
       '--drive', '/c2w/0/root.iso,ro', '--drive', '/c2w/1/channel.tar,ro', '--share', '/c2w/share/0,tag=c2w0,uid=0,gid=0', '--quiet-firmware', '--console-gate']);
     expect(plan.files.map((f) => f.guest)).toEqual(['/c2w/0/vmlinux', '/c2w/0/root.iso', '/c2w/1/channel.tar']);
   });
+
+  it('adds the --winsize channel the worker answers when the bundle\'s init has a pty (boot.tty)', () => {
+    const tty = { ...x86, bundle: { ...x86.bundle, boot: { ...x86.bundle.boot, tty: true } } } as unknown as LoadedBundle;
+    const plan = webRunPlan(tty, 'rows=24&cols=80');
+    expect(plan.winsize).toBe('/c2w/tty/winsize');
+    expect(plan.argv.slice(plan.argv.indexOf('--winsize'), plan.argv.indexOf('--winsize') + 2)).toEqual(['--winsize', '/c2w/tty/winsize']);
+    expect(plan.files.at(-1)!.url).toBe('channel.tar?rows=24&cols=80');
+    expect(webRunPlan(x86, '').winsize).toBeUndefined();
+  });
 });

@@ -13,14 +13,14 @@ import { HOST_FILES } from '../../src/serve/web-run-plan.js';
 import { channelManifest, channelTar } from '../../web/run-channel.js';
 
 const d = (hex: string) => `sha256:${hex.repeat(64)}`;
-async function bundle(imageConfig: object, stdinPort = true): Promise<LoadedBundle> {
+async function bundle(imageConfig: object, stdinPort = true, tty = false): Promise<LoadedBundle> {
   const dir = mkdtempSync(join(tmpdir(), 'c2w-webreq-'));
   const config = JSON.stringify({ architecture: 'riscv64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, ...imageConfig });
   const parts: Record<string, string> = { 'machine.wasm': 'w', 'fw_dynamic.bin': 'f', Image: 'k', 'root.iso': 'i', 'image-config.json': config };
   for (const [n, c] of Object.entries(parts)) writeFileSync(join(dir, n), c);
   writeFileSync(join(dir, 'bundle.json'), JSON.stringify({
     schemaVersion: 1, mediaType: 'application/vnd.c2w.bundle.v1+json', machine: { wasm: 'machine.wasm', memory: '256M' },
-    boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: '', stdinPort }, disks: [{ file: 'root.iso', readonly: true }],
+    boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: '', stdinPort, tty }, disks: [{ file: 'root.iso', readonly: true }],
     image: { config: 'image-config.json', manifestDigest: d('a'), architecture: 'riscv64', os: 'linux', users: {}, groups: {} },
     channel: { format: 'tar', version: 1 }, runtimePack: d('b'),
     files: Object.fromEntries(Object.entries(parts).map(([n, c]) => [n, { digest: d('c'), size: Buffer.byteLength(c) }])),
@@ -64,6 +64,20 @@ describe('the page\'s run channel (static directories)', () => {
     const q = new URLSearchParams('arg=true');
     expect(Buffer.from(channelTar(channelManifest(webRequest(b), q, 9))).equals(await serverChannel(b, q, 9))).toBe(true);
   });
+
+  for (const q of ['rows=24&cols=80', 'arg=sh&rows=40&cols=132&env=A=2']) {
+    it(`writes the bytes writeRunChannel writes for a pty (c2w/tty, terminal, consoleSize): ?${q}`, async () => {
+      const b = await bundle(images['Cmd and Env'], true, true);
+      const query = new URLSearchParams(q);
+      const page = Buffer.from(channelTar(channelManifest(JSON.parse(JSON.stringify(webRequest(b))), query, 7)));
+      const server = await serverChannel(b, query, 7);
+      expect(page.equals(server)).toBe(true);
+      const text = server.toString('latin1');
+      expect(text).toContain(`${query.get('rows')} ${query.get('cols')}\n`);
+      expect(text).toMatch(/"terminal": true/);
+      expect(text).toMatch(new RegExp(`"consoleSize": \\{\\s*"height": ${query.get('rows')},\\s*"width": ${query.get('cols')}`));
+    });
+  }
 
   it('refuses user (names need the image\'s user database)', async () => {
     const b = await bundle(images['Cmd and Env']);

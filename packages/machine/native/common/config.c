@@ -19,7 +19,7 @@
 static const char *USAGE =
   "usage: c2w-machine [options]\n"
   "  --config FILE        JSON configuration (keys: arch, memory, bios, kernel, initrd, append, drives,\n"
-  "                       shares, virtio_console, stdin_port, net, icount, quiet_firmware,\n"
+  "                       shares, virtio_console, stdin_port, net, winsize, icount, quiet_firmware,\n"
   "                       console_gate); later flags override it\n"
   "  --arch ARCH          riscv64 (default: the virt board, needs --bios) or x86_64 (the microvm-like\n"
   "                       board: --kernel is a PVH vmlinux booted directly, no firmware)\n"
@@ -39,6 +39,8 @@ static const char *USAGE =
   "                       of the console; its reads return 0 (EOF) once stdin ended and was read\n"
   "  --net CHANNEL        add a virtio-net whose frames go through CHANNEL: each read returns one\n"
   "                       Ethernet frame, each write takes one (the Node host provides it)\n"
+  "  --winsize CHANNEL    add a virtio-console port named c2w.winsize: each read of CHANNEL returns\n"
+  "                       a terminal size (le16 rows, le16 cols), the guest reads \"ROWS COLS\\n\"\n"
   "  --icount             deterministic time: mtime advances with retired instructions\n"
   "  --quiet-firmware     ask OpenSBI not to print its banner (fw_dynamic_info options bit 0)\n"
   "  --console-gate       hold console input until the guest writes 1 to 0x100004 (syscon;\n"
@@ -367,6 +369,10 @@ static int config_file(Config *c, const char *file) {
       char *s;
       if (jstring(&j, &s)) rc = -1;
       else { free(c->net); c->net = s; }
+    } else if (!strcmp(k, "winsize")) {
+      char *s;
+      if (jstring(&j, &s)) rc = -1;
+      else { free(c->winsize); c->winsize = s; }
     } else if (!strcmp(k, "stdin_port")) {
       if (jbool(&j, &c->stdin_port)) rc = -1;
     } else if (!strcmp(k, "icount")) {
@@ -436,6 +442,7 @@ int config_parse(Config *c, int argc, char **argv) {
     else if (!strcmp(a, "--virtio-console")) c->virtio_console = true;
     else if (!strcmp(a, "--stdin-port")) c->stdin_port = true;
     else if (!strcmp(a, "--net")) { NEED_VAL(); set_str(&c->net, val); }
+    else if (!strcmp(a, "--winsize")) { NEED_VAL(); set_str(&c->winsize, val); }
     else if (!strcmp(a, "--icount")) c->icount = true;
     else if (!strcmp(a, "--quiet-firmware")) c->quiet_firmware = true;
     else if (!strcmp(a, "--console-gate")) c->console_gate = true;
@@ -467,7 +474,7 @@ int config_parse(Config *c, int argc, char **argv) {
 }
 
 void config_free(Config *c) {
-  free(c->bios); free(c->kernel); free(c->initrd); free(c->append); free(c->net);
+  free(c->bios); free(c->kernel); free(c->initrd); free(c->append); free(c->net); free(c->winsize);
   for (int i = 0; i < c->ndrives; i++) free(c->drives[i].path);
   for (int i = 0; i < c->nshares; i++) { free(c->shares[i].path); free(c->shares[i].tag); }
   memset(c, 0, sizeof *c);

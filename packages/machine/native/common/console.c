@@ -75,7 +75,7 @@ void console_out(Machine *m, const uint8_t *buf, int n) {
 
 static VirtioDev *input_console(Machine *m, bool multiport) {
   for (int i = 0; i < VIRTIO_SLOTS; i++)
-    if (m->virtio[i].device_id == VIRTIO_ID_CONSOLE && m->virtio[i].multiport == multiport) return &m->virtio[i];
+    if (m->virtio[i].device_id == VIRTIO_ID_CONSOLE && m->virtio[i].multiport == multiport && &m->virtio[i] != m->winsize) return &m->virtio[i];
   return NULL;
 }
 
@@ -92,14 +92,17 @@ static void sleep_ms(int timeout_ms) {
  * EPERM) and a read of one never blocks, so such a file is read directly; any other failure
  * idles instead of spinning. */
 bool console_wait_input(Machine *m, bool want_stdin, int timeout_ms) {
-  struct pollfd pfd[2];
+  struct pollfd pfd[3];
   int n = 0;
   if (want_stdin) pfd[n++] = (struct pollfd){.fd = 0, .events = POLLIN};
   short net_events = m->net ? virtio_net_poll_events(m, m->net) : 0;
   if (net_events) pfd[n++] = (struct pollfd){.fd = m->net->fd, .events = net_events};
+  /* a resize wakes an idle guest: the terminal's size is input too */
+  if (m->winsize) pfd[n++] = (struct pollfd){.fd = m->winsize_fd, .events = POLLIN};
   if (!n) { sleep_ms(timeout_ms); return false; }
   int r = poll(pfd, (nfds_t)n, timeout_ms);
   if (m->net) virtio_net_poll(m, m->net);
+  if (m->winsize) winsize_poll(m);
   if (r < 0) {
     struct stat st;
     if (want_stdin && fstat(0, &st) == 0 && S_ISREG(st.st_mode)) return true;

@@ -198,6 +198,7 @@ typedef struct VirtioDev {
   bool host_open_sent, host_closed_sent;
   uint8_t *in;          /* host input not yet in guest buffers (VC_IN_BUF bytes) */
   uint32_t in_len;
+  const char *port_name; /* "c2w.stdin", or "c2w.winsize" (--winsize: no EOF, input from its channel) */
 } VirtioDev;
 #define VC_IN_BUF (64 * 1024)
 
@@ -229,6 +230,7 @@ typedef struct Config {
   bool virtio_console;
   char *net;          /* virtio-net frame channel path (virtio_net.c), or NULL: no network */
   bool stdin_port;    /* virtio-console with one multiport port "c2w.stdin" that takes stdin, with EOF */
+  char *winsize;      /* terminal size channel (winsize.c): a port "c2w.winsize" gets "ROWS COLS\n" lines */
   bool stats;
   bool icount; /* deterministic timebase: mtime follows instret */
   bool quiet_firmware; /* fw_dynamic_info options bit 0: OpenSBI prints no banner */
@@ -271,6 +273,8 @@ typedef struct Machine {
   Uart uart;
   VirtioDev virtio[VIRTIO_SLOTS];
   VirtioDev *net;       /* the virtio-net device, polled with the console, or NULL */
+  VirtioDev *winsize;   /* the c2w.winsize port (winsize.c), polled with the console, or NULL */
+  int winsize_fd;
   VqChain vq_chain;     /* scratch for the request being processed */
   /* ---- host side ---- */
   uint64_t time_base_ns;   /* host clock at mtime == 0 */
@@ -350,6 +354,9 @@ int virtio_blk_init(Machine *m, VirtioDev *v, const char *path, bool readonly);
 void virtio_blk_queue_notify(Machine *m, VirtioDev *v, int q);
 uint64_t virtio_blk_config_read(VirtioDev *v, uint64_t off, int size);
 int virtio_console_init(Machine *m, VirtioDev *v, bool multiport);
+/* --winsize: a multiport console whose port "c2w.winsize" carries the host terminal's size */
+int winsize_port_init(Machine *m, VirtioDev *v, const char *channel);
+void winsize_poll(Machine *m);
 void virtio_console_reset(VirtioDev *v);
 uint64_t virtio_console_config_read(VirtioDev *v, uint64_t off, int size);
 /* stdin port: deliver v->in[0..in_len) while the guest has the port open; report EOF (m->stdin_eof) */

@@ -5,6 +5,9 @@
  *   stdin and has an end: once stdin is at EOF and every byte is in guest buffers, the device sends
  *   PORT_OPEN 0 (host disconnected), and Linux's read() on /dev/vportNp0 then returns 0.
  *   Queues: 0/1 port 0 receive/transmit, 2/3 control receive/transmit (max_nr_ports = 1).
+ * - the same multiport shape with port 0 named "c2w.winsize" (--winsize, winsize.c): its input is
+ *   the host terminal's size as text lines, it never ends. A device of its own, because Linux
+ *   acts on VIRTIO_CONSOLE_RESIZE only for hvc console ports, not for a generic port.
  * Linux discards data that reaches a generic port nobody has open, so port input flows only
  * while the guest has the port open (its PORT_OPEN 1); that is this path's console gate. */
 #include <stdlib.h>
@@ -18,7 +21,7 @@
 enum { VC_DEVICE_READY = 0, VC_PORT_ADD = 1, VC_PORT_READY = 3, VC_PORT_OPEN = 6, VC_PORT_NAME = 7 };
 /* ctrl_pending bits, sent in this order */
 enum { VC_SEND_ADD = 1, VC_SEND_NAME = 2, VC_SEND_OPEN = 4, VC_SEND_CLOSE = 8 };
-static const char PORT_NAME[] = "c2w.stdin";
+#define PORT_NAME_MAX 16
 
 int virtio_console_init(Machine *m, VirtioDev *v, bool multiport) {
   (void)m;
@@ -27,6 +30,7 @@ int virtio_console_init(Machine *m, VirtioDev *v, bool multiport) {
   v->dev_features = VIRTIO_F_VERSION_1 | (multiport ? VIRTIO_CONSOLE_F_MULTIPORT : 0);
   v->fd = -1;
   v->multiport = multiport;
+  v->port_name = "c2w.stdin";
   if (multiport) {
     v->in = malloc(VC_IN_BUF);
     if (!v->in) return -1;
@@ -73,11 +77,12 @@ int virtio_console_receive(Machine *m, VirtioDev *v, const uint8_t *buf, int n) 
 static bool send_control(Machine *m, VirtioDev *v, uint16_t event, uint16_t value) {
   VqChain *c = &m->vq_chain;
   if (virtq_pop(m, v, 2, c) <= 0) return false;
-  uint8_t msg[8 + sizeof PORT_NAME] = {0}; /* id 0: the only port */
+  uint8_t msg[8 + PORT_NAME_MAX] = {0}; /* id 0: the only port */
   msg[4] = (uint8_t)event; msg[5] = (uint8_t)(event >> 8);
   msg[6] = (uint8_t)value; msg[7] = (uint8_t)(value >> 8);
   uint64_t len = 8;
-  if (event == VC_PORT_NAME) { memcpy(msg + 8, PORT_NAME, sizeof PORT_NAME - 1); len += sizeof PORT_NAME - 1; }
+  size_t name_len = strnlen(v->port_name, PORT_NAME_MAX);
+  if (event == VC_PORT_NAME) { memcpy(msg + 8, v->port_name, name_len); len += name_len; }
   uint64_t k = virtq_write(m, c, 0, msg, len);
   virtq_push(m, v, 2, c->head, (uint32_t)k);
   return true;
@@ -103,7 +108,7 @@ void virtio_console_port_pump(Machine *m, VirtioDev *v) {
   }
   for (;;) {
     /* host_connected must stay 1 while input may still come: close only after OPEN went out */
-    if (m->stdin_eof && !v->in_len && v->host_open_sent && !v->host_closed_sent) v->ctrl_pending |= VC_SEND_CLOSE;
+    if (v != m->winsize && m->stdin_eof && !v->in_len && v->host_open_sent && !v->host_closed_sent) v->ctrl_pending |= VC_SEND_CLOSE;
     if (!v->ctrl_pending) break;
     int bit = v->ctrl_pending & -v->ctrl_pending;
     bool sent = bit == VC_SEND_ADD ? send_control(m, v, VC_PORT_ADD, 0)
@@ -139,7 +144,7 @@ void virtio_console_queue_notify(Machine *m, VirtioDev *v, int q) {
   VqChain *c = &m->vq_chain;
   if (v->multiport) {
     if (q == 3) control_in(m, v);
-    if (q == 1) { /* the port is the container's stdin: what the guest writes to it is dropped */
+    if (q == 1) { /* the port is input only (stdin, winsize): what the guest writes to it is dropped */
       while (virtq_pop(m, v, 1, c) > 0) virtq_push(m, v, 1, c->head, 0);
       virtio_notify_irq(m, v);
     }

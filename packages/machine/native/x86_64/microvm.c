@@ -57,6 +57,10 @@ static int add_devices(X86Microvm *mv, char *cmdline, size_t cap) {
     if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices\n"); return 2; }
     if (virtio_console_init(m, &m->virtio[slot--], true)) { fprintf(stderr, "c2w-machine: out of memory\n"); return 1; }
   }
+  if (cfg->winsize) {
+    if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices\n"); return 2; }
+    if (winsize_port_init(m, &m->virtio[slot--], cfg->winsize)) return 1;
+  }
   if (cfg->net) {
     if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices\n"); return 2; }
     if (virtio_net_init(m, &m->virtio[slot], cfg->net)) return 1;

@@ -1,0 +1,57 @@
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { runBin, workspaceRoot } from '@c2w/testing';
+import { convert, tmp } from './helpers/bundles.js';
+import { amd64ExampleImage, exampleImage } from './helpers/images.js';
+
+// `c2w run -t` (docs/decisions/0036-container-tty.md): the container gets a pty of the host
+// terminal's size, and resizing the host terminal resizes it. Driven on a real pseudo-terminal
+// by python3's pty module (helpers/pty-run.py): the pty starts at 24x80, and is resized to
+// 40x132 (or c2w gets a signal) once the container says it is ready.
+const ptyRun = join(workspaceRoot, 'e2e/test/helpers/pty-run.py');
+const c2wBin = join(workspaceRoot, 'packages/c2w/bin/run.js');
+// in the container: its tty, its size, then the size again on SIGWINCH (status 7)
+const SCRIPT = 'tty; stty size; trap \'stty size; exit 7\' WINCH; echo ready; while :; do sleep 0.2; done';
+// on the host pty: the terminal's settings before and after the run must be the same
+const HOST = `b=$(stty -g); "$@"; rc=$?; a=$(stty -g); [ "$a" = "$b" ] && echo host-tty-restored; exit $rc`;
+
+// the same, with c2w in the background (its stdin the pty, explicitly) so its id can be signalled
+const HOST_BG = `b=$(stty -g); "$@" < /dev/tty & echo $! > "$PIDFILE"; wait $!; rc=$?; a=$(stty -g); [ "$a" = "$b" ] && echo host-tty-restored; exit $rc`;
+
+async function runOnPty(bundle: string, action = 'resize:40x132', host = HOST, env: Record<string, string> = {}): Promise<{ lines: string[]; code: number | undefined }> {
+  const r = await execa('python3', [ptyRun, '24', '80', 'ready', action, '--', 'sh', '-c', host, 'sh', process.execPath, c2wBin, 'run', '-t', bundle, '--', 'sh', '-c', SCRIPT], { reject: false, stdin: 'ignore', env });
+  return { lines: r.stdout.split(/\r?\n/).map((l) => l.replace(/\r/g, '')).filter((l) => l !== ''), code: r.exitCode };
+}
+
+describe.each([
+  ['riscv64', exampleImage],
+  ['x86_64', amd64ExampleImage],
+])('c2w run -t on the %s machine', (_arch, image) => {
+  let bundle: string;
+  beforeAll(async () => {
+    const dir = await tmp('tty');
+    bundle = await convert(await image(), join(dir, 'example'));
+  });
+
+  it('gives the container a pty of the host terminal\'s size that follows a resize, and restores the host terminal', async () => {
+    const { lines, code } = await runOnPty(bundle);
+    expect(lines).toEqual(['/dev/pts/0', '24 80', 'ready', '40 132', 'host-tty-restored']);
+    expect(code).toBe(7);
+  });
+
+  it('restores the host terminal when c2w is ended by SIGTERM mid-run', async () => {
+    const pidfile = join(await tmp('tty-pid'), 'pid');
+    const { lines, code } = await runOnPty(bundle, `signal:TERM:${pidfile}`, HOST_BG, { PIDFILE: pidfile });
+    expect(lines.slice(0, 3)).toEqual(['/dev/pts/0', '24 80', 'ready']);
+    expect(lines.at(-1)).toBe('host-tty-restored');
+    expect(code).toBe(143); // 128 + SIGTERM, from the shell's wait
+  });
+});
+
+describe('c2w run -t without a terminal', () => {
+  it('fails as docker run -it does: the input device is not a TTY (usage error)', async () => {
+    const r = await runBin('c2w', ['run', '-t', '/nonexistent-bundle', '--', 'true'], { input: '' });
+    expect(r.stderr.toString()).toMatch(/^c2w run: -t\/--tty: the input device is not a TTY/);
+    expect(r.exitCode).toBe(2);
+  });
+});
