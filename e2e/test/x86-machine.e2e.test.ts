@@ -69,13 +69,45 @@ describe('amd64 images on the x86_64 machine', () => {
     expect({ out: r.stdout.toString(), code: r.exitCode }).toEqual({ out: 'x86_64\n', code: 3 });
   });
 
-  // numpy is not tested here yet: its libm calls x87 transcendentals (F2XM1 first) that the
-  // x86_64 CPU does not implement yet (ADR 0033, "Not done"). No PYTHONHASHSEED: RDRAND seeds the
-  // kernel's RNG, so python's start-up getrandom() does not wait (ADR 0033).
+  // No PYTHONHASHSEED: RDRAND seeds the kernel's RNG, so python's start-up getrandom() does not
+  // wait (ADR 0033). One conversion serves both python tests.
+  let pythonBundle: Promise<string> | undefined;
+  const python = (): Promise<string> => (pythonBundle ??= amd64PythonImage().then((image) => convert(image, join(dir, 'python'))));
   it('runs python3 from a Debian amd64 image', async () => {
-    const py = await convert(await amd64PythonImage(), join(dir, 'python'));
-    const r = await c2w(['run', py, '--', 'python3', '-c', 'import platform, sys; print(1+1, platform.machine()); sys.exit(4)']);
+    const r = await c2w(['run', await python(), '--', 'python3', '-c', 'import platform, sys; print(1+1, platform.machine()); sys.exit(4)']);
     expect({ out: r.stdout.toString(), code: r.exitCode }).toEqual({ out: '2 x86_64\n', code: 4 });
+  });
+
+  // numpy's import runs libm's long double code (exp2l: F2XM1), and np.longdouble math is glibc's
+  // x87 code: FYL2X, FYL2XP1, FSIN, FCOS, FPTAN, FPATAN, F2XM1 (ADR 0034). The expected digits are
+  // mpmath's at 300 bits for the 64-bit x = 1/3 (and atan2(-2, -7)), to 18 digits; the host's
+  // numpy 2.4 on an AMD EPYC printed the same.
+  it('imports numpy and computes with it: a determinant and x87 long double functions', async () => {
+    const script = [
+      'import numpy as np',
+      'print(round(float(np.linalg.det(np.array([[4.0, 3.0, 2.0], [1.0, 5.0, 7.0], [2.0, 8.0, 3.0]]))), 9))',
+      'x = np.longdouble(1) / 3',
+      'for f in (np.exp, np.log, np.sin, np.cos, np.tan, np.arctan, np.exp2, np.log1p):',
+      '    print(f.__name__, np.format_float_scientific(f(x), precision=17))',
+      'print(np.format_float_scientific(np.arctan2(np.longdouble(-2), np.longdouble(-7)), precision=17))',
+    ].join('\n');
+    const r = await c2w(['run', await python(), '--', 'python3', '-c', script]);
+    expect({ out: r.stdout.toString().split('\n'), code: r.exitCode }).toEqual({
+      out: [
+        '-135.0',
+        'exp 1.39561242508608953e+00',
+        'log -1.09861228866810969e+00',
+        'sin 3.27194696796152244e-01',
+        'cos 9.44956946314737664e-01',
+        'tan 3.46253549510575491e-01',
+        'arctan 3.21750554396642193e-01',
+        'exp2 1.25992104989487316e+00',
+        'log1p 2.87682072451780927e-01',
+        '-2.86329299458468189e+00',
+        '',
+      ],
+      code: 0,
+    });
   });
 
   it('runs the amd64 image through qemu-user on riscv64 with --machine riscv64', async () => {

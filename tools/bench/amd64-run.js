@@ -69,7 +69,7 @@ function convert(layout, out, extra) {
   return JSON.parse(readFileSync(join(out, 'bundle.json'), 'utf8'));
 }
 
-/** qemu-system-x86_64 -M microvm on the x86_64 bundle's vmlinux and root.iso, with a channel for `args`. */
+/** qemu-system-x86_64 -M microvm on the x86_64 bundle's vmlinux and root disk, with a channel for `args`. */
 async function qemuArgs(bundle, b, args, work) {
   const { runtimeConfig, writeRunChannel } = await import(pathToFileURL(join(root, 'packages/emu-build/dist/index.js')).href);
   const config = runtimeConfig(JSON.parse(readFileSync(join(bundle, 'image-config.json'), 'utf8')), { args });
@@ -80,9 +80,12 @@ async function qemuArgs(bundle, b, args, work) {
   // acpi=off: QEMU then names the virtio-mmio devices on the command line (ADR 0023)
   return ['-M', 'microvm,acpi=off', '-m', b.machine.memory, '-nographic', '-no-reboot', '-kernel', join(bundle, b.boot.kernel),
     '-append', b.boot.append,
-    '-drive', `file=${join(bundle, 'root.iso')},format=raw,if=none,id=hd,readonly=on`, '-device', 'virtio-blk-device,drive=hd',
+    '-drive', `file=${join(bundle, b.disks[0].file)},format=raw,if=none,id=hd,readonly=on`, '-device', 'virtio-blk-device,drive=hd',
     '-drive', `file=${channel},format=raw,if=none,id=ch,readonly=on`, '-device', 'virtio-blk-device,drive=ch'];
 }
+
+// the bundle's root disk (root.erofs by default since ADR 0031, root.iso before)
+const rootMiB = (b) => `${b.disks[0].file} ${(b.files[b.disks[0].file].size / 1048576).toFixed(1)} MiB`;
 
 export async function run({ out = join(root, 'docs', 'bench', 'amd64-run.md') } = {}) {
   const layout = spawnSync('bash', [join(root, 'tools/x86_64/build-python-image.sh')], { encoding: 'utf8' }).stdout.trim().split('\n').pop();
@@ -119,7 +122,7 @@ Target: under ${cmd.target} s (${ours < cmd.target ? 'met' : 'not met'}: ${Numbe
 
 Median of ${REPEAT} cold runs on this shared 2-core host, alternating the rows. Image:
 tools/x86_64/build-python-image.sh (Debian bookworm amd64, python3 + numpy), converted once per
-machine (root.iso ${(bx.files['root.iso'].size / 1048576).toFixed(1)} MiB on x86_64, ${(br.files['root.iso'].size / 1048576).toFixed(1)} MiB on riscv64 with the qemu-user guest base), ${bx.machine.memory} guest RAM. Seconds from
+machine (root disk ${rootMiB(bx)} on x86_64, ${rootMiB(br)} on riscv64 with the qemu-user guest base), ${bx.machine.memory} guest RAM. Seconds from
 process start to the command's output, and to the process exit; QEMU microvm without ACPI cannot
 power off, so it is measured to the output only. Made by \`npm run bench amd64-run\`.
 

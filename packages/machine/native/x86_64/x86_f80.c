@@ -83,6 +83,13 @@ static F80 pack80(F80Ctx *x, int sign, int32_t e, u128 m) {
   return make(sign, e, p == 64 ? q : q << (64 - p));
 }
 
+F80 f80_round_wide(F80Ctx *x, int sign, int32_t e, u128 m) {
+  F80Ctx full = {x->rc, 64, 0};
+  F80 r = pack80(&full, sign, e, m);
+  x->flags |= full.flags;
+  return r;
+}
+
 /* SDM vol. 1 table 4-7: a signaling NaN operand is invalid; the NaN with the larger significand
  * wins, quieted */
 static F80 nan_result(F80Ctx *x, F80 a, F80 b) {

@@ -42,5 +42,15 @@ uint64_t f80_to_f64(F80Ctx *x, F80 a);
 /* to a size-byte integer, rounding by rc (truncate for FISTTP); out of range = IE, indefinite */
 uint64_t f80_to_int(F80Ctx *x, F80 a, int size, int rc);
 
+/* m / 2^127 * 2^(e - bias) rounded once by RC to 64 bits (PC does not apply): the
+ * transcendentals' last step (x86_f80_trans.c) */
+F80 f80_round_wide(F80Ctx *x, int sign, int32_t e, unsigned __int128 m);
+/* the transcendentals (x86_f80_trans.c); f80_trig returns 1 (C2) for |a| >= 2^63, untouched */
+F80 f80_2xm1(F80Ctx *x, F80 a);
+F80 f80_yl2x(F80Ctx *x, F80 a, F80 y);
+F80 f80_yl2xp1(F80Ctx *x, F80 a, F80 y);
+F80 f80_atan2(F80Ctx *x, F80 y, F80 a);
+int f80_trig(F80Ctx *x, F80 a, F80 *s, F80 *c, F80 *t);
+
 static inline int f80_is_nan(F80 a) { return (a.se & 0x7fff) == 0x7fff && (a.m << 1) != 0; }
 #endif

@@ -3,7 +3,7 @@
  * FCMOVcc, FBLD/FBSTP, and the control state (FNSTCW FLDCW FNSTSW FNINIT FNCLEX FNSTENV FLDENV
  * FNSAVE FRSTOR).
  * Exceptions always behave as masked (the default control word): flags are set, never #MF.
- * FPREM/FPREM1/FXTRACT are exact; the transcendental instructions are not implemented (#UD);
+ * FPREM/FPREM1/FXTRACT are exact; the transcendentals compute in x86_f80_trans.c (ADR 0034);
  * see ADR 0019. */
 #include "x86.h"
 #include "x86_ops.h"
@@ -202,6 +202,32 @@ static int mem_op(X86Cpu *c, const X86Insn *d) {
   }
 }
 
+/* FPTAN FSINCOS FSIN FCOS (D9 F2 FB FE FF): C2 = operand out of range (|x| >= 2^63, left as it
+ * was). FPTAN pushes 1.0 (a NaN operand's NaN instead), FSINCOS pushes the cosine; on a full
+ * stack both registers become the indefinite (stack overflow, as the CPU does). */
+static int trig(X86Cpu *c, int op) {
+  F80Ctx x = ctx(c);
+  F80 a = st(c, &x, 0), r, pushed;
+  int pushes = op == 062 || op == 073;
+  if (pushes && ((c->ftw >> ((top(c) - 1) & 7)) & 1)) {
+    x.flags |= FSW_IE | FSW_SF | FSW_C1;
+    st_set(c, 0, F80_INDEFINITE);
+    set_top(c, top(c) - 1);
+    st_set(c, 0, F80_INDEFINITE);
+    c->fsw &= (uint16_t)~FSW_C2;
+    return done(c, &x);
+  }
+  int out = op == 062 ? f80_trig(&x, a, 0, 0, &r) : op == 073 ? f80_trig(&x, a, &r, &pushed, 0)
+          : op == 076 ? f80_trig(&x, a, &r, 0, 0) : f80_trig(&x, a, 0, &r, 0);
+  c->fsw = (uint16_t)((c->fsw & ~FSW_C2) | (out ? FSW_C2 : 0));
+  if (!out) {
+    if (op == 062) pushed = f80_is_nan(r) ? r : (F80){1ULL << 63, 0x3fff};
+    st_set(c, 0, r);
+    if (pushes) push(c, &x, pushed);
+  }
+  return done(c, &x);
+}
+
 static int d9_reg(X86Cpu *c, int reg, int i) {
   F80Ctx x = ctx(c);
   F80 a;
@@ -247,7 +273,16 @@ static int d9_reg(X86Cpu *c, int reg, int i) {
     x.flags = (uint16_t)((x.flags & ~FSW_C1) | (cc & FSW_C1));
     break;
   }
-  default: return EXC_UD; /* F2XM1 FYL2X FPTAN FPATAN FYL2XP1 FSINCOS FSIN FCOS */
+  case 060: a = st(c, &x, 0); st_set(c, 0, f80_2xm1(&x, a)); break; /* F2XM1 */
+  case 061: case 071: case 063: { /* FYL2X FYL2XP1 FPATAN: ST(1) op ST(0), pop */
+    a = st(c, &x, 0);
+    F80 b = st(c, &x, 1);
+    st_set(c, 1, op == 061 ? f80_yl2x(&x, a, b) : op == 071 ? f80_yl2xp1(&x, a, b) : f80_atan2(&x, b, a));
+    pop(c);
+    break;
+  }
+  case 062: case 073: case 076: case 077: return trig(c, op);
+  default: return EXC_UD;
   }
   return done(c, &x);
 }
