@@ -2,8 +2,9 @@
 // Single out.wasm vs bundle directory (issue 14): converts the bundled busybox example both ways,
 // then times `echo hello` from process start to the container's first output line, on a plain
 // node:wasi runner, Bun's WASI and `c2w run` (out.wasm) next to `c2w run` (bundle), in the same
-// run. Median of REPEAT cold processes; convert wall time and peak RSS from GNU time. Writes
-// docs/bench/single-file.md.
+// run, and the same for out.wasm converted with --snapshot (booted at conversion, docs/decisions/0038).
+// Median of REPEAT cold processes (C2W_BENCH_REPEAT overrides); convert wall time and peak RSS from
+// GNU time. Writes docs/bench/single-file.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -11,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const REPEAT = 5;
+const REPEAT = Number(process.env.C2W_BENCH_REPEAT ?? 5);
 const c2wBin = join(root, 'packages/c2w/bin/run.js');
 const bun = join(root, 'node_modules/bun/bin/bun.exe');
 // the same ten-line runner as e2e/test/single-file.e2e.test.ts
@@ -60,20 +61,25 @@ try {
   const image = `oci:${layout}:latest`;
   const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
   timed([process.execPath, c2wBin, 'convert', image, join(work, 'warmup')], env); // fills the runtime pack cache
-  const convert = { bundle: [], wasm: [] };
+  const convert = { bundle: [], wasm: [], snapshot: [] };
   for (let i = 0; i < REPEAT; i++) {
     rmSync(join(work, 'b'), { recursive: true, force: true });
     rmSync(join(work, 'out.wasm'), { force: true });
+    rmSync(join(work, 'snap.wasm'), { force: true });
     convert.bundle.push(timed([process.execPath, c2wBin, 'convert', image, join(work, 'b')], env));
     convert.wasm.push(timed([process.execPath, c2wBin, 'convert', image, join(work, 'out.wasm')], env));
+    convert.snapshot.push(timed([process.execPath, c2wBin, 'convert', '--snapshot', image, join(work, 'snap.wasm')], env));
   }
   const runner = join(work, 'runner.mjs');
   writeFileSync(runner, RUNNER);
   const wasm = join(work, 'out.wasm');
+  const snap = join(work, 'snap.wasm');
   const cases = [
     ['out.wasm, node:wasi runner (10 lines)', [process.execPath, '--no-warnings', runner, wasm, 'echo', 'hello']],
-    ...(existsSync(bun) ? [['out.wasm, Bun WASI (same runner)', [bun, runner, wasm, 'echo', 'hello']]] : []),
+    ['out.wasm --snapshot, node:wasi runner', [process.execPath, '--no-warnings', runner, snap, 'echo', 'hello']],
+    ...(existsSync(bun) ? [['out.wasm, Bun WASI (same runner)', [bun, runner, wasm, 'echo', 'hello']], ['out.wasm --snapshot, Bun WASI', [bun, runner, snap, 'echo', 'hello']]] : []),
     ['out.wasm, c2w run', [process.execPath, c2wBin, 'run', wasm, '--', 'echo', 'hello']],
+    ['out.wasm --snapshot, c2w run', [process.execPath, c2wBin, 'run', snap, '--', 'echo', 'hello']],
     ['bundle directory, c2w run', [process.execPath, c2wBin, 'run', join(work, 'b'), '--', 'echo', 'hello']],
   ];
   const results = [];
@@ -96,7 +102,7 @@ Time from process start to the container's first output line (\`echo hello\`), a
 |---|---|---|
 ${results.join('\n')}
 
-Sizes: out.wasm ${mib(statSync(wasm).size)} MiB; bundle directory ${mib(Number(dirBytes(join(work, 'b'))))} MiB.
+Sizes: out.wasm ${mib(statSync(wasm).size)} MiB; with --snapshot ${mib(statSync(snap).size)} MiB; bundle directory ${mib(Number(dirBytes(join(work, 'b'))))} MiB.
 
 Conversion (GNU time, wall seconds and peak RSS of the whole \`c2w convert\`, runtime pack cached):
 
@@ -104,8 +110,10 @@ Conversion (GNU time, wall seconds and peak RSS of the whole \`c2w convert\`, ru
 |---|---|---|
 ${row('bundle directory', convert.bundle)}
 ${row('out.wasm (bundle, then vfs-embed)', convert.wasm)}
+${row('out.wasm --snapshot (bundle, wizer boot, then vfs-embed)', convert.snapshot)}
 
-No pre-boot snapshot yet: every start boots OpenSBI, Linux and the init (issue 14's wizer part).
+Without --snapshot every start boots OpenSBI, Linux and the init; with it a run starts at the
+init's run-request wait (docs/decisions/0038-pre-booted-snapshot.md).
 `;
   writeFileSync(join(root, 'docs/bench/single-file.md'), md);
   process.stdout.write(md);

@@ -14,12 +14,13 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
 B=/run/c2w/bundle
 
 mount -t proc proc /proc
-debug=0 channel= shell=0
+debug=0 channel= shell=0 snapshot=0
 for a in $(cat /proc/cmdline); do
   case "$a" in
     c2w.debug=1) debug=1 ;;
     c2w.shell=1) shell=1 ;;
     c2w.channel=*) channel=${a#c2w.channel=} ;;
+    c2w.snapshot=1) snapshot=1 ;;
   esac
 done
 log() { [ "$debug" = 1 ] && echo "c2w-init: $*" >&2; return 0; }
@@ -59,6 +60,13 @@ if [ "$shell" = 1 ]; then
   finish $?
 fi
 
+# Pre-booted snapshot (docs/decisions/0038): the machine stops here at conversion and resumes with
+# the run request; the channel disk, probed empty, then gets its size (wait for the kernel to see it).
+if [ "$snapshot" = 1 ]; then
+  devmem $GATE 32 2 2>/dev/null || fail "cannot signal the snapshot wait (no /dev/mem)"
+  i=0
+  while grep -qx 0 /sys/block/vd*/size && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.01; done
+fi
 # The channel is the first virtio disk that is not the root device, unless c2w.channel= names it.
 if [ -z "$channel" ]; then
   root=$(awk '$5 == "/" { print $3; exit }' /proc/self/mountinfo)

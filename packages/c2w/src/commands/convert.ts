@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Args, BaseCommand, Flags, createProgress, sharedFlags, sourceDateEpoch } from '@c2w/cli-kit';
 import { MACHINE_ARCHES, type MachineArch } from '@c2w/artifacts';
 import { defaultCacheDir } from '@c2w/emu-build';
+import { UsageError } from '@c2w/errors';
 import { convertImage } from '../convert/convert-image.js';
 import { convertToSingleFile } from '../convert/convert-single-file.js';
 import { convertToSplitSet } from '../convert/convert-split.js';
@@ -37,6 +38,7 @@ each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, 
     creds: Flags.string({ description: 'registry credentials USER:PASSWORD', helpValue: 'USER:PASSWORD' }),
     insecure: Flags.boolean({ description: 'allow plain http to registries other than localhost', default: false }),
     json: Flags.boolean({ description: 'print a JSON summary on stdout', default: false }),
+    snapshot: Flags.boolean({ description: 'with --format wasm: boot the riscv64 machine now and embed wizer\'s snapshot of it, so a run starts where the boot ended (experimental, off by default: docs/decisions/0038-pre-booted-snapshot.md)', default: false, allowNo: true }),
     'root-format': Flags.string({ description: 'file system of the root disk: erofs (sorted directories, fast lookups in big ones) or iso (ISO 9660 + Rock Ridge)', options: ['erofs', 'iso'], default: 'erofs' }),
   };
 
@@ -44,6 +46,7 @@ each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, 
     const { args, flags } = await this.parse(Convert);
     const progress = createProgress(Convert.toolName);
     const format = flags.format ?? (args.outDir.endsWith('.wasm') ? 'wasm' : 'bundle');
+    if (flags.snapshot && format !== 'wasm') throw new UsageError(`--snapshot: only for one .wasm (--format wasm), not --format ${format}`);
     const convert = (outDir: string) => (format === 'wasm' ? convertToSingleFile : format === 'wasm-split' ? convertToSplitSet : convertImage)(
       {
         status: progress.status,
@@ -62,6 +65,7 @@ each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, 
         force: flags.force || format === 'web',
         registry: { creds: flags.creds, insecure: flags.insecure },
         rootFormat: flags['root-format'] as 'erofs' | 'iso',
+        snapshot: flags.snapshot,
       },
       progress.note,
     ).finally(() => progress.stop());

@@ -15,7 +15,7 @@ export async function convertToSplitSet(o: ConvertOptions, progress: (message: s
   return withStagedBundle(o, progress, async (stage, summary) => {
     progress(`${o.outDir}: embedding machine.wasm, firmware, kernel and the root disk (vfs-embed)`);
     const whole = join(stage, '.split-input.wasm');
-    await writeSingleFile(stage, whole, Infinity);
+    await writeSingleFile(stage, whole, { limit: Infinity });
     // binaryen (tens of MB) loads only when a split set is written
     const { DEFAULT_MAX_MODULE_MIB, splitModule } = await import('@c2w/wasm-split');
     const maxMiB = maxModuleMiB ?? DEFAULT_MAX_MODULE_MIB;

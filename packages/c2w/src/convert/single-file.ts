@@ -1,9 +1,10 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '@c2w/errors';
+import { InputError, UsageError } from '@c2w/errors';
 import { createAtomicFile, readFileChunks } from '@c2w/streams';
 import { bootFiles, readBundle } from '../run/read-bundle.js';
 import { EMBED_MOUNT, singleFileParts } from './single-file-parts.js';
+import { snapshotMachine } from './single-file-snapshot.js';
 
 /** V8 (Node, Chrome) refuses to compile a module over 1 GiB; Bun's JavaScriptCore is not more generous. */
 export const MAX_SINGLE_FILE_BYTES = 2 ** 30;
@@ -18,14 +19,20 @@ export function checkSingleFileBudget(out: string, bytes: number, limit = MAX_SI
 }
 
 export interface SingleFileResult { bytes: number; files: number }
+export interface SingleFileOptions {
+  /** Over V8's (Infinity) for wasm-split's input, which no engine compiles whole. */
+  limit?: number;
+  /** Boot the machine at conversion and embed wizer's snapshot of it (single-file-snapshot.ts). */
+  snapshot?: boolean;
+}
 
 /**
  * A bundle directory -> one WASI preview1 module: machine.wasm with the firmware, the kernel, the
  * disks and the small run-request files embedded by vfs-embed under /embed. Data is streamed from
- * the bundle into the output (never held whole); the output appears only when complete. A `limit`
- * over V8's (Infinity) is for wasm-split's input, which no engine compiles whole.
+ * the bundle into the output (never held whole); the output appears only when complete.
  */
-export async function writeSingleFile(bundleDir: string, out: string, limit = MAX_SINGLE_FILE_BYTES): Promise<SingleFileResult> {
+export async function writeSingleFile(bundleDir: string, out: string, o: SingleFileOptions = {}): Promise<SingleFileResult> {
+  const limit = o.limit ?? MAX_SINGLE_FILE_BYTES;
   const b = await readBundle(bundleDir);
   const parts = join(bundleDir, '.single-file');
   await mkdir(parts, { recursive: true });
@@ -36,7 +43,13 @@ export async function writeSingleFile(bundleDir: string, out: string, limit = MA
   }
   for (const name of [...bootFiles(b.bundle), ...b.bundle.disks.map((d) => d.file)]) files.push({ name, path: b.path(name) });
 
-  const machinePath = b.path(b.bundle.machine.wasm);
+  let machinePath = b.path(b.bundle.machine.wasm);
+  if (o.snapshot) {
+    if (b.bundle.machine.arch !== 'riscv64') throw new UsageError(`--snapshot: the pre-booted snapshot supports the riscv64 machine only, this image runs on ${b.bundle.machine.arch} (convert with --no-snapshot)`);
+    const booted = join(parts, 'machine-booted.wasm');
+    await snapshotMachine(machinePath, bundleDir, booted);
+    machinePath = booted;
+  }
   const sources = [];
   let total = (await stat(machinePath)).size;
   for (const f of files) {

@@ -43,7 +43,7 @@ describe('writeSingleFile', () => {
       files: Object.fromEntries(names.map((n) => [n, { digest: d, size: sizes[n] ?? 1 }])),
     }));
     const outDir = mkdtempSync(join(tmpdir(), 'c2w-single-out-'));
-    await expect(writeSingleFile(dir, join(outDir, 'out.wasm'), 4 << 20)).rejects.toThrow(/over the 4 MiB module limit of V8/);
+    await expect(writeSingleFile(dir, join(outDir, 'out.wasm'), { limit: 4 << 20 })).rejects.toThrow(/over the 4 MiB module limit of V8/);
     expect(readdirSync(outDir)).toEqual([]);
   });
 });

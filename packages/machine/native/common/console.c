@@ -130,7 +130,7 @@ static void port_poll_input(Machine *m, VirtioDev *v, int timeout_ms) {
 
 /* Wait up to timeout_ms for stdin; move what is available into the guest's console. */
 void console_poll_input(Machine *m, int timeout_ms) {
-  VirtioDev *port = input_console(m, true);
+  VirtioDev *port = m->port_detached ? NULL : input_console(m, true);
   if (port) { port_poll_input(m, port, timeout_ms); return; }
   if (m->stdin_eof || m->console_gated) { console_wait_input(m, false, timeout_ms); return; }
   VirtioDev *vc = input_console(m, false);

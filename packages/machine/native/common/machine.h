@@ -236,6 +236,7 @@ typedef struct Config {
   bool quiet_firmware; /* fw_dynamic_info options bit 0: OpenSBI prints no banner */
   bool console_gate;   /* console input waits until the guest opens the gate (syscon.c) */
   uint64_t max_insns; /* 0 = unlimited */
+  bool snapshot_boot; /* booting under wizer (snapshot.c): no host input, pause at the init's wait */
 } Config;
 
 typedef struct Machine {
@@ -285,6 +286,8 @@ typedef struct Machine {
   bool reboot;
   bool stdin_eof;
   bool console_gated;    /* stdin stays with the host until the guest is ready for it */
+  bool paused;           /* the init reached its run-request wait in a snapshot boot (syscon.c) */
+  bool port_detached;    /* the stdin port exists (probed at boot) but stdin goes to the console */
   uint8_t outbuf[4096];
   uint32_t outlen;
   uint64_t last_input_poll_ns;
@@ -364,7 +367,8 @@ void virtio_console_port_pump(Machine *m, VirtioDev *v);
 void virtio_console_queue_notify(Machine *m, VirtioDev *v, int q);
 int virtio_console_receive(Machine *m, VirtioDev *v, const uint8_t *buf, int n);
 bool virtio_console_can_receive(Machine *m, VirtioDev *v);
-int virtio_9p_init(Machine *m, VirtioDev *v, const ShareConfig *share);
+int virtio_9p_init(Machine *m, VirtioDev *v, const ShareConfig *share); /* share->path NULL: unbound */
+int virtio_9p_bind(VirtioDev *v, const char *path, uint32_t uid, uint32_t gid); /* a resumed snapshot's share */
 void virtio_9p_queue_notify(Machine *m, VirtioDev *v, int q);
 uint64_t virtio_9p_config_read(VirtioDev *v, uint64_t off, int size);
 void virtio_9p_free(VirtioDev *v);
@@ -395,6 +399,22 @@ void config_free(Config *cfg);
 /* single_file.c: the single-file form's run request (docs/decisions/0024) */
 #define SINGLE_FILE_NONE (-2)
 int single_file_config(Config *cfg, int argc, char **argv); /* SINGLE_FILE_NONE, or as config_parse */
+#define SINGLE_FILE_MAX_MOUNTS 5 /* virtio slots left after the root disk, the run channel and the stdin port */
+/* A run request composed from WASI args, env, preopens and clock: the run channel tar and what the
+ * machine binds for it */
+typedef struct RunRequest {
+  uint8_t *tar;
+  size_t tar_len;
+  char *mounts[SINGLE_FILE_MAX_MOUNTS]; /* host (preopen) paths of shares c2w0.. */
+  int nmounts;
+  uint32_t uid, gid;
+  bool port, debug;
+} RunRequest;
+/* 0, or as config_parse (the image defaults are read from /embed) */
+int single_file_request(RunRequest *r, const char *arch, size_t arch_len, int argc, char **argv);
+/* snapshot.c: the pre-booted snapshot (docs/decisions/0038) */
+bool snapshot_taken(void);
+int snapshot_resume(int argc, char **argv);
 
 /* x86_64/microvm.c: the x86_64 board, built, booted and run to the guest's exit status */
 int x86_microvm_main(Config *cfg);

@@ -2,12 +2,15 @@
  * x86_64, x86_64/microvm.c), run it, and return the guest's exit status (the finisher). Same
  * code natively and as wasm32-wasi. A module
  * that carries its boot files (c2w convert IMAGE out.wasm) takes its configuration from them and
- * its arguments as the container's (single_file.c). */
+ * its arguments as the container's (single_file.c); one snapshotted by wizer after its boot
+ * resumes it (snapshot.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include "machine.h"
 
 int main(int argc, char **argv) {
+  /* booted at conversion (snapshot.c): the run request resumes that machine */
+  if (snapshot_taken()) return snapshot_resume(argc, argv);
   Config cfg;
   int rc = single_file_config(&cfg, argc, argv);
   if (rc == SINGLE_FILE_NONE) rc = config_parse(&cfg, argc, argv);

@@ -16,7 +16,7 @@
 
 #define EMBED "/embed/"
 #define ME "c2w"
-#define MAX_MOUNTS 5 /* virtio slots left after the root disk, the run channel and the stdin port */
+#define MAX_MOUNTS SINGLE_FILE_MAX_MOUNTS
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* ---- a growable byte buffer ---- */
@@ -333,17 +333,12 @@ static void tar_add(Buf *t, const char *name, char type, const char *data, size_
   if (len % 512) put(t, zero, 512 - len % 512);
 }
 
-int single_file_config(Config *cfg, int argc, char **argv) {
-  size_t len;
-  char *arch = read_embed("arch", &len);
-  if (!arch) return SINGLE_FILE_NONE; /* a plain machine.wasm, or the native machine */
+/* The run request from the module's WASI arguments, environment, preopens and clock: the run
+ * channel tar and the shares and stdin mode the machine binds for it. */
+int single_file_request(RunRequest *out, const char *arch, size_t arch_len, int argc, char **argv) {
   Request r = {0};
   int rc = parse_request(&r, argc, argv);
   if (rc) return rc;
-  char *machine_argv[] = {argv[0], "--config", EMBED "machine.json", NULL};
-  rc = config_parse(cfg, 3, machine_argv);
-  if (rc) return rc;
-
   extern char **environ;
   Mount mounts[MAX_MOUNTS];
   int nmounts = preopens(mounts);
@@ -358,7 +353,7 @@ int single_file_config(Config *cfg, int argc, char **argv) {
   Buf tar = {0}, lines = {0};
   char text[64];
   tar_add(&tar, "c2w/", '5', "", 0);
-  tar_add(&tar, "c2w/arch", '0', arch, len);
+  tar_add(&tar, "c2w/arch", '0', arch, arch_len);
   snprintf(text, sizeof text, "%lld\n", (long long)time(NULL));
   tar_add(&tar, "c2w/time", '0', text, strlen(text));
   for (int i = 0; i < nmounts; i++) {
@@ -370,23 +365,41 @@ int single_file_config(Config *cfg, int argc, char **argv) {
   tar_add(&tar, "config.json", '0', json.p, json.n);
   static const char end[1024];
   put(&tar, end, sizeof end);
+  *out = (RunRequest){.tar = (uint8_t *)tar.p, .tar_len = tar.n, .nmounts = nmounts, .uid = (uint32_t)uid,
+                      .gid = (uint32_t)gid, .port = port, .debug = r.debug};
+  for (int i = 0; i < nmounts; i++) out->mounts[i] = mounts[i].path;
+  return 0;
+}
+
+int single_file_config(Config *cfg, int argc, char **argv) {
+  size_t len;
+  char *arch = read_embed("arch", &len);
+  if (!arch) return SINGLE_FILE_NONE; /* a plain machine.wasm, or the native machine */
+  char *machine_argv[] = {argv[0], "--config", EMBED "machine.json", NULL};
+  /* the request first: its usage errors come before any file of the machine's is read */
+  RunRequest r;
+  int rc = single_file_request(&r, arch, len, argc, argv);
+  if (rc) return rc;
+  rc = config_parse(cfg, 3, machine_argv);
+  if (rc) return rc;
 
   if (cfg->ndrives >= MAX_DRIVES) { fputs(ME ": too many drives\n", stderr); return 2; }
   DriveConfig *d = &cfg->drives[cfg->ndrives++];
   d->path = strdup("(run channel)");
   d->readonly = true;
-  d->data = (const uint8_t *)tar.p;
-  d->data_size = tar.n;
-  for (int i = 0; i < nmounts; i++) {
+  d->data = r.tar;
+  d->data_size = r.tar_len;
+  char text[64];
+  for (int i = 0; i < r.nmounts; i++) {
     ShareConfig *s = &cfg->shares[cfg->nshares++];
-    s->path = mounts[i].path;
+    s->path = r.mounts[i];
     snprintf(text, sizeof text, "c2w%d", i);
     s->tag = strdup(text);
     /* files in a mount belong to the container's user, who can then write there (ADR 0009) */
-    s->uid = (uint32_t)uid;
-    s->gid = (uint32_t)gid;
+    s->uid = r.uid;
+    s->gid = r.gid;
   }
-  cfg->stdin_port = port;
+  cfg->stdin_port = r.port;
   if (r.debug) {
     cfg->quiet_firmware = false;
     Buf append = {0};

@@ -641,8 +641,8 @@ int virtio_9p_init(Machine *m, VirtioDev *v, const ShareConfig *share) {
     fprintf(stderr, "c2w-machine: share '%s': tag must be 1..255 bytes\n", path);
     return -1;
   }
-  int fd = open(path, O_RDONLY | O_DIRECTORY);
-  if (fd < 0) {
+  int fd = path ? open(path, O_RDONLY | O_DIRECTORY) : -1;
+  if (path && fd < 0) {
     fprintf(stderr, "c2w-machine: cannot open shared directory '%s': %s\n", path, strerror(errno));
     return -1;
   }
@@ -654,7 +654,7 @@ int virtio_9p_init(Machine *m, VirtioDev *v, const ShareConfig *share) {
     s->tag = strdup(tag);
   }
   if (!s || !s->req || !s->rep || !s->fids || !s->tag) {
-    close(fd);
+    if (fd >= 0) close(fd);
     if (s) { free(s->req); free(s->rep); free(s->fids); free(s->tag); free(s); }
     fprintf(stderr, "c2w-machine: out of memory for share '%s'\n", path);
     return -1;
@@ -669,6 +669,22 @@ int virtio_9p_init(Machine *m, VirtioDev *v, const ShareConfig *share) {
   v->nqueues = 1;
   v->dev_features = VIRTIO_F_VERSION_1 | VIRTIO_9P_MOUNT_TAG;
   v->p9 = s;
+  return 0;
+}
+
+/* A share probed unbound in a snapshot boot gets its directory when the snapshot resumes: the
+ * guest has not attached it yet (c2w-init mounts shares only after reading the run request). */
+int virtio_9p_bind(VirtioDev *v, const char *path, uint32_t uid, uint32_t gid) {
+  P9State *s = v->p9;
+  int fd = open(path, O_RDONLY | O_DIRECTORY);
+  if (!s || fd < 0) {
+    fprintf(stderr, "c2w-machine: cannot open shared directory '%s': %s\n", path, strerror(errno));
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+  s->root = fd;
+  s->uid = uid;
+  s->gid = gid;
   return 0;
 }
 

@@ -100,7 +100,7 @@ int machine_init(Machine *m, Config *cfg) {
   for (int i = 0; i < DC_PAGES; i++) m->dcache_ppn[i] = ~0ULL;
   m->icount = cfg->icount;
   m->console_gated = cfg->console_gate;
-  m->time_base_ns = host_now_ns();
+  m->time_base_ns = cfg->snapshot_boot ? 0 : host_now_ns(); /* a snapshot's bytes hold no host time */
   m->clint.mtimecmp = ~0ULL;
   m->uart.iir = 1;
   m->uart.lsr = 0x60;
@@ -198,10 +198,11 @@ void machine_free(Machine *m, bool keep_memory) {
   }
 }
 
-/* Run until the guest powers off (or --max-insns). Returns the host exit status. */
+/* Run until the guest powers off (or --max-insns), or pauses for a snapshot (m->paused). Returns
+ * the host exit status. A snapshot boot reads no host input: the boot must repeat exactly. */
 int machine_run_to_exit(Machine *m) {
   Config *cfg = m->cfg;
-  while (!m->halted) {
+  while (!m->halted && !m->paused) {
     clint_update(m);
     cpu_check_interrupts(m);
     uint64_t now_ns = host_now_ns();
@@ -223,13 +224,13 @@ int machine_run_to_exit(Machine *m) {
             ms = t < 100 ? (int)t : 100;
           }
         }
-        console_poll_input(m, ms);
+        if (!cfg->snapshot_boot) console_poll_input(m, ms);
         m->last_input_poll_ns = host_now_ns();
         m->idle_ns += m->last_input_poll_ns - now_ns;
         continue;
       }
     }
-    if (now_ns - m->last_input_poll_ns > 10000000ULL) {
+    if (now_ns - m->last_input_poll_ns > 10000000ULL && !cfg->snapshot_boot) {
       console_poll_input(m, 0);
       m->last_input_poll_ns = now_ns;
     }

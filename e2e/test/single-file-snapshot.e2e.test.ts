@@ -1,0 +1,154 @@
+import { execa } from 'execa';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { requirePrerequisite, workspaceRoot } from '@c2w/testing';
+import { c2w, convert, tmp } from './helpers/bundles.js';
+import { exampleImage, pythonImage } from './helpers/images.js';
+
+// out.wasm booted at conversion (c2w convert --snapshot, docs/decisions/0038-pre-booted-snapshot.md):
+// the same run requests as the cold module's (single-file.e2e.test.ts), on the same hosts, plus
+// what only a snapshot can get wrong: runs that share state, the clock, the bytes of two conversions.
+const RUNNER = `import { readFile } from 'node:fs/promises';
+import { WASI } from 'node:wasi';
+const [file, ...args] = process.argv.slice(2);
+const wasi = new WASI({
+  version: 'preview1', args: ['out.wasm', ...args], returnOnExit: true,
+  env: JSON.parse(process.env.WASI_ENV ?? '{}'), preopens: JSON.parse(process.env.WASI_PREOPENS ?? '{}'),
+});
+const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readFile(file)), { wasi_snapshot_preview1: wasi.wasiImport });
+process.exitCode = wasi.start(instance);
+`;
+
+interface Run { stdout: string; exitCode: number }
+interface RunOptions { env?: Record<string, string>; options?: string[]; preopens?: Record<string, string>; input?: string }
+type Host = (wasm: string, args: string[], o?: RunOptions) => Promise<Run>;
+
+const require = createRequire(import.meta.url);
+const bunPath = join(dirname(require.resolve('bun/package.json')), 'bin/bun.exe');
+let runner = '';
+const stdinOf = (o: RunOptions) => (o.input !== undefined ? { input: o.input } : { stdin: 'ignore' as const });
+const viaRunner = (engine: string[]): Host => async (wasm, args, o = {}) => {
+  const r = await execa(engine[0]!, [...engine.slice(1), runner, wasm, ...(o.options ?? []), '--', ...args], {
+    reject: false, stripFinalNewline: false, env: { WASI_ENV: JSON.stringify(o.env ?? {}), WASI_PREOPENS: JSON.stringify(o.preopens ?? {}) },
+    ...stdinOf(o),
+  });
+  return { stdout: r.stdout, exitCode: r.exitCode ?? -1 };
+};
+const viaC2wRun: Host = async (wasm, args, o = {}) => {
+  const flags = [...Object.entries(o.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]), ...(o.options ?? []), ...Object.entries(o.preopens ?? {}).flatMap(([g, h]) => ['--mount', `${h}:${g}`])];
+  const r = await execa(process.execPath, [join(workspaceRoot, 'packages/c2w/bin/run.js'), 'run', ...flags, wasm, '--', ...args], {
+    reject: false, stripFinalNewline: false, ...stdinOf(o),
+  });
+  return { stdout: r.stdout, exitCode: r.exitCode ?? -1 };
+};
+const hosts: Array<[string, Host, string[]]> = [
+  ['node:wasi runner', viaRunner([process.execPath, '--no-warnings']), []],
+  ['Bun (JavaScriptCore)', viaRunner([bunPath]), ['--stdin=pipe']],
+  ['c2w run', viaC2wRun, []],
+];
+const node = hosts[0]![1];
+
+describe('c2w convert --snapshot IMAGE out.wasm', () => {
+  let dir: string;
+  let image: string;
+  let wasm: string;
+  beforeAll(async () => {
+    dir = await tmp('snapshot');
+    runner = join(dir, 'runner.mjs');
+    await writeFile(runner, RUNNER);
+    image = await exampleImage();
+    wasm = await convert(image, join(dir, 'out.wasm'), ['--snapshot']);
+  });
+
+  it('gives the same bytes for the same image and SOURCE_DATE_EPOCH (the boot under wizer repeats exactly)', async () => {
+    const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
+    const outs = [join(dir, 'a.wasm'), join(dir, 'b.wasm')];
+    for (const out of outs) {
+      const r = await execa(process.execPath, [join(workspaceRoot, 'packages/c2w/bin/run.js'), 'convert', '--snapshot', `oci:${image}:latest`, out], { env, reject: false });
+      expect(r.exitCode).toBe(0);
+    }
+    const [a, b] = await Promise.all(outs.map((o) => readFile(o)));
+    expect(a!.length).toBeGreaterThan(1 << 20);
+    expect(a!.equals(b!)).toBe(true);
+  });
+
+  it('holds the booted machine: it differs from the cold module of the same image, which still converts', async () => {
+    const cold = await convert(image, join(dir, 'cold.wasm'), ['--no-snapshot']);
+    const [s, c] = await Promise.all([readFile(wasm), readFile(cold)]);
+    expect(s.equals(c)).toBe(false);
+    expect((await node(cold, ['echo', 'cold'])).stdout).toBe('cold\n');
+  });
+
+  it('refuses --snapshot for a bundle directory with a usage error', async () => {
+    const r = await c2w(['convert', '--snapshot', `oci:${image}:latest`, join(dir, 'bundle')]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--snapshot: only for one \.wasm/);
+  });
+
+  it('keeps two runs of one module apart: files, request and clock are each run\'s own', async () => {
+    const first = await node(wasm, ['sh', '-c', 'echo one > /marker; cat /marker; date +%s'], { env: { RUN: 'first' } });
+    const second = await node(wasm, ['sh', '-c', 'cat /marker 2>/dev/null || echo clean; echo "$RUN"; date +%s'], { env: { RUN: 'second' } });
+    expect(first.exitCode).toBe(0);
+    expect(second.exitCode).toBe(0);
+    const [one, t1] = first.stdout.split('\n');
+    const [clean, run, t2] = second.stdout.split('\n');
+    expect([one, clean, run]).toEqual(['one', 'clean', 'second']);
+    // the guest's wall clock is the host's at each run, not the conversion's
+    const now = Date.now() / 1000;
+    for (const t of [t1, t2]) expect(Math.abs(Number(t) - now)).toBeLessThan(120);
+  });
+
+  it('runs python3 from a Debian image converted with --snapshot (node:wasi runner)', async () => {
+    const py = await convert(await pythonImage(), join(dir, 'python.wasm'), ['--snapshot']);
+    const r = await node(py, ['python3', '-c', 'import json, sys; print(json.dumps(sys.argv[1:])); sys.exit(5)', 'two words', "it's"]);
+    expect(r.stdout).toBe('["two words", "it\'s"]\n');
+    expect(r.exitCode).toBe(5);
+  });
+
+  describe.each(hosts)('on %s', (name, run, stdinFlags) => {
+    beforeAll(() => {
+      if (name.startsWith('Bun')) requirePrerequisite(`bun from npm at ${bunPath}`, existsSync(bunPath));
+    });
+    const skip = () => name.startsWith('Bun') && !existsSync(bunPath);
+
+    it('prints exactly hello\\n for echo hello', async () => {
+      if (skip()) return;
+      const r = await run(wasm, ['echo', 'hello']);
+      expect(r.stdout).toBe('hello\n');
+      expect(r.exitCode).toBe(0);
+    });
+
+    it("passes the container's exit status through", async () => {
+      if (skip()) return;
+      expect((await run(wasm, ['sh', '-c', 'exit 7'])).exitCode).toBe(7);
+    });
+
+    it('hands the host environment and -e, --entrypoint, -w, -u to the container', async () => {
+      if (skip()) return;
+      const r = await run(wasm, ['-c', 'echo "$FIRST $SECOND $(pwd) $(id -u)"'], {
+        env: { FIRST: 'one' }, options: ['-e', 'SECOND=two', '--entrypoint', '/bin/sh', '-w', '/tmp', '-u', '1000:1000'],
+      });
+      expect(r.stdout).toBe('one two /tmp 1000\n');
+      expect(r.exitCode).toBe(0);
+    });
+
+    it('feeds piped stdin to cat, which ends where the input ends', async () => {
+      if (skip()) return;
+      const r = await run(wasm, ['cat'], { options: stdinFlags, input: 'line one\nline two\n' });
+      expect(r.stdout).toBe('line one\nline two\n');
+      expect(r.exitCode).toBe(0);
+    });
+
+    it('mounts a preopened host directory at its guest path (a share bound at resume)', async () => {
+      if (skip()) return;
+      const shared = await tmp('snapshot-share');
+      await writeFile(join(shared, 'from-host.txt'), 'host data\n');
+      const r = await run(wasm, ['sh', '-c', 'cat /data/from-host.txt && echo guest > /data/from-guest.txt'], { preopens: { '/data': shared } });
+      expect(r.stdout).toBe('host data\n');
+      expect(r.exitCode).toBe(0);
+      expect(await readFile(join(shared, 'from-guest.txt'), 'utf8')).toBe('guest\n');
+    });
+  });
+});
