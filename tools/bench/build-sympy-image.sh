@@ -4,7 +4,8 @@
 # As tools/riscv64/build-python-image.sh (variant "extract", no maintainer scripts run), plus the
 # bytecode: postinst's py3compile does not run in "extract", so the customize hook compiles every
 # module with the image's own python3 under qemu-riscv64-static, as the package's install would;
-# without it, every run would compile sympy (about 1,000 modules) in the guest.
+# without it, every run would compile sympy (about 1,500 modules) in the guest. One process (no -j):
+# compileall's worker pool breaks under qemu-user (BrokenPipeError in its resource tracker).
 # usage: build-sympy-image.sh [OUT_DIR]   prints the layout path; cached in
 #        $C2W_CACHE/sympy-image/<hash of this script>/oci
 set -euo pipefail
@@ -24,8 +25,10 @@ mmdebstrap --quiet --variant=extract --mode=root --architectures=riscv64 \
   --include=python3,python3-sympy \
   --setup-hook='for d in bin sbin lib; do mkdir -p "$1/usr/$d"; ln -s "usr/$d" "$1/$d"; done' \
   --customize-hook='mkdir -p "$1/root" "$1/etc"; printf "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n" > "$1/etc/passwd"; printf "root:x:0:\nnogroup:x:65534:\n" > "$1/etc/group"' \
-  --customize-hook='qemu-riscv64-static -L "$1" "$1/usr/bin/python3" -m compileall -q -j 2 --invalidation-mode unchecked-hash -d / -s "$1" "$1/usr/lib/python3" "$1/usr/lib/python3.13" >/dev/null' \
+  --customize-hook='qemu-riscv64-static -L "$1" "$1/usr/bin/python3" -m compileall -q --invalidation-mode unchecked-hash -s "$1" -p / "$1/usr/lib/python3" "$1/usr/lib/python3.13" >/dev/null' \
   --format=tar trixie "$work/rootfs.tar" "deb $MIRROR trixie main"
+# a failed hook does not always fail mmdebstrap: check that the bytecode is there
+[ "$(tar -tf "$work/rootfs.tar" | grep -c 'sympy/__pycache__/__init__\.')" -gt 0 ] || die "no sympy bytecode in the image (compileall failed)"
 umoci init --layout "$work/oci"
 umoci new --image "$work/oci:empty"
 umoci raw add-layer --image "$work/oci:empty" --tag latest "$work/rootfs.tar"
