@@ -124,7 +124,7 @@ for off in %(offsets)s; do
 done
 printf 'files %%s\n' "$(busybox find /site -type f | busybox wc -l)"
 printf 'pattern %%s\n' "$(busybox dd if=/large/fill/%(pattern_file)s bs=4096 skip=%(pattern_block)d count=1 2>/dev/null | busybox md5sum | busybox cut -c1-32)"
-printf 'size %%s\n' "$(busybox wc -c < /large/big.bin)"
+printf 'size %%s\n' "$(busybox stat -c %%s /large/big.bin)"  # wc would read all of it
 '''
 
 
