@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The browser path (issue 16): time to first output in Debian's chromium (headless, driven by
-// playwright-core) against `c2w serve` on 127.0.0.1, and the bytes of root.iso the page fetched,
+// playwright-core) against `c2w serve` on 127.0.0.1, and the bytes of the root disk (root.erofs, or root.iso) the page fetched,
 // next to the same commands under Node (`c2w run`, time to first stdout byte) in the same run.
 // Also a busy guest loop, to price JSPI's turns on the event loop. Median of REPEAT runs, each
 // page in a fresh browser context (no HTTP cache). Writes docs/bench/browser.md and the
@@ -62,7 +62,9 @@ async function pageRun(browser, url, args, expect, extra = []) {
     const text = await page.textContent('#transcript');
     if (s.code !== 0 || !text.includes(expect)) throw new Error(`page ${args.join(' ')}: status ${s.code}, error ${s.error}, output ${text.slice(-200)}`);
     if (s.input !== (extra.length ? 'sab' : 'jspi')) throw new Error(`page ${args.join(' ')}: input by ${s.input}, expected ${extra.length ? 'sab' : 'jspi'}`);
-    return { first: s.firstOutputMs / 1000, exit: s.exitMs / 1000, iso: s.traffic['root.iso'], isoSize: s.sizes['root.iso'], jspi: s.jspi, runMs: s.runMs, loadMs: s.loadMs, reads: s.reads['root.iso'] };
+    // the root disk is root.erofs by default (ADR 0031), root.iso with --root-fs iso
+    const disk = Object.keys(s.sizes).find((k) => k.startsWith('root.'));
+    return { first: s.firstOutputMs / 1000, exit: s.exitMs / 1000, disk, iso: s.traffic[disk], isoSize: s.sizes[disk], jspi: s.jspi, runMs: s.runMs, loadMs: s.loadMs, reads: s.reads[disk] };
   } finally {
     await context.close();
   }
@@ -72,17 +74,19 @@ async function screenshot(browser, url, out) {
   const page = await browser.newPage({ viewport: { width: 900, height: 560 } });
   await page.goto(`${url}?arg=sh`);
   await page.locator('#terminal').click();
-  for (const line of ['echo typed-$((6*7))', 'uname -sm', 'exit 3']) {
+  // each line typed at the shell's prompt, as a person would (typed ahead, the pty echoes it early)
+  const prompts = (n) => page.waitForFunction((k) => document.getElementById('transcript').textContent.split('# ').length > k, n, { timeout: 300_000 });
+  for (const [i, line] of ['echo typed-$((6*7))', 'uname -sm', 'exit 3'].entries()) {
+    await prompts(i + 1);
     await page.keyboard.type(line);
     await page.keyboard.press('Enter');
-    if (line !== 'exit 3') await page.waitForFunction((n) => document.getElementById('transcript').textContent.split('\n').length > n, line === 'uname -sm' ? 2 : 1, { timeout: 300_000 });
   }
   await page.waitForFunction(() => document.getElementById('status').dataset.state === 'exited', null, { timeout: 300_000 });
   await page.screenshot({ path: out });
   await page.close();
 }
 
-export async function run({ out = join(root, 'docs', 'bench', 'browser.md'), shot = join(root, 'docs', 'browser.png') } = {}) {
+export async function run({ out = join(root, 'docs', 'bench', 'browser.md'), shot = join(root, 'docs', 'browser.png'), shotOnly = false } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'c2w-bench-browser-'));
   const loadBefore = loadavg()[0];
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -97,6 +101,7 @@ export async function run({ out = join(root, 'docs', 'bench', 'browser.md'), sho
       const server = await serve(bundle);
       try {
         if (i === 0) await screenshot(browser, server.url, shot);
+        if (shotOnly) break;
         for (const r of image.runs) {
           const node = [];
           const page = [];
@@ -116,7 +121,7 @@ export async function run({ out = join(root, 'docs', 'bench', 'browser.md'), sho
 | the same, input by a SharedArrayBuffer ring (\`--cross-origin-isolated\`, \`?input=sab\`) | ${m(sab, 'first')} | ${m(sab, 'exit')} |
 | Node ${process.versions.node}, \`c2w run\` (cold process) | ${m(node, 'first')} | ${m(node, 'exit')} |
 
-root.iso fetched by the page: ${mib(median(page.map((x) => x.iso)))} MiB of ${mib(p.isoSize)} MiB (${(100 * median(page.map((x) => x.iso)) / p.isoSize).toFixed(1)} %) in ${median(page.map((x) => x.reads.requests))} range requests, which took ${median(page.map((x) => x.reads.ms)).toFixed(0)} ms.
+${p.disk} fetched by the page: ${mib(median(page.map((x) => x.iso)))} MiB of ${mib(p.isoSize)} MiB (${(100 * median(page.map((x) => x.iso)) / p.isoSize).toFixed(1)} %) in ${median(page.map((x) => x.reads.requests))} range requests, which took ${median(page.map((x) => x.reads.ms)).toFixed(0)} ms.
 Page phases: ${median(page.map((x) => x.loadMs)).toFixed(0)} ms from the worker's start to the machine's start (plan, machine.wasm fetched and compiled, firmware, kernel, run channel), ${median(page.map((x) => x.runMs)).toFixed(0)} ms running.
 JSPI turns while the guest was busy: ${median(page.map((x) => x.jspi.yields))}, ${median(page.map((x) => x.jspi.yieldMs)).toFixed(1)} ms of ${median(page.map((x) => x.runMs)).toFixed(0)} ms running (waits for the timer or input: ${median(page.map((x) => x.jspi.waits))}).
 `);
@@ -129,6 +134,7 @@ JSPI turns while the guest was busy: ${median(page.map((x) => x.jspi.yields))}, 
     await browser.close();
     rmSync(work, { recursive: true, force: true });
   }
+  if (shotOnly) return;
   const load = `${loadBefore.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`;
   const md = `# The browser page (issue 16)
 
@@ -147,4 +153,5 @@ the busy guest yields to the event loop at most every 25 ms so typed keys get in
   process.stderr.write(md);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
+// --shot-only: retake docs/browser.png alone
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run({ shotOnly: process.argv.includes('--shot-only') });

@@ -12,7 +12,7 @@ import { StdinRing } from './vendor/stdin-ring.js';
 import { WinsizeCell } from './vendor/winsize-cell.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { tty: false, files: [], firstOutputMs: null, exitMs: null, code: null, traffic: null, sizes: null, error: null };
+const state = { tty: null, files: [], firstOutputMs: null, exitMs: null, code: null, traffic: null, sizes: null, error: null };
 window.c2w = state;
 
 const quote = (w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
@@ -64,10 +64,17 @@ const send = (bytes) => (ring ? void toRing(bytes) : worker.postMessage({ type: 
 const discipline = new LineDiscipline(send, (text) => term.write(text));
 // with a pty (state.tty, the worker says) keys go as they are: the pty echoes and edits
 const encoder = new TextEncoder();
-term.onData((data) => {
-  if (state.code !== null) return;
+// keys typed before the worker knows the run's mode wait here: echoing them through the line
+// discipline and then again through the container's pty would garble the screen
+const early = [];
+const feedKeys = (data) => {
   if (state.tty) send(encoder.encode(data));
   else discipline.feed(data);
+};
+term.onData((data) => {
+  if (state.code !== null) return;
+  if (state.tty === null) early.push(data);
+  else feedKeys(data);
 });
 term.onResize(({ rows, cols }) => {
   state.size = { rows, cols };
@@ -117,6 +124,7 @@ worker.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'mode') {
     state.tty = m.tty;
+    for (const data of early.splice(0)) feedKeys(data);
   } else if (m.type === 'files') {
     showFiles(m.files);
   } else if (m.type === 'out') {
