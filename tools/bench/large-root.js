@@ -3,18 +3,21 @@
 // file data, one file over 4 GiB with markers past 4 GiB, 100,000 small files with sage-like names,
 // a check program) converted with `c2w convert` (peak RSS, time, output size), then run with
 // `c2w run` (the markers, the file count, the program; the host's peak RSS). A 1 GiB root goes
-// through the same steps in the same run: run-time memory must not grow with the disk.
-// Writes docs/bench/large-root.md. LARGE_ROOT_GIB=16,1 (sizes), LARGE_ROOT_FILES=100000.
+// through the same steps in the same run: run-time memory must not grow with the disk. Roots of at
+// most LARGE_ROOT_SPLIT_GIB (3) GiB also go into a split set (`--format wasm-split`: the single
+// out.wasm over V8's 1 GiB module limit, issue 14), converted and run the same way.
+// Writes docs/bench/large-root.md. LARGE_ROOT_GIB=16,3,1 (sizes), LARGE_ROOT_FILES=100000.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const c2w = join(root, 'packages/c2w/bin/run.js');
-const sizes = (process.env.LARGE_ROOT_GIB ?? '16,1').split(',').map(Number);
+const sizes = (process.env.LARGE_ROOT_GIB ?? '16,3,1').split(',').map(Number);
 const files = Number(process.env.LARGE_ROOT_FILES ?? 100000);
+const splitUpTo = Number(process.env.LARGE_ROOT_SPLIT_GIB ?? 3);
 const work = mkdtempSync(join(process.env.LARGE_ROOT_TMP ?? tmpdir(), 'c2w-bench-large-root-'));
 const env = { ...process.env, C2W_STATE_HOME: join(work, 'state'), SOURCE_DATE_EPOCH: '1700000000' };
 
@@ -58,9 +61,21 @@ function one(gib, example) {
   const run = timed(process.execPath, [c2w, 'run', bundle]);
   const checked = verify(run.stdout, expected);
   const row = { gib, expected, gen, convert, run, checked, erofsBytes: disk.size, erofsAllocated: disk.blocks * 512 };
-  console.error(`bench large-root: ${gib} GiB: ${JSON.stringify({ gen: gen.seconds, convert: [convert.seconds, convert.rssMiB], run: [run.seconds, run.rssMiB], checked })}`);
+  if (gib <= splitUpTo) row.split = splitSet(dir, expected);
+  console.error(`bench large-root: ${gib} GiB: ${JSON.stringify({ gen: gen.seconds, convert: [convert.seconds, convert.rssMiB], run: [run.seconds, run.rssMiB], checked, split: row.split && [row.split.convert.seconds, row.split.convert.rssMiB, row.split.run.rssMiB] })}`);
   rmSync(dir, { recursive: true, force: true }); // 16 GB of root disk: not kept
   return row;
+}
+
+/** The same image as a split set (main.wasm + data modules), converted, sized and run by `c2w run`. */
+function splitSet(dir, expected) {
+  const out = join(dir, 'split');
+  const convert = timed(process.execPath, [c2w, 'convert', '--format', 'wasm-split', `oci:${join(dir, 'image', 'oci')}:large`, out]);
+  const modules = readdirSync(out).filter((f) => f.endsWith('.wasm')).map((f) => statSync(join(out, f)).size);
+  const run = timed(process.execPath, [c2w, 'run', out]);
+  const checked = verify(run.stdout, expected);
+  rmSync(out, { recursive: true, force: true });
+  return { convert, run, checked, modules: modules.length, bytes: modules.reduce((a, b) => a + b, 0), largest: Math.max(...modules) };
 }
 
 const f1 = (n) => n.toFixed(1);
@@ -83,6 +98,13 @@ function document(rows) {
     '| root GiB of data | generate s | convert s | convert peak RSS MiB | root.erofs GB (allocated) | run s | run peak RSS MiB | markers (past 4 GiB) | files counted | load |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r.gib} | ${f1(r.gen.seconds)} | ${f1(r.convert.seconds)} | ${r.convert.rssMiB.toFixed(0)} | ${(r.erofsBytes / 1e9).toFixed(2)} (${(r.erofsAllocated / 1e9).toFixed(2)}) | ${f1(r.run.seconds)} | ${r.run.rssMiB.toFixed(0)} | ${r.checked.markers} (${r.checked.pastFourGiB}) | ${r.checked.count.toLocaleString('en')} | ${f1(r.convert.load)}-${f1(r.run.load)} |`),
+    '',
+    `The same images as a split set (\`c2w convert --format wasm-split\`, one file any WASI host runs split in`,
+    'modules under V8\'s 1 GiB limit, docs/single-file.md), up to ' + splitUpTo + ' GiB; then `c2w run` of the set, checked the same way.',
+    '',
+    '| root GiB of data | convert s | convert peak RSS MiB | modules | total GB | largest module MiB | run s | run peak RSS MiB | files counted |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.filter((r) => r.split).map(({ gib, split: x }) => `| ${gib} | ${f1(x.convert.seconds)} | ${x.convert.rssMiB.toFixed(0)} | ${x.modules} | ${(x.bytes / 1e9).toFixed(2)} | ${(x.largest / 2 ** 20).toFixed(0)} | ${f1(x.run.seconds)} | ${x.run.rssMiB.toFixed(0)} | ${x.checked.count.toLocaleString('en')} |`),
     '',
   ].join('\n');
 }
