@@ -97,6 +97,7 @@ describe('c2w run: the writable layer on a host disk', () => {
 
 describe('c2w commit', () => {
   let bundle: string;
+  let xattrImg: string;
   let dir: string;
   let home: string;
   const c2wIn = (args: string[], env: Record<string, string> = {}) => runBin('c2w', args, { env: { C2W_STATE_HOME: home, ...env } });
@@ -104,6 +105,7 @@ describe('c2w commit', () => {
     dir = await tmp('commit');
     home = join(dir, 'state');
     bundle = await convert(await exampleImage(), join(dir, 'example'));
+    xattrImg = await xattrImage(await exampleImage(), join(dir, 'xattr-image'));
   });
 
   it('writes a bundle with the changes applied (new files, deletions), which runs; the same state and epoch give the same root disk', async () => {
@@ -129,7 +131,7 @@ describe('c2w commit', () => {
 
   // docs/decisions/0043: the guest's c2w-xattrs dumps them binary-safe, the host adds them as PAX records
   it('keeps xattrs: a user.* the container set on a new file and the image\'s security.capability, byte-exact', async () => {
-    const capBundle = await convert(await xattrImage(await exampleImage(), join(dir, 'xattr-image')), join(dir, 'xattr'));
+    const capBundle = await convert(xattrImg, join(dir, 'xattr'));
     const made = await c2wIn(['run', '--name', 'caps', capBundle, '--', 'sh', '-c',
       'mkdir -p /opt && echo hi > /opt/new && /usr/local/bin/setxattr /opt/new user.note hello && rm -rf /usr/local/share && mkdir /usr/local/share && echo done']);
     expect(made.stderr).toBe('');
@@ -151,6 +153,18 @@ describe('c2w commit', () => {
     expect(xattrs.get('opt/new')).toEqual({ 'user.note': 'hello' });
     // the opaque /usr/local/share was trusted.overlay.opaque in the upper layer: none of overlayfs' own leak
     expect([...xattrs.values()].flatMap((x) => Object.keys(x)).filter((n) => n.startsWith('trusted.'))).toEqual([]);
+  });
+
+  it('commits an ISO bundle to ISO, saying which xattrs an ISO root cannot keep', async () => {
+    const isoBundle = await convert(xattrImg, join(dir, 'xattr-iso'), ['--root-format', 'iso']);
+    expect((await c2wIn(['run', '--name', 'iso', isoBundle, '--', 'sh', '-c', 'echo hi > /new && /usr/local/bin/setxattr /new user.k v'])).exitCode).toBe(0);
+    const out = join(dir, 'iso-committed');
+    const c = await c2wIn(['commit', 'iso', out]);
+    expect(c.stderr).toMatch(/root\.iso cannot carry xattrs: 1 file\(s\) lose theirs/);
+    expect(c.exitCode).toBe(0);
+    expect(JSON.parse(await readFile(join(out, 'bundle.json'), 'utf8')).disks).toEqual([{ file: 'root.iso', readonly: true }]);
+    const r = await runBin('c2w', ['run', out, '--', 'cat', '/new'], { env: { C2W_STATE_HOME: home } });
+    expect(r.stdout.toString()).toBe('hi\n');
   });
 
   it('refuses a name that has no state (exit 1) and an existing OUT (exit 2), leaving nothing', async () => {

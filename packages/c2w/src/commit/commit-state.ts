@@ -72,7 +72,7 @@ export async function commitState(o: CommitOptions, loadMachine: () => Promise<t
       const disk = ROOT_DISKS[format];
       progress(`commit: packing ${disk.file}`);
       const { entries, db, xattrFiles } = await packRoot(rootTar, join(pack.dir, 'guest.tar'), pack.pack.boot.containerRoot, join(stage, disk.file), format, o.epoch, (m) => progress(`commit: ${disk.file}: ${m}`));
-      if (format === 'iso' && xattrFiles > 0) progress(`commit: root.iso cannot carry xattrs: ${xattrFiles} files lose theirs (convert with the default --root-format erofs to keep them)`);
+      if (format === 'iso' && xattrFiles > 0) progress(`commit: root.iso cannot carry xattrs: ${xattrFiles} file(s) lose theirs (convert with the default --root-format erofs to keep them)`);
       const keep = [b.bundle.machine.wasm, b.bundle.boot.firmware, b.bundle.boot.kernel, b.bundle.image.config].filter((n): n is string => n !== undefined);
       for (const name of keep) await copyFile(b.path(name), join(stage, name));
       const files: Bundle['files'] = {};
