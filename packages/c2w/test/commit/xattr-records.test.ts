@@ -2,7 +2,7 @@ import { C2wError } from '@c2w/errors';
 import { readXattrRecords, recordPath, XATTR_MAGIC } from '../../src/commit/xattr-records.js';
 
 /** Records as c2w-xattrs writes them (packages/emu-build/guest-tools/c2w-xattrs.c). */
-export function encodeRecords(records: Array<[path: Buffer | string, name: string, value: Buffer]>, end = true): Buffer {
+function encodeRecords(records: Array<[path: Buffer | string, name: string, value: Buffer]>, end = true): Buffer {
   const parts: Buffer[] = [XATTR_MAGIC];
   const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
   for (const [path, name, value] of records) {
