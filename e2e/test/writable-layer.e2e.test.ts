@@ -5,7 +5,8 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requirePrerequisite, runBin, workspaceRoot } from '@c2w/testing';
 import { convert, tmp } from './helpers/bundles.js';
-import { exampleImage } from './helpers/images.js';
+import { readXattrRecords } from '@c2w/c2w';
+import { exampleImage, NET_RAW_CAP, xattrImage } from './helpers/images.js';
 
 // The container's writable layer on a sparse ext4 disk (docs/decisions/0032): bounded by host disk,
 // not guest RAM; kept between runs with --name; survives a killed host process.
@@ -96,6 +97,7 @@ describe('c2w run: the writable layer on a host disk', () => {
 
 describe('c2w commit', () => {
   let bundle: string;
+  let xattrImg: string;
   let dir: string;
   let home: string;
   const c2wIn = (args: string[], env: Record<string, string> = {}) => runBin('c2w', args, { env: { C2W_STATE_HOME: home, ...env } });
@@ -103,9 +105,10 @@ describe('c2w commit', () => {
     dir = await tmp('commit');
     home = join(dir, 'state');
     bundle = await convert(await exampleImage(), join(dir, 'example'));
+    xattrImg = await xattrImage(await exampleImage(), join(dir, 'xattr-image'));
   });
 
-  it('writes a bundle with the changes applied (new files, deletions), which runs; the same state and epoch give the same root.iso', async () => {
+  it('writes a bundle with the changes applied (new files, deletions), which runs; the same state and epoch give the same root disk', async () => {
     const made = await c2wIn(['run', '--name', 'dev', bundle, '--', 'sh', '-c',
       // /etc removed and made again: an opaque directory, so the image's /etc/motd must not come back
       'mkdir -p /opt/app && echo hello > /opt/app/greeting && busybox cp /etc/passwd /tmp/p && rm -rf /etc && mkdir /etc && busybox cp /tmp/p /etc/passwd && echo new > /etc/only && echo done']);
@@ -120,8 +123,48 @@ describe('c2w commit', () => {
     expect(r.exitCode).toBe(0);
     const again = join(dir, 'again');
     expect((await c2wIn(['commit', 'dev', again], { SOURCE_DATE_EPOCH: '1700000000' })).exitCode).toBe(0);
-    const bundleJson = async (d: string) => JSON.parse(await readFile(join(d, 'bundle.json'), 'utf8')).files['root.iso'];
-    expect(await bundleJson(again)).toEqual(await bundleJson(out));
+    // the committed root keeps the bundle's root format (EROFS, convert's default)
+    const bundleJson = async (d: string) => JSON.parse(await readFile(join(d, 'bundle.json'), 'utf8'));
+    expect((await bundleJson(out)).disks).toEqual([{ file: 'root.erofs', readonly: true }]);
+    expect((await bundleJson(again)).files['root.erofs']).toEqual((await bundleJson(out)).files['root.erofs']);
+  });
+
+  // docs/decisions/0043: the guest's c2w-xattrs dumps them binary-safe, the host adds them as PAX records
+  it('keeps xattrs: a user.* the container set on a new file and the image\'s security.capability, byte-exact', async () => {
+    const capBundle = await convert(xattrImg, join(dir, 'xattr'));
+    const made = await c2wIn(['run', '--name', 'caps', capBundle, '--', 'sh', '-c',
+      'mkdir -p /opt && echo hi > /opt/new && /usr/local/bin/setxattr /opt/new user.note hello && rm -rf /usr/local/share && mkdir /usr/local/share && echo done']);
+    expect(made.stderr).toBe('');
+    expect(made.stdout.toString()).toBe('done\n');
+    const out = join(dir, 'xattr-committed');
+    const c = await c2wIn(['commit', 'caps', out]);
+    expect(c.stderr).toMatch(/root\.erofs: \d+ entries, 2 with xattrs/);
+    expect(c.exitCode).toBe(0);
+    // the image's own xattrs reader (c2w-xattrs built for riscv64) dumps the whole root, hex through od
+    const r = await runBin('c2w', ['run', out, '--', 'sh', '-c', 'busybox getfattr -n user.note /opt/new; /usr/local/bin/xattrs / | busybox od -An -v -tx1'], { env: { C2W_STATE_HOME: home } });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    const [text, ...dump] = r.stdout.toString().split(/(?<=user\.note="hello"\n)/);
+    expect(text).toMatch(/^(# file: \/?opt\/new\n)?user\.note="hello"\n$/);
+    const bytes = Buffer.from(dump.join('').replace(/\s+/g, ''), 'hex');
+    const { xattrs } = await readXattrRecords([bytes], 'committed root');
+    const hex = (v: string | undefined) => Buffer.from(v ?? '', 'latin1').toString('hex');
+    expect(hex(xattrs.get('usr/local/bin/xattrs')?.['security.capability'])).toBe(NET_RAW_CAP.toString('hex'));
+    expect(xattrs.get('opt/new')).toEqual({ 'user.note': 'hello' });
+    // the opaque /usr/local/share was trusted.overlay.opaque in the upper layer: none of overlayfs' own leak
+    expect([...xattrs.values()].flatMap((x) => Object.keys(x)).filter((n) => n.startsWith('trusted.'))).toEqual([]);
+  });
+
+  it('commits an ISO bundle to ISO, saying which xattrs an ISO root cannot keep', async () => {
+    const isoBundle = await convert(xattrImg, join(dir, 'xattr-iso'), ['--root-format', 'iso']);
+    expect((await c2wIn(['run', '--name', 'iso', isoBundle, '--', 'sh', '-c', 'echo hi > /new && /usr/local/bin/setxattr /new user.k v'])).exitCode).toBe(0);
+    const out = join(dir, 'iso-committed');
+    const c = await c2wIn(['commit', 'iso', out]);
+    expect(c.stderr).toMatch(/root\.iso cannot carry xattrs: 1 file\(s\) lose theirs/);
+    expect(c.exitCode).toBe(0);
+    expect(JSON.parse(await readFile(join(out, 'bundle.json'), 'utf8')).disks).toEqual([{ file: 'root.iso', readonly: true }]);
+    const r = await runBin('c2w', ['run', out, '--', 'cat', '/new'], { env: { C2W_STATE_HOME: home } });
+    expect(r.stdout.toString()).toBe('hi\n');
   });
 
   it('refuses a name that has no state (exit 1) and an existing OUT (exit 2), leaving nothing', async () => {

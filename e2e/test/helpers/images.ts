@@ -1,7 +1,8 @@
 import { execa } from 'execa';
 import { cp, mkdir, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { workspaceRoot } from '@c2w/testing';
+import { buildGuestTool, buildXattrsTool } from '@c2w/emu-build';
+import { makeTar, workspaceRoot } from '@c2w/testing';
 
 /** The bundled riscv64 busybox example image (cached by the script in ~/.cache/c2w/example). */
 export async function exampleImage(): Promise<string> {
@@ -81,4 +82,29 @@ export async function amd64ExampleImage(): Promise<string> {
 export async function amd64PythonImage(): Promise<string> {
   const r = await execa('bash', [join(workspaceRoot, 'tools/x86_64/build-python-image.sh')]);
   return r.stdout.trim().split('\n').pop()!;
+}
+
+/** security.capability cap_net_raw+ep (VFS_CAP_REVISION_2): starts 01 00 00 02, so a NUL at byte 1. */
+export const NET_RAW_CAP = Buffer.from('0100000200200000000000000000000000000000', 'hex');
+
+/**
+ * `base` (riscv64) plus /usr/local/bin/xattrs (the guest's c2w-xattrs, carrying NET_RAW_CAP as a PAX
+ * xattr, as a `setcap` in a Dockerfile leaves it) and /usr/local/bin/setxattr (PATH NAME VALUE).
+ */
+export async function xattrImage(base: string, dir: string): Promise<string> {
+  await cp(base, dir, { recursive: true });
+  const work = `${dir}.work`;
+  await mkdir(work, { recursive: true });
+  await buildXattrsTool('riscv64', join(work, 'xattrs'));
+  await buildGuestTool('riscv64', join(workspaceRoot, 'e2e/test/fixtures/guest-tools/setxattr.c'), join(work, 'setxattr'));
+  // the value's bytes are all below 0x80, so tar-stream's UTF-8 PAX encoding keeps them
+  const layer = await makeTar([
+    ...['usr/', 'usr/local/', 'usr/local/bin/'].map((name) => ({ name, type: 'directory' as const })),
+    { name: 'usr/local/bin/xattrs', mode: 0o755, body: await readFile(join(work, 'xattrs')), pax: { 'SCHILY.xattr.security.capability': NET_RAW_CAP.toString('latin1') } },
+    { name: 'usr/local/bin/setxattr', mode: 0o755, body: await readFile(join(work, 'setxattr')) },
+  ]);
+  await writeFile(join(work, 'layer.tar'), layer);
+  await execa('umoci', ['raw', 'add-layer', '--image', `${dir}:latest`, join(work, 'layer.tar')]);
+  await rm(work, { recursive: true, force: true });
+  return dir;
 }

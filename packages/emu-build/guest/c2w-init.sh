@@ -111,8 +111,8 @@ setup_upper() {
 setup_upper
 mount -t overlay overlay -o "lowerdir=/oci/rootfs,upperdir=$U,workdir=$W" "$B/rootfs" ||
   fail "cannot mount the container root (overlay of /oci/rootfs)"
-# c2w commit: the merged root (overlayfs applies whiteouts and opaque dirs) as a tar onto the disk
-# whose first bytes are the host's "c2w-commit-out" marker; no container runs.
+# c2w commit: the merged root (overlayfs applies whiteouts and opaque dirs) onto the disk whose first
+# bytes are the host's "c2w-commit-out" marker: its xattrs (c2w-xattrs, binary-safe), then a tar.
 if [ -s "$B/c2w/commit" ]; then
   out=
   for d in /sys/block/vd*; do
@@ -120,7 +120,7 @@ if [ -s "$B/c2w/commit" ]; then
   done
   [ -n "$out" ] || fail "no commit output disk (marker c2w-commit-out)"
   log "commit: the container root onto $out"
-  (cd "$B/rootfs" && tar -c -f "$out" .) || fail "cannot write the container root to $out"
+  (cd "$B/rootfs" && { c2w-xattrs . && tar -c -f - .; } > "$out") || fail "cannot write the container root to $out"
   finish 0
 fi
 

@@ -10,6 +10,7 @@ import { keyOf } from './cache/cache-key.js';
 import { buildGuestTar } from './guest/build-guest.js';
 import { requestedPackages } from './guest/guest-spec.js';
 import { GUEST_ARCH } from './guest/guest-arch.js';
+import { guestToolsKey } from './guest/guest-tools.js';
 import { firmware, FIRMWARE_PATH } from './build/firmware.js';
 import { kernelImage } from './build/kernel.js';
 import { kernelSource } from './build/kernel-source.js';
@@ -51,7 +52,7 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
   // 2. guest.tar, keyed by the exact .debs, the init script and the guest layout version.
   const initDigest = await digestFile(o.initScript);
   const dhcpDigest = await digestFile(join(dirname(o.initScript), 'udhcpc.script')); // installed beside the init
-  const guestKey = keyOf({ v: 1, debs: guestSet.packages.map((p) => p.sha256), init: hexOf(initDigest), dhcp: hexOf(dhcpDigest), foreign: o.foreignArches, epoch: o.sourceDateEpoch, layout: await layoutDigest() });
+  const guestKey = keyOf({ v: 1, debs: guestSet.packages.map((p) => p.sha256), init: hexOf(initDigest), dhcp: hexOf(dhcpDigest), foreign: o.foreignArches, epoch: o.sourceDateEpoch, layout: await layoutDigest(), tools: await guestToolsKey(o.arch) });
   let guest = await cache.lookup('guest', guestKey);
   if (guest.state === 'corrupt') progress(`guest: cached ${guest.file} is corrupted (sha256 mismatch), rebuilding`);
   if (guest.state === 'hit') hits.push('guest.tar');
@@ -128,7 +129,7 @@ const hexOf = (d: FileDigest) => d.digest.slice('sha256:'.length);
 /** Digest of the code that decides guest.tar's layout, so changing it invalidates the cache. */
 async function layoutDigest(): Promise<string> {
   const parts: Buffer[] = [];
-  for (const f of ['guest-arch', 'guest-spec', 'build-guest', 'busybox-applets', 'binfmt']) {
+  for (const f of ['guest-arch', 'guest-spec', 'build-guest', 'busybox-applets', 'binfmt', 'guest-tools']) {
     const js = join(packageRoot, 'dist', 'guest', `${f}.js`);
     const ts = join(packageRoot, 'src', 'guest', `${f}.ts`);
     parts.push(await readFile(ts).catch(() => readFile(js)));

@@ -7,3 +7,4 @@ export { DebianArchive } from './debian/archive.js';
 export { compareVersions } from './debian/version.js';
 export { kernelSource, kernelSourceFor, changelogEpoch, type KernelSource } from './build/kernel-source.js';
 export { hostDebianMirror } from './debian/mirror.js';
+export { buildGuestTool, buildXattrsTool, toolCompiler } from './guest/guest-tools.js';

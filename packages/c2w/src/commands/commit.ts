@@ -8,7 +8,7 @@ import { stateDirOf } from '../wlayer/state-paths.js';
 export default class Commit extends BaseCommand {
   static override toolName = 'c2w commit';
   static override summary = 'Write a new bundle from a kept container state (c2w run --name): the image with the container\'s changes applied.';
-  static override description = 'NAME is a state made by `c2w run --name NAME` (or give --state DIR and omit NAME). Files the container deleted are gone from the new root. Run the result with `c2w run OUT`.';
+  static override description = 'NAME is a state made by `c2w run --name NAME` (or give --state DIR and omit NAME). Files the container deleted are gone from the new root; xattrs (file capabilities included) are kept when the root is EROFS (the default). Run the result with `c2w run OUT`.';
   static override examples = ['<%= config.bin %> run --name dev ./b -- sh -c \'echo hi > /greeting\' && <%= config.bin %> commit dev ./b2 && <%= config.bin %> run ./b2 -- cat /greeting'];
 
   static override args = {
@@ -37,6 +37,6 @@ export default class Commit extends BaseCommand {
       stateDir, outDir, force: flags.force, epoch: sourceDateEpoch(), runtimePack: flags['runtime-pack'], runtimePackEnv: process.env['C2W_PACK'],
       cwd: process.cwd(), cache: flags.cache ?? defaultCacheDir(), offline: flags.offline, debug: flags['guest-debug'],
     }, loadMachine, progress.note).finally(() => progress.stop());
-    this.note(`wrote ${summary.outDir} (${summary.entries} entries; run it with: c2w run ${outDir})`);
+    this.note(`wrote ${summary.outDir} (${summary.rootFile}: ${summary.entries} entries, ${summary.xattrFiles} with xattrs; run it with: c2w run ${outDir})`);
   }
 }

@@ -14,15 +14,16 @@ export interface DumpOptions {
   bundle: LoadedBundle;
   /** The state's ext4 disk (the writable layer) and its UUID. */
   upper: { path: string; uuid: string };
-  /** Where to write the tar (a sparse file sized to hold it). */
+  /** Where the guest writes the xattr records and the tar (a sparse file sized to hold them). */
   out: string;
   scratch: string;
   debug?: boolean;
 }
 
 /**
- * Boots the bundle once in commit mode: c2w-init mounts the overlay as for a run and tars the
- * merged root (lower + upper, whiteouts applied by overlayfs itself) onto the output disk. The
+ * Boots the bundle once in commit mode: c2w-init mounts the overlay as for a run and writes the
+ * merged root (lower + upper, whiteouts applied by overlayfs itself) onto the output disk: the
+ * xattr records of c2w-xattrs, then busybox tar's stream (xattr-records.ts reads both). The
  * console goes to our stderr: commit's stdout carries nothing.
  */
 export async function dumpMergedRoot(o: DumpOptions, loadMachine: () => Promise<typeof import('@c2w/machine')>): Promise<void> {

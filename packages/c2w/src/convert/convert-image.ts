@@ -45,7 +45,7 @@ export interface ConvertOptions {
 export type RootFormat = 'erofs' | 'iso';
 
 /** Root disk file and kernel rootfstype of each format (docs/decisions/0031-erofs-root.md). */
-const ROOT_DISKS: Record<RootFormat, { file: string; fstype: string }> = {
+export const ROOT_DISKS: Record<RootFormat, { file: string; fstype: string }> = {
   erofs: { file: 'root.erofs', fstype: 'erofs' },
   iso: { file: 'root.iso', fstype: 'iso9660' },
 };

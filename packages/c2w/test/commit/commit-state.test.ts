@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, UsageError } from '@c2w/errors';
-import { commitState } from '../../src/commit/commit-state.js';
+import { commitState, rootFormatOf } from '../../src/commit/commit-state.js';
 
 // What fails before any guest boots; the guest part is e2e/test/writable-layer.e2e.test.ts.
 describe('commitState refuses', () => {
@@ -27,5 +27,13 @@ describe('commitState refuses', () => {
     expect(await readdir(join(dir, 'st'))).toEqual(['state.json']);
     await expect(commitState(opts(join(dir, 'st'), join(dir, 'new')), noMachine, () => undefined)).rejects.toThrow(/gone is not a c2w bundle/);
     expect((await readdir(dir)).sort()).toEqual(['out', 'st']);
+  });
+});
+
+describe('rootFormatOf', () => {
+  it('keeps the bundle\'s root format: EROFS by rootfstype=erofs, else ISO 9660 (older bundles name iso9660 or nothing)', () => {
+    expect(rootFormatOf('console=ttyS0 root=/dev/vda ro rootfstype=erofs init=/usr/sbin/c2w-init')).toBe('erofs');
+    expect(rootFormatOf('console=ttyS0 root=/dev/vda ro rootfstype=iso9660 init=/usr/sbin/c2w-init')).toBe('iso');
+    expect(rootFormatOf('console=ttyS0 root=/dev/vda ro')).toBe('iso');
   });
 });

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -13,6 +13,7 @@ import { selectEntry, type GuestSpec } from './guest-spec.js';
 import { GUEST_ARCH, type GuestArch } from './guest-arch.js';
 import { GuestTree } from './guest-tree.js';
 import { elfDeps } from './elf-needed.js';
+import { buildXattrsTool, XATTRS_TOOL } from './guest-tools.js';
 
 export interface GuestInputs {
   spec: GuestSpec;
@@ -132,6 +133,10 @@ async function addOwnEntries(tree: GuestTree, inputs: GuestInputs, binfmt: Map<s
   // the init's DHCP event script (c2w run --net) lives beside it in the source tree
   const dhcp = await readFile(join(dirname(inputs.initScript), 'udhcpc.script'));
   await addText('usr/share/c2w/udhcpc.script', dhcp.toString('utf8'), 0o755);
+  // c2w commit's binary-safe xattr dump (docs/decisions/0043), compiled for the guest here
+  const xattrs = join(own, 'c2w-xattrs');
+  await buildXattrsTool(inputs.spec.arch, xattrs);
+  tree.set(XATTRS_TOOL.path, { type: 'file', mode: 0o755, source: xattrs, size: (await stat(xattrs)).size });
 }
 
 /**

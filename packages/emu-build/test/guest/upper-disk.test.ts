@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -15,7 +15,7 @@ import { makeRootIso } from '../fixtures/boot.js';
 
 // c2w-init's writable layer (docs/decisions/0032) on the reference machine, with reference tools:
 // qemu-system-riscv64 boots the pack with a disk made by Debian's mke2fs; debugfs and e2fsck read
-// what the guest left on it. The same for commit mode's tar of the merged root.
+// what the guest left on it. The same for commit mode's xattr records and tar of the merged root.
 jest.setTimeout(45 * 60_000);
 
 const UUID = '0123456789abcdef0123456789abcdef';
@@ -79,7 +79,21 @@ maybe('c2w-init: the writable layer on an ext4 disk (qemu-system-riscv64)', () =
     await fh.close();
     const c = await qemu(await channel('commit.tar', ['/bin/false'], true), ['-drive', `file=${out},format=raw,if=none,id=out`, '-device', 'virtio-blk-device,drive=out']);
     expect(c.exitCode).toBe(0);
-    const names = execFileSync('tar', ['-t', '-f', out], { encoding: 'utf8' }).split('\n');
+    // c2w-xattrs' records first (the layout of guest-tools/c2w-xattrs.c), then the tar at a 512-byte boundary
+    const head = await readFile(out);
+    expect(head.subarray(0, 16).toString('latin1')).toBe('c2w-xattrs v1\n\0\0');
+    const names0: string[] = [];
+    let at = 16;
+    for (let n = head.readUInt32LE(at + 4); n !== 0; n = head.readUInt32LE(at + 4)) {
+      const [pl, nl, vl] = [head.readUInt32LE(at), n, head.readUInt32LE(at + 8)];
+      names0.push(head.toString('latin1', at + 12 + pl, at + 12 + pl + nl));
+      at += 12 + pl + nl + vl;
+    }
+    // overlayfs' own (the whiteout's, the opaque and impure markers) never reach the committed root
+    expect(names0.filter((n) => n.startsWith('trusted.overlay.'))).toEqual([]);
+    const tarAt = Math.ceil((at + 12) / 512) * 512;
+    await writeFile(join(work, 'out-only.tar'), head.subarray(tarAt));
+    const names = execFileSync('tar', ['-t', '-f', join(work, 'out-only.tar')], { encoding: 'utf8' }).split('\n');
     expect(names).toEqual(expect.arrayContaining(['./newfile', './bin/busybox', './etc/']));
     expect(names).not.toContain('./etc/passwd');
   });
