@@ -5,7 +5,8 @@
  * host input, until c2w-init writes 2 to the syscon gate: it waits for its run request. wizer
  * then saves linear memory. `_start` of the snapshotted module resumes: it composes the request
  * as the cold path does (single_file.c), binds it to the devices the guest probed while booting
- * (root disk reopened under /embed, run channel, stdin port, 9p shares), puts the machine on the
+ * (root disk reopened under /embed, run channel, stdin port, 9p shares, and the entropy device
+ * that seeds the guest's crng from this run's host randomness: ADR 0041), puts the machine on the
  * host clock and lets the guest go on. riscv64 only. */
 #include <fcntl.h>
 #include <stdio.h>
