@@ -7,7 +7,7 @@ import { requirePrerequisite, workspaceRoot } from '@c2w/testing';
 import { c2w, convert, tmp } from './helpers/bundles.js';
 import { exampleImage, pythonImage } from './helpers/images.js';
 
-// out.wasm booted at conversion (c2w convert --snapshot, docs/decisions/0038-pre-booted-snapshot.md):
+// out.wasm booted at conversion (the default of c2w convert IMAGE out.wasm for riscv64, docs/decisions/0038 and 0041):
 // the same run requests as the cold module's (single-file.e2e.test.ts), on the same hosts, plus
 // what only a snapshot can get wrong: runs that share state, the clock, the bytes of two conversions.
 const RUNNER = `import { readFile } from 'node:fs/promises';
@@ -17,12 +17,14 @@ const wasi = new WASI({
   version: 'preview1', args: ['out.wasm', ...args], returnOnExit: true,
   env: JSON.parse(process.env.WASI_ENV ?? '{}'), preopens: JSON.parse(process.env.WASI_PREOPENS ?? '{}'),
 });
-const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readFile(file)), { wasi_snapshot_preview1: wasi.wasiImport });
+// WASI_NO_RANDOM: a host without randomness (random_get answers EIO), to see where the guest's comes from
+const imports = { ...wasi.wasiImport, ...(process.env.WASI_NO_RANDOM ? { random_get: () => 29 } : {}) };
+const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readFile(file)), { wasi_snapshot_preview1: imports });
 process.exitCode = wasi.start(instance);
 `;
 
-interface Run { stdout: string; exitCode: number }
-interface RunOptions { env?: Record<string, string>; options?: string[]; preopens?: Record<string, string>; input?: string }
+interface Run { stdout: string; stderr: string; exitCode: number }
+interface RunOptions { env?: Record<string, string>; options?: string[]; preopens?: Record<string, string>; input?: string; noRandom?: boolean }
 type Host = (wasm: string, args: string[], o?: RunOptions) => Promise<Run>;
 
 const require = createRequire(import.meta.url);
@@ -31,17 +33,18 @@ let runner = '';
 const stdinOf = (o: RunOptions) => (o.input !== undefined ? { input: o.input } : { stdin: 'ignore' as const });
 const viaRunner = (engine: string[]): Host => async (wasm, args, o = {}) => {
   const r = await execa(engine[0]!, [...engine.slice(1), runner, wasm, ...(o.options ?? []), '--', ...args], {
-    reject: false, stripFinalNewline: false, env: { WASI_ENV: JSON.stringify(o.env ?? {}), WASI_PREOPENS: JSON.stringify(o.preopens ?? {}) },
+    reject: false, stripFinalNewline: false,
+    env: { WASI_ENV: JSON.stringify(o.env ?? {}), WASI_PREOPENS: JSON.stringify(o.preopens ?? {}), ...(o.noRandom ? { WASI_NO_RANDOM: '1' } : {}) },
     ...stdinOf(o),
   });
-  return { stdout: r.stdout, exitCode: r.exitCode ?? -1 };
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };
 };
 const viaC2wRun: Host = async (wasm, args, o = {}) => {
   const flags = [...Object.entries(o.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]), ...(o.options ?? []), ...Object.entries(o.preopens ?? {}).flatMap(([g, h]) => ['--mount', `${h}:${g}`])];
   const r = await execa(process.execPath, [join(workspaceRoot, 'packages/c2w/bin/run.js'), 'run', ...flags, wasm, '--', ...args], {
     reject: false, stripFinalNewline: false, ...stdinOf(o),
   });
-  return { stdout: r.stdout, exitCode: r.exitCode ?? -1 };
+  return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };
 };
 const hosts: Array<[string, Host, string[]]> = [
   ['node:wasi runner', viaRunner([process.execPath, '--no-warnings']), []],
@@ -49,8 +52,10 @@ const hosts: Array<[string, Host, string[]]> = [
   ['c2w run', viaC2wRun, []],
 ];
 const node = hosts[0]![1];
+/** The kernel's credited entropy (256: its crng is seeded) and 16 bytes of /dev/urandom. */
+const draw = 'cat /proc/sys/kernel/random/entropy_avail; head -c 16 /dev/urandom | od -An -tx1';
 
-describe('c2w convert --snapshot IMAGE out.wasm', () => {
+describe('c2w convert IMAGE out.wasm, pre-booted (--snapshot, the default)', () => {
   let dir: string;
   let image: string;
   let wasm: string;
@@ -59,7 +64,8 @@ describe('c2w convert --snapshot IMAGE out.wasm', () => {
     runner = join(dir, 'runner.mjs');
     await writeFile(runner, RUNNER);
     image = await exampleImage();
-    wasm = await convert(image, join(dir, 'out.wasm'), ['--snapshot']);
+    // the default for a riscv64 image's one .wasm (ADR 0041)
+    wasm = await convert(image, join(dir, 'out.wasm'));
   });
 
   it('gives the same bytes for the same image and SOURCE_DATE_EPOCH (the boot under wizer repeats exactly)', async () => {
@@ -79,6 +85,35 @@ describe('c2w convert --snapshot IMAGE out.wasm', () => {
     const [s, c] = await Promise.all([readFile(wasm), readFile(cold)]);
     expect(s.equals(c)).toBe(false);
     expect((await node(cold, ['echo', 'cold'])).stdout).toBe('cold\n');
+    // the cold boot is seeded from the host's random_get too (the device tree's rng-seed, credited)
+    const [a, b] = [await node(cold, ['sh', '-c', draw]), await node(cold, ['sh', '-c', draw])];
+    expect(a.stdout).toMatch(/^256\n( [0-9a-f]{2}){16}\n$/);
+    expect(a.stdout).not.toBe(b.stdout);
+  });
+
+  // ADR 0041: the snapshot's kernel has an unseeded crng; each run's host randomness (random_get,
+  // through virtio-rng) seeds it before the container starts
+  it("seeds the guest kernel's random pool from each run's host randomness before the container starts", async () => {
+    const [a, b] = [await node(wasm, ['sh', '-c', draw]), await node(wasm, ['sh', '-c', draw])];
+    for (const r of [a, b]) {
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/^256\n( [0-9a-f]{2}){16}\n$/);
+    }
+    expect(a.stdout).not.toBe(b.stdout);
+  });
+
+  it('refuses to run on a host that gives no random bytes, rather than reuse the snapshot\'s state', async () => {
+    const r = await node(wasm, ['echo', 'never'], { noRandom: true });
+    expect(r.stdout).toBe('');
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/the host gave no random bytes/);
+  });
+
+  it('refuses a fifth preopened directory on a pre-booted module (its entropy device holds that slot)', async () => {
+    const preopens = Object.fromEntries(await Promise.all([1, 2, 3, 4, 5].map(async (i) => [`/m${i}`, await tmp(`snapshot-m${i}`)])));
+    const r = await node(wasm, ['true'], { preopens });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/at most 4; convert with --no-snapshot for 5/);
   });
 
   it('refuses --snapshot for a bundle directory with a usage error', async () => {
@@ -100,11 +135,25 @@ describe('c2w convert --snapshot IMAGE out.wasm', () => {
     for (const t of [t1, t2]) expect(Math.abs(Number(t) - now)).toBeLessThan(120);
   });
 
+  it('writes a pre-booted split set (--format wasm-split) that the Node loader runs', async () => {
+    const set = await convert(image, join(dir, 'split'), ['--snapshot', '--format', 'wasm-split']);
+    const manifest = JSON.parse(await readFile(join(set, 'split.json'), 'utf8')) as { data: unknown[] };
+    expect(manifest.data.length).toBeGreaterThan(0);
+    const r = await viaC2wRun(set, ['sh', '-c', 'echo "$((6 * 7))"; exit 3']);
+    expect(r.stdout).toBe('42\n');
+    expect(r.exitCode).toBe(3);
+  });
+
   it('runs python3 from a Debian image converted with --snapshot (node:wasi runner)', async () => {
     const py = await convert(await pythonImage(), join(dir, 'python.wasm'), ['--snapshot']);
     const r = await node(py, ['python3', '-c', 'import json, sys; print(json.dumps(sys.argv[1:])); sys.exit(5)', 'two words', "it's"]);
     expect(r.stdout).toBe('["two words", "it\'s"]\n');
     expect(r.exitCode).toBe(5);
+    // getrandom(2) right after the resume: each run's own bytes
+    const getrandom = () => node(py, ['python3', '-c', 'import os; print(os.getrandom(16).hex())']);
+    const [a, b] = [await getrandom(), await getrandom()];
+    expect(a.stdout).toMatch(/^[0-9a-f]{32}\n$/);
+    expect(a.stdout).not.toBe(b.stdout);
   });
 
   describe.each(hosts)('on %s', (name, run, stdinFlags) => {

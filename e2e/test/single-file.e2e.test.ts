@@ -64,7 +64,7 @@ describe('c2w convert IMAGE out.wasm', () => {
     runner = join(dir, 'runner.mjs');
     await writeFile(runner, RUNNER);
     image = await exampleImage();
-    wasm = await convert(image, join(dir, 'out.wasm'));
+    wasm = await convert(image, join(dir, 'out.wasm'), ['--no-snapshot']);
   });
 
   it('is one module that imports nothing but wasi_snapshot_preview1', async () => {
@@ -78,7 +78,7 @@ describe('c2w convert IMAGE out.wasm', () => {
     const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
     const outs = [join(dir, 'a.wasm'), join(dir, 'b.wasm')];
     for (const out of outs) {
-      const r = await execa(process.execPath, [join(workspaceRoot, 'packages/c2w/bin/run.js'), 'convert', `oci:${image}:latest`, out], { env, reject: false });
+      const r = await execa(process.execPath, [join(workspaceRoot, 'packages/c2w/bin/run.js'), 'convert', '--no-snapshot', `oci:${image}:latest`, out], { env, reject: false });
       expect(r.exitCode).toBe(0);
     }
     const [a, b] = await Promise.all(outs.map((o) => readFile(o)));
@@ -102,7 +102,7 @@ describe('c2w convert IMAGE out.wasm', () => {
   });
 
   it('runs python3 from a Debian image converted to one out.wasm (node:wasi runner)', async () => {
-    const py = await convert(await pythonImage(), join(dir, 'python.wasm'));
+    const py = await convert(await pythonImage(), join(dir, 'python.wasm'), ['--no-snapshot']);
     const r = await hosts[0]![1](py, ['python3', '-c', 'import json, sys; print(json.dumps(sys.argv[1:])); sys.exit(5)', 'two words', "it's"]);
     expect(r.stdout).toBe('["two words", "it\'s"]\n');
     expect(r.exitCode).toBe(5);

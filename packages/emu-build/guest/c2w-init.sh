@@ -63,9 +63,15 @@ fi
 # Pre-booted snapshot (docs/decisions/0038): the machine stops here at conversion and resumes with
 # the run request; the channel disk, probed empty, then gets its size (wait for the kernel to see it).
 if [ "$snapshot" = 1 ]; then
+  [ "$(cat /proc/sys/kernel/random/entropy_avail)" -lt 256 ] || fail "the kernel's crng was seeded while booting for the snapshot: every run would share its state"
   devmem $GATE 32 2 2>/dev/null || fail "cannot signal the snapshot wait (no /dev/mem)"
   i=0
   while grep -qx 0 /sys/block/vd*/size && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.01; done
+  # the crng is unseeded until the run's virtio-rng bytes are credited (ADR 0041): nothing of the
+  # container may draw from the snapshot's random state (entropy_avail reaches 256 when seeded)
+  i=0
+  while [ "$(cat /proc/sys/kernel/random/entropy_avail)" -lt 256 ] && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.01; done
+  [ $i -lt 500 ] || fail "the kernel's random pool got no entropy from the host (virtio-rng)"
 fi
 # The channel is the first virtio disk that is not the root device, unless c2w.channel= names it.
 if [ -z "$channel" ]; then

@@ -38,7 +38,7 @@ each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, 
     creds: Flags.string({ description: 'registry credentials USER:PASSWORD', helpValue: 'USER:PASSWORD' }),
     insecure: Flags.boolean({ description: 'allow plain http to registries other than localhost', default: false }),
     json: Flags.boolean({ description: 'print a JSON summary on stdout', default: false }),
-    snapshot: Flags.boolean({ description: 'with --format wasm: boot the riscv64 machine now and embed wizer\'s snapshot of it, so a run starts where the boot ended (experimental, off by default: docs/decisions/0038-pre-booted-snapshot.md)', default: false, allowNo: true }),
+    snapshot: Flags.boolean({ description: 'boot the riscv64 machine now and embed wizer\'s snapshot of it, so a run starts where the boot ended (docs/decisions/0041). Default: on for one .wasm of a riscv64 machine (an amd64 image on the x86_64 machine stays cold), off for --format wasm-split (its conversion needs ~720 MiB with it); --no-snapshot keeps the module that boots at every start', allowNo: true }),
     'root-format': Flags.string({ description: 'file system of the root disk: erofs (sorted directories, fast lookups in big ones) or iso (ISO 9660 + Rock Ridge)', options: ['erofs', 'iso'], default: 'erofs' }),
   };
 
@@ -46,7 +46,7 @@ each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, 
     const { args, flags } = await this.parse(Convert);
     const progress = createProgress(Convert.toolName);
     const format = flags.format ?? (args.outDir.endsWith('.wasm') ? 'wasm' : 'bundle');
-    if (flags.snapshot && format !== 'wasm') throw new UsageError(`--snapshot: only for one .wasm (--format wasm), not --format ${format}`);
+    if (flags.snapshot && format !== 'wasm' && format !== 'wasm-split') throw new UsageError(`--snapshot: only for one .wasm (--format wasm) or a split set (--format wasm-split), not --format ${format}`);
     const convert = (outDir: string) => (format === 'wasm' ? convertToSingleFile : format === 'wasm-split' ? convertToSplitSet : convertImage)(
       {
         status: progress.status,
@@ -65,7 +65,8 @@ each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, 
         force: flags.force || format === 'web',
         registry: { creds: flags.creds, insecure: flags.insecure },
         rootFormat: flags['root-format'] as 'erofs' | 'iso',
-        snapshot: flags.snapshot,
+        // unset: the single .wasm of a riscv64 machine is pre-booted (single-file.ts decides, knowing the machine)
+        snapshot: flags.snapshot ?? (format === 'wasm' ? 'auto' : false),
       },
       progress.note,
     ).finally(() => progress.stop());

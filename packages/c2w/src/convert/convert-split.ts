@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { createAtomicDirectory } from '@c2w/streams';
 import type { ConvertOptions, ConvertSummary } from './convert-image.js';
 import { withStagedBundle } from './staged-bundle.js';
-import { writeSingleFile } from './single-file.js';
+import { type SnapshotChoice, writeSingleFile } from './single-file.js';
 
 export interface SplitSetSummary extends ConvertSummary { format: 'wasm-split'; bytes: number; modules: number }
 
@@ -11,11 +11,11 @@ export interface SplitSetSummary extends ConvertSummary { format: 'wasm-split'; 
  * hidden directory beside the output, cut by wasm-split into main.wasm + data-K.wasm (each under
  * V8's 1 GiB) + split.json. Every step streams from disk to disk; OUT appears only when complete.
  */
-export async function convertToSplitSet(o: ConvertOptions, progress: (message: string) => void = () => undefined, maxModuleMiB?: number): Promise<SplitSetSummary> {
+export async function convertToSplitSet(o: ConvertOptions & { snapshot?: SnapshotChoice }, progress: (message: string) => void = () => undefined, maxModuleMiB?: number): Promise<SplitSetSummary> {
   return withStagedBundle(o, progress, async (stage, summary) => {
-    progress(`${o.outDir}: embedding machine.wasm, firmware, kernel and the root disk (vfs-embed)`);
     const whole = join(stage, '.split-input.wasm');
-    await writeSingleFile(stage, whole, { limit: Infinity });
+    // a snapshot's booted RAM is in active segments: they stay in main.wasm and fill the imported memory
+    await writeSingleFile(stage, whole, { limit: Infinity, snapshot: o.snapshot ?? false, progress });
     // binaryen (tens of MB) loads only when a split set is written
     const { DEFAULT_MAX_MODULE_MIB, splitModule } = await import('@c2w/wasm-split');
     const maxMiB = maxModuleMiB ?? DEFAULT_MAX_MODULE_MIB;

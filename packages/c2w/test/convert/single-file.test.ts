@@ -26,24 +26,41 @@ describe('checkSingleFileBudget', () => {
   });
 });
 
+/** A bundle directory with placeholder files (a 4 MiB root disk), for the checks made before embedding. */
+function fakeBundle(arch: 'riscv64' | 'x86_64' = 'riscv64'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'c2w-single-budget-'));
+  const names = ['machine.wasm', 'fw_dynamic.bin', 'Image', 'root.iso', 'image-config.json'];
+  const config = JSON.stringify({ architecture: 'riscv64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
+  for (const n of names) writeFileSync(join(dir, n), n === 'image-config.json' ? config : 'x');
+  truncateSync(join(dir, 'root.iso'), 4 << 20);
+  const d = `sha256:${'a'.repeat(64)}`;
+  const sizes: Record<string, number> = { 'root.iso': 4 << 20, 'image-config.json': config.length };
+  writeFileSync(join(dir, 'bundle.json'), JSON.stringify({
+    schemaVersion: 1, mediaType: 'application/vnd.c2w.bundle.v1+json', machine: { wasm: 'machine.wasm', memory: '256M', ...(arch === 'riscv64' ? {} : { arch }) },
+    boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: '' }, disks: [{ file: 'root.iso', readonly: true }],
+    image: { config: 'image-config.json', manifestDigest: d, architecture: 'riscv64', os: 'linux', users: {}, groups: {} },
+    channel: { format: 'tar', version: 1 }, runtimePack: d,
+    files: Object.fromEntries(names.map((n) => [n, { digest: d, size: sizes[n] ?? 1 }])),
+  }));
+  return dir;
+}
+
 describe('writeSingleFile', () => {
   it('fails over the limit before writing anything', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'c2w-single-budget-'));
-    const names = ['machine.wasm', 'fw_dynamic.bin', 'Image', 'root.iso', 'image-config.json'];
-    const config = JSON.stringify({ architecture: 'riscv64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } });
-    for (const n of names) writeFileSync(join(dir, n), n === 'image-config.json' ? config : 'x');
-    truncateSync(join(dir, 'root.iso'), 4 << 20);
-    const d = `sha256:${'a'.repeat(64)}`;
-    const sizes: Record<string, number> = { 'root.iso': 4 << 20, 'image-config.json': config.length };
-    writeFileSync(join(dir, 'bundle.json'), JSON.stringify({
-      schemaVersion: 1, mediaType: 'application/vnd.c2w.bundle.v1+json', machine: { wasm: 'machine.wasm', memory: '256M' },
-      boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: '' }, disks: [{ file: 'root.iso', readonly: true }],
-      image: { config: 'image-config.json', manifestDigest: d, architecture: 'riscv64', os: 'linux', users: {}, groups: {} },
-      channel: { format: 'tar', version: 1 }, runtimePack: d,
-      files: Object.fromEntries(names.map((n) => [n, { digest: d, size: sizes[n] ?? 1 }])),
-    }));
+    const dir = fakeBundle();
     const outDir = mkdtempSync(join(tmpdir(), 'c2w-single-out-'));
     await expect(writeSingleFile(dir, join(outDir, 'out.wasm'), { limit: 4 << 20 })).rejects.toThrow(/over the 4 MiB module limit of V8/);
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+
+  // ADR 0041: pre-booted by default where the machine can pause (riscv64); x86_64 stays cold
+  it('keeps an x86_64 machine cold under the default (auto) with a note, and refuses an explicit --snapshot', async () => {
+    const dir = fakeBundle('x86_64');
+    const outDir = mkdtempSync(join(tmpdir(), 'c2w-single-out-'));
+    const notes: string[] = [];
+    await expect(writeSingleFile(dir, join(outDir, 'out.wasm'), { limit: 4 << 20, snapshot: 'auto', progress: (m) => notes.push(m) })).rejects.toThrow(/module limit of V8/);
+    expect(notes.join('\n')).toMatch(/not pre-booted: the x86_64 machine boots at every start/);
+    await expect(writeSingleFile(dir, join(outDir, 'out.wasm'), { limit: 4 << 20, snapshot: true })).rejects.toThrow(/--snapshot: the pre-booted snapshot supports the riscv64 machine only/);
     expect(readdirSync(outDir)).toEqual([]);
   });
 });

@@ -168,6 +168,7 @@ typedef struct IrqLines {
 #define VIRTIO_ID_NET 1
 #define VIRTIO_ID_BLOCK 2
 #define VIRTIO_ID_CONSOLE 3
+#define VIRTIO_ID_RNG 4
 #define VIRTIO_ID_9P 9
 
 typedef struct VirtioDev {
@@ -199,6 +200,8 @@ typedef struct VirtioDev {
   uint8_t *in;          /* host input not yet in guest buffers (VC_IN_BUF bytes) */
   uint32_t in_len;
   const char *port_name; /* "c2w.stdin", or "c2w.winsize" (--winsize: no EOF, input from its channel) */
+  /* virtio-rng (virtio_rng.c): requests wait unanswered while held (a snapshot boot) */
+  bool rng_held;
 } VirtioDev;
 #define VC_IN_BUF (64 * 1024)
 
@@ -368,6 +371,9 @@ void virtio_console_queue_notify(Machine *m, VirtioDev *v, int q);
 int virtio_console_receive(Machine *m, VirtioDev *v, const uint8_t *buf, int n);
 bool virtio_console_can_receive(Machine *m, VirtioDev *v);
 int virtio_9p_init(Machine *m, VirtioDev *v, const ShareConfig *share); /* share->path NULL: unbound */
+int virtio_rng_init(Machine *m, VirtioDev *v, bool held);
+int virtio_rng_feed(Machine *m, VirtioDev *v); /* answers the held requests (a resumed snapshot) */
+void virtio_rng_queue_notify(Machine *m, VirtioDev *v, int q);
 int virtio_9p_bind(VirtioDev *v, const char *path, uint32_t uid, uint32_t gid); /* a resumed snapshot's share */
 void virtio_9p_queue_notify(Machine *m, VirtioDev *v, int q);
 uint64_t virtio_9p_config_read(VirtioDev *v, uint64_t off, int size);
@@ -400,6 +406,7 @@ void config_free(Config *cfg);
 #define SINGLE_FILE_NONE (-2)
 int single_file_config(Config *cfg, int argc, char **argv); /* SINGLE_FILE_NONE, or as config_parse */
 #define SINGLE_FILE_MAX_MOUNTS 5 /* virtio slots left after the root disk, the run channel and the stdin port */
+#define SNAPSHOT_MAX_MOUNTS (SINGLE_FILE_MAX_MOUNTS - 1) /* a pre-booted module's entropy device takes one */
 /* A run request composed from WASI args, env, preopens and clock: the run channel tar and what the
  * machine binds for it */
 typedef struct RunRequest {

@@ -5,7 +5,8 @@
  * host input, until c2w-init writes 2 to the syscon gate: it waits for its run request. wizer
  * then saves linear memory. `_start` of the snapshotted module resumes: it composes the request
  * as the cold path does (single_file.c), binds it to the devices the guest probed while booting
- * (root disk reopened under /embed, run channel, stdin port, 9p shares), puts the machine on the
+ * (root disk reopened under /embed, run channel, stdin port, 9p shares, and the entropy device
+ * that seeds the guest's crng from this run's host randomness: ADR 0041), puts the machine on the
  * host clock and lets the guest go on. riscv64 only. */
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ static Config boot_cfg;
 static Machine *booted;            /* set when the boot paused at the wait: `_start` resumes it */
 static char *embed_path[MAX_DRIVES]; /* each file drive's path at run time (under /embed) */
 static int channel_drive;
+static VirtioDev *rng;               /* the entropy device: answered only once a run resumed */
 
 bool snapshot_taken(void) { return booted != NULL; }
 
@@ -54,7 +56,7 @@ static int boot_to_wait(void) {
   d->readonly = true;
   d->data = no_request; /* probed empty (capacity 0): the run gives it the request's size */
   boot_cfg.stdin_port = true;
-  for (int i = 0; i < SINGLE_FILE_MAX_MOUNTS; i++) {
+  for (int i = 0; i < SNAPSHOT_MAX_MOUNTS; i++) {
     ShareConfig *s = &boot_cfg.shares[boot_cfg.nshares++];
     char tag[16];
     snprintf(tag, sizeof tag, "c2w%d", i);
@@ -71,6 +73,11 @@ static int boot_to_wait(void) {
   if (!m) return 1;
   rc = machine_init(m, &boot_cfg);
   if (rc) return rc;
+  /* the entropy device takes the slot the fifth share would: the kernel probes it while booting,
+   * its requests wait for the run (virtio_rng.c) */
+  for (int slot = 0; slot < VIRTIO_SLOTS && !rng; slot++)
+    if (!m->virtio[slot].device_id) virtio_rng_init(m, rng = &m->virtio[slot], true);
+  if (!rng) { fputs(ME ": no virtio slot left for the entropy device (too many drives)\n", stderr); return 2; }
   rc = machine_run_to_exit(m);
   console_flush(m);
   if (!m->paused) {
@@ -141,6 +148,10 @@ int snapshot_resume(int argc, char **argv) {
     v->fd = open(embed_path[i], O_RDONLY);
     if (v->fd < 0) { fprintf(stderr, ME ": cannot open the embedded disk %s\n", embed_path[i]); return 1; }
   }
+  if (r.nmounts > SNAPSHOT_MAX_MOUNTS) {
+    fprintf(stderr, ME ": too many preopened directories for a pre-booted module (at most %d; convert with --no-snapshot for %d)\n", SNAPSHOT_MAX_MOUNTS, SINGLE_FILE_MAX_MOUNTS);
+    return 2;
+  }
   for (int slot = VIRTIO_SLOTS - 1, n = 0; slot >= 0 && n < r.nmounts; slot--)
     if (m->virtio[slot].device_id == VIRTIO_ID_9P && virtio_9p_bind(&m->virtio[slot], r.mounts[n++], r.uid, r.gid)) return 1;
   m->port_detached = !r.port;
@@ -152,6 +163,10 @@ int snapshot_resume(int argc, char **argv) {
   m->last_input_poll_ns = host_now_ns();
   boot_cfg.icount = boot_cfg.snapshot_boot = false;
   m->paused = false;
+  /* host randomness for the guest's held entropy requests: the kernel's crng seeds from it, so no
+   * two runs share the snapshot's random state (ADR 0041) */
+  rng->rng_held = false;
+  if (virtio_rng_feed(m, rng)) { fputs(ME ": the host gave no random bytes (WASI random_get failed)\n", stderr); return 1; }
   console_init();
   rc = machine_run_to_exit(m);
   if (m->reboot) { fputs(ME ": the guest asked for a reboot, which a pre-booted module cannot do\n", stderr); return 1; }

@@ -77,6 +77,7 @@ void virtio_write(Machine *m, int slot, uint64_t off, int size, uint64_t val) {
       else if (v->device_id == VIRTIO_ID_CONSOLE) virtio_console_queue_notify(m, v, (int)w);
       else if (v->device_id == VIRTIO_ID_9P) virtio_9p_queue_notify(m, v, (int)w);
       else if (v->device_id == VIRTIO_ID_NET) virtio_net_queue_notify(m, v, (int)w);
+      else if (v->device_id == VIRTIO_ID_RNG) virtio_rng_queue_notify(m, v, (int)w);
     }
     break;
   case VIRTIO_MMIO_INTERRUPT_ACK:

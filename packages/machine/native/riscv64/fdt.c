@@ -86,13 +86,14 @@ int fdt_build(Machine *m, uint8_t *buf, int bufsize, uint64_t initrd_start, uint
   prop_str(&f, "stdout-path", "/soc/serial@10000000");
   /* Seed for the kernel's RNG (as QEMU virt does): without it, getrandom() and /dev/urandom wait
    * seconds for jitter entropy on first use (python3 startup: +5 s). Credited by the kernel with
-   * random.trust_bootloader=on. Fixed bytes with --icount, where runs must repeat exactly. */
+   * random.trust_bootloader=on. Fixed bytes with --icount, where runs must repeat exactly. None in
+   * a snapshot boot: its crng must stay unseeded until the run's virtio-rng bytes (ADR 0041). */
   uint8_t seed[64];
   if (m->icount || getentropy(seed, sizeof seed) != 0) {
     uint64_t x = 0x9e3779b97f4a7c15ULL;
     for (int i = 0; i < (int)sizeof seed; i++) { x ^= x << 13; x ^= x >> 7; x ^= x << 17; seed[i] = (uint8_t)x; }
   }
-  prop(&f, "rng-seed", seed, (int)sizeof seed);
+  if (!m->cfg || !m->cfg->snapshot_boot) prop(&f, "rng-seed", seed, (int)sizeof seed);
   end(&f);
 
   begin(&f, "poweroff");
