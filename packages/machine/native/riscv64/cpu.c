@@ -11,6 +11,7 @@
 #endif
 #include "machine.h"
 #include "decode.h"
+#include "jit.h"
 
 static int amo_exec(Machine *m, const Insn *d, uint64_t *rdval, bool dbl);
 
@@ -36,6 +37,7 @@ __attribute__((noinline)) uint64_t cpu_run(Machine *m, uint64_t budget) {
   Insn tmp[3];               /* a page-crossing instruction + 2 sentinels */
   const Tlb *tlb = m->tlb_cur; /* data TLB set; reloaded at refetch (every mode change goes there) */
   m->exit_slice = false;
+  Jit *const jit = m->jit;   /* NULL without --jit: block entries are not counted */
 
 /* pc of the current instruction: one 8-byte Insn per 2 bytes of code */
 #define PC() (vpage + (uint64_t)(((uintptr_t)d - (uintptr_t)page) >> 2))
@@ -96,6 +98,7 @@ refetch:
         host = (const uint8_t *)fe->addend;
         vpage = pc & ~PAGE_MASK;
         d = page + ((pc & PAGE_MASK) >> 1);
+        if (UNLIKELY(jit != NULL)) goto jit_entry;
         goto dispatch;
       }
     }
@@ -115,12 +118,14 @@ refetch:
     vpage = pc & ~PAGE_MASK;
   }
   d = page + ((pc & PAGE_MASK) >> 1);
+  if (UNLIKELY(jit != NULL)) goto jit_entry;
   goto dispatch;
 
 jump:
   /* control transfer: stay on the decoded page when possible */
   if (UNLIKELY(cnt >= limit) || UNLIKELY((pc & ~PAGE_MASK) != vpage)) goto refetch;
   d = page + ((pc & PAGE_MASK) >> 1);
+  if (UNLIKELY(jit != NULL)) goto jit_entry;
 
 dispatch:
   cnt++;
@@ -374,6 +379,37 @@ store_slow: {
   if (c) TRAP(c, m->fault_addr);
   SLOW_DONE();
   NEXT();
+}
+
+jit_entry: {
+  /* a block entry (jump target or refetch): run its translation, or count it towards one */
+  uint32_t slot = (uint32_t)(((uintptr_t)page - (uintptr_t)m->dcache) / sizeof(DecodedPage));
+  if (UNLIKELY(slot >= DC_PAGES)) goto dispatch; /* a page-crossing instruction runs from tmp */
+  uint32_t gen = jit->gen[slot];
+  JitEntry *je = &jit->tab[((uintptr_t)d / sizeof(Insn)) & (JIT_ENTRIES - 1)];
+  if (LIKELY(je->d == d && je->gen == gen)) {
+#ifdef __wasm__
+    if (je->fn - 1u < JIT_NONE - 1u) {
+      uint32_t r = ((JitFn)(uintptr_t)je->fn)(m, PC(), (uint32_t)(limit - cnt));
+      uint32_t n = r & 0x7fffffffu;
+      if (n) {
+        cnt += n;
+        pc = m->pc;
+        if (r >> 31) goto jump; /* left by a control transfer: the interpreter's own budget check */
+        if ((pc & ~PAGE_MASK) == vpage) { d = page + ((pc & PAGE_MASK) >> 1); goto dispatch; }
+        goto refetch;
+      }
+      goto dispatch;
+    }
+#endif
+    if (!je->fn && ++je->hits == JIT_HOT) {
+      jit_request(jit, je);
+      limit = cnt; /* end the slice at the next jump: the host translates between slices */
+    }
+  } else {
+    je->d = d; je->gen = gen; je->fn = 0; je->hits = 1;
+  }
+  goto dispatch;
 }
 
 out:
