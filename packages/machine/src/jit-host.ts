@@ -25,16 +25,29 @@ export interface JitTarget {
 }
 
 export interface JitStats {
+  /** Guest instructions retired by translations. */
+  retired: number;
   modules: number;
   translated: number;
   refused: number;
 }
 
+/** Requests compiled together, or whatever is queued after BATCH_MS. */
+const BATCH = 16;
+const BATCH_MS = 20;
+
 export class JitHost {
   private layout: JitLayout | undefined;
-  readonly stats: JitStats = { modules: 0, translated: 0, refused: 0 };
+  private last = 0;
+  private readonly counts = { modules: 0, translated: 0, refused: 0 };
 
   constructor(private readonly target: () => JitTarget | undefined) {}
+
+  stats(): JitStats {
+    const t = this.target();
+    const retired = t && this.layout ? Number(new DataView(t.memory.buffer).getBigUint64(this.layout.retiredAddr, true)) : 0;
+    return { retired, ...this.counts };
+  }
 
   /** Translates what the machine asked for since the last visit. */
   service(): void {
@@ -49,6 +62,10 @@ export class JitHost {
     const u32 = new Uint32Array(t.memory.buffer);
     const n = u32[L.nreqAddr >>> 2]!;
     if (!n) return;
+    // one module per visit costs about as much as its functions: wait for a batch, or a while
+    const now = performance.now();
+    if (n < BATCH && now - this.last < BATCH_MS) return;
+    this.last = now;
     u32[L.nreqAddr >>> 2] = 0;
     const view = new DataView(t.memory.buffer);
     const read = (a: number): Insn => ({ op: view.getUint8(a), rd: view.getUint8(a + 1), rs1: view.getUint8(a + 2), rs2: view.getUint8(a + 3), imm: view.getInt32(a + 4, true) });
@@ -57,13 +74,13 @@ export class JitHost {
     for (let i = 0; i < n; i++) {
       const e = L.tabAddr + u32[(L.reqAddr >>> 2) + i]! * L.entrySize;
       const f = translate(read, u32[e >>> 2]!, L);
-      if (f) { funcs.push(f); entries.push(e); } else { u32[(e + 8) >>> 2] = JIT_NONE; this.stats.refused++; }
+      if (f) { funcs.push(f); entries.push(e); } else { u32[(e + 8) >>> 2] = JIT_NONE; this.counts.refused++; }
     }
     if (!funcs.length) return;
     const mod = new Wasm.Module(encodeModule([I32, I64, I32], [I32], funcs));
     const inst = new Wasm.Instance(mod, { m: { memory: t.memory } });
-    this.stats.modules++;
-    this.stats.translated += funcs.length;
+    this.counts.modules++;
+    this.counts.translated += funcs.length;
     entries.forEach((e, i) => {
       const index = t.table.grow(1, inst.exports[`f${i}`]);
       new Uint32Array(t.memory.buffer)[(e + 8) >>> 2] = index;

@@ -32,6 +32,7 @@ export const JIT_NONE = 0xffffffff;
 export interface JitLayout {
   base: number;
   nreqAddr: number;
+  retiredAddr: number;
   reqAddr: number;
   tabAddr: number;
   insnSize: number;
@@ -49,9 +50,9 @@ export interface JitLayout {
 export function readLayout(mem: Uint32Array, base: number): JitLayout {
   const w = (i: number): number => mem[(base >>> 2) + i]!;
   if (w(0) !== JIT_MAGIC) throw new Error(`c2w_jit_info points at ${base}, which holds no JIT state (magic ${w(0)!.toString(16)})`);
-  const h = 2 + JIT_QUEUE;
+  const h = 4 + JIT_QUEUE;
   return {
-    base, nreqAddr: base + 4, reqAddr: base + 8,
+    base, nreqAddr: base + 4, retiredAddr: base + 8, reqAddr: base + 16,
     tabAddr: w(h), insnSize: w(h + 1), entrySize: w(h + 2), offX: w(h + 3), offPc: w(h + 4), offTlbCur: w(h + 5),
     offTlbR: w(h + 6), offTlbW: w(h + 7), tlbEntrySize: w(h + 8), tlbSize: w(h + 9),
   };

@@ -73,7 +73,7 @@ async function main(input: WorkerInput): Promise<{ code: number; jit?: JitStats 
   }
   made.instance = await Wasm.instantiate(input.module, imports);
   const code = wasi.start(made.instance as never);
-  return jit ? { code, jit: jit.stats } : { code };
+  return jit ? { code, jit: jit.stats() } : { code };
 }
 
 main(workerData as WorkerInput).then(

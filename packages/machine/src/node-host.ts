@@ -58,7 +58,8 @@ const workerPath = (): string => resolve(dirname(fileURLToPath(import.meta.url))
  * thread stays free to feed the console from `opts.input` (default: process.stdin).
  */
 export async function runMachine(opts: MachineOptions): Promise<number> {
-  const { args, preopens } = buildArgs(opts);
+  // C2W_JIT=1 turns the JIT tier on for every run (c2w run included) while it is experimental
+  const { args, preopens } = buildArgs(process.env.C2W_JIT === '1' ? { ...opts, jit: true } : opts);
   return runWithArgs(args, preopens, opts);
 }
 
@@ -95,7 +96,7 @@ export async function runWithArgs(
         else if ('code' in result) {
           // next to the machine's own --stats line: what the JIT host translated
           const j = result.jit;
-          if (j && args.includes('--stats')) writeSync(io.stderr ?? 2, `c2w-machine: jit: ${j.translated} blocks translated in ${j.modules} modules, ${j.refused} refused\n`);
+          if (j && args.includes('--stats')) writeSync(io.stderr ?? 2, `c2w-machine: jit: ${j.retired} instructions in translations; ${j.translated} blocks translated in ${j.modules} modules, ${j.refused} refused\n`);
           resolvePromise(result.code);
         }
         else reject(new MachineStoppedError(result.error));

@@ -394,6 +394,7 @@ jit_entry: {
       uint32_t n = r & 0x7fffffffu;
       if (n) {
         cnt += n;
+        jit->retired += n;
         pc = m->pc;
         if (r >> 31) goto jump; /* left by a control transfer: the interpreter's own budget check */
         if ((pc & ~PAGE_MASK) == vpage) { d = page + ((pc & PAGE_MASK) >> 1); goto dispatch; }
@@ -402,10 +403,7 @@ jit_entry: {
       goto dispatch;
     }
 #endif
-    if (!je->fn && ++je->hits == JIT_HOT) {
-      jit_request(jit, je);
-      limit = cnt; /* end the slice at the next jump: the host translates between slices */
-    }
+    if (!je->fn && ++je->hits == JIT_HOT) jit_request(jit, je); /* translated between slices */
   } else {
     je->d = d; je->gen = gen; je->fn = 0; je->hits = 1;
   }

@@ -7,7 +7,9 @@
 
 #define JIT_ENTRIES 8192 /* direct mapped by decoded-slot address */
 #define JIT_QUEUE 64     /* requests between two host visits (one slice) */
-#define JIT_HOT 32       /* entries into a block before it is requested */
+#ifndef JIT_HOT
+#define JIT_HOT 4096     /* entries into a block before it is requested (compiling one costs ~0.1 ms) */
+#endif
 #define JIT_NONE 0xffffffffu /* fn: the host has no translation for this block */
 #define JIT_MAGIC 0x3154494au /* "JIT1" */
 
@@ -26,6 +28,7 @@ typedef uint32_t (*JitFn)(Machine *m, uint64_t pc, uint32_t budget);
 typedef struct Jit {
   uint32_t magic;
   uint32_t nreq;                  /* pending requests; the host resets it to 0 */
+  uint64_t retired;               /* instructions run by translations (the host's --stats line) */
   uint32_t req[JIT_QUEUE];        /* entry indices into tab */
   uint32_t tab_addr, insn_size, entry_size;
   uint32_t off_x, off_pc, off_tlb_cur, off_tlb_r, off_tlb_w, tlb_entry_size, tlb_size;

@@ -13,7 +13,7 @@ static u64 mix(u64 h, u64 v) { return (h ^ v) * 0x100000001b3UL + (h >> 29); }
 
 int main_(void) {
   u64 h1 = 0, h2 = 0, h3 = 0;
-  for (int rep = 0; rep < 4; rep++)
+  for (int rep = 0; rep < 40; rep++)
     for (unsigned i = 0; i < NV; i++)
       for (unsigned j = 0; j < NV; j++) {
         u64 a = vals[i] + (u64)rep, b = vals[j];

@@ -19,11 +19,12 @@ int main_(void) {
   for (int i = 0; tmpl_f + i < tmpl_f_end; i++) f[i] = tmpl_f[i];
   for (int i = 0; tmpl_g + i < tmpl_g_end; i++) g[i] = tmpl_g[i];
   u64 sum = 0, want = 0;
-  for (unsigned k = 1; k <= 40; k++) {
+  /* each version runs long enough (9 M instructions) to be translated */
+  for (unsigned k = 1; k <= 10; k++) {
     f[0] = ADDI_A0(k);
     __asm__ volatile("fence.i" ::: "memory");
-    for (int rep = 0; rep < 200; rep++) sum = ((fn)(void *)f)(sum, 500, 0, 0);
-    want += (u64)k * 200 * 500;
+    for (int rep = 0; rep < 600; rep++) sum = ((fn)(void *)f)(sum, 5000, 0, 0);
+    want += (u64)k * 600 * 5000;
   }
   __asm__ volatile("fence.i" ::: "memory");
   u64 s2 = 0, want2 = 0;
