@@ -35,6 +35,11 @@ export interface JitStats {
 /** Requests compiled together, or whatever is queued after BATCH_MS. */
 const BATCH = 16;
 const BATCH_MS = 20;
+/**
+ * Translations are never freed (a dead one keeps its table slot and module), so a guest that keeps
+ * rewriting hot code would grow them without end: past this many, blocks stay interpreted.
+ */
+const MAX_TRANSLATIONS = 65536;
 
 export class JitHost {
   private layout: JitLayout | undefined;
@@ -73,7 +78,7 @@ export class JitHost {
     const entries: number[] = [];
     for (let i = 0; i < n; i++) {
       const e = L.tabAddr + u32[(L.reqAddr >>> 2) + i]! * L.entrySize;
-      const f = translate(read, u32[e >>> 2]!, L);
+      const f = this.counts.translated + funcs.length < MAX_TRANSLATIONS ? translate(read, u32[e >>> 2]!, L) : undefined;
       if (f) { funcs.push(f); entries.push(e); } else { u32[(e + 8) >>> 2] = JIT_NONE; this.counts.refused++; }
     }
     if (!funcs.length) return;
