@@ -257,7 +257,8 @@ int machine_run_to_exit(Machine *m) {
       if (cfg->max_insns - m->instret < budget) budget = cfg->max_insns - m->instret;
     }
     if (m->net) virtio_net_poll(m, m->net);
-    cpu_run(m, budget);
+    if (m->jit) cpu_run_jit(m, budget);
+    else cpu_run(m, budget);
     if (m->outlen) console_flush(m);
   }
   console_flush(m);

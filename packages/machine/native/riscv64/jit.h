@@ -38,6 +38,7 @@ typedef struct Jit {
 } Jit;
 
 int jit_init(Machine *m);
+uint64_t cpu_run_jit(Machine *m, uint64_t budget); /* cpu_run with the JIT's entries (cpu_loop.h) */
 static inline void jit_request(Jit *j, JitEntry *e) {
   if (j->nreq < JIT_QUEUE) j->req[j->nreq++] = (uint32_t)(e - j->tab);
   else e->hits = 0; /* queue full: count again */
