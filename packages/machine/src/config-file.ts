@@ -6,7 +6,7 @@ import { jsonErrorAt } from './json-error.js';
 import { asArch, type DriveOption, type MachineOptions } from './options.js';
 import { parseShare } from './share-option.js';
 
-const JSON_KEYS = new Set(['arch', 'memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'shares', 'virtio_console', 'stdin_port', 'icount', 'quiet_firmware', 'console_gate']);
+const JSON_KEYS = new Set(['arch', 'memory', 'bios', 'kernel', 'initrd', 'append', 'drives', 'shares', 'virtio_console', 'stdin_port', 'icount', 'jit', 'quiet_firmware', 'console_gate']);
 
 /** Applies a `--config` JSON file (keys as the native build's config.c reads them) to `opts`. */
 export function applyConfigFile(opts: Partial<MachineOptions>, file: string): void {
@@ -68,6 +68,7 @@ export function applyConfigFile(opts: Partial<MachineOptions>, file: string): vo
   if (c.virtio_console !== undefined) opts.virtioConsole = Boolean(c.virtio_console);
   if (c['stdin_port'] !== undefined) opts.stdinPort = Boolean(c['stdin_port']);
   if (c.icount !== undefined) opts.icount = Boolean(c.icount);
+  if (c.jit !== undefined) opts.jit = Boolean(c.jit);
   if (c['quiet_firmware'] !== undefined) opts.quietFirmware = Boolean(c['quiet_firmware']);
   if (c['console_gate'] !== undefined) opts.consoleGate = Boolean(c['console_gate']);
 }

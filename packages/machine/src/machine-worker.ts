@@ -10,6 +10,7 @@ import { withRingConsole, type WasiImports } from './wasi-console.js';
 import { netPollSource, withNetChannel, type NetChannel } from './wasi-net.js';
 import { WinsizeCell } from './winsize-cell.js';
 import { winsizePollSource, withWinsizeChannel } from './wasi-winsize.js';
+import { JitHost, withJit, type JitStats } from './jit-host.js';
 
 export interface WorkerInput {
   module: object;
@@ -22,15 +23,17 @@ export interface WorkerInput {
   net?: { toGuest: SharedArrayBuffer; fromGuest: SharedArrayBuffer };
   /** The terminal size cell (WinsizeCell) when the machine has --winsize. */
   winsize?: SharedArrayBuffer;
+  /** The machine runs with --jit: translate its hot blocks (jit-host.ts). */
+  jit?: boolean;
 }
-export type WorkerMessage = { code: number } | { error: string };
+export type WorkerMessage = { code: number; jit?: JitStats } | { error: string };
 
 interface WasmInstance {
-  exports: { memory: { buffer: ArrayBuffer } };
+  exports: { memory: { buffer: ArrayBuffer }; __indirect_function_table?: { grow(n: number, v?: unknown): number }; c2w_jit_info?: () => number };
 }
 const Wasm = (globalThis as unknown as { WebAssembly: { instantiate(m: object, i: object): Promise<WasmInstance> } }).WebAssembly;
 
-async function main(input: WorkerInput): Promise<number> {
+async function main(input: WorkerInput): Promise<{ code: number; jit?: JitStats }> {
   // node:wasi warns once that it is experimental; the guest owns stderr.
   const emit = process.emitWarning.bind(process);
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
@@ -59,12 +62,22 @@ async function main(input: WorkerInput): Promise<number> {
   let imports = withRingConsole(wasi.getImportObject() as unknown as WasiImports, new StdinRing(input.ring), memory, polled);
   if (net) imports = withNetChannel(imports, net, memory);
   if (winsize) imports = withWinsizeChannel(imports, winsize, memory);
+  let jit: JitHost | undefined;
+  if (input.jit) {
+    jit = new JitHost(() => {
+      const e = made.instance?.exports;
+      const table = e?.__indirect_function_table, info = e?.c2w_jit_info;
+      return e && table && info ? { memory: e.memory, table, info } : undefined;
+    });
+    imports = withJit(imports, jit);
+  }
   made.instance = await Wasm.instantiate(input.module, imports);
-  return wasi.start(made.instance as never);
+  const code = wasi.start(made.instance as never);
+  return jit ? { code, jit: jit.stats() } : { code };
 }
 
 main(workerData as WorkerInput).then(
-  (code) => parentPort?.postMessage({ code } satisfies WorkerMessage),
+  (result) => parentPort?.postMessage(result satisfies WorkerMessage),
   // the class names what failed (RuntimeError: a wasm trap; LinkError: wrong imports)
   (e: unknown) => parentPort?.postMessage({ error: e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e) } satisfies WorkerMessage),
 );

@@ -1,6 +1,6 @@
 // Runs machine.wasm under Node's `node:wasi` (preview1) in a worker thread and returns the guest's
 // exit status (sifive_test finisher / SBI system reset).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -58,7 +58,8 @@ const workerPath = (): string => resolve(dirname(fileURLToPath(import.meta.url))
  * thread stays free to feed the console from `opts.input` (default: process.stdin).
  */
 export async function runMachine(opts: MachineOptions): Promise<number> {
-  const { args, preopens } = buildArgs(opts);
+  // C2W_JIT=1 turns the JIT tier on for every run (c2w run included) while it is experimental
+  const { args, preopens } = buildArgs(process.env.C2W_JIT === '1' ? { ...opts, jit: true } : opts);
   return runWithArgs(args, preopens, opts);
 }
 
@@ -82,7 +83,7 @@ export async function runWithArgs(
     cell.set(terminal.size());
     unsubscribe = terminal.onResize(() => { cell.set(terminal.size()); ring.ring(); });
   }
-  const workerData: WorkerInput = { module, args, preopens, ring: ring.sab, stdout: io.stdout ?? 1, stderr: io.stderr ?? 2, ...(net ? { net: net.rings } : {}), ...(cell ? { winsize: cell.sab } : {}) };
+  const workerData: WorkerInput = { module, args, preopens, ring: ring.sab, stdout: io.stdout ?? 1, stderr: io.stderr ?? 2, ...(net ? { net: net.rings } : {}), ...(cell ? { winsize: cell.sab } : {}), ...(args.includes('--jit') ? { jit: true } : {}) };
   const worker = new Worker(workerPath(), { workerData });
   try {
     return await new Promise<number>((resolvePromise, reject) => {
@@ -92,7 +93,12 @@ export async function runWithArgs(
       worker.once('error', (err) => reject(new MachineStoppedError(err.message.split('\n')[0]!, { cause: err })));
       worker.once('exit', (code) => {
         if (result === undefined) reject(new MachineStoppedError(`its worker thread exited with code ${code}`));
-        else if ('code' in result) resolvePromise(result.code);
+        else if ('code' in result) {
+          // next to the machine's own --stats line: what the JIT host translated
+          const j = result.jit;
+          if (j && args.includes('--stats')) writeSync(io.stderr ?? 2, `c2w-machine: jit: ${j.retired} instructions in translations; ${j.translated} blocks translated in ${j.modules} modules, ${j.refused} refused\n`);
+          resolvePromise(result.code);
+        }
         else reject(new MachineStoppedError(result.error));
       });
     });

@@ -52,6 +52,8 @@ export interface MachineOptions {
    */
   winsize?: TerminalSize;
   icount?: boolean;
+  /** Translate hot guest blocks to wasm at run time (riscv64, Node host; docs/decisions/0040). */
+  jit?: boolean;
   /** Ask OpenSBI not to print its banner (the console belongs to the container). */
   quietFirmware?: boolean;
   /** Hold console input until the guest opens the gate (syscon offset 4; c2w-init does). */
@@ -116,6 +118,7 @@ export function parseArgs(argv: string[]): MachineOptions | null {
       case '--stdin-port': opts.stdinPort = true; break;
       case '--net': opts.net = {}; break;
       case '--icount': opts.icount = true; break;
+      case '--jit': opts.jit = true; break;
       case '--quiet-firmware': opts.quietFirmware = true; break;
       case '--console-gate': opts.consoleGate = true; break;
       case '--stats': opts.stats = true; break;

@@ -59,6 +59,7 @@ export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Rec
     args.push('--winsize', `${WINSIZE_CHANNEL_DIR}/${WINSIZE_CHANNEL_NAME}`);
   }
   if (opts.icount) args.push('--icount');
+  if (opts.jit) args.push('--jit');
   if (opts.quietFirmware) args.push('--quiet-firmware');
   if (opts.consoleGate) args.push('--console-gate');
   if (opts.stats) args.push('--stats');

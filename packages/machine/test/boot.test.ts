@@ -169,6 +169,23 @@ describe.each(MODES)('boot (%s)', (mode) => {
   }, 180_000);
 });
 
+// The JIT tier (docs/decisions/0040) on the same boots: the same messages as QEMU's, with part of
+// the boot run by translated blocks.
+describe('boot (wasm, --jit)', () => {
+  it.each([
+    ['an initramfs', (): string[] => ['--initrd', a.C2W_INITRD, '--append', INITRD_APPEND], 'initrd'],
+    ['an ISO 9660 root on virtio-blk', (): string[] => ['--drive', `${a.C2W_ROOT_ISO},ro`, '--append', ISO_APPEND], 'iso'],
+  ] as const)('boots from %s like QEMU', async (_, args, log) => {
+    const r = await runMachine('wasm', ['--bios', a.C2W_FW, '--kernel', a.C2W_KERNEL, ...args(), '--jit', '--stats']);
+    expect(r.stdout).toContain('BOOT-OK');
+    expect(r.code).toBe(0);
+    const q = qemuLog(a, log);
+    expect(unameOf(r.stdout)).toBe(unameOf(q));
+    expectSameBootMessages(r.stdout, q);
+    expect(Number(/c2w-machine: jit: (\d+) instructions in translations/.exec(r.stderr)?.[1])).toBeGreaterThan(1_000_000);
+  }, 180_000);
+});
+
 describe.each(MODES)('command line and config errors (%s)', (mode) => {
   it('names a missing file and exits 1', async () => {
     const r = await runMachine(mode, ['--bios', a.C2W_FW, '--kernel', join(tmp, 'no-such-Image')]);

@@ -25,6 +25,12 @@ describe('applyConfigFile', () => {
     });
   });
 
+  it('reads "jit" (docs/decisions/0040)', () => {
+    const opts: Partial<MachineOptions> = {};
+    applyConfigFile(opts, config('{"jit": true}'));
+    expect(opts).toEqual({ jit: true });
+  });
+
   it('reads "arch"', () => {
     const opts: Partial<MachineOptions> = {};
     applyConfigFile(opts, config('{"arch": "x86_64", "kernel": "vmlinux"}'));

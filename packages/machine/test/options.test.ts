@@ -1,5 +1,6 @@
 import { UsageError } from '@c2w/errors';
 import { parseArgs, parseShare } from '../src/options.js';
+import { buildArgs } from '../src/wasm-args.js';
 
 describe('parseArgs', () => {
   it('takes the native build flags, with values as the next argument or after =', () => {
@@ -7,6 +8,12 @@ describe('parseArgs', () => {
       bios: 'fw', memory: '512M', drives: [{ path: 'a.iso', readonly: true }, { path: 'b.img', readonly: false }], stats: true, maxInsns: 10,
     });
     expect(parseArgs(['--help'])).toBeNull();
+  });
+
+  it('takes --jit, passed on to the machine', () => {
+    const opts = parseArgs(['--bios', 'fw', '--jit']);
+    expect(opts).toEqual({ bios: 'fw', jit: true });
+    expect(buildArgs(opts!).args).toContain('--jit');
   });
 
   it('takes --arch: x86_64 boots --kernel with no firmware', () => {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Run every bare-metal ISA program of test/isa on the machine (native or wasm under Node).
-# usage: test/run-isa.sh native|wasm [PROGRAM...]
+# usage: test/run-isa.sh native|wasm|wasm-jit [PROGRAM...] (wasm-jit: the Node host with --jit)
 # Each program must print a line starting with "PASS" and exit with status 0 (sifive_test 0x5555).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,8 @@ done
 case "$MODE" in
   native) RUN=(./build/native/c2w-machine) ;;
   wasm)   RUN=(node bin/c2w-machine-node.js) ;;
-  *) echo "usage: $0 native|wasm [PROGRAM...]" >&2; exit 2 ;;
+  wasm-jit) RUN=(node bin/c2w-machine-node.js --jit) ;;
+  *) echo "usage: $0 native|wasm|wasm-jit [PROGRAM...]" >&2; exit 2 ;;
 esac
 PROGS=("$@")
 [ ${#PROGS[@]} -gt 0 ] || PROGS=($SRCS)

@@ -124,7 +124,7 @@ exit 0
       const objects = (await readdir(obj)).sort().map((n) => join(obj, n));
       const viaDriver = join(work, 'via-driver.wasm');
       await withPathFirst(dirname(wasmOpt), () => execa('clang-16', ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-fuse-ld=lld',
-        '-Wl,--initial-memory=402653184', '-Wl,--max-memory=4294967296', '-Wl,-z,stack-size=1048576',
+        '-Wl,--initial-memory=402653184', '-Wl,--max-memory=4294967296', '-Wl,-z,stack-size=1048576', '-Wl,--export-table', '-Wl,--growable-table',
         '-o', viaDriver, ...objects]));
       const optimized = join(work, 'optimized.wasm');
       await execa(wasmOpt, [join(dir, 'out', 'wasm', 'machine.wasm'), '-O2', '-o', optimized]);

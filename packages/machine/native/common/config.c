@@ -20,7 +20,7 @@ static const char *USAGE =
   "usage: c2w-machine [options]\n"
   "  --config FILE        JSON configuration (keys: arch, memory, bios, kernel, initrd, append, drives,\n"
   "                       shares, virtio_console, stdin_port, net, winsize, icount, quiet_firmware,\n"
-  "                       console_gate); later flags override it\n"
+  "                       console_gate, jit); later flags override it\n"
   "  --arch ARCH          riscv64 (default: the virt board, needs --bios) or x86_64 (the microvm-like\n"
   "                       board: --kernel is a PVH vmlinux booted directly, no firmware)\n"
   "  -m, --memory SIZE    guest RAM, e.g. 256M or 1G (default 256M, 16M.." MAX_MEMORY_TEXT ")\n"
@@ -42,6 +42,8 @@ static const char *USAGE =
   "  --winsize CHANNEL    add a virtio-console port named c2w.winsize: each read of CHANNEL returns\n"
   "                       a terminal size (le16 rows, le16 cols), the guest reads \"ROWS COLS\\n\"\n"
   "  --icount             deterministic time: mtime advances with retired instructions\n"
+  "  --jit                riscv64: hot guest blocks go to a JIT host (the Node host compiles them to\n"
+  "                       wasm); other hosts keep interpreting them\n"
   "  --quiet-firmware     ask OpenSBI not to print its banner (fw_dynamic_info options bit 0)\n"
   "  --console-gate       hold console input until the guest writes 1 to 0x100004 (syscon;\n"
   "                       x86_64: 0xfeb80004)\n"
@@ -377,6 +379,8 @@ static int config_file(Config *c, const char *file) {
       if (jbool(&j, &c->stdin_port)) rc = -1;
     } else if (!strcmp(k, "icount")) {
       if (jbool(&j, &c->icount)) rc = -1;
+    } else if (!strcmp(k, "jit")) {
+      if (jbool(&j, &c->jit)) rc = -1;
     } else if (!strcmp(k, "quiet_firmware")) {
       if (jbool(&j, &c->quiet_firmware)) rc = -1;
     } else if (!strcmp(k, "console_gate")) {
@@ -444,6 +448,7 @@ int config_parse(Config *c, int argc, char **argv) {
     else if (!strcmp(a, "--net")) { NEED_VAL(); set_str(&c->net, val); }
     else if (!strcmp(a, "--winsize")) { NEED_VAL(); set_str(&c->winsize, val); }
     else if (!strcmp(a, "--icount")) c->icount = true;
+    else if (!strcmp(a, "--jit")) c->jit = true;
     else if (!strcmp(a, "--quiet-firmware")) c->quiet_firmware = true;
     else if (!strcmp(a, "--console-gate")) c->console_gate = true;
     else if (!strcmp(a, "--stats")) c->stats = true;

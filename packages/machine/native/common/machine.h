@@ -240,6 +240,7 @@ typedef struct Config {
   bool console_gate;   /* console input waits until the guest opens the gate (syscon.c) */
   uint64_t max_insns; /* 0 = unlimited */
   bool snapshot_boot; /* booting under wizer (snapshot.c): no host input, pause at the init's wait */
+  bool jit;           /* count hot blocks and ask a JIT host to translate them (riscv64/jit.c) */
 } Config;
 
 typedef struct Machine {
@@ -299,6 +300,7 @@ typedef struct Machine {
   /* ---- what the shared devices need from their board ---- */
   IrqLines irq;
   uint64_t ram_base;     /* guest-physical address of ram[0] (devices' DMA): 0x80000000 or 0 */
+  struct Jit *jit;       /* riscv64 JIT tier's state (riscv64/jit.h), NULL without --jit */
 } Machine;
 
 static inline void machine_set_irq(Machine *m, int line, int level) { m->irq.set(m->irq.ctx, line, level); }

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #endif
 #include "machine.h"
+#include "jit.h"
 
 #define SLICE_MAX (1u << 20)
 
@@ -98,6 +99,10 @@ int machine_init(Machine *m, Config *cfg) {
     return 1;
   }
   for (int i = 0; i < DC_PAGES; i++) m->dcache_ppn[i] = ~0ULL;
+  if (cfg->jit && jit_init(m)) {
+    fprintf(stderr, "c2w-machine: cannot allocate the JIT's block table (--jit)\n");
+    return 1;
+  }
   m->icount = cfg->icount;
   m->console_gated = cfg->console_gate;
   m->time_base_ns = cfg->snapshot_boot ? 0 : host_now_ns(); /* a snapshot's bytes hold no host time */
@@ -252,7 +257,8 @@ int machine_run_to_exit(Machine *m) {
       if (cfg->max_insns - m->instret < budget) budget = cfg->max_insns - m->instret;
     }
     if (m->net) virtio_net_poll(m, m->net);
-    cpu_run(m, budget);
+    if (m->jit) cpu_run_jit(m, budget);
+    else cpu_run(m, budget);
     if (m->outlen) console_flush(m);
   }
   console_flush(m);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "machine.h"
 #include "decode.h"
+#include "jit.h"
 
 static int fault_cause(int acc) {
   return acc == ACC_EXEC ? EXC_INSN_PAGE : acc == ACC_WRITE ? EXC_STORE_PAGE : EXC_LOAD_PAGE;
@@ -171,6 +172,7 @@ Insn *mmu_fetch_page(Machine *m, uint64_t pc, int *cause, const uint8_t **host) 
     uint32_t slot = (uint32_t)(ppn & (DC_PAGES - 1));
     if (m->dcache_used[slot]) memset(dp->insn, 0, sizeof dp->insn); /* op 0 = decode on first use */
     m->dcache_used[slot] = 1; /* a never-used entry is fresh zeroed memory: skip the memset */
+    if (m->jit) m->jit->gen[slot] = m->jit->gen_next++; /* translations of the old page are dead */
     dp->insn[DC_SLOTS].op = dp->insn[DC_SLOTS + 1].op = OP_PAGE_END;
     *tag = ppn;
     if (pa >= RAM_BASE) {

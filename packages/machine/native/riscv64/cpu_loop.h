@@ -1,0 +1,395 @@
+/* The interpreter's loop (cpu.c), included twice: cpu_run (CPU_JIT 0), and cpu_run_jit (CPU_JIT 1)
+ * which also enters and counts JIT translations (docs/decisions/0040). Without --jit the machine
+ * runs the first, in which the compiler drops every JIT path. */
+__attribute__((noinline)) uint64_t CPU_RUN(Machine *m, uint64_t budget) {
+  uint64_t *const x = m->x;
+  uint64_t pc = m->pc;       /* valid at refetch points; otherwise derived from d with PC() */
+  uint64_t vpage = 1;        /* guest virtual address of the decoded page (1 = none) */
+  const Insn *page = NULL;   /* decoded page: d - page gives the offset from vpage */
+  const Insn *d = NULL;      /* current instruction */
+  const uint8_t *host = NULL;
+  uint64_t cnt = 0, limit = budget;
+  uint64_t instret0 = m->instret;
+  Insn tmp[3];               /* a page-crossing instruction + 2 sentinels */
+  const Tlb *tlb = m->tlb_cur; /* data TLB set; reloaded at refetch (every mode change goes there) */
+  m->exit_slice = false;
+  Jit *const jit = CPU_JIT ? m->jit : NULL; /* the copy without the JIT has none of its code */
+
+/* pc of the current instruction: one 8-byte Insn per 2 bytes of code */
+#define PC() (vpage + (uint64_t)(((uintptr_t)d - (uintptr_t)page) >> 2))
+#define LEN (4 - ((d->op >> 6) & 2))
+#define NEXT() do { d += 2 - (d->op >> 7); goto dispatch; } while (0)
+#define JUMP(target) do { pc = (target); goto jump; } while (0)
+#define TRAP(cause, tval)                                                                          \
+  do {                                                                                             \
+    uint64_t _tv = (tval);                                                                         \
+    m->pc = PC();                                                                                  \
+    m->instret = instret0 + cnt - 1;                                                               \
+    cpu_raise_exception(m, (cause), _tv);                                                          \
+    instret0 = m->instret - cnt;                                                                   \
+    pc = m->pc;                                                                                    \
+    vpage = 1; /* privilege (fetch TLB set) changed */                                             \
+    if (m->exit_slice) limit = 0;                                                                  \
+    goto refetch;                                                                                  \
+  } while (0)
+#define ILLEGAL() TRAP(EXC_ILLEGAL, insn_raw(host, PC(), LEN))
+#define SLOW_DONE() do { if (m->exit_slice) { pc = PC() + LEN; limit = 0; goto refetch; } } while (0)
+/* Loads and stores: inline TLB hit; everything else (TLB miss, MMIO, misaligned, faults) goes to
+ * one shared slow path per direction, which re-derives address, size and destination from d. */
+#define LOAD(type, va, dst)                                                                        \
+  do {                                                                                             \
+    uint64_t _va = (va);                                                                           \
+    const TlbEntry *_e = &tlb->r[(_va >> PAGE_SHIFT) & (TLB_SIZE - 1)];                            \
+    if (UNLIKELY(_e->vtag != (_va & (~PAGE_MASK | (sizeof(type) - 1))))) goto load_slow;           \
+    type _t;                                                                                       \
+    memcpy(&_t, (const void *)(_e->addend + (uintptr_t)_va), sizeof(type));                        \
+    dst = _t;                                                                                      \
+  } while (0)
+#define STORE(type, va, val)                                                                       \
+  do {                                                                                             \
+    uint64_t _va = (va);                                                                           \
+    const TlbEntry *_e = &tlb->w[(_va >> PAGE_SHIFT) & (TLB_SIZE - 1)];                            \
+    if (UNLIKELY(_e->vtag != (_va & (~PAGE_MASK | (sizeof(type) - 1))))) goto store_slow;          \
+    type _t = (type)(val);                                                                         \
+    memcpy((void *)(_e->addend + (uintptr_t)_va), &_t, sizeof(type));                              \
+  } while (0)
+/* Two copies of simple operations: 32-bit and compressed, so the length is a constant. */
+#define OPX(op, body) \
+  case op: body; d += 2; goto dispatch; \
+  case op | OP_C: body; d += 1; goto dispatch;
+#define BRANCH(op, cond) \
+  case op: case op | OP_C: if (cond) JUMP(PC() + (int64_t)d->imm); NEXT();
+
+refetch:
+  /* pc holds the next instruction's address; translate its page */
+  tlb = m->tlb_cur;
+  if (cnt >= limit) goto out;
+  if (UNLIKELY((pc & ~PAGE_MASK) != vpage) || !page) {
+    /* fast path: fetch TLB hit and the page is in the decode cache */
+    const TlbEntry *fe = &m->tlb_fetch->x[(pc >> PAGE_SHIFT) & (TLB_SIZE - 1)];
+    if (LIKELY(fe->vtag == (pc & ~PAGE_MASK))) {
+      uint64_t ppn = fe->paddr >> PAGE_SHIFT;
+      if (LIKELY(m->dcache_ppn[ppn & (DC_PAGES - 1)] == ppn)) {
+        page = m->dcache[ppn & (DC_PAGES - 1)].insn;
+        host = (const uint8_t *)fe->addend;
+        vpage = pc & ~PAGE_MASK;
+        d = page + ((pc & PAGE_MASK) >> 1);
+        if (UNLIKELY(jit != NULL)) goto jit_entry;
+        goto dispatch;
+      }
+    }
+    int cause;
+    m->pc = pc;
+    Insn *pg = mmu_fetch_page(m, pc, &cause, &host);
+    if (!pg) {
+      cnt++;
+      page = NULL; vpage = 1; d = NULL;
+      m->instret = instret0 + cnt - 1;
+      cpu_raise_exception(m, cause, m->fault_addr);
+      instret0 = m->instret - cnt;
+      pc = m->pc;
+      goto refetch;
+    }
+    page = pg;
+    vpage = pc & ~PAGE_MASK;
+  }
+  d = page + ((pc & PAGE_MASK) >> 1);
+  if (UNLIKELY(jit != NULL)) goto jit_entry;
+  goto dispatch;
+
+jump:
+  /* control transfer: stay on the decoded page when possible */
+  if (UNLIKELY(cnt >= limit) || UNLIKELY((pc & ~PAGE_MASK) != vpage)) goto refetch;
+  d = page + ((pc & PAGE_MASK) >> 1);
+  if (UNLIKELY(jit != NULL)) goto jit_entry;
+
+dispatch:
+  cnt++;
+#ifdef C2W_TRACE
+  fprintf(stderr, "pc=%016llx priv=%d op=%d\n", (unsigned long long)PC(), m->priv, d->op);
+#endif
+  switch (d->op) {
+  case OP_DECODE: {
+    Insn *w = (Insn *)d;
+    uint32_t off = (uint32_t)(PC() & PAGE_MASK);
+    uint16_t lo;
+    memcpy(&lo, host + off, 2);
+    if ((lo & 3) != 3) {
+      uint32_t e = rvc_expand(lo);
+      if (e) decode_insn(e, w);
+      else { w->op = OP_ILLEGAL; w->imm = lo; }
+      w->op |= OP_C;
+    } else if (off == PAGE_SIZE - 2) {
+      w->op = OP_CROSS;
+    } else {
+      uint32_t raw;
+      memcpy(&raw, host + off, 4);
+      decode_insn(raw, w);
+    }
+    cnt--;
+    goto dispatch;
+  }
+  case OP_PAGE_END:
+    cnt--;
+    pc = PC();
+    goto refetch;
+  case OP_CROSS: {
+    uint64_t pa, hi, cpc = PC();
+    uint16_t lo;
+    memcpy(&lo, host + (PAGE_SIZE - 2), 2);
+    m->pc = cpc;
+    int c = mmu_translate(m, cpc + 2, ACC_EXEC, &pa);
+    if (!c && bus_load(m, pa, 2, &hi)) { c = EXC_INSN_ACCESS; m->fault_addr = cpc + 2; }
+    if (c) TRAP(c, m->fault_addr);
+    decode_insn((uint32_t)lo | ((uint32_t)hi << 16), &tmp[0]);
+    tmp[1].op = tmp[2].op = OP_PAGE_END;
+    /* execute from tmp: PC() must still give cpc */
+    page = tmp; vpage = cpc; d = tmp;
+    cnt--;
+    goto dispatch;
+  }
+  case OP_ILLEGAL: case OP_ILLEGAL | OP_C: TRAP(EXC_ILLEGAL, (uint32_t)d->imm);
+  OPX(OP_LUI, x[d->rd] = (uint64_t)(int64_t)d->imm)
+  OPX(OP_AUIPC, x[d->rd] = PC() + (int64_t)d->imm)
+  case OP_JAL: case OP_JAL | OP_C: {
+    uint64_t p = PC();
+    x[d->rd] = p + LEN;
+    JUMP(p + (int64_t)d->imm);
+  }
+  case OP_JALR: case OP_JALR | OP_C: {
+    uint64_t t = (x[d->rs1] + (int64_t)d->imm) & ~1ULL;
+    x[d->rd] = PC() + LEN;
+    x[32] = 0;
+    JUMP(t);
+  }
+  BRANCH(OP_BEQ, x[d->rs1] == x[d->rs2])
+  BRANCH(OP_BNE, x[d->rs1] != x[d->rs2])
+  BRANCH(OP_BLT, (int64_t)x[d->rs1] < (int64_t)x[d->rs2])
+  BRANCH(OP_BGE, (int64_t)x[d->rs1] >= (int64_t)x[d->rs2])
+  BRANCH(OP_BLTU, x[d->rs1] < x[d->rs2])
+  BRANCH(OP_BGEU, x[d->rs1] >= x[d->rs2])
+  OPX(OP_LB, { int8_t v; LOAD(int8_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = (uint64_t)(int64_t)v; })
+  OPX(OP_LH, { int16_t v; LOAD(int16_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = (uint64_t)(int64_t)v; })
+  OPX(OP_LW, { int32_t v; LOAD(int32_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = (uint64_t)(int64_t)v; })
+  OPX(OP_LD, { uint64_t v; LOAD(uint64_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; })
+  OPX(OP_LBU, { uint8_t v; LOAD(uint8_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; })
+  OPX(OP_LHU, { uint16_t v; LOAD(uint16_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; })
+  OPX(OP_LWU, { uint32_t v; LOAD(uint32_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; })
+  OPX(OP_SB, STORE(uint8_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
+  OPX(OP_SH, STORE(uint16_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
+  OPX(OP_SW, STORE(uint32_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
+  OPX(OP_SD, STORE(uint64_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
+  OPX(OP_ADDI, x[d->rd] = x[d->rs1] + (int64_t)d->imm)
+  OPX(OP_LI, x[d->rd] = (uint64_t)(int64_t)d->imm)
+  OPX(OP_MV, x[d->rd] = x[d->rs1])
+  OPX(OP_SLTI, x[d->rd] = (int64_t)x[d->rs1] < (int64_t)d->imm)
+  OPX(OP_SLTIU, x[d->rd] = x[d->rs1] < (uint64_t)(int64_t)d->imm)
+  OPX(OP_XORI, x[d->rd] = x[d->rs1] ^ (uint64_t)(int64_t)d->imm)
+  OPX(OP_ORI, x[d->rd] = x[d->rs1] | (uint64_t)(int64_t)d->imm)
+  OPX(OP_ANDI, x[d->rd] = x[d->rs1] & (uint64_t)(int64_t)d->imm)
+  OPX(OP_SLLI, x[d->rd] = x[d->rs1] << d->imm)
+  OPX(OP_SRLI, x[d->rd] = x[d->rs1] >> d->imm)
+  OPX(OP_SRAI, x[d->rd] = (uint64_t)((int64_t)x[d->rs1] >> d->imm))
+  OPX(OP_ADD, x[d->rd] = x[d->rs1] + x[d->rs2])
+  OPX(OP_SUB, x[d->rd] = x[d->rs1] - x[d->rs2])
+  OPX(OP_SLL, x[d->rd] = x[d->rs1] << (x[d->rs2] & 63))
+  OPX(OP_SLT, x[d->rd] = (int64_t)x[d->rs1] < (int64_t)x[d->rs2])
+  OPX(OP_SLTU, x[d->rd] = x[d->rs1] < x[d->rs2])
+  OPX(OP_XOR, x[d->rd] = x[d->rs1] ^ x[d->rs2])
+  OPX(OP_SRL, x[d->rd] = x[d->rs1] >> (x[d->rs2] & 63))
+  OPX(OP_SRA, x[d->rd] = (uint64_t)((int64_t)x[d->rs1] >> (x[d->rs2] & 63)))
+  OPX(OP_OR, x[d->rd] = x[d->rs1] | x[d->rs2])
+  OPX(OP_AND, x[d->rd] = x[d->rs1] & x[d->rs2])
+#define W(v) ((uint64_t)(int64_t)(int32_t)(v))
+  OPX(OP_ADDIW, x[d->rd] = W(x[d->rs1] + (int64_t)d->imm))
+  OPX(OP_SLLIW, x[d->rd] = W((uint32_t)x[d->rs1] << d->imm))
+  OPX(OP_SRLIW, x[d->rd] = W((uint32_t)x[d->rs1] >> d->imm))
+  OPX(OP_SRAIW, x[d->rd] = W((int32_t)x[d->rs1] >> d->imm))
+  OPX(OP_ADDW, x[d->rd] = W(x[d->rs1] + x[d->rs2]))
+  OPX(OP_SUBW, x[d->rd] = W(x[d->rs1] - x[d->rs2]))
+  OPX(OP_SLLW, x[d->rd] = W((uint32_t)x[d->rs1] << (x[d->rs2] & 31)))
+  OPX(OP_SRLW, x[d->rd] = W((uint32_t)x[d->rs1] >> (x[d->rs2] & 31)))
+  OPX(OP_SRAW, x[d->rd] = W((int32_t)x[d->rs1] >> (x[d->rs2] & 31)))
+  case OP_MUL: x[d->rd] = x[d->rs1] * x[d->rs2]; NEXT();
+  case OP_MULH: x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)(int64_t)x[d->rs2]) >> 64); NEXT();
+  case OP_MULHSU: x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)x[d->rs2]) >> 64); NEXT();
+  case OP_MULHU: x[d->rd] = (uint64_t)(((unsigned __int128)x[d->rs1] * x[d->rs2]) >> 64); NEXT();
+  case OP_DIV: {
+    int64_t a = (int64_t)x[d->rs1], b = (int64_t)x[d->rs2];
+    x[d->rd] = b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a : (uint64_t)(a / b);
+    NEXT();
+  }
+  case OP_DIVU: { uint64_t a = x[d->rs1], b = x[d->rs2]; x[d->rd] = b == 0 ? ~0ULL : a / b; NEXT(); }
+  case OP_REM: {
+    int64_t a = (int64_t)x[d->rs1], b = (int64_t)x[d->rs2];
+    x[d->rd] = b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b);
+    NEXT();
+  }
+  case OP_REMU: { uint64_t a = x[d->rs1], b = x[d->rs2]; x[d->rd] = b == 0 ? a : a % b; NEXT(); }
+  case OP_MULW: x[d->rd] = W((uint32_t)x[d->rs1] * (uint32_t)x[d->rs2]); NEXT();
+  case OP_DIVW: {
+    int32_t a = (int32_t)x[d->rs1], b = (int32_t)x[d->rs2];
+    x[d->rd] = b == 0 ? ~0ULL : (a == INT32_MIN && b == -1) ? W(a) : W(a / b);
+    NEXT();
+  }
+  case OP_DIVUW: { uint32_t a = (uint32_t)x[d->rs1], b = (uint32_t)x[d->rs2]; x[d->rd] = b == 0 ? ~0ULL : W(a / b); NEXT(); }
+  case OP_REMW: {
+    int32_t a = (int32_t)x[d->rs1], b = (int32_t)x[d->rs2];
+    x[d->rd] = b == 0 ? W(a) : (a == INT32_MIN && b == -1) ? 0 : W(a % b);
+    NEXT();
+  }
+  case OP_REMUW: { uint32_t a = (uint32_t)x[d->rs1], b = (uint32_t)x[d->rs2]; x[d->rd] = b == 0 ? W(a) : W(a % b); NEXT(); }
+  case OP_FENCE: case OP_FENCE | OP_C: NEXT();
+  case OP_FENCE_I: case OP_FENCE_I | OP_C: NEXT(); /* stores to decoded pages already invalidate them */
+  case OP_ECALL: case OP_ECALL | OP_C: TRAP(EXC_ECALL_U + m->priv, 0);
+  case OP_EBREAK: case OP_EBREAK | OP_C: TRAP(EXC_BREAKPOINT, PC());
+  case OP_MRET: case OP_SRET: {
+    m->pc = PC();
+    int c = d->op == OP_MRET ? cpu_mret(m) : cpu_sret(m);
+    if (c) ILLEGAL();
+    pc = m->pc;
+    vpage = 1;
+    if (cpu_pending_interrupts(m)) limit = 0;
+    goto refetch;
+  }
+  case OP_WFI:
+    if (m->priv == PRV_U || (m->priv == PRV_S && (m->mstatus & MSTATUS_TW))) ILLEGAL();
+    pc = PC() + 4;
+    if (!(m->mip & m->mie)) m->wfi = true;
+    limit = 0;
+    goto refetch;
+  case OP_SFENCE_VMA:
+    if (m->priv == PRV_U || (m->priv == PRV_S && (m->mstatus & MSTATUS_TVM))) ILLEGAL();
+    if (d->rs1 == 0) tlb_flush_all(m);
+    else tlb_flush_va(m, x[d->rs1]);
+    pc = PC() + 4;
+    vpage = 1;
+    goto refetch;
+  case OP_CSRRW: case OP_CSRRS: case OP_CSRRC: case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI: {
+    int op = d->op;
+    bool imm = op >= OP_CSRRWI;
+    uint64_t src = imm ? d->rs1 : x[d->rs1];
+    bool write = (op == OP_CSRRW || op == OP_CSRRWI) || d->rs1 != 0;
+    uint64_t old;
+    m->pc = PC();
+    m->instret = instret0 + cnt - 1;
+    int c = csr_read(m, d->imm, &old, write);
+    if (c) ILLEGAL();
+    if (write) {
+      uint64_t nv = (op == OP_CSRRW || op == OP_CSRRWI) ? src : (op == OP_CSRRS || op == OP_CSRRSI) ? (old | src) : (old & ~src);
+      csr_write(m, d->imm, nv);
+      instret0 = m->instret - (cnt - 1);
+#ifdef C2W_TRACE
+      fprintf(stderr, "csr %03x: %llx -> %llx\n", d->imm, (unsigned long long)old, (unsigned long long)nv);
+#endif
+      x[d->rd] = old;
+      x[32] = 0;
+      if (cpu_pending_interrupts(m)) limit = 0;
+      pc = PC() + 4;
+      vpage = 1; /* privilege, translation or TLB set may have changed */
+      goto refetch;
+    }
+    x[d->rd] = old;
+    NEXT();
+  }
+  case OP_LR_W: case OP_LR_D: case OP_SC_W: case OP_SC_D: case OP_AMO_W: case OP_AMO_D: {
+    uint64_t v;
+    bool dbl = d->op == OP_LR_D || d->op == OP_SC_D || d->op == OP_AMO_D;
+    int c = amo_exec(m, d, &v, dbl);
+    if (c) TRAP(c, m->fault_addr);
+    x[d->rd] = v;
+    x[32] = 0;
+    SLOW_DONE();
+    NEXT();
+  }
+  case OP_FLW: case OP_FLW | OP_C: case OP_FLD: case OP_FLD | OP_C: {
+    if (!(m->mstatus & MSTATUS_FS)) ILLEGAL();
+    uint64_t v;
+    if ((d->op & ~OP_C) == OP_FLW) { uint32_t t; LOAD(uint32_t, x[d->rs1] + (int64_t)d->imm, t); v = 0xffffffff00000000ULL | t; }
+    else LOAD(uint64_t, x[d->rs1] + (int64_t)d->imm, v);
+    m->f[d->rd] = v;
+    m->mstatus |= MSTATUS_FS;
+    NEXT();
+  }
+  case OP_FSW: case OP_FSW | OP_C:
+    if (!(m->mstatus & MSTATUS_FS)) ILLEGAL();
+    STORE(uint32_t, x[d->rs1] + (int64_t)d->imm, m->f[d->rs2]);
+    NEXT();
+  case OP_FSD: case OP_FSD | OP_C:
+    if (!(m->mstatus & MSTATUS_FS)) ILLEGAL();
+    STORE(uint64_t, x[d->rs1] + (int64_t)d->imm, m->f[d->rs2]);
+    NEXT();
+  case OP_FP: {
+    int c = fpu_exec(m, (uint32_t)d->imm);
+    if (c) ILLEGAL();
+    NEXT();
+  }
+  default: ILLEGAL();
+  }
+
+load_slow: {
+  int op = d->op & ~OP_C;
+  uint64_t va = x[d->rs1] + (int64_t)d->imm, v;
+  int size = (op == OP_LB || op == OP_LBU) ? 1 : (op == OP_LH || op == OP_LHU) ? 2
+           : (op == OP_LW || op == OP_LWU || op == OP_FLW) ? 4 : 8;
+  int c = mmu_load_slow(m, va, size, &v);
+  if (c) TRAP(c, m->fault_addr);
+  switch (op) {
+  case OP_LB: x[d->rd] = (uint64_t)(int64_t)(int8_t)v; break;
+  case OP_LH: x[d->rd] = (uint64_t)(int64_t)(int16_t)v; break;
+  case OP_LW: x[d->rd] = (uint64_t)(int64_t)(int32_t)v; break;
+  case OP_FLW: m->f[d->rd] = 0xffffffff00000000ULL | (uint32_t)v; m->mstatus |= MSTATUS_FS; break;
+  case OP_FLD: m->f[d->rd] = v; m->mstatus |= MSTATUS_FS; break;
+  default: x[d->rd] = v; break; /* LD, LBU, LHU, LWU: already zero-extended */
+  }
+  if (UNLIKELY(m->exit_slice)) limit = 0; /* MMIO side effect: stop at the next jump */
+  NEXT();
+}
+
+store_slow: {
+  int op = d->op & ~OP_C;
+  uint64_t va = x[d->rs1] + (int64_t)d->imm;
+  int size = op == OP_SB ? 1 : op == OP_SH ? 2 : (op == OP_SW || op == OP_FSW) ? 4 : 8;
+  uint64_t val = (op == OP_FSW || op == OP_FSD) ? m->f[d->rs2] : x[d->rs2];
+  int c = mmu_store_slow(m, va, size, val);
+  if (c) TRAP(c, m->fault_addr);
+  SLOW_DONE();
+  NEXT();
+}
+
+jit_entry: {
+  /* a block entry (jump target or refetch): run its translation, or count it towards one */
+  uint32_t slot = (uint32_t)(((uintptr_t)page - (uintptr_t)m->dcache) / sizeof(DecodedPage));
+  if (UNLIKELY(slot >= DC_PAGES)) goto dispatch; /* a page-crossing instruction runs from tmp */
+  uint32_t gen = jit->gen[slot];
+  JitEntry *je = &jit->tab[((uintptr_t)d / sizeof(Insn)) & (JIT_ENTRIES - 1)];
+  if (LIKELY(je->d == d && je->gen == gen)) {
+#ifdef __wasm__
+    if (je->fn - 1u < JIT_NONE - 1u) {
+      uint32_t r = ((JitFn)(uintptr_t)je->fn)(m, PC(), (uint32_t)(limit - cnt));
+      uint32_t n = r & 0x7fffffffu;
+      if (n) {
+        cnt += n;
+        jit->retired += n;
+        pc = m->pc;
+        if (r >> 31) goto jump; /* left by a control transfer: the interpreter's own budget check */
+        if ((pc & ~PAGE_MASK) == vpage) { d = page + ((pc & PAGE_MASK) >> 1); goto dispatch; }
+        goto refetch;
+      }
+      goto dispatch;
+    }
+#endif
+    if (!je->fn && ++je->hits == JIT_HOT) jit_request(jit, je); /* translated between slices */
+  } else {
+    je->d = d; je->gen = gen; je->fn = 0; je->hits = 1;
+  }
+  goto dispatch;
+}
+
+out:
+  m->pc = pc;
+  m->instret = instret0 + cnt;
+  x[32] = 0;
+  return cnt;
+}
+
