@@ -176,10 +176,11 @@ typedef struct X86Decoded { /* 48 bytes */
  * while they are unchanged (as the per-instruction cache did). The map is direct mapped by entry
  * rip; the arena is refilled from its start (and the map cleared) when full */
 #define X86_BLK_MAX 32
-#define X86_BLK_MAP 8192
-#define X86_BLK_ARENA 32768
+#define X86_BLK_MAP 131072 /* an entry per instruction (ADR 0039): as many as the arena has slots */
+#define X86_BLK_ARENA 131072
 typedef struct X86Slot { uint64_t raw[2]; X86Insn insn; } X86Slot; /* 48 bytes */
 typedef struct X86BlockRef { uint64_t rip; uint32_t start, n; } X86BlockRef; /* rip 1 = empty */
+static inline uint32_t x86_blk_hash(uint64_t rip) { return (uint32_t)(rip ^ (rip >> 12)) & (X86_BLK_MAP - 1); }
 
 typedef struct X86Cpu {
   uint64_t r[16];

@@ -663,7 +663,7 @@ static inline int block_at(X86Cpu *c, X86BlockRef **ref, X86Slot **s, X86Slot **
   uint64_t rip = c->rip;
   if ((rip & ~0xfffULL) != c->fetch_va && !fetch_find_page(c)) return 0;
   if ((rip & 0xfff) > 4096 - 16) return 0;
-  X86BlockRef *r = &c->blk_map[(rip ^ (rip >> 12)) & (X86_BLK_MAP - 1)];
+  X86BlockRef *r = &c->blk_map[x86_blk_hash(rip)];
   if (X86_UNLIKELY(r->rip != rip)) {
     int e = x86_block_build(c, r, rip);
     if (e) return e;
@@ -713,6 +713,8 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
       memcpy(&raw, p, 8);
       if (X86_UNLIKELY(raw != s->raw[0] || (s->insn.len > 8 && memcmp(p + 8, &s->raw[1], 8)))) {
         ref->rip = 1; /* decoded anew from here: the old block may be entered again */
+        X86BlockRef *m = &c->blk_map[x86_blk_hash(rip)]; /* and this instruction's own entry */
+        if (m->rip == rip) m->rip = 1;
         s = end;
         continue;
       }
