@@ -157,7 +157,9 @@ _Static_assert(sizeof(X86Insn) == 32, "a decoded instruction and its code bytes 
 enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X86K_JCC, X86K_LEA, X86K_SHIFT_RI,
        /* ADR 0035: register destination in rm for the forms without a ModR/M byte */
        X86K_ALU_RI, X86K_TEST_RR, X86K_MOV_RI, X86K_PUSH_R, X86K_POP_R, X86K_CALL, X86K_RET,
-       X86K_ALU_RM, X86K_ALU_MR, X86K_ALU_MI /* reg op= mem, mem op= reg, mem op= imm */ };
+       X86K_ALU_RM, X86K_ALU_MR, X86K_ALU_MI, /* reg op= mem, mem op= reg, mem op= imm */
+       /* ADR 0039: byte and 16-bit forms, and the next commonest of a boot's general paths */
+       X86K_ALU8, X86K_MOV8, X86K_TEST, X86K_MOV_MI, X86K_INCDEC, X86K_JMP, X86K_MOVX, X86K_MOVSXD };
 
 /* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
  * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code
@@ -258,7 +260,8 @@ void x86_dcache_flush(X86Cpu *c); /* forget every decoded instruction and block 
  * arena and *ref; 0, or the decoder's error for its first instruction */
 int x86_block_build(X86Cpu *c, X86BlockRef *ref, uint64_t rip);
 /* x86_alu.c: integer arithmetic with exact flags */
-enum { CC_NONE, CC_ADD, CC_SUB, CC_LOGIC, CC_SHL, CC_SHR };
+/* CC_INC/CC_DEC (ADR 0039): cc_b holds the CF the instruction keeps */
+enum { CC_NONE, CC_ADD, CC_SUB, CC_LOGIC, CC_SHL, CC_SHR, CC_INC, CC_DEC };
 void x86_flags_compute(X86Cpu *c);
 static inline void x86_flags_sync(X86Cpu *c) { if (c->cc_op != CC_NONE) x86_flags_compute(c); }
 uint64_t x86_alu(X86Cpu *c, int op, int size, uint64_t a, uint64_t b); /* op: ADD OR ADC SBB AND SUB XOR CMP */

@@ -234,6 +234,18 @@ prefixes_done:
     else if (o == 0xe8) d->kind = X86K_CALL;
     else if (o == 0xc3) d->kind = X86K_RET;
   }
+  if (d->kind == X86K_GENERIC) { /* ADR 0039: byte and 16-bit forms, the next commonest general paths */
+    uint16_t o = d->op;
+    int r = d->reg & 7;
+    if ((o < 0x40 && ((o & 7) == 0 || (o & 7) == 2)) || o == 0x80) d->kind = X86K_ALU8;
+    else if (o == 0x88 || o == 0x8a) d->kind = X86K_MOV8;
+    else if (o == 0x84 || o == 0x85 || ((o == 0xf6 || o == 0xf7) && r < 2)) d->kind = X86K_TEST;
+    else if ((o == 0xc6 || o == 0xc7) && r == 0 && d->mod != 3) d->kind = X86K_MOV_MI;
+    else if ((o == 0xfe || o == 0xff) && r < 2) d->kind = X86K_INCDEC;
+    else if (o == 0xeb || o == 0xe9) d->kind = X86K_JMP;
+    else if (d->osize >= 4 && (o == 0x1b6 || o == 0x1b7 || o == 0x1be || o == 0x1bf)) d->kind = X86K_MOVX;
+    else if (o == 0x63 && d->osize == 8) d->kind = X86K_MOVSXD;
+  }
   if ((d->op >= 0x70 && d->op <= 0x7f) || (d->op >= 0x180 && d->op <= 0x18f)) d->kind = X86K_JCC;
   return 0;
 fetch_fault:

@@ -242,6 +242,42 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
   }
 }
 
+/* ---- ADR 0039's short paths that stay out of line (x86_run's size matters to V8, ADR 0019) ---- */
+
+/* ADD..CMP with byte operands: r/m8 op= r8, r8 op= r/m8, r/m8 op= imm8 (80) */
+static __attribute__((noinline)) int exec_alu8(X86Cpu *c, const X86Insn *d) {
+  int op = d->op, alu = op == 0x80 ? d->reg & 7 : (op >> 3) & 7;
+  uint8_t *dst = NULL;
+  uint64_t a, b, ea = 0;
+  if (op == 0x80 || !(op & 2)) { /* r/m is the destination */
+    b = op == 0x80 ? d->imm : *x86_reg8(c, d, d->reg);
+    if (d->mod == 3) a = *(dst = x86_reg8(c, d, d->rm));
+    else CHK(x86_load(c, ea = x86_ea(c, d), 1, &a));
+  } else {
+    a = *(dst = x86_reg8(c, d, d->reg));
+    if (d->mod == 3) b = *x86_reg8(c, d, d->rm);
+    else CHK(x86_load(c, x86_ea(c, d), 1, &b));
+  }
+  uint64_t r = x86_alu_fast(c, alu, 1, a, b);
+  if (alu == ALU_CMP) return 0;
+  if (dst) { *dst = (uint8_t)r; return 0; }
+  return x86_store(c, ea, 1, r);
+}
+
+/* TEST r/m, reg (84 85) and TEST r/m, imm (F6 F7 /0 /1), every operand size */
+static __attribute__((noinline)) int exec_test(X86Cpu *c, const X86Insn *d) {
+  int s = op_size_byte(d);
+  uint64_t v;
+  CHK(x86_read_rm(c, d, s, &v));
+  x86_alu_fast(c, ALU_AND, s, v, d->op < 0x86 ? x86_get_reg(c, d, d->reg, s) : d->imm);
+  return 0;
+}
+
+/* INC/DEC r/m (FE FF /0 /1), every operand size, flags lazy (x86_incdec) */
+static __attribute__((noinline)) int exec_incdec(X86Cpu *c, const X86Insn *d) {
+  return rmw(c, d, d->op == 0xfe ? 1 : d->osize, fn_incdec, d->reg & 1);
+}
+
 /* always inlined into x86_run: as a call per instruction it cost the wasm build about 18% (clang
  * stopped inlining it when the system instructions made it larger) */
 static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86Insn *d) {
@@ -308,6 +344,34 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   case X86K_RET:
     CHK(x86_pop(c, 8, &v));
     return jump(c, v);
+  case X86K_ALU8: return exec_alu8(c, d);
+  case X86K_TEST: return exec_test(c, d);
+  case X86K_INCDEC: return exec_incdec(c, d);
+  case X86K_MOV8:
+    if (op == 0x88) {
+      uint8_t b = *x86_reg8(c, d, d->reg);
+      if (d->mod == 3) { *x86_reg8(c, d, d->rm) = b; return 0; }
+      return x86_store(c, x86_ea(c, d), 1, b);
+    }
+    if (d->mod == 3) v = *x86_reg8(c, d, d->rm);
+    else CHK(x86_load(c, x86_ea(c, d), 1, &v));
+    *x86_reg8(c, d, d->reg) = (uint8_t)v;
+    return 0;
+  case X86K_MOV_MI: return x86_store(c, x86_ea(c, d), op == 0xc6 ? 1 : size, d->imm);
+  case X86K_JMP: return jump(c, next + d->imm);
+  case X86K_MOVX: { /* MOVZX MOVSX with 32/64-bit destinations (a 32-bit one zero-extends) */
+    int s = (op & 1) ? 2 : 1;
+    if (d->mod == 3) v = s == 1 ? *x86_reg8(c, d, d->rm) : (uint16_t)c->r[d->rm];
+    else CHK(x86_load(c, x86_ea(c, d), s, &v));
+    if (op >= 0x1be) v = x86_sext(v, s);
+    c->r[d->reg] = size == 8 ? v : (uint32_t)v;
+    return 0;
+  }
+  case X86K_MOVSXD:
+    if (d->mod == 3) v = (uint32_t)c->r[d->rm];
+    else CHK(x86_load(c, x86_ea(c, d), 4, &v));
+    c->r[d->reg] = x86_sext(v, 4);
+    return 0;
   }
   if (op >= 0x100) return exec_0f(c, d, next);
   switch (op) {
