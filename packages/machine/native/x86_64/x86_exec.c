@@ -280,8 +280,8 @@ static __attribute__((noinline)) int exec_incdec(X86Cpu *c, const X86Insn *d) {
 
 /* always inlined into x86_run: as a call per instruction it cost the wasm build about 18% (clang
  * stopped inlining it when the system instructions made it larger) */
-static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86Insn *d) {
-  uint64_t next = c->rip + d->len, v, w;
+static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86Insn *d, uint64_t rip) {
+  uint64_t next = rip + d->len, v, w; /* rip == c->rip */
   int op = d->op, size = d->osize;
   switch (d->kind) { /* short paths for the commonest forms (32/64-bit operands) */
   case X86K_ALU_RR: {
@@ -723,19 +723,15 @@ static __attribute__((noinline)) int fetch_new_page(X86Cpu *c, X86Decoded *e, co
 /* a block at rip, whose first slot is *s: the map's, or decoded now. The page of the last fetch is
  * kept (c->fetch_va, forgotten by every TLB flush, CPL change, cache flush and slice start); a rip
  * outside it or in its last 15 bytes is not in a block (*s stays NULL: fetch_new_page's way) */
-static inline int block_at(X86Cpu *c, X86BlockRef **ref, X86Slot **s, X86Slot **end) {
+static __attribute__((noinline)) X86BlockRef *block_at(X86Cpu *c, int *err) {
+  /* the entry is returned, the rare error stored: x86_run's slot pointers, whose addresses were
+   * taken here before, then lived in wasm's stack memory, not in locals (ADR 0039) */
   uint64_t rip = c->rip;
-  if ((rip & ~0xfffULL) != c->fetch_va && !fetch_find_page(c)) return 0;
-  if ((rip & 0xfff) > 4096 - 16) return 0;
+  if ((rip & ~0xfffULL) != c->fetch_va && !fetch_find_page(c)) return NULL;
+  if ((rip & 0xfff) > 4096 - 16) return NULL;
   X86BlockRef *r = &c->blk_map[x86_blk_hash(rip)];
-  if (X86_UNLIKELY(r->rip != rip)) {
-    int e = x86_block_build(c, r, rip);
-    if (e) return e;
-  }
-  *ref = r;
-  *s = &c->blk_arena[r->start];
-  *end = *s + r->n;
-  return 0;
+  if (X86_UNLIKELY(r->rip != rip) && (*err = x86_block_build(c, r, rip))) return NULL;
+  return r;
 }
 
 /* system mode: deliver the fault through the IDT and go on, unless the processor shut down */
@@ -766,12 +762,22 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
     uint64_t rip = c->rip;
     int e;
     if (X86_UNLIKELY(s == end)) {
-      s = end = NULL;
-      if (X86_UNLIKELY((e = block_at(c, &ref, &s, &end)))) goto fetch_fault;
+      int berr = 0;
+      ref = block_at(c, &berr);
       page = c->fetch_va;
+      if (X86_UNLIKELY(ref == NULL)) { /* outside blocks (ADR 0039: tested here, not per instruction) */
+        s = end = NULL;
+        if (berr) { e = berr; goto fetch_fault; }
+        X86Decoded *de = &c->dc[(rip ^ (rip >> 12)) & (X86_DC_SIZE - 1)];
+        const X86Insn *dslow; /* d's address is not taken: it stays a local in wasm */
+        if (X86_UNLIKELY((e = fetch_new_page(c, de, &dslow, &tmp)))) goto fetch_fault;
+        d = dslow;
+        goto exec;
+      }
+      s = &c->blk_arena[ref->start];
+      end = s + ref->n;
     }
-    if (X86_LIKELY(s != NULL)) {
-      /* exact without write tracking: the code bytes must still be those of the decode */
+    { /* exact without write tracking: the code bytes must still be those of the decode */
       const uint8_t *p = (const uint8_t *)(uintptr_t)(c->fetch_addend + rip);
       uint64_t raw;
       memcpy(&raw, p, 8);
@@ -784,11 +790,9 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
       }
       d = &s->insn;
       s++;
-    } else {
-      X86Decoded *de = &c->dc[(rip ^ (rip >> 12)) & (X86_DC_SIZE - 1)];
-      if (X86_UNLIKELY((e = fetch_new_page(c, de, &d, &tmp)))) goto fetch_fault;
     }
-    e = exec_one(c, d);
+  exec:
+    e = exec_one(c, d, rip);
     if (X86_LIKELY(e == 0)) {
       if (X86_LIKELY(c->rip == rip)) c->rip = rip + d->len;
       else s = end;

@@ -76,7 +76,7 @@ static inline __attribute__((always_inline)) uint64_t x86_alu_fast(X86Cpu *c, in
 }
 
 /* Jcc/SETcc/CMOVcc: straight from a lazy compare or logic result when possible */
-static inline bool x86_cond_fast(X86Cpu *c, int cc) {
+static inline __attribute__((always_inline)) bool x86_cond_fast(X86Cpu *c, int cc) {
   if (c->cc_op == CC_SUB) {
     uint64_t a = c->cc_a, b = c->cc_b;
     bool r;
