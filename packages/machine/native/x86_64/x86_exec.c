@@ -278,102 +278,11 @@ static __attribute__((noinline)) int exec_incdec(X86Cpu *c, const X86Insn *d) {
   return rmw(c, d, d->op == 0xfe ? 1 : d->osize, fn_incdec, d->reg & 1);
 }
 
-/* always inlined into x86_run: as a call per instruction it cost the wasm build about 18% (clang
- * stopped inlining it when the system instructions made it larger) */
-static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86Insn *d, uint64_t rip) {
-  uint64_t next = rip + d->len, v, w; /* rip == c->rip */
+/* the one-byte map's general paths, out of line since ADR 0039: with the short paths taking most
+ * instructions, a smaller x86_run (registers, V8's compile) is worth a call on the rest */
+static __attribute__((noinline)) int exec_1byte(X86Cpu *c, const X86Insn *d, uint64_t next) {
   int op = d->op, size = d->osize;
-  switch (d->kind) { /* short paths for the commonest forms (32/64-bit operands) */
-  case X86K_ALU_RR: {
-    int alu = (op >> 3) & 7, dst = (op & 2) ? d->reg : d->rm, src = (op & 2) ? d->rm : d->reg;
-    uint64_t r = x86_alu_fast(c, alu, size, c->r[dst], c->r[src]);
-    if (alu != ALU_CMP) c->r[dst] = r; /* masked to 32 bits for 32-bit operands: zero-extended */
-    return 0;
-  }
-  case X86K_MOV_RR: {
-    uint64_t s = c->r[op == 0x89 ? d->reg : d->rm];
-    c->r[op == 0x89 ? d->rm : d->reg] = size == 8 ? s : (uint32_t)s;
-    return 0;
-  }
-  case X86K_MOV_LOAD:
-    CHK(x86_load(c, x86_ea(c, d), size, &v));
-    c->r[d->reg] = v;
-    return 0;
-  case X86K_MOV_STORE: return x86_store(c, x86_ea(c, d), size, c->r[d->reg]);
-  case X86K_LEA: {
-    uint64_t a = x86_ea_offset(c, d);
-    c->r[d->reg] = size == 8 ? a : (uint32_t)a;
-    return 0;
-  }
-  case X86K_JCC: return x86_cond_fast(c, op & 15) ? jump(c, next + d->imm) : 0;
-  case X86K_SHIFT_RI: {
-    uint64_t r = x86_shift(c, d->reg & 7, size, c->r[d->rm], (unsigned)(d->imm & 0xff));
-    c->r[d->rm] = r; /* x86_shift masks the result to the operand size: 32 bits zero-extend */
-    return 0;
-  }
-  case X86K_ALU_RI: {
-    int alu = d->reg & 7;
-    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->rm], d->imm);
-    if (alu != ALU_CMP) c->r[d->rm] = r;
-    return 0;
-  }
-  case X86K_ALU_RM: {
-    int alu = (op >> 3) & 7;
-    CHK(x86_load(c, x86_ea(c, d), size, &v));
-    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->reg], v);
-    if (alu != ALU_CMP) c->r[d->reg] = r;
-    return 0;
-  }
-  case X86K_ALU_MR: case X86K_ALU_MI: {
-    int alu = d->kind == X86K_ALU_MR ? (op >> 3) & 7 : d->reg & 7;
-    uint64_t ea = x86_ea(c, d);
-    CHK(x86_load(c, ea, size, &v));
-    uint64_t r = x86_alu_fast(c, alu, size, v, d->kind == X86K_ALU_MR ? c->r[d->reg] : d->imm);
-    return alu != ALU_CMP ? x86_store(c, ea, size, r) : 0;
-  }
-  case X86K_TEST_RR: x86_alu_fast(c, ALU_AND, size, c->r[d->rm], c->r[d->reg]); return 0;
-  case X86K_MOV_RI: c->r[d->rm] = d->imm; return 0; /* a 32-bit immediate was read zero-extended */
-  case X86K_PUSH_R: return x86_push(c, 8, c->r[d->rm]);
-  case X86K_POP_R: /* POP RSP: the loaded value wins over the increment */
-    CHK(x86_pop(c, 8, &v));
-    c->r[d->rm] = v;
-    return 0;
-  case X86K_CALL:
-    CHK(x86_push(c, 8, next));
-    return jump(c, next + d->imm);
-  case X86K_RET:
-    CHK(x86_pop(c, 8, &v));
-    return jump(c, v);
-  case X86K_ALU8: return exec_alu8(c, d);
-  case X86K_TEST: return exec_test(c, d);
-  case X86K_INCDEC: return exec_incdec(c, d);
-  case X86K_MOV8:
-    if (op == 0x88) {
-      uint8_t b = *x86_reg8(c, d, d->reg);
-      if (d->mod == 3) { *x86_reg8(c, d, d->rm) = b; return 0; }
-      return x86_store(c, x86_ea(c, d), 1, b);
-    }
-    if (d->mod == 3) v = *x86_reg8(c, d, d->rm);
-    else CHK(x86_load(c, x86_ea(c, d), 1, &v));
-    *x86_reg8(c, d, d->reg) = (uint8_t)v;
-    return 0;
-  case X86K_MOV_MI: return x86_store(c, x86_ea(c, d), op == 0xc6 ? 1 : size, d->imm);
-  case X86K_JMP: return jump(c, next + d->imm);
-  case X86K_MOVX: { /* MOVZX MOVSX with 32/64-bit destinations (a 32-bit one zero-extends) */
-    int s = (op & 1) ? 2 : 1;
-    if (d->mod == 3) v = s == 1 ? *x86_reg8(c, d, d->rm) : (uint16_t)c->r[d->rm];
-    else CHK(x86_load(c, x86_ea(c, d), s, &v));
-    if (op >= 0x1be) v = x86_sext(v, s);
-    c->r[d->reg] = size == 8 ? v : (uint32_t)v;
-    return 0;
-  }
-  case X86K_MOVSXD:
-    if (d->mod == 3) v = (uint32_t)c->r[d->rm];
-    else CHK(x86_load(c, x86_ea(c, d), 4, &v));
-    c->r[d->reg] = x86_sext(v, 4);
-    return 0;
-  }
-  if (op >= 0x100) return exec_0f(c, d, next);
+  uint64_t v, w;
   switch (op) {
   case 0x00 ... 0x3f: {
     int alu = op >> 3, s = (op & 1) ? size : 1;
@@ -618,6 +527,105 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   default:
     return x86_exec_sys(c, d, next); /* port I/O, far transfers, CLI/STI, IRET, segments */
   }
+}
+
+/* always inlined into x86_run: as a call per instruction it cost the wasm build about 18% (clang
+ * stopped inlining it when the system instructions made it larger) */
+static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86Insn *d, uint64_t rip) {
+  uint64_t next = rip + d->len, v; /* rip == c->rip */
+  int op = d->op, size = d->osize;
+  switch (d->kind) { /* short paths for the commonest forms (32/64-bit operands) */
+  case X86K_ALU_RR: {
+    int alu = (op >> 3) & 7, dst = (op & 2) ? d->reg : d->rm, src = (op & 2) ? d->rm : d->reg;
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[dst], c->r[src]);
+    if (alu != ALU_CMP) c->r[dst] = r; /* masked to 32 bits for 32-bit operands: zero-extended */
+    return 0;
+  }
+  case X86K_MOV_RR: {
+    uint64_t s = c->r[op == 0x89 ? d->reg : d->rm];
+    c->r[op == 0x89 ? d->rm : d->reg] = size == 8 ? s : (uint32_t)s;
+    return 0;
+  }
+  case X86K_MOV_LOAD:
+    CHK(x86_load(c, x86_ea(c, d), size, &v));
+    c->r[d->reg] = v;
+    return 0;
+  case X86K_MOV_STORE: return x86_store(c, x86_ea(c, d), size, c->r[d->reg]);
+  case X86K_LEA: {
+    uint64_t a = x86_ea_offset(c, d);
+    c->r[d->reg] = size == 8 ? a : (uint32_t)a;
+    return 0;
+  }
+  case X86K_JCC: return x86_cond_fast(c, op & 15) ? jump(c, next + d->imm) : 0;
+  case X86K_SHIFT_RI: {
+    uint64_t r = x86_shift(c, d->reg & 7, size, c->r[d->rm], (unsigned)(d->imm & 0xff));
+    c->r[d->rm] = r; /* x86_shift masks the result to the operand size: 32 bits zero-extend */
+    return 0;
+  }
+  case X86K_ALU_RI: {
+    int alu = d->reg & 7;
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->rm], d->imm);
+    if (alu != ALU_CMP) c->r[d->rm] = r;
+    return 0;
+  }
+  case X86K_ALU_RM: {
+    int alu = (op >> 3) & 7;
+    CHK(x86_load(c, x86_ea(c, d), size, &v));
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->reg], v);
+    if (alu != ALU_CMP) c->r[d->reg] = r;
+    return 0;
+  }
+  case X86K_ALU_MR: case X86K_ALU_MI: {
+    int alu = d->kind == X86K_ALU_MR ? (op >> 3) & 7 : d->reg & 7;
+    uint64_t ea = x86_ea(c, d);
+    CHK(x86_load(c, ea, size, &v));
+    uint64_t r = x86_alu_fast(c, alu, size, v, d->kind == X86K_ALU_MR ? c->r[d->reg] : d->imm);
+    return alu != ALU_CMP ? x86_store(c, ea, size, r) : 0;
+  }
+  case X86K_TEST_RR: x86_alu_fast(c, ALU_AND, size, c->r[d->rm], c->r[d->reg]); return 0;
+  case X86K_MOV_RI: c->r[d->rm] = d->imm; return 0; /* a 32-bit immediate was read zero-extended */
+  case X86K_PUSH_R: return x86_push(c, 8, c->r[d->rm]);
+  case X86K_POP_R: /* POP RSP: the loaded value wins over the increment */
+    CHK(x86_pop(c, 8, &v));
+    c->r[d->rm] = v;
+    return 0;
+  case X86K_CALL:
+    CHK(x86_push(c, 8, next));
+    return jump(c, next + d->imm);
+  case X86K_RET:
+    CHK(x86_pop(c, 8, &v));
+    return jump(c, v);
+  case X86K_ALU8: return exec_alu8(c, d);
+  case X86K_TEST: return exec_test(c, d);
+  case X86K_INCDEC: return exec_incdec(c, d);
+  case X86K_MOV8:
+    if (op == 0x88) {
+      uint8_t b = *x86_reg8(c, d, d->reg);
+      if (d->mod == 3) { *x86_reg8(c, d, d->rm) = b; return 0; }
+      return x86_store(c, x86_ea(c, d), 1, b);
+    }
+    if (d->mod == 3) v = *x86_reg8(c, d, d->rm);
+    else CHK(x86_load(c, x86_ea(c, d), 1, &v));
+    *x86_reg8(c, d, d->reg) = (uint8_t)v;
+    return 0;
+  case X86K_MOV_MI: return x86_store(c, x86_ea(c, d), op == 0xc6 ? 1 : size, d->imm);
+  case X86K_JMP: return jump(c, next + d->imm);
+  case X86K_MOVX: { /* MOVZX MOVSX with 32/64-bit destinations (a 32-bit one zero-extends) */
+    int s = (op & 1) ? 2 : 1;
+    if (d->mod == 3) v = s == 1 ? *x86_reg8(c, d, d->rm) : (uint16_t)c->r[d->rm];
+    else CHK(x86_load(c, x86_ea(c, d), s, &v));
+    if (op >= 0x1be) v = x86_sext(v, s);
+    c->r[d->reg] = size == 8 ? v : (uint32_t)v;
+    return 0;
+  }
+  case X86K_MOVSXD:
+    if (d->mod == 3) v = (uint32_t)c->r[d->rm];
+    else CHK(x86_load(c, x86_ea(c, d), 4, &v));
+    c->r[d->reg] = x86_sext(v, 4);
+    return 0;
+  }
+  if (op >= 0x100) return exec_0f(c, d, next);
+  return exec_1byte(c, d, next);
 }
 
 void x86_reset(X86Cpu *c) {
