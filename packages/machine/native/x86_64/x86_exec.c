@@ -771,7 +771,8 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
     int e;
     if (X86_UNLIKELY(s == end)) {
       int berr = 0;
-      ref = block_at(c, &berr);
+      ref = &c->blk_map[x86_blk_hash(rip)]; /* the common case inline: a block of the fetch page */
+      if (X86_UNLIKELY(ref->rip != rip || (rip & ~0xfffULL) != c->fetch_va)) ref = block_at(c, &berr);
       page = c->fetch_va;
       if (X86_UNLIKELY(ref == NULL)) { /* outside blocks (ADR 0039: tested here, not per instruction) */
         s = end = NULL;
