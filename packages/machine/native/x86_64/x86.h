@@ -175,8 +175,9 @@ typedef struct X86Decoded { /* 48 bytes */
 /* decoded blocks (x86_block.c, ADR 0035): the instructions from an entry rip on, in execution
  * order in consecutive slots of an arena, up to an unconditional transfer, X86_BLK_MAX of them or
  * the last 15 bytes of the page; a slot keeps the code bytes it was decoded from and is used only
- * while they are unchanged (as the per-instruction cache did). The map is direct mapped by entry
- * rip; the arena is refilled from its start (and the map cleared) when full */
+ * while they are unchanged (as the per-instruction cache did). The map is direct mapped by rip and
+ * has an entry for every instruction of a block (its slot and the slots left: a jump into the
+ * middle runs them, ADR 0039); the arena is refilled from its start (and the map cleared) when full */
 #define X86_BLK_MAX 32
 #define X86_BLK_MAP 131072 /* an entry per instruction (ADR 0039): as many as the arena has slots */
 #define X86_BLK_ARENA 131072
