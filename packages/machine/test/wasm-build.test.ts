@@ -16,4 +16,9 @@ describe('build/wasm/machine.wasm', () => {
     // its copy with the JIT's block entries (docs/decisions/0040), the same way
     expect(callersOf(graph, 'cpu_run_jit')).toEqual(['machine_run_to_exit']);
   });
+
+  it('keeps the x86-64 CPU\'s x86_run a function of its own, called by the microvm board\'s loop', () => {
+    const graph = callGraph(wasm);
+    expect(callersOf(graph, 'x86_run')).toEqual(['x86_microvm_run']);
+  });
 });

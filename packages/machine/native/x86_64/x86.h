@@ -157,7 +157,9 @@ _Static_assert(sizeof(X86Insn) == 32, "a decoded instruction and its code bytes 
 enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X86K_JCC, X86K_LEA, X86K_SHIFT_RI,
        /* ADR 0035: register destination in rm for the forms without a ModR/M byte */
        X86K_ALU_RI, X86K_TEST_RR, X86K_MOV_RI, X86K_PUSH_R, X86K_POP_R, X86K_CALL, X86K_RET,
-       X86K_ALU_RM, X86K_ALU_MR, X86K_ALU_MI /* reg op= mem, mem op= reg, mem op= imm */ };
+       X86K_ALU_RM, X86K_ALU_MR, X86K_ALU_MI, /* reg op= mem, mem op= reg, mem op= imm */
+       /* ADR 0039: byte and 16-bit forms, and the next commonest of a boot's general paths */
+       X86K_ALU8, X86K_MOV8, X86K_TEST, X86K_MOV_MI, X86K_INCDEC, X86K_JMP, X86K_MOVX, X86K_MOVSXD };
 
 /* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
  * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code
@@ -173,13 +175,15 @@ typedef struct X86Decoded { /* 48 bytes */
 /* decoded blocks (x86_block.c, ADR 0035): the instructions from an entry rip on, in execution
  * order in consecutive slots of an arena, up to an unconditional transfer, X86_BLK_MAX of them or
  * the last 15 bytes of the page; a slot keeps the code bytes it was decoded from and is used only
- * while they are unchanged (as the per-instruction cache did). The map is direct mapped by entry
- * rip; the arena is refilled from its start (and the map cleared) when full */
+ * while they are unchanged (as the per-instruction cache did). The map is direct mapped by rip and
+ * has an entry for every instruction of a block (its slot and the slots left: a jump into the
+ * middle runs them, ADR 0039); the arena is refilled from its start (and the map cleared) when full */
 #define X86_BLK_MAX 32
-#define X86_BLK_MAP 8192
-#define X86_BLK_ARENA 32768
+#define X86_BLK_MAP 131072 /* an entry per instruction (ADR 0039): as many as the arena has slots */
+#define X86_BLK_ARENA 131072
 typedef struct X86Slot { uint64_t raw[2]; X86Insn insn; } X86Slot; /* 48 bytes */
 typedef struct X86BlockRef { uint64_t rip; uint32_t start, n; } X86BlockRef; /* rip 1 = empty */
+static inline uint32_t x86_blk_hash(uint64_t rip) { return (uint32_t)(rip ^ (rip >> 12)) & (X86_BLK_MAP - 1); }
 
 typedef struct X86Cpu {
   uint64_t r[16];
@@ -257,7 +261,8 @@ void x86_dcache_flush(X86Cpu *c); /* forget every decoded instruction and block 
  * arena and *ref; 0, or the decoder's error for its first instruction */
 int x86_block_build(X86Cpu *c, X86BlockRef *ref, uint64_t rip);
 /* x86_alu.c: integer arithmetic with exact flags */
-enum { CC_NONE, CC_ADD, CC_SUB, CC_LOGIC, CC_SHL, CC_SHR };
+/* CC_INC/CC_DEC (ADR 0039): cc_b holds the CF the instruction keeps */
+enum { CC_NONE, CC_ADD, CC_SUB, CC_LOGIC, CC_SHL, CC_SHR, CC_INC, CC_DEC };
 void x86_flags_compute(X86Cpu *c);
 static inline void x86_flags_sync(X86Cpu *c) { if (c->cc_op != CC_NONE) x86_flags_compute(c); }
 uint64_t x86_alu(X86Cpu *c, int op, int size, uint64_t a, uint64_t b); /* op: ADD OR ADC SBB AND SUB XOR CMP */

@@ -49,6 +49,8 @@ void x86_flags_compute(X86Cpu *c) {
   case CC_ADD: f = add_flags(size, c->cc_a, c->cc_b, 0, c->cc_res); break;
   case CC_SUB: f = sub_flags(size, c->cc_a, c->cc_b, 0, c->cc_res); break;
   case CC_SHL: case CC_SHR: f = shift_flags(size, c->cc_a, c->cc_res, c->cc_op == CC_SHL); break;
+  case CC_INC: f = (add_flags(size, c->cc_a, 1, 0, c->cc_res) & ~(uint64_t)FLAG_CF) | (c->cc_b ? FLAG_CF : 0); break;
+  case CC_DEC: f = (sub_flags(size, c->cc_a, 1, 0, c->cc_res) & ~(uint64_t)FLAG_CF) | (c->cc_b ? FLAG_CF : 0); break;
   default: f = szp(size, c->cc_res); break;
   }
   set_arith(c, f);
@@ -93,22 +95,20 @@ uint64_t x86_alu(X86Cpu *c, int op, int size, uint64_t a, uint64_t b) {
   return res;
 }
 
-/* INC/DEC: CF is kept */
+/* INC/DEC: CF is kept, so it is taken from the lazy state first (cheap for the common cases);
+ * the other flags are left for later like ADD/SUB's (ADR 0039) */
 uint64_t x86_incdec(X86Cpu *c, int size, uint64_t a, bool dec) {
-  uint64_t m = x86_mask(size), res, f;
-  x86_flags_sync(c);
-  a &= m;
-  if (dec) {
-    res = (a - 1) & m;
-    f = szp(size, res) | ((a ^ 1 ^ res) & FLAG_AF) | (x86_msb(a & (a ^ res), size) ? FLAG_OF : 0);
-  } else {
-    res = (a + 1) & m;
-    f = szp(size, res) | ((a ^ 1 ^ res) & FLAG_AF) | (x86_msb(~a & res, size) ? FLAG_OF : 0);
+  uint64_t m = x86_mask(size), cf;
+  switch (c->cc_op) {
+  case CC_ADD: cf = c->cc_res < c->cc_a; break; /* operands masked: a carry wrapped the sum */
+  case CC_SUB: cf = c->cc_a < c->cc_b; break;
+  case CC_LOGIC: cf = 0; break;
+  case CC_INC: case CC_DEC: cf = c->cc_b; break;
+  default: x86_flags_sync(c); cf = (c->rflags & FLAG_CF) != 0; break;
   }
-  c->rflags = (c->rflags & ~(uint64_t)(FLAGS_ARITH & ~FLAG_CF)) | f;
-  return res;
+  a &= m;
+  return lazy(c, dec ? CC_DEC : CC_INC, size, a, cf, (dec ? a - 1 : a + 1) & m);
 }
-
 
 uint64_t x86_shift(X86Cpu *c, int op, int size, uint64_t a, unsigned count) {
   int bits = size * 8;

@@ -38,9 +38,16 @@ int x86_block_build(X86Cpu *c, X86BlockRef *ref, uint64_t rip) {
     off += s[n].insn.len;
     if (ends_block(&s[n++].insn)) break;
   }
-  ref->rip = rip;
-  ref->start = c->blk_used;
-  ref->n = n;
+  /* every instruction of the block is an entry (ADR 0039): a jump into its middle runs the slots
+   * there instead of decoding the tail again (9% of a boot's samples were x86_decode) */
+  uint64_t r = rip;
+  for (unsigned k = 0; k < n; k++) {
+    X86BlockRef *m = k ? &c->blk_map[x86_blk_hash(r)] : ref;
+    m->rip = r;
+    m->start = c->blk_used + k;
+    m->n = n - k;
+    r += s[k].insn.len;
+  }
   c->blk_used += n;
   return 0;
 }

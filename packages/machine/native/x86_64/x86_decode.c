@@ -11,7 +11,7 @@ enum { IMM_NONE, IMM_B, IMM_W, IMM_Z, IMM_V, IMM_MOFFS, IMM_ENTER, IMM_FAR };
 
 /* one-byte map (SDM vol. 2 table A-2); invalid in 64-bit mode: PUSH/POP seg, DAA.., BOUND,
  * LES/LDS (VEX there), far CALL/JMP ptr, INTO, AAM/AAD, SALC */
-static uint8_t info1(uint8_t op, bool code32) {
+static uint8_t info1_build(uint8_t op, bool code32) {
   if (code32) { /* valid outside 64-bit mode; most of them are #UD at execution still */
     if (op == 0x9a || op == 0xea) return IMM_FAR;
     if (op >= 0x40 && op <= 0x4f) return IMM_NONE;
@@ -67,7 +67,7 @@ static uint8_t info1(uint8_t op, bool code32) {
 }
 
 /* two-byte map 0F xx (SDM vol. 2 table A-3) */
-static uint8_t info2(uint8_t op) {
+static uint8_t info2_build(uint8_t op) {
   switch (op) {
   case 0x05: case 0x06: case 0x07: case 0x08: case 0x09: case 0x0b: case 0x0e:
   case 0x30 ... 0x37: case 0x77: case 0xa0: case 0xa1: case 0xa2: case 0xa8: case 0xa9: case 0xaa:
@@ -81,6 +81,23 @@ static uint8_t info2(uint8_t op) {
   }
 }
 
+/* the maps above as tables, filled once (ADR 0039: the switches and the prefix compares were
+ * a third of x86_decode's time); [0] 64-bit code, [1] 32-bit code, [2] the 0F map */
+enum { P_NONE, P_66, P_67, P_F0, P_F2, P_F3, P_FS, P_GS, P_NULLSEG };
+static uint8_t info_tab[3][256], prefix_tab[256];
+static bool tabs_ready;
+static void tabs_build(void) {
+  for (int op = 0; op < 256; op++) {
+    info_tab[0][op] = info1_build((uint8_t)op, false);
+    info_tab[1][op] = info1_build((uint8_t)op, true);
+    info_tab[2][op] = info2_build((uint8_t)op);
+  }
+  prefix_tab[0x66] = P_66; prefix_tab[0x67] = P_67; prefix_tab[0xf0] = P_F0;
+  prefix_tab[0xf2] = P_F2; prefix_tab[0xf3] = P_F3; prefix_tab[0x64] = P_FS; prefix_tab[0x65] = P_GS;
+  prefix_tab[0x26] = prefix_tab[0x2e] = prefix_tab[0x36] = prefix_tab[0x3e] = P_NULLSEG;
+  tabs_ready = true;
+}
+
 int x86_decode(X86Cpu *c, X86Insn *d, const uint8_t *buf, unsigned avail) {
   /* up to 15 bytes; a shorter window is fine as long as the instruction fits in it */
   if (avail > 15) avail = 15;
@@ -92,21 +109,24 @@ int x86_decode(X86Cpu *c, X86Insn *d, const uint8_t *buf, unsigned avail) {
   d->base = d->index = -1;
   d->asize = 8;
   /* legacy prefixes, then at most one REX directly before the opcode */
+  if (X86_UNLIKELY(!tabs_ready)) tabs_build();
   for (;;) {
     if (i >= 15) return EXC_GP;
-    uint8_t b = buf[i < avail ? i : 0];
     if (i >= avail) goto fetch_fault;
-    if (b == 0x66) d->opsize_prefix = true;
-    else if (b == 0x67) { if (code32) return EXC_UD; /* 16-bit addressing */ d->asize = 4; }
-    else if (b == 0xf0) d->lock = true;
-    else if (b == 0xf2) d->rep = REP_F2;
-    else if (b == 0xf3) d->rep = REP_F3;
-    else if (b == 0x64) d->seg = SEG_FS;
-    else if (b == 0x65) d->seg = SEG_GS;
-    else if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e) { /* null segments in 64-bit mode */ }
-    else break;
+    switch (prefix_tab[buf[i]]) {
+    case P_NONE: goto prefixes_done;
+    case P_66: d->opsize_prefix = true; break;
+    case P_67: if (code32) return EXC_UD; /* 16-bit addressing */ d->asize = 4; break;
+    case P_F0: d->lock = true; break;
+    case P_F2: d->rep = REP_F2; break;
+    case P_F3: d->rep = REP_F3; break;
+    case P_FS: d->seg = SEG_FS; break;
+    case P_GS: d->seg = SEG_GS; break;
+    default: break; /* null segments in 64-bit mode */
+    }
     i++;
   }
+prefixes_done:
   if (code32) d->asize = 4;
   else if (i < avail && (buf[i] & 0xf0) == 0x40) { d->has_rex = true; d->rex = buf[i++]; }
   if (i >= avail) goto fetch_fault;
@@ -115,10 +135,10 @@ int x86_decode(X86Cpu *c, X86Insn *d, const uint8_t *buf, unsigned avail) {
   if (op == 0x0f) {
     op = NEXT();
     d->op = 0x100 | op;
-    info = info2(op);
+    info = info_tab[2][op];
   } else {
     d->op = op;
-    info = info1(op, code32);
+    info = info_tab[code32][op];
   }
   if (info & INVALID) return EXC_UD;
   d->osize = (d->rex & 8) ? 8 : d->opsize_prefix ? 2 : 4;
@@ -213,6 +233,18 @@ int x86_decode(X86Cpu *c, X86Insn *d, const uint8_t *buf, unsigned avail) {
     if (o >= 0x50 && o <= 0x5f) { d->kind = o < 0x58 ? X86K_PUSH_R : X86K_POP_R; d->rm = (o & 7) | ((d->rex & 1) << 3); }
     else if (o == 0xe8) d->kind = X86K_CALL;
     else if (o == 0xc3) d->kind = X86K_RET;
+  }
+  if (d->kind == X86K_GENERIC) { /* ADR 0039: byte and 16-bit forms, the next commonest general paths */
+    uint16_t o = d->op;
+    int r = d->reg & 7;
+    if ((o < 0x40 && ((o & 7) == 0 || (o & 7) == 2)) || o == 0x80) d->kind = X86K_ALU8;
+    else if (o == 0x88 || o == 0x8a) d->kind = X86K_MOV8;
+    else if (o == 0x84 || o == 0x85 || ((o == 0xf6 || o == 0xf7) && r < 2)) d->kind = X86K_TEST;
+    else if ((o == 0xc6 || o == 0xc7) && r == 0 && d->mod != 3) d->kind = X86K_MOV_MI;
+    else if ((o == 0xfe || o == 0xff) && r < 2) d->kind = X86K_INCDEC;
+    else if (o == 0xeb || o == 0xe9) d->kind = X86K_JMP;
+    else if (d->osize >= 4 && (o == 0x1b6 || o == 0x1b7 || o == 0x1be || o == 0x1bf)) d->kind = X86K_MOVX;
+    else if (o == 0x63 && d->osize == 8) d->kind = X86K_MOVSXD;
   }
   if ((d->op >= 0x70 && d->op <= 0x7f) || (d->op >= 0x180 && d->op <= 0x18f)) d->kind = X86K_JCC;
   return 0;

@@ -242,74 +242,47 @@ static int exec_0f(X86Cpu *c, const X86Insn *d, uint64_t next) {
   }
 }
 
-/* always inlined into x86_run: as a call per instruction it cost the wasm build about 18% (clang
- * stopped inlining it when the system instructions made it larger) */
-static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86Insn *d) {
-  uint64_t next = c->rip + d->len, v, w;
+/* ---- ADR 0039's short paths that stay out of line (x86_run's size matters to V8, ADR 0019) ---- */
+
+/* ADD..CMP with byte operands: r/m8 op= r8, r8 op= r/m8, r/m8 op= imm8 (80) */
+static __attribute__((noinline)) int exec_alu8(X86Cpu *c, const X86Insn *d) {
+  int op = d->op, alu = op == 0x80 ? d->reg & 7 : (op >> 3) & 7;
+  uint8_t *dst = NULL;
+  uint64_t a, b, ea = 0;
+  if (op == 0x80 || !(op & 2)) { /* r/m is the destination */
+    b = op == 0x80 ? d->imm : *x86_reg8(c, d, d->reg);
+    if (d->mod == 3) a = *(dst = x86_reg8(c, d, d->rm));
+    else CHK(x86_load(c, ea = x86_ea(c, d), 1, &a));
+  } else {
+    a = *(dst = x86_reg8(c, d, d->reg));
+    if (d->mod == 3) b = *x86_reg8(c, d, d->rm);
+    else CHK(x86_load(c, x86_ea(c, d), 1, &b));
+  }
+  uint64_t r = x86_alu_fast(c, alu, 1, a, b);
+  if (alu == ALU_CMP) return 0;
+  if (dst) { *dst = (uint8_t)r; return 0; }
+  return x86_store(c, ea, 1, r);
+}
+
+/* TEST r/m, reg (84 85) and TEST r/m, imm (F6 F7 /0 /1), every operand size */
+static __attribute__((noinline)) int exec_test(X86Cpu *c, const X86Insn *d) {
+  int s = op_size_byte(d);
+  uint64_t v;
+  CHK(x86_read_rm(c, d, s, &v));
+  x86_alu_fast(c, ALU_AND, s, v, d->op < 0x86 ? x86_get_reg(c, d, d->reg, s) : d->imm);
+  return 0;
+}
+
+/* INC/DEC r/m (FE FF /0 /1), every operand size, flags lazy (x86_incdec) */
+static __attribute__((noinline)) int exec_incdec(X86Cpu *c, const X86Insn *d) {
+  return rmw(c, d, d->op == 0xfe ? 1 : d->osize, fn_incdec, d->reg & 1);
+}
+
+/* the one-byte map's general paths, out of line since ADR 0039: with the short paths taking most
+ * instructions, a smaller x86_run (registers, V8's compile) is worth a call on the rest */
+static __attribute__((noinline)) int exec_1byte(X86Cpu *c, const X86Insn *d, uint64_t next) {
   int op = d->op, size = d->osize;
-  switch (d->kind) { /* short paths for the commonest forms (32/64-bit operands) */
-  case X86K_ALU_RR: {
-    int alu = (op >> 3) & 7, dst = (op & 2) ? d->reg : d->rm, src = (op & 2) ? d->rm : d->reg;
-    uint64_t r = x86_alu_fast(c, alu, size, c->r[dst], c->r[src]);
-    if (alu != ALU_CMP) c->r[dst] = r; /* masked to 32 bits for 32-bit operands: zero-extended */
-    return 0;
-  }
-  case X86K_MOV_RR: {
-    uint64_t s = c->r[op == 0x89 ? d->reg : d->rm];
-    c->r[op == 0x89 ? d->rm : d->reg] = size == 8 ? s : (uint32_t)s;
-    return 0;
-  }
-  case X86K_MOV_LOAD:
-    CHK(x86_load(c, x86_ea(c, d), size, &v));
-    c->r[d->reg] = v;
-    return 0;
-  case X86K_MOV_STORE: return x86_store(c, x86_ea(c, d), size, c->r[d->reg]);
-  case X86K_LEA: {
-    uint64_t a = x86_ea_offset(c, d);
-    c->r[d->reg] = size == 8 ? a : (uint32_t)a;
-    return 0;
-  }
-  case X86K_JCC: return x86_cond_fast(c, op & 15) ? jump(c, next + d->imm) : 0;
-  case X86K_SHIFT_RI: {
-    uint64_t r = x86_shift(c, d->reg & 7, size, c->r[d->rm], (unsigned)(d->imm & 0xff));
-    c->r[d->rm] = r; /* x86_shift masks the result to the operand size: 32 bits zero-extend */
-    return 0;
-  }
-  case X86K_ALU_RI: {
-    int alu = d->reg & 7;
-    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->rm], d->imm);
-    if (alu != ALU_CMP) c->r[d->rm] = r;
-    return 0;
-  }
-  case X86K_ALU_RM: {
-    int alu = (op >> 3) & 7;
-    CHK(x86_load(c, x86_ea(c, d), size, &v));
-    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->reg], v);
-    if (alu != ALU_CMP) c->r[d->reg] = r;
-    return 0;
-  }
-  case X86K_ALU_MR: case X86K_ALU_MI: {
-    int alu = d->kind == X86K_ALU_MR ? (op >> 3) & 7 : d->reg & 7;
-    uint64_t ea = x86_ea(c, d);
-    CHK(x86_load(c, ea, size, &v));
-    uint64_t r = x86_alu_fast(c, alu, size, v, d->kind == X86K_ALU_MR ? c->r[d->reg] : d->imm);
-    return alu != ALU_CMP ? x86_store(c, ea, size, r) : 0;
-  }
-  case X86K_TEST_RR: x86_alu_fast(c, ALU_AND, size, c->r[d->rm], c->r[d->reg]); return 0;
-  case X86K_MOV_RI: c->r[d->rm] = d->imm; return 0; /* a 32-bit immediate was read zero-extended */
-  case X86K_PUSH_R: return x86_push(c, 8, c->r[d->rm]);
-  case X86K_POP_R: /* POP RSP: the loaded value wins over the increment */
-    CHK(x86_pop(c, 8, &v));
-    c->r[d->rm] = v;
-    return 0;
-  case X86K_CALL:
-    CHK(x86_push(c, 8, next));
-    return jump(c, next + d->imm);
-  case X86K_RET:
-    CHK(x86_pop(c, 8, &v));
-    return jump(c, v);
-  }
-  if (op >= 0x100) return exec_0f(c, d, next);
+  uint64_t v, w;
   switch (op) {
   case 0x00 ... 0x3f: {
     int alu = op >> 3, s = (op & 1) ? size : 1;
@@ -556,6 +529,105 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   }
 }
 
+/* always inlined into x86_run: as a call per instruction it cost the wasm build about 18% (clang
+ * stopped inlining it when the system instructions made it larger) */
+static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86Insn *d, uint64_t rip) {
+  uint64_t next = rip + d->len, v; /* rip == c->rip */
+  int op = d->op, size = d->osize;
+  switch (d->kind) { /* short paths for the commonest forms (32/64-bit operands) */
+  case X86K_ALU_RR: {
+    int alu = (op >> 3) & 7, dst = (op & 2) ? d->reg : d->rm, src = (op & 2) ? d->rm : d->reg;
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[dst], c->r[src]);
+    if (alu != ALU_CMP) c->r[dst] = r; /* masked to 32 bits for 32-bit operands: zero-extended */
+    return 0;
+  }
+  case X86K_MOV_RR: {
+    uint64_t s = c->r[op == 0x89 ? d->reg : d->rm];
+    c->r[op == 0x89 ? d->rm : d->reg] = size == 8 ? s : (uint32_t)s;
+    return 0;
+  }
+  case X86K_MOV_LOAD:
+    CHK(x86_load(c, x86_ea(c, d), size, &v));
+    c->r[d->reg] = v;
+    return 0;
+  case X86K_MOV_STORE: return x86_store(c, x86_ea(c, d), size, c->r[d->reg]);
+  case X86K_LEA: {
+    uint64_t a = x86_ea_offset(c, d);
+    c->r[d->reg] = size == 8 ? a : (uint32_t)a;
+    return 0;
+  }
+  case X86K_JCC: return x86_cond_fast(c, op & 15) ? jump(c, next + d->imm) : 0;
+  case X86K_SHIFT_RI: {
+    uint64_t r = x86_shift(c, d->reg & 7, size, c->r[d->rm], (unsigned)(d->imm & 0xff));
+    c->r[d->rm] = r; /* x86_shift masks the result to the operand size: 32 bits zero-extend */
+    return 0;
+  }
+  case X86K_ALU_RI: {
+    int alu = d->reg & 7;
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->rm], d->imm);
+    if (alu != ALU_CMP) c->r[d->rm] = r;
+    return 0;
+  }
+  case X86K_ALU_RM: {
+    int alu = (op >> 3) & 7;
+    CHK(x86_load(c, x86_ea(c, d), size, &v));
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->reg], v);
+    if (alu != ALU_CMP) c->r[d->reg] = r;
+    return 0;
+  }
+  case X86K_ALU_MR: case X86K_ALU_MI: {
+    int alu = d->kind == X86K_ALU_MR ? (op >> 3) & 7 : d->reg & 7;
+    uint64_t ea = x86_ea(c, d);
+    CHK(x86_load(c, ea, size, &v));
+    uint64_t r = x86_alu_fast(c, alu, size, v, d->kind == X86K_ALU_MR ? c->r[d->reg] : d->imm);
+    return alu != ALU_CMP ? x86_store(c, ea, size, r) : 0;
+  }
+  case X86K_TEST_RR: x86_alu_fast(c, ALU_AND, size, c->r[d->rm], c->r[d->reg]); return 0;
+  case X86K_MOV_RI: c->r[d->rm] = d->imm; return 0; /* a 32-bit immediate was read zero-extended */
+  case X86K_PUSH_R: return x86_push(c, 8, c->r[d->rm]);
+  case X86K_POP_R: /* POP RSP: the loaded value wins over the increment */
+    CHK(x86_pop(c, 8, &v));
+    c->r[d->rm] = v;
+    return 0;
+  case X86K_CALL:
+    CHK(x86_push(c, 8, next));
+    return jump(c, next + d->imm);
+  case X86K_RET:
+    CHK(x86_pop(c, 8, &v));
+    return jump(c, v);
+  case X86K_ALU8: return exec_alu8(c, d);
+  case X86K_TEST: return exec_test(c, d);
+  case X86K_INCDEC: return exec_incdec(c, d);
+  case X86K_MOV8:
+    if (op == 0x88) {
+      uint8_t b = *x86_reg8(c, d, d->reg);
+      if (d->mod == 3) { *x86_reg8(c, d, d->rm) = b; return 0; }
+      return x86_store(c, x86_ea(c, d), 1, b);
+    }
+    if (d->mod == 3) v = *x86_reg8(c, d, d->rm);
+    else CHK(x86_load(c, x86_ea(c, d), 1, &v));
+    *x86_reg8(c, d, d->reg) = (uint8_t)v;
+    return 0;
+  case X86K_MOV_MI: return x86_store(c, x86_ea(c, d), op == 0xc6 ? 1 : size, d->imm);
+  case X86K_JMP: return jump(c, next + d->imm);
+  case X86K_MOVX: { /* MOVZX MOVSX with 32/64-bit destinations (a 32-bit one zero-extends) */
+    int s = (op & 1) ? 2 : 1;
+    if (d->mod == 3) v = s == 1 ? *x86_reg8(c, d, d->rm) : (uint16_t)c->r[d->rm];
+    else CHK(x86_load(c, x86_ea(c, d), s, &v));
+    if (op >= 0x1be) v = x86_sext(v, s);
+    c->r[d->reg] = size == 8 ? v : (uint32_t)v;
+    return 0;
+  }
+  case X86K_MOVSXD:
+    if (d->mod == 3) v = (uint32_t)c->r[d->rm];
+    else CHK(x86_load(c, x86_ea(c, d), 4, &v));
+    c->r[d->reg] = x86_sext(v, 4);
+    return 0;
+  }
+  if (op >= 0x100) return exec_0f(c, d, next);
+  return exec_1byte(c, d, next);
+}
+
 void x86_reset(X86Cpu *c) {
   memset(c->r, 0, sizeof c->r);
   memset(c->xmm, 0, sizeof c->xmm);
@@ -659,19 +731,15 @@ static __attribute__((noinline)) int fetch_new_page(X86Cpu *c, X86Decoded *e, co
 /* a block at rip, whose first slot is *s: the map's, or decoded now. The page of the last fetch is
  * kept (c->fetch_va, forgotten by every TLB flush, CPL change, cache flush and slice start); a rip
  * outside it or in its last 15 bytes is not in a block (*s stays NULL: fetch_new_page's way) */
-static inline int block_at(X86Cpu *c, X86BlockRef **ref, X86Slot **s, X86Slot **end) {
+static __attribute__((noinline)) X86BlockRef *block_at(X86Cpu *c, int *err) {
+  /* the entry is returned, the rare error stored: x86_run's slot pointers, whose addresses were
+   * taken here before, then lived in wasm's stack memory, not in locals (ADR 0039) */
   uint64_t rip = c->rip;
-  if ((rip & ~0xfffULL) != c->fetch_va && !fetch_find_page(c)) return 0;
-  if ((rip & 0xfff) > 4096 - 16) return 0;
-  X86BlockRef *r = &c->blk_map[(rip ^ (rip >> 12)) & (X86_BLK_MAP - 1)];
-  if (X86_UNLIKELY(r->rip != rip)) {
-    int e = x86_block_build(c, r, rip);
-    if (e) return e;
-  }
-  *ref = r;
-  *s = &c->blk_arena[r->start];
-  *end = *s + r->n;
-  return 0;
+  if ((rip & ~0xfffULL) != c->fetch_va && !fetch_find_page(c)) return NULL;
+  if ((rip & 0xfff) > 4096 - 16) return NULL;
+  X86BlockRef *r = &c->blk_map[x86_blk_hash(rip)];
+  if (X86_UNLIKELY(r->rip != rip) && (*err = x86_block_build(c, r, rip))) return NULL;
+  return r;
 }
 
 /* system mode: deliver the fault through the IDT and go on, unless the processor shut down */
@@ -702,27 +770,38 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
     uint64_t rip = c->rip;
     int e;
     if (X86_UNLIKELY(s == end)) {
-      s = end = NULL;
-      if (X86_UNLIKELY((e = block_at(c, &ref, &s, &end)))) goto fetch_fault;
+      int berr = 0;
+      ref = &c->blk_map[x86_blk_hash(rip)]; /* the common case inline: a block of the fetch page */
+      if (X86_UNLIKELY(ref->rip != rip || (rip & ~0xfffULL) != c->fetch_va)) ref = block_at(c, &berr);
       page = c->fetch_va;
+      if (X86_UNLIKELY(ref == NULL)) { /* outside blocks (ADR 0039: tested here, not per instruction) */
+        s = end = NULL;
+        if (berr) { e = berr; goto fetch_fault; }
+        X86Decoded *de = &c->dc[(rip ^ (rip >> 12)) & (X86_DC_SIZE - 1)];
+        const X86Insn *dslow; /* d's address is not taken: it stays a local in wasm */
+        if (X86_UNLIKELY((e = fetch_new_page(c, de, &dslow, &tmp)))) goto fetch_fault;
+        d = dslow;
+        goto exec;
+      }
+      s = &c->blk_arena[ref->start];
+      end = s + ref->n;
     }
-    if (X86_LIKELY(s != NULL)) {
-      /* exact without write tracking: the code bytes must still be those of the decode */
+    { /* exact without write tracking: the code bytes must still be those of the decode */
       const uint8_t *p = (const uint8_t *)(uintptr_t)(c->fetch_addend + rip);
       uint64_t raw;
       memcpy(&raw, p, 8);
       if (X86_UNLIKELY(raw != s->raw[0] || (s->insn.len > 8 && memcmp(p + 8, &s->raw[1], 8)))) {
         ref->rip = 1; /* decoded anew from here: the old block may be entered again */
+        X86BlockRef *m = &c->blk_map[x86_blk_hash(rip)]; /* and this instruction's own entry */
+        if (m->rip == rip) m->rip = 1;
         s = end;
         continue;
       }
       d = &s->insn;
       s++;
-    } else {
-      X86Decoded *de = &c->dc[(rip ^ (rip >> 12)) & (X86_DC_SIZE - 1)];
-      if (X86_UNLIKELY((e = fetch_new_page(c, de, &d, &tmp)))) goto fetch_fault;
     }
-    e = exec_one(c, d);
+  exec:
+    e = exec_one(c, d, rip);
     if (X86_LIKELY(e == 0)) {
       if (X86_LIKELY(c->rip == rip)) c->rip = rip + d->len;
       else s = end;

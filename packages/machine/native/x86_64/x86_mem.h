@@ -36,7 +36,14 @@ static inline uint64_t x86_rd_le(const uint8_t *p, int size) {
 
 static inline int x86_load(X86Cpu *c, uint64_t va, int size, uint64_t *val) {
   const uint8_t *p = x86_fast_ptr(c, va, size, ACC_R);
-  if (X86_UNLIKELY(!p)) return x86_load_slow(c, va, size, val);
+  if (X86_UNLIKELY(!p)) {
+    /* through a local of its own: *val's address never leaves the inlined code, so the caller's
+     * variable stays a local in wasm instead of a slot in stack memory (ADR 0039) */
+    uint64_t t = 0;
+    int e = x86_load_slow(c, va, size, &t);
+    *val = t;
+    return e;
+  }
   *val = x86_rd_le(p, size);
   return 0;
 }

@@ -39,6 +39,12 @@ static inline void x86_set_reg(X86Cpu *c, const X86Insn *d, int r, int size, uin
   }
 }
 
+/* a byte register in place: AH..BH are byte 1 of RAX..RBX (hosts and wasm are little-endian) */
+static inline uint8_t *x86_reg8(X86Cpu *c, const X86Insn *d, int r) {
+  if (!d->has_rex && r >= 4 && r < 8) return (uint8_t *)&c->r[r - 4] + 1;
+  return (uint8_t *)&c->r[r];
+}
+
 /* the ModR/M r/m operand: a register (mod 3) or memory */
 static inline int x86_read_rm(X86Cpu *c, const X86Insn *d, int size, uint64_t *v) {
   if (d->mod == 3) { *v = x86_get_reg(c, d, d->rm, size); return 0; }
@@ -70,7 +76,7 @@ static inline __attribute__((always_inline)) uint64_t x86_alu_fast(X86Cpu *c, in
 }
 
 /* Jcc/SETcc/CMOVcc: straight from a lazy compare or logic result when possible */
-static inline bool x86_cond_fast(X86Cpu *c, int cc) {
+static inline __attribute__((always_inline)) bool x86_cond_fast(X86Cpu *c, int cc) {
   if (c->cc_op == CC_SUB) {
     uint64_t a = c->cc_a, b = c->cc_b;
     bool r;
@@ -84,7 +90,8 @@ static inline bool x86_cond_fast(X86Cpu *c, int cc) {
     }
     return (cc & 1) ? !r : r;
   }
-  if (c->cc_op == CC_LOGIC && (cc >> 1) == 2) return (c->cc_res == 0) != (cc & 1);
+  if (c->cc_op >= CC_LOGIC && c->cc_op != CC_SHL && c->cc_op != CC_SHR && (cc >> 1) == 2)
+    return (c->cc_res == 0) != (cc & 1); /* ZF of a logic result, INC or DEC */
   return x86_cond(c, cc);
 }
 

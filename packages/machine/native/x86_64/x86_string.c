@@ -7,6 +7,36 @@
 
 enum { ALU_SUB = 5 };
 
+/* REP MOVS/STOS forward, 64-bit addresses: the elements that lie in the current page of the
+ * destination (and of the source) at once, when the flat window or the TLB has both pages (a TLB
+ * hit means the access is allowed and the page is RAM); 0 = none, the caller steps one element
+ * (which faults, or fills the TLB). Host pointers show a harmful overlap even through aliases. */
+static uint64_t rep_chunk(X86Cpu *c, int op, int size, uint64_t seg) {
+  uint64_t di = c->r[R_RDI], si = c->r[R_RSI] + seg, room = 4096 - (di & 0xfff);
+  bool movs = op <= 0xa5;
+  if (movs && 4096 - (si & 0xfff) < room) room = 4096 - (si & 0xfff);
+  uint64_t k = room / (unsigned)size;
+  if (k > c->r[R_RCX]) k = c->r[R_RCX];
+  if (k == 0) return 0;
+  uint64_t bytes = k * (unsigned)size;
+  uint8_t *dst = x86_fast_ptr(c, di, bytes, ACC_W);
+  if (!dst) return 0;
+  if (movs) {
+    const uint8_t *src = x86_fast_ptr(c, si, bytes, ACC_R);
+    if (!src || (dst > src && dst < src + bytes)) return 0; /* forward steps repeat a pattern */
+    memmove(dst, src, bytes);
+    c->r[R_RSI] += bytes;
+  } else if (size == 1) {
+    memset(dst, (int)(c->r[R_RAX] & 0xff), bytes);
+  } else {
+    uint64_t v = c->r[R_RAX];
+    for (uint64_t i = 0; i < k; i++) memcpy(dst + i * (unsigned)size, &v, (unsigned)size);
+  }
+  c->r[R_RDI] += bytes;
+  c->r[R_RCX] -= k;
+  return k;
+}
+
 int x86_string(X86Cpu *c, const X86Insn *d) {
   int op = d->op;
   int size = (op & 1) ? d->osize : 1;
@@ -42,9 +72,14 @@ int x86_string(X86Cpu *c, const X86Insn *d) {
       }
     }
   }
+  bool chunks = rep && step > 0 && (op == 0xa4 || op == 0xa5 || op == 0xaa || op == 0xab) && d->asize == 8;
   for (;;) {
     uint64_t a, b;
     int e = 0;
+    if (chunks && rep_chunk(c, op, size, seg)) {
+      if (*rcx == 0) return 0;
+      continue;
+    }
     switch (op) {
     case 0xa4: case 0xa5: /* MOVS */
       e = x86_load(c, ((*rsi + seg) & am), size, &a);
