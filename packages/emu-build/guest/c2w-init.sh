@@ -80,7 +80,7 @@ if [ -z "$channel" ]; then
   done
 fi
 [ -n "$channel" ] || fail "no run channel (a second virtio disk holding a tar)"
-mkdir -p "$B/rootfs" /run/runc
+mkdir -p "$B/rootfs"
 tar -x -f "$channel" -C "$B" || fail "cannot read the run channel $channel"
 [ -f "$B/config.json" ] || fail "run channel $channel has no config.json"
 log "channel $channel: $(ls "$B" "$B/c2w" 2>/dev/null | tr '\n' ' ')"
@@ -170,7 +170,9 @@ if [ "$arch" != "$native" ]; then
   log "binfmt_misc: $arch"
 fi
 
-log "runc run"
+# the OCI runtime emu-build installed (crun, or runc: docs/decisions/0042); its state lives in /run/<name>
+rt=$(cat /etc/c2w/oci-runtime 2>/dev/null) || rt=runc
+log "$rt run"
 cd "$B" || fail "no bundle"
 # The console is the container's stdin/stdout, a byte pipe to the host: no echo, no line editing,
 # no \n -> \r\n (the host's terminal, if any, does all of that).
@@ -207,7 +209,7 @@ if [ -s "$B/c2w/tty" ]; then
   find_port c2w.winsize || fail "no c2w.winsize port (machine without --winsize?)"
   log "tty ${rows}x${cols}, sizes from $port"
   # explicit stdin: a background job's stdin would be /dev/null
-  runc --root /run/runc run --bundle "$B" c2w < /dev/console &
+  "$rt" --root "/run/$rt" run --bundle "$B" c2w < /dev/console &
   runc_pid=$!
   while read -r rows cols; do
     stty -F /dev/console rows "$rows" cols "$cols" 2>/dev/null && kill -WINCH "$runc_pid" 2>/dev/null
@@ -226,8 +228,8 @@ stdin=tty
 if [ "$stdin" = port ]; then
   find_port c2w.stdin || fail "no c2w.stdin port (machine without --stdin-port?)"
   log "stdin from $port"
-  runc --root /run/runc run --bundle "$B" c2w < "$port"
+  "$rt" --root "/run/$rt" run --bundle "$B" c2w < "$port"
 else
-  runc --root /run/runc run --bundle "$B" c2w
+  "$rt" --root "/run/$rt" run --bundle "$B" c2w
 fi
 finish $?
