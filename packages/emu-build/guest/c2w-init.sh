@@ -196,15 +196,16 @@ find_port() {
 }
 
 # ---- the container's terminal (c2w run -t, docs/decisions/0036) --------------------------------
-# config.json asks runc for a pty (process.terminal, consoleSize); runc in the foreground copies
-# between it and its own stdin/stdout (the raw console) and, on SIGWINCH, copies the console's size
-# to the pty, whose foreground processes then get SIGWINCH. The console takes the host's size now
+# config.json asks the runtime for a pty (process.terminal, consoleSize); crun/runc in the foreground
+# copies between it and its own stdin/stdout (the raw console) and, on SIGWINCH, copies the console's
+# size to the pty, whose foreground processes then get SIGWINCH. The console takes the host's size now
 # and each "ROWS COLS" line the machine's c2w.winsize port brings; runc is signalled by hand, since
 # the console is nobody's controlling terminal.
 if [ -s "$B/c2w/tty" ]; then
   read -r rows cols < "$B/c2w/tty"
-  # -onlcr: runc clears ONLCR on the pty and turns OPOST on here; the host terminal (raw, but
-  # with ONLCR, as Node and xterm's convertEol leave it) then gives \r\n once, as docker -t does
+  # -onlcr: runc clears ONLCR on the pty and turns OPOST on here; the host terminal (raw, but with
+  # ONLCR, as Node and xterm's convertEol leave it) then gives \r\n once. crun keeps the pty's ONLCR
+  # (docker's pty does too), so \r\n leaves the guest and a host terminal shows \r\r\n (ADR 0042)
   stty -F /dev/console -onlcr rows "$rows" cols "$cols" 2>/dev/null || log "cannot set the console's size"
   find_port c2w.winsize || fail "no c2w.winsize port (machine without --winsize?)"
   log "tty ${rows}x${cols}, sizes from $port"
