@@ -226,7 +226,7 @@ fi
 # named c2w.stdin, whose reads return 0 once the host input ended (docs/decisions/0010).
 stdin=tty
 [ -s "$B/c2w/stdin" ] && stdin=$(cat "$B/c2w/stdin")
-src=/dev/console
+src=
 if [ "$stdin" = port ]; then
   find_port c2w.stdin || fail "no c2w.stdin port (machine without --stdin-port?)"
   log "stdin from $port"
@@ -235,8 +235,9 @@ fi
 # The container's stdio are pipes, as under docker run without -t: runc made its own, crun would
 # hand the container the console itself (a tty: ls in columns, [ -t 1 ] true). stdin is fed
 # through a FIFO by a cat that is ended once the runtime exits; stdout and stderr share one pipe.
+# The console is our inherited fd 0: opened anew, the feeder hung the pipeline (QEMU's UART).
 mkfifo /run/c2w/stdin || fail "cannot create /run/c2w/stdin"
-cat < "$src" > /run/c2w/stdin &
+if [ -n "$src" ]; then cat < "$src" > /run/c2w/stdin & else cat <&0 > /run/c2w/stdin & fi
 feeder=$!
 { "$rt" --root "/run/$rt" run --bundle "$B" c2w < /run/c2w/stdin 2>&1; echo $? > /run/c2w/status; } | cat
 kill "$feeder" 2>/dev/null
