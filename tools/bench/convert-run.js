@@ -94,8 +94,8 @@ Before the guest's RNG was seeded at boot (docs/decisions/0011-guest-entropy.md)
 took 7.54 s here (QEMU 7.74 s): python waited 5 s for the kernel's first random bytes.
 
 Before the guest's runtime was crun (docs/decisions/0042) every run paid runc's start: the busybox
-\`echo hello\` took 145.5 M guest instructions with runc against 93.1 M with crun, 2.39 against 1.71 CPU s
-(docs/bench/oci-runtime.md, the two alternating in one run).
+\`echo hello\` took 146.0 M guest instructions with runc against 96.3 M with crun, 2.58 against 2.05 CPU s,
+2.74 against 2.09 s wall, 167 against 139 MiB (docs/bench/oci-runtime.md, the two alternating in one run).
 `;
     writeFileSync(out, md);
     process.stderr.write(md);
