@@ -42,6 +42,8 @@ const PackBoot = z.object({
    * machine's --winsize port ("c2w.winsize") for its size (docs/decisions/0036).
    */
   tty: z.boolean().default(false),
+  /** The OCI runtime c2w-init starts the container with (docs/decisions/0042; older packs: runc). */
+  ociRuntime: z.enum(['crun', 'runc']).default('runc'),
   /** Where iso-pack puts the container root file system in the root ISO. */
   containerRoot: z.string(),
   /** How the host passes the run manifest: a tar on the second virtio disk. */

@@ -86,7 +86,7 @@ if [ -z "$channel" ]; then
   done
 fi
 [ -n "$channel" ] || fail "no run channel (a second virtio disk holding a tar)"
-mkdir -p "$B/rootfs" /run/runc
+mkdir -p "$B/rootfs"
 tar -x -f "$channel" -C "$B" || fail "cannot read the run channel $channel"
 [ -f "$B/config.json" ] || fail "run channel $channel has no config.json"
 log "channel $channel: $(ls "$B" "$B/c2w" 2>/dev/null | tr '\n' ' ')"
@@ -176,7 +176,9 @@ if [ "$arch" != "$native" ]; then
   log "binfmt_misc: $arch"
 fi
 
-log "runc run"
+# the OCI runtime emu-build installed (crun, or runc: docs/decisions/0042); its state lives in /run/<name>
+rt=$(cat /etc/c2w/oci-runtime 2>/dev/null) || rt=runc
+log "$rt run"
 cd "$B" || fail "no bundle"
 # The console is the container's stdin/stdout, a byte pipe to the host: no echo, no line editing,
 # no \n -> \r\n (the host's terminal, if any, does all of that).
@@ -200,20 +202,21 @@ find_port() {
 }
 
 # ---- the container's terminal (c2w run -t, docs/decisions/0036) --------------------------------
-# config.json asks runc for a pty (process.terminal, consoleSize); runc in the foreground copies
-# between it and its own stdin/stdout (the raw console) and, on SIGWINCH, copies the console's size
-# to the pty, whose foreground processes then get SIGWINCH. The console takes the host's size now
+# config.json asks the runtime for a pty (process.terminal, consoleSize); crun/runc in the foreground
+# copies between it and its own stdin/stdout (the raw console) and, on SIGWINCH, copies the console's
+# size to the pty, whose foreground processes then get SIGWINCH. The console takes the host's size now
 # and each "ROWS COLS" line the machine's c2w.winsize port brings; runc is signalled by hand, since
 # the console is nobody's controlling terminal.
 if [ -s "$B/c2w/tty" ]; then
   read -r rows cols < "$B/c2w/tty"
-  # -onlcr: runc clears ONLCR on the pty and turns OPOST on here; the host terminal (raw, but
-  # with ONLCR, as Node and xterm's convertEol leave it) then gives \r\n once, as docker -t does
+  # -onlcr: runc clears ONLCR on the pty and turns OPOST on here; the host terminal (raw, but with
+  # ONLCR, as Node and xterm's convertEol leave it) then gives \r\n once. crun keeps the pty's ONLCR
+  # (docker's pty does too), so \r\n leaves the guest and a host terminal shows \r\r\n (ADR 0042)
   stty -F /dev/console -onlcr rows "$rows" cols "$cols" 2>/dev/null || log "cannot set the console's size"
   find_port c2w.winsize || fail "no c2w.winsize port (machine without --winsize?)"
   log "tty ${rows}x${cols}, sizes from $port"
   # explicit stdin: a background job's stdin would be /dev/null
-  runc --root /run/runc run --bundle "$B" c2w < /dev/console &
+  "$rt" --root "/run/$rt" run --bundle "$B" c2w < /dev/console &
   runc_pid=$!
   while read -r rows cols; do
     stty -F /dev/console rows "$rows" cols "$cols" 2>/dev/null && kill -WINCH "$runc_pid" 2>/dev/null
@@ -229,11 +232,19 @@ fi
 # named c2w.stdin, whose reads return 0 once the host input ended (docs/decisions/0010).
 stdin=tty
 [ -s "$B/c2w/stdin" ] && stdin=$(cat "$B/c2w/stdin")
+src=
 if [ "$stdin" = port ]; then
   find_port c2w.stdin || fail "no c2w.stdin port (machine without --stdin-port?)"
   log "stdin from $port"
-  runc --root /run/runc run --bundle "$B" c2w < "$port"
-else
-  runc --root /run/runc run --bundle "$B" c2w
+  src=$port
 fi
-finish $?
+# The container's stdio are pipes, as under docker run without -t: runc made its own, crun would
+# hand the container the console itself (a tty: ls in columns, [ -t 1 ] true). stdin is fed
+# through a FIFO by a cat that is ended once the runtime exits; stdout and stderr share one pipe.
+# The console is our inherited fd 0: opened anew, the feeder hung the pipeline (QEMU's UART).
+mkfifo /run/c2w/stdin || fail "cannot create /run/c2w/stdin"
+if [ -n "$src" ]; then cat < "$src" > /run/c2w/stdin & else cat <&0 > /run/c2w/stdin & fi
+feeder=$!
+{ "$rt" --root "/run/$rt" run --bundle "$B" c2w < /run/c2w/stdin 2>&1; echo $? > /run/c2w/status; } | cat
+kill "$feeder" 2>/dev/null
+finish "$(cat /run/c2w/status 2>/dev/null || echo 125)"

@@ -45,14 +45,14 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
   sourcing.catch(() => undefined); // awaited below; a failure before then must not be unhandled
 
   // 1. Debian: signed index -> package closure (cached by index digests).
-  const spec = { arch: o.arch, foreignArches: o.foreignArches };
+  const spec = { arch: o.arch, foreignArches: o.foreignArches, ociRuntime: o.ociRuntime };
   const guestSet = await archive.resolve(requestedPackages(spec));
   progress(`debian ${o.suite} (${guestSet.release.date}): ${guestSet.packages.map((p) => `${p.name} ${p.version}`).join(', ')}`);
 
   // 2. guest.tar, keyed by the exact .debs, the init script and the guest layout version.
   const initDigest = await digestFile(o.initScript);
   const dhcpDigest = await digestFile(join(dirname(o.initScript), 'udhcpc.script')); // installed beside the init
-  const guestKey = keyOf({ v: 1, debs: guestSet.packages.map((p) => p.sha256), init: hexOf(initDigest), dhcp: hexOf(dhcpDigest), foreign: o.foreignArches, epoch: o.sourceDateEpoch, layout: await layoutDigest(), tools: await guestToolsKey(o.arch) });
+  const guestKey = keyOf({ v: 1, debs: guestSet.packages.map((p) => p.sha256), init: hexOf(initDigest), dhcp: hexOf(dhcpDigest), foreign: o.foreignArches, runtime: o.ociRuntime, epoch: o.sourceDateEpoch, layout: await layoutDigest(), tools: await guestToolsKey(o.arch) });
   let guest = await cache.lookup('guest', guestKey);
   if (guest.state === 'corrupt') progress(`guest: cached ${guest.file} is corrupted (sha256 mismatch), rebuilding`);
   if (guest.state === 'hit') hits.push('guest.tar');
@@ -94,7 +94,7 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
     mediaType: 'application/vnd.c2w.runtime-pack.v1+json',
     arch: machineArch,
     files: digests,
-    boot: { append: KERNEL_APPEND, init: '/usr/sbin/c2w-init', consoleGate: true, stdinPort: true, tty: true, containerRoot: '/oci/rootfs', channel: { format: 'tar', version: 1 }, exit: 'sifive_test', foreignArches: o.foreignArches },
+    boot: { append: KERNEL_APPEND, init: '/usr/sbin/c2w-init', consoleGate: true, stdinPort: true, tty: true, containerRoot: '/oci/rootfs', channel: { format: 'tar', version: 1 }, exit: 'sifive_test', foreignArches: o.foreignArches, ociRuntime: o.ociRuntime },
     inputs: {
       tool: { name: '@c2w/emu-build', version: await toolVersion() },
       sourceDateEpoch: o.sourceDateEpoch,

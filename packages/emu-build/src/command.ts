@@ -5,6 +5,7 @@ import { BaseCommand, Flags, sourceDateEpoch } from '@c2w/cli-kit';
 import { buildPack } from './build-pack.js';
 import { defaultCacheDir } from './options.js';
 import { GUEST_ARCHES, type GuestArch } from './guest/guest-arch.js';
+import { DEFAULT_OCI_RUNTIME, OCI_RUNTIMES, type OciRuntime } from './guest/guest-spec.js';
 
 export default class EmuBuild extends BaseCommand {
   static override toolName = 'emu-build';
@@ -22,6 +23,7 @@ SOURCE_DATE_EPOCH sets the mtimes in guest.tar (default 0).`;
     suite: Flags.string({ description: 'Debian suite of the guest packages', default: 'trixie' }),
     'kernel-suite': Flags.string({ description: 'Debian suite of linux-source-6.1, the kernel source', default: 'bookworm' }),
     foreign: Flags.string({ description: 'image architectures to ship qemu-user emulators for (comma list, "" for none; default amd64,arm64 on riscv64, none on amd64)', helpValue: 'ARCHS' }),
+    'oci-runtime': Flags.string({ description: 'the container runtime in the guest: crun (starts a container in a fraction of runc\'s guest instructions) or runc', options: [...OCI_RUNTIMES], default: DEFAULT_OCI_RUNTIME }),
     json: Flags.boolean({ description: 'print a JSON summary on stdout: the pack directory, its digest (sha256 of pack.json), its files, the cache hits', default: false }),
   };
 
@@ -37,6 +39,7 @@ SOURCE_DATE_EPOCH sets the mtimes in guest.tar (default 0).`;
       kernelSuite: flags['kernel-suite'],
       foreignArches: flags.foreign?.split(',').map((s) => s.trim()).filter(Boolean),
       sourceDateEpoch: sourceDateEpoch() ?? 0,
+      ociRuntime: flags['oci-runtime'] as OciRuntime,
     }, (m) => this.note(m));
     this.note(`pack ${result.out}: ${Object.entries(result.pack.files).map(([n, f]) => `${n} ${f.digest.slice(7, 19)}`).join(', ')}`);
     if (flags.json) {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { QEMU_TARGETS } from './guest/binfmt.js';
 import { GUEST_ARCH, GUEST_ARCHES } from './guest/guest-arch.js';
+import { DEFAULT_OCI_RUNTIME, OCI_RUNTIMES } from './guest/guest-spec.js';
 
 /** packages/emu-build, found from this file whether it runs from src/ (tests) or dist/. */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,6 +33,8 @@ export const EmuBuildOptions = z.object({
   /** Default: amd64 and arm64 on a riscv64 guest, none on amd64 (other images stay on riscv64). */
   foreignArches: z.array(z.enum(Object.keys(QEMU_TARGETS) as [string, ...string[]])).optional(),
   sourceDateEpoch: z.number().int().nonnegative().default(0),
+  /** The container runtime in the guest: crun (default, ADR 0042: a fraction of runc's start cost) or runc. */
+  ociRuntime: z.enum(OCI_RUNTIMES).default(DEFAULT_OCI_RUNTIME),
   machineDir: z.string().default(join(workspace, 'packages', 'machine')),
   /** Default: tools/<riscv64|x86_64>/build-kernel.sh for the guest's architecture. */
   kernelScript: z.string().optional(),

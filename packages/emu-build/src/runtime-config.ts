@@ -22,7 +22,7 @@ export const shareMountPoint = (i: number): string => `/run/c2w/mnt/${i}`;
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /**
- * The runc config.json for a container: the image config with the overrides applied, as docker
+ * The OCI runtime's config.json for a container (crun and runc read the same): the image config with the overrides applied, as docker
  * does (entrypoint + cmd, env merged by key, user numeric), and the namespaces c2w uses: pid,
  * mount, uts, ipc (no network namespace: the container shares the guest's network, which exists with
  * c2w run --net).

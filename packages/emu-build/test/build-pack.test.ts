@@ -38,9 +38,10 @@ describe('buildPack', () => {
     const pack = RuntimePack.parse(JSON.parse(await readFile(join(cold.out, 'pack.json'), 'utf8')));
     expect(pack).toEqual(cold.pack);
     for (const [name, ref] of Object.entries(pack.files)) expect(await sha(join(cold.out, name))).toBe(ref.digest);
-    expect(pack.inputs.debian.packages.map((p) => p.name)).toEqual(expect.arrayContaining(['busybox-static', 'runc', 'libc6', 'libseccomp2', 'qemu-user', 'opensbi']));
+    expect(pack.inputs.debian.packages.map((p) => p.name)).toEqual(expect.arrayContaining(['busybox-static', 'crun', 'libc6', 'libseccomp2', 'libcap2', 'libsystemd0', 'libyajl2', 'qemu-user', 'opensbi']));
+    expect(pack.boot.ociRuntime).toBe('crun');
     expect(JSON.stringify(pack)).not.toMatch(/\/root\/|\/tmp\/|build_seconds/);
-    expect(notes.some((n) => n.startsWith('downloading runc_'))).toBe(true);
+    expect(notes.some((n) => n.startsWith('downloading crun_'))).toBe(true);
   });
 
   it('builds the kernel from linux-source-6.1 resolved, downloaded and verified like every other package', async () => {

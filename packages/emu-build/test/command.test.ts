@@ -20,7 +20,7 @@ describe('emu-build --arch amd64', () => {
     const r = await runBin('emu-build', ['--arch', 'amd64', '--cache', defaultCacheDir(), '--out', join(work, 'pack'), '--json']);
     expect({ exitCode: r.exitCode, stderr: r.exitCode === 0 ? '' : r.stderr.toString() }).toEqual({ exitCode: 0, stderr: '' });
     const lines = r.stderr.toString().trimEnd().split('\n');
-    expect(lines).toContainEqual(expect.stringMatching(/^emu-build: debian trixie .*: busybox-static 1:1\.\d+.*runc /));
+    expect(lines).toContainEqual(expect.stringMatching(/^emu-build: debian trixie .*: busybox-static 1:1\.\d+.*crun /));
     expect(lines).toContainEqual(expect.stringMatching(/kernel: cache hit: .*\/kernel-x86_64\/[0-9a-f]{64}$|kernel: built in/));
     const bytes = await readFile(join(work, 'pack', 'pack.json'));
     const pack = RuntimePack.parse(JSON.parse(bytes.toString('utf8')));
@@ -31,7 +31,8 @@ describe('emu-build --arch amd64', () => {
     expect(pack.inputs.firmware).toBeUndefined();
     expect(pack.boot.foreignArches).toEqual([]);
     const names = pack.inputs.debian.packages.map((p) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['busybox-static', 'runc', 'libc6']));
+    expect(names).toEqual(expect.arrayContaining(['busybox-static', 'crun', 'libc6']));
+    expect(pack.boot.ociRuntime).toBe('crun');
     expect(names.filter((n) => /^(opensbi|qemu-user)/.test(n))).toEqual([]);
     expect(new Set(pack.inputs.debian.packages.map((p) => p.architecture))).toEqual(new Set(['amd64']));
     // the vmlinux is the x86_64 kernel script's cache entry, not a copy of something else

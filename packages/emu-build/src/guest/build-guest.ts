@@ -9,7 +9,7 @@ import type { BinaryPackage } from '../debian/packages-index.js';
 import { readDeb } from '../debian/deb-reader.js';
 import { appletNames, appletPath } from './busybox-applets.js';
 import { registrationLine, QEMU_TARGETS } from './binfmt.js';
-import { selectEntry, type GuestSpec } from './guest-spec.js';
+import { DEFAULT_OCI_RUNTIME, selectEntry, type GuestSpec } from './guest-spec.js';
 import { GUEST_ARCH, type GuestArch } from './guest-arch.js';
 import { GuestTree } from './guest-tree.js';
 import { elfDeps } from './elf-needed.js';
@@ -26,13 +26,13 @@ export interface GuestInputs {
   scratch: string;
 }
 
-/** Files of our own, besides the packages: users for runc's defaults, mount points, init. */
+/** Files of our own, besides the packages: users for the runtime's defaults, mount points, init. */
 const ETC_PASSWD = 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n';
 const ETC_GROUP = 'root:x:0:\nnogroup:x:65534:\n';
 
 /**
  * Writes guest.tar: the root the VM boots, of the spec's architecture (merged /usr, busybox with
- * applet links, runc and its libraries, qemu-user emulators, /etc, mount points, our init). Sorted, owner 0:0, every
+ * applet links, the OCI runtime (crun or runc) and its libraries, qemu-user emulators, /etc, mount points, our init). Sorted, owner 0:0, every
  * mtime SOURCE_DATE_EPOCH: the same inputs give the same bytes.
  */
 export async function buildGuestTar(inputs: GuestInputs, out: string): Promise<{ entries: number }> {
@@ -122,6 +122,8 @@ async function addOwnEntries(tree: GuestTree, inputs: GuestInputs, binfmt: Map<s
   await addText('etc/passwd', ETC_PASSWD);
   await addText('etc/group', ETC_GROUP);
   await addText('etc/hostname', 'c2w\n');
+  // which OCI runtime c2w-init starts (crun or runc, docs/decisions/0042)
+  await addText('etc/c2w/oci-runtime', `${inputs.spec.ociRuntime ?? DEFAULT_OCI_RUNTIME}\n`);
   for (const arch of inputs.spec.foreignArches) {
     const line = binfmt.get(arch);
     if (!line) throw new InputError(`qemu-user has no binfmt.d entry for ${arch} (qemu-${QEMU_TARGETS[arch]})`);

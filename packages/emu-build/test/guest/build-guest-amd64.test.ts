@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
-import { open, readdir, readlink, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { open, readFile, readdir, readlink, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { elfDeps } from '../../src/guest/elf-needed.js';
 import { amd64Guest } from '../fixtures/x86_64.js';
@@ -40,18 +41,23 @@ describe('the amd64 guest base', () => {
       expect({ file: relative(root, f), ...h }).toEqual({ file: relative(root, f), class: 2, data: 1, machine: 62 });
       elves.push(relative(root, f));
     }
-    expect(elves).toEqual(expect.arrayContaining(['usr/bin/busybox', 'usr/sbin/runc', 'usr/lib/x86_64-linux-gnu/libc.so.6', 'usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', 'usr/lib/x86_64-linux-gnu/libseccomp.so.2.6.0']));
+    expect(elves).toEqual(expect.arrayContaining(['usr/bin/busybox', 'usr/bin/crun', 'usr/lib/x86_64-linux-gnu/libc.so.6', 'usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', 'usr/lib/x86_64-linux-gnu/libseccomp.so.2.6.0']));
   });
 
-  it('has a static busybox and a runc whose loader and libraries are in the guest', async () => {
+  it('has a static busybox and a crun whose loader and libraries are in the guest', async () => {
     expect((await elfDeps(join(root, 'usr/bin/busybox'), 'busybox'))?.interp).toBeUndefined();
-    const runc = await elfDeps(join(root, 'usr/sbin/runc'), 'runc');
-    expect(runc?.interp).toBe('/lib64/ld-linux-x86-64.so.2');
+    const crun = await elfDeps(join(root, 'usr/bin/crun'), 'crun');
+    expect(crun?.interp).toBe('/lib64/ld-linux-x86-64.so.2');
     expect(await readlink(join(root, 'lib64'))).toBe('usr/lib64');
     // the guest's links are relative, so they resolve inside the extracted root
-    expect((await stat(join(root, runc!.interp!))).isFile()).toBe(true);
-    expect(runc!.needed).toContain('libseccomp.so.2');
-    for (const lib of runc!.needed) expect((await stat(join(root, 'usr/lib/x86_64-linux-gnu', lib))).isFile()).toBe(true);
+    expect((await stat(join(root, crun!.interp!))).isFile()).toBe(true);
+    expect(crun!.needed).toEqual(expect.arrayContaining(['libseccomp.so.2', 'libcap.so.2', 'libsystemd.so.0', 'libyajl.so.2']));
+    // and theirs, one level down (libsystemd needs libcap)
+    const needed = new Set(crun!.needed);
+    for (const lib of crun!.needed) for (const dep of (await elfDeps(join(root, 'usr/lib/x86_64-linux-gnu', lib), lib))!.needed) needed.add(dep);
+    for (const lib of needed) expect((await stat(join(root, 'usr/lib/x86_64-linux-gnu', lib))).isFile()).toBe(true);
+    expect((await readFile(join(root, 'etc/c2w/oci-runtime'), 'utf8'))).toBe('crun\n');
+    expect(existsSync(join(root, 'usr/sbin/runc'))).toBe(false);
   });
 
   it('ships no emulator and no binfmt_misc line, and the same init', async () => {

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { listTar } from '@c2w/testing';
 import { buildGuestTar } from '../../src/guest/build-guest.js';
 import { packageRoot } from '../../src/options.js';
-import { fakeGuestDebs } from '../fixtures/guest-debs.js';
+import { fakeCrunDebs, fakeGuestDebs } from '../fixtures/guest-debs.js';
 import { makeDeb } from '../fixtures/make-deb.js';
 
 async function build(epoch = 1700000000) {
   const dir = await mkdtemp(join(tmpdir(), 'emu-build-guest-'));
   const out = join(dir, 'guest.tar');
-  await buildGuestTar({ spec: { arch: 'riscv64', foreignArches: ['amd64'] }, debs: await fakeGuestDebs(), initScript: join(packageRoot, 'guest', 'c2w-init.sh'), sourceDateEpoch: epoch, scratch: join(dir, 'scratch') }, out);
+  await buildGuestTar({ spec: { arch: 'riscv64', foreignArches: ['amd64'], ociRuntime: 'runc' }, debs: await fakeGuestDebs(), initScript: join(packageRoot, 'guest', 'c2w-init.sh'), sourceDateEpoch: epoch, scratch: join(dir, 'scratch') }, out);
   return readFile(out);
 }
 
@@ -54,7 +54,7 @@ describe('buildGuestTar', () => {
     const debs = await fakeGuestDebs('amd64');
     // /bin/ls of the (amd64) host: an ELF that needs libraries (libselinux) the fake guest does not have.
     debs[1] = { pkg: { ...debs[1]!.pkg, version: '2' }, path: await makeDeb('runc', '2', [{ path: 'usr/sbin/runc', body: await readFile('/bin/ls'), mode: 0o755 }]) };
-    await expect(buildGuestTar({ spec: { arch: 'amd64', foreignArches: [] }, debs: debs.slice(0, 5), initScript: join(packageRoot, 'guest', 'c2w-init.sh'), sourceDateEpoch: 0, scratch: join(dir, 's') }, join(dir, 'guest.tar')))
+    await expect(buildGuestTar({ spec: { arch: 'amd64', foreignArches: [], ociRuntime: 'runc' }, debs: debs.slice(0, 5), initScript: join(packageRoot, 'guest', 'c2w-init.sh'), sourceDateEpoch: 0, scratch: join(dir, 's') }, join(dir, 'guest.tar')))
       .rejects.toThrow(/guest: usr\/sbin\/runc needs the interpreter|guest: usr\/sbin\/runc needs lib/);
   });
 
@@ -62,20 +62,36 @@ describe('buildGuestTar', () => {
     const dir = await mkdtemp(join(tmpdir(), 'emu-build-guest-'));
     const debs = await fakeGuestDebs();
     debs[1] = { pkg: { ...debs[1]!.pkg, version: '2' }, path: await makeDeb('runc', '2', [{ path: 'usr/sbin/runc', body: await readFile('/bin/ls'), mode: 0o755 }]) };
-    await expect(buildGuestTar({ spec: { arch: 'riscv64', foreignArches: ['amd64'] }, debs, initScript: join(packageRoot, 'guest', 'c2w-init.sh'), sourceDateEpoch: 0, scratch: join(dir, 's') }, join(dir, 'guest.tar')))
+    await expect(buildGuestTar({ spec: { arch: 'riscv64', foreignArches: ['amd64'], ociRuntime: 'runc' }, debs, initScript: join(packageRoot, 'guest', 'c2w-init.sh'), sourceDateEpoch: 0, scratch: join(dir, 's') }, join(dir, 'guest.tar')))
       .rejects.toThrow(/^guest: usr\/sbin\/runc is an ELF file for machine 62, expected 243 \(riscv64\)$/);
   });
 
   it('lays out an amd64 guest: x86_64 multiarch libraries, /lib64 for the loader, no emulators', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'emu-build-guest-'));
     const out = join(dir, 'guest.tar');
-    await buildGuestTar({ spec: { arch: 'amd64', foreignArches: [] }, debs: (await fakeGuestDebs('amd64')).slice(0, 5), initScript: join(packageRoot, 'guest', 'c2w-init.sh'), sourceDateEpoch: 0, scratch: join(dir, 's') }, out);
+    await buildGuestTar({ spec: { arch: 'amd64', foreignArches: [], ociRuntime: 'runc' }, debs: (await fakeGuestDebs('amd64')).slice(0, 5), initScript: join(packageRoot, 'guest', 'c2w-init.sh'), sourceDateEpoch: 0, scratch: join(dir, 's') }, out);
     const listed = await listTar(await readFile(out));
     const named = (n: string) => listed.find((e) => e.name.replace(/\/$/, '') === n);
     expect(named('lib64')).toMatchObject({ type: 'symlink', linkname: 'usr/lib64' });
     expect(named('usr/lib64/ld-linux-x86-64.so.2')).toMatchObject({ type: 'symlink', linkname: '../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2' });
     expect(named('usr/lib/x86_64-linux-gnu/libc.so.6')).toMatchObject({ type: 'file', body: 'LIBC' });
     expect(listed.some((e) => e.name.includes('riscv64') || e.name.includes('qemu') || e.name.startsWith('etc/c2w/binfmt'))).toBe(false);
+  });
+
+  it('installs crun (the default runtime) with its libraries, and names it for the init', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'emu-build-guest-'));
+    const out = join(dir, 'guest.tar');
+    const debs = (await fakeGuestDebs()).filter((d) => d.pkg.name !== 'runc');
+    await buildGuestTar({ spec: { arch: 'riscv64', foreignArches: [] }, debs: [...debs, ...await fakeCrunDebs()], initScript: join(packageRoot, 'guest', 'c2w-init.sh'), sourceDateEpoch: 0, scratch: join(dir, 's') }, out);
+    const listed = await listTar(await readFile(out));
+    const named = (n: string) => listed.find((e) => e.name.replace(/\/$/, '') === n);
+    expect(named('usr/bin/crun')).toMatchObject({ type: 'file', mode: 0o755, body: 'CRUN' });
+    expect(named('usr/lib/riscv64-linux-gnu/libyajl.so.2')).toMatchObject({ type: 'symlink', linkname: 'libyajl.so.2.1.0' });
+    expect(named('usr/lib/riscv64-linux-gnu/libsystemd.so.0.40.0')).toMatchObject({ body: 'SYSTEMD' });
+    expect(named('usr/lib/riscv64-linux-gnu/libcap.so.2.75')).toMatchObject({ body: 'CAP' });
+    expect(named('usr/sbin/runc')).toBeUndefined();
+    expect(named('etc/c2w/oci-runtime')?.body).toBe('crun\n');
+    expect(byName('etc/c2w/oci-runtime')?.body).toBe('runc\n');
   });
 
   it('gives identical bytes for identical inputs', async () => {

@@ -11,7 +11,7 @@ import { amd64Guest } from '../fixtures/x86_64.js';
 
 // The x86_64 board of the main machine (c2w-machine --arch x86_64, packages/machine ADR 0027) boots
 // the x86_64 kernel with root=/dev/vda on an ISO made as `c2w convert` makes it (the amd64 guest
-// base + an amd64 busybox container root), and c2w-init runs the container with runc from the run
+// base + an amd64 busybox container root), and c2w-init runs the container with crun from the run
 // channel: natively and as wasm under Node, with the boot messages compared with
 // qemu-system-x86_64 -M microvm booting the same kernel, ISO and channel.
 jest.setTimeout(30 * 60_000);
@@ -93,7 +93,7 @@ const cleanup: string[] = [];
       return mode === 'native' ? execa(native, all, opts) : execa(process.execPath, [nodeBin, ...all], opts);
     };
 
-    it('boots the ISO root, runs the container with runc and exits with its status through the finisher', async () => {
+    it('boots the ISO root, runs the container with the OCI runtime (crun) and exits with its status through the finisher', async () => {
       const r = await machine(['--append', APPEND, '--drive', `${iso},ro`, '--drive', `${channel},ro`]);
       const ours = lines(r.stdout);
       expect(ours).toEqual(expect.arrayContaining(['CONTAINER-OK', 'x86_64', '0']));
