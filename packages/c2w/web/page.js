@@ -120,6 +120,15 @@ function showFiles(files) {
   state.files = files.map((f) => f.name);
 }
 
+// The transcript is text for readers and tests: a pty's \r\n (crun keeps the pty's ONLCR, ADR 0042)
+// reads as \n there, as in the container's own view; a \r at a chunk's end waits for the next chunk
+let heldCr = false;
+const plainLines = (text) => {
+  if (heldCr) text = `\r${text}`;
+  heldCr = text.endsWith('\r');
+  return (heldCr ? text.slice(0, -1) : text).replace(/\r\n/g, '\n');
+};
+
 worker.onmessage = (e) => {
   const m = e.data;
   if (m.type === 'mode') {
@@ -134,7 +143,7 @@ worker.onmessage = (e) => {
       setStatus('running', 'running');
     }
     term.write(m.data);
-    transcript.textContent += decoder.decode(m.data, { stream: true });
+    transcript.textContent += plainLines(decoder.decode(m.data, { stream: true }));
   } else if (m.type === 'progress') {
     $('progress').querySelector('progress').value = m.total ? m.loaded / m.total : 0;
     $('progress-text').textContent = m.total > 1 ? `${m.label}: ${mib(m.loaded)} of ${mib(m.total)}` : m.label;
