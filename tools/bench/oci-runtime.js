@@ -5,7 +5,8 @@
 // same host load: `c2w run --stats BUNDLE -- echo hello` (guest instructions, wall and CPU seconds,
 // peak RSS from GNU time) and the snapshot's first output line on the node:wasi runner. Median of
 // REPEAT cold processes (C2W_BENCH_REPEAT overrides). Writes docs/bench/oci-runtime.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { firstLine } from './_first-line.js';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -45,21 +46,6 @@ function timedRun(bundle) {
   };
 }
 
-/** Seconds from spawn to the first complete stdout line (which must be `hello`). */
-function firstLine(argv) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    let first;
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (first === undefined && out.includes('\n')) first = Number(process.hrtime.bigint() - t0) / 1e9;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => (code !== 0 || out !== 'hello\n' ? reject(new Error(`${argv.join(' ')}: status ${code}, output ${JSON.stringify(out)}`)) : resolve(first)));
-  });
-}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mib = (bytes) => (bytes / 1048576).toFixed(1);
 
@@ -81,7 +67,7 @@ try {
   for (let i = 0; i < REPEAT; i++) {
     for (const rt of RUNTIMES) {
       made[rt].runs.push(timedRun(join(work, `b-${rt}`)));
-      made[rt].snapFirst.push(await firstLine([process.execPath, '--no-warnings', runner, join(work, `snap-${rt}.wasm`), 'echo', 'hello']));
+      made[rt].snapFirst.push((await firstLine([process.execPath, '--no-warnings', runner, join(work, `snap-${rt}.wasm`), 'echo', 'hello'])).first);
     }
   }
   const rows = RUNTIMES.map((rt) => {

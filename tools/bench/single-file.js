@@ -6,7 +6,8 @@
 // docs/decisions/0041; the cold rows convert with --no-snapshot).
 // Median of REPEAT cold processes (C2W_BENCH_REPEAT overrides); convert wall time and peak RSS from
 // GNU time. Writes docs/bench/single-file.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { firstLine } from './_first-line.js';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,25 +34,6 @@ function timed(argv, env = process.env) {
   return { seconds: Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]), rssMiB: Number(rss[1]) / 1024 };
 }
 
-/** Seconds from spawn to the first complete stdout line (which must be `hello`), and to exit. */
-function firstLine(argv) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    let first;
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (first === undefined && out.includes('\n')) first = Number(process.hrtime.bigint() - t0) / 1e9;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const total = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (code !== 0 || out !== 'hello\n') reject(new Error(`${argv.join(' ')}: status ${code}, output ${JSON.stringify(out)}`));
-      else resolve({ first, total });
-    });
-  });
-}
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const mib = (bytes) => (bytes / 1048576).toFixed(1);
 const dirBytes = (dir) => spawnSync('du', ['-sb', dir], { encoding: 'utf8' }).stdout.split('\t')[0];
