@@ -18,9 +18,9 @@ const HOST = `b=$(stty -g); "$@"; rc=$?; a=$(stty -g); [ "$a" = "$b" ] && echo h
 // the same, with c2w in the background (its stdin the pty, explicitly) so its id can be signalled
 const HOST_BG = `b=$(stty -g); "$@" < /dev/tty & echo $! > "$PIDFILE"; wait $!; rc=$?; a=$(stty -g); [ "$a" = "$b" ] && echo host-tty-restored; exit $rc`;
 
-async function runOnPty(bundle: string, action = 'resize:40x132', host = HOST, env: Record<string, string> = {}): Promise<{ lines: string[]; code: number | undefined }> {
+async function runOnPty(bundle: string, action = 'resize:40x132', host = HOST, env: Record<string, string> = {}): Promise<{ lines: string[]; raw: string; code: number | undefined }> {
   const r = await execa('python3', [ptyRun, '24', '80', 'ready', action, '--', 'sh', '-c', host, 'sh', process.execPath, c2wBin, 'run', '-t', bundle, '--', 'sh', '-c', SCRIPT], { reject: false, stdin: 'ignore', env });
-  return { lines: r.stdout.split(/\r?\n/).map((l) => l.replace(/\r/g, '')).filter((l) => l !== ''), code: r.exitCode };
+  return { lines: r.stdout.split(/\r?\n/).map((l) => l.replace(/\r/g, '')).filter((l) => l !== ''), raw: r.stdout, code: r.exitCode };
 }
 
 describe.each([
@@ -34,8 +34,12 @@ describe.each([
   });
 
   it('gives the container a pty of the host terminal\'s size that follows a resize, and restores the host terminal', async () => {
-    const { lines, code } = await runOnPty(bundle);
+    const { lines, raw, code } = await runOnPty(bundle);
     expect(lines).toEqual(['/dev/pts/0', '24 80', 'ready', '40 132', 'host-tty-restored']);
+    // the container's pty makes each line end `\r\n`; the host terminal passes that on unchanged
+    // (output processing off during the run, as docker's client does), not as `\r\r\n`
+    expect(raw).toContain('/dev/pts/0\r\n24 80\r\n');
+    expect(raw).not.toContain('\r\r\n');
     expect(code).toBe(7);
   });
 
