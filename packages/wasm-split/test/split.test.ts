@@ -9,6 +9,7 @@ import { embeddedReader, fnv1a64, readerAvailable, tempDir, writePatternFile } f
 
 const RUNNER = fileURLToPath(new URL('./support/wasi-runner.mjs', import.meta.url));
 const BROWSER_SHIM = fileURLToPath(new URL('./support/browser-shim-runner.mjs', import.meta.url));
+const NODE_LOADER = fileURLToPath(new URL('./support/node-loader-runner.mjs', import.meta.url));
 const MAIN_ALONE = fileURLToPath(new URL('./support/main-alone.mjs', import.meta.url));
 const MIB = 2 ** 20;
 
@@ -67,7 +68,7 @@ describe('wasm-split (CLI) on vfs-embed output', () => {
     expect((await stat(embedded)).size).toBeGreaterThan(4 * MIB);
   });
 
-  it('the loader runs it under node:wasi and under browser_wasi_shim with ArrayBuffers: reads at random offsets give the original bytes', async () => {
+  it('the loaders run it under node:wasi (eager, and the Node loader reading segments from the files) and under browser_wasi_shim with ArrayBuffers: reads at random offsets give the original bytes', async () => {
     if (!readerAvailable()) return;
     const out = join(dir, 'run');
     expect((await runBin('wasm-split', ['--max-module-size', '2', embedded, out])).exitCode).toBe(0);
@@ -86,13 +87,24 @@ describe('wasm-split (CLI) on vfs-embed output', () => {
     }
     args.push('all', '/embed/f1.bin');
     expected.push(`all n=${files[1]!.length} h=${fnv1a64(files[1]!)}`);
-    for (const runner of [RUNNER, BROWSER_SHIM]) {
+    for (const runner of [RUNNER, NODE_LOADER, BROWSER_SHIM]) {
       const r = await node([runner, out, ...args]);
       expect(r.stderr).toBe('');
       expect(r.stdout.trim().split('\n')).toEqual(expected);
       expect(r.status).toBe(0);
     }
   }, 60_000);
+
+  it('the Node loader refuses a side module that is not the one split.json names, in one line', async () => {
+    if (!readerAvailable()) return;
+    const out = join(dir, 'swapped');
+    expect((await runBin('wasm-split', ['--max-module-size', '2', embedded, out])).exitCode).toBe(0);
+    const side = join(out, 'data-1.wasm');
+    await writeFile(side, Buffer.concat([await readFile(side), Buffer.from([0])]));
+    const r = await node([NODE_LOADER, out, 'all', '/embed/f1.bin']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`${side}: ${(await stat(side)).size} bytes, expected ${(await stat(side)).size - 1} (split.json)`);
+  });
 
   it('main.wasm alone fails to link, naming the split memory import', async () => {
     if (!readerAvailable()) return;

@@ -1,8 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { InputError } from '@c2w/errors';
-import { MANIFEST_FILE, instantiateSplit } from '@c2w/wasm-split/loader';
+import { MANIFEST_FILE } from '@c2w/wasm-split/loader';
+import { instantiateSplitDir } from '@c2w/wasm-split/node-loader';
 
 /** The split set's directory when `path` is one (a directory holding split.json, or that file), else undefined. */
 export async function splitSetDir(path: string): Promise<string | undefined> {
@@ -20,9 +21,17 @@ export async function runSplitSet(dir: string, args: string[], preopens: Record<
   setFlagsFromString('--no-turbo-fast-api-calls');
   const { WASI } = await import('node:wasi');
   const wasi = new WASI({ version: 'preview1', args: ['out.wasm', ...args], env: {}, preopens, returnOnExit: true });
-  const read = (file: string) => readFile(join(dir, file)).catch((err: Error) => {
-    throw new InputError(`cannot read ${join(dir, file)} of the split set: ${err.message}`, { cause: err });
-  });
-  const { instance } = await instantiateSplit(read, { wasi_snapshot_preview1: wasi.wasiImport } as Parameters<typeof instantiateSplit>[1]);
-  return wasi.start(instance);
+  // the side modules are read, not compiled: RSS stays flat with the payload (ADR 0021)
+  let linked: ReturnType<typeof instantiateSplitDir>;
+  try {
+    linked = instantiateSplitDir(dir, { wasi_snapshot_preview1: wasi.wasiImport } as Parameters<typeof instantiateSplitDir>[1]);
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`cannot load the split set ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    return wasi.start(linked.instance);
+  } finally {
+    linked.close();
+  }
 }
