@@ -30,6 +30,7 @@ export function tapTar(target: Writable, onEntry?: (entries: number, bytes: numb
   // A parse failure here must not stall the main path: stop feeding the side and let the
   // main consumer (iso-pack) report the broken stream.
   files.catch(() => side.abandon());
+  let ended = false;
   const sink = new Writable({
     highWaterMark: 1 << 20,
     write(chunk: Buffer, _enc, cb) {
@@ -38,13 +39,16 @@ export function tapTar(target: Writable, onEntry?: (entries: number, bytes: numb
       else target.once('drain', () => side.whenDrained().then(() => cb(), cb));
     },
     final(cb) {
+      ended = true;
       side.end();
       target.end();
       cb();
     },
     destroy(err, cb) {
       side.end();
-      target.destroy(err ?? undefined);
+      // A Writable destroys itself after 'finish' (autoDestroy): the target has been ended then and
+      // its reader may still be reading its buffer, so only a failure or an abort destroys it.
+      if (err || !ended) target.destroy(err ?? undefined);
       cb(err);
     },
   });
