@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { requirePrerequisite, workspaceRoot } from '@c2w/testing';
 import { c2w, convert, tmp } from './helpers/bundles.js';
-import { exampleImage, pythonImage } from './helpers/images.js';
+import { amd64ExampleImage, exampleImage, pythonImage } from './helpers/images.js';
 
 // out.wasm booted at conversion (the default of c2w convert IMAGE out.wasm for riscv64, docs/decisions/0038 and 0041):
 // the same run requests as the cold module's (single-file.e2e.test.ts), on the same hosts, plus
@@ -199,5 +199,75 @@ describe('c2w convert IMAGE out.wasm, pre-booted (--snapshot, the default)', () 
       expect(r.exitCode).toBe(0);
       expect(await readFile(join(shared, 'from-guest.txt'), 'utf8')).toBe('guest\n');
     });
+  });
+});
+
+// amd64 images on the x86_64 machine, pre-booted by default too (docs/decisions/0049): the board
+// pauses at the same wait; each run draws its own randomness (virtio-rng and RDRAND) and clock.
+describe('c2w convert AMD64-IMAGE out.wasm, pre-booted on the x86_64 machine (the default)', () => {
+  let dir: string;
+  let wasm: string;
+  beforeAll(async () => {
+    dir = await tmp('snapshot-x86');
+    runner = join(dir, 'runner.mjs');
+    await writeFile(runner, RUNNER);
+    wasm = await convert(await amd64ExampleImage(), join(dir, 'out.wasm'));
+  });
+
+  it('gives the same bytes for the same image and SOURCE_DATE_EPOCH (RDRAND, the clocks and the entropy device repeat while booting)', async () => {
+    const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
+    const outs = [join(dir, 'a.wasm'), join(dir, 'b.wasm')];
+    for (const out of outs) {
+      const r = await execa(process.execPath, [join(workspaceRoot, 'packages/c2w/bin/run.js'), 'convert', `oci:${await amd64ExampleImage()}:latest`, out], { env, reject: false });
+      expect(r.exitCode).toBe(0);
+    }
+    const [a, b] = await Promise.all(outs.map((o) => readFile(o)));
+    expect(a!.equals(b!)).toBe(true);
+  });
+
+  it('prints exactly hello\\n for echo hello, on the x86_64 kernel, and passes the exit status through', async () => {
+    const r = await node(wasm, ['echo', 'hello']);
+    expect({ out: r.stdout, code: r.exitCode }).toEqual({ out: 'hello\n', code: 0 });
+    const exit = await node(wasm, ['sh', '-c', 'uname -m; exit 7']);
+    expect({ out: exit.stdout, code: exit.exitCode }).toEqual({ out: 'x86_64\n', code: 7 });
+  });
+
+  it('hands the host environment and -e, --entrypoint, -w, -u to the container', async () => {
+    const r = await node(wasm, ['-c', 'echo "$FIRST $SECOND $(pwd) $(id -u)"'], {
+      env: { FIRST: 'one' }, options: ['-e', 'SECOND=two', '--entrypoint', '/bin/sh', '-w', '/tmp', '-u', '1000:1000'],
+    });
+    expect({ out: r.stdout, code: r.exitCode }).toEqual({ out: 'one two /tmp 1000\n', code: 0 });
+  });
+
+  it('feeds piped stdin to cat, which ends where the input ends', async () => {
+    const r = await node(wasm, ['cat'], { input: 'line one\nline two\n' });
+    expect({ out: r.stdout, code: r.exitCode }).toEqual({ out: 'line one\nline two\n', code: 0 });
+  });
+
+  it("seeds the guest kernel's random pool from each run's host randomness, and keeps the host's clock", async () => {
+    const cmd = `${draw}; date +%s`;
+    const [a, b] = [await node(wasm, ['sh', '-c', cmd]), await node(wasm, ['sh', '-c', cmd])];
+    const now = Date.now() / 1000;
+    for (const r of [a, b]) {
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/^256\n( [0-9a-f]{2}){16}\n\d+\n$/);
+      // the guest's wall clock is the host's at the run, not the conversion's
+      expect(Math.abs(Number(r.stdout.trim().split('\n').pop()) - now)).toBeLessThan(120);
+    }
+    expect(a.stdout.split('\n')[1]).not.toBe(b.stdout.split('\n')[1]);
+  });
+
+  it('runs through c2w run, and leaves the kernel out of the module (only the boot at conversion read it)', async () => {
+    const r = await viaC2wRun(wasm, ['sh', '-c', 'echo "$((6 * 7))"; exit 3']);
+    expect({ out: r.stdout, code: r.exitCode }).toEqual({ out: '42\n', code: 3 });
+    // vfs-embed's file table (the c2w.vfs custom section): the cold module embeds vmlinux, the pre-booted one not
+    const embedded = async (file: string) => {
+      const [section] = WebAssembly.Module.customSections(await WebAssembly.compile(await readFile(file)), 'c2w.vfs');
+      return (JSON.parse(Buffer.from(section!).toString('utf8')) as { files: Array<{ name: string }> }).files.map((f) => f.name);
+    };
+    const cold = await convert(await amd64ExampleImage(), join(dir, 'cold.wasm'), ['--no-snapshot']);
+    expect(await embedded(cold)).toContain('vmlinux');
+    expect(await embedded(wasm)).not.toContain('vmlinux');
+    expect(await embedded(wasm)).toContain('root.erofs');
   });
 });

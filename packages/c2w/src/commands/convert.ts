@@ -38,7 +38,7 @@ each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, 
     creds: Flags.string({ description: 'registry credentials USER:PASSWORD', helpValue: 'USER:PASSWORD' }),
     insecure: Flags.boolean({ description: 'allow plain http to registries other than localhost', default: false }),
     json: Flags.boolean({ description: 'print a JSON summary on stdout', default: false }),
-    snapshot: Flags.boolean({ description: 'boot the riscv64 machine now and embed wizer\'s snapshot of it, so a run starts where the boot ended (docs/decisions/0041). Default: on for one .wasm of a riscv64 machine (an amd64 image on the x86_64 machine stays cold), off for --format wasm-split (its conversion needs ~720 MiB with it); --no-snapshot keeps the module that boots at every start', allowNo: true }),
+    snapshot: Flags.boolean({ description: 'boot the machine (riscv64 or x86_64) now and embed wizer\'s snapshot of it, so a run starts where the boot ended (docs/decisions/0041, 0049). Default: on for one .wasm, off for --format wasm-split (its conversion needs ~720 MiB with it); --no-snapshot keeps the module that boots at every start', allowNo: true }),
     'root-format': Flags.string({ description: 'file system of the root disk: erofs (sorted directories, fast lookups in big ones) or iso (ISO 9660 + Rock Ridge)', options: ['erofs', 'iso'], default: 'erofs' }),
   };
 
@@ -65,7 +65,7 @@ each, and split.json, for images past V8's 1 GiB module limit (\`c2w run OUT\`, 
         force: flags.force || format === 'web',
         registry: { creds: flags.creds, insecure: flags.insecure },
         rootFormat: flags['root-format'] as 'erofs' | 'iso',
-        // unset: the single .wasm of a riscv64 machine is pre-booted (single-file.ts decides, knowing the machine)
+        // unset: the single .wasm is pre-booted (ADR 0041; x86_64 too since ADR 0049)
         snapshot: flags.snapshot ?? (format === 'wasm' ? 'auto' : false),
       },
       progress.note,

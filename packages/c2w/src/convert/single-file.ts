@@ -1,6 +1,6 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, UsageError } from '@c2w/errors';
+import { InputError } from '@c2w/errors';
 import { createAtomicFile, readFileChunks } from '@c2w/streams';
 import { bootFiles, readBundle } from '../run/read-bundle.js';
 import { EMBED_MOUNT, singleFileParts } from './single-file-parts.js';
@@ -19,7 +19,7 @@ export function checkSingleFileBudget(out: string, bytes: number, limit = MAX_SI
 }
 
 export interface SingleFileResult { bytes: number; files: number; snapshot: boolean }
-/** true: pre-booted or a usage error; 'auto' (the default of one .wasm): pre-booted where the machine can pause (riscv64). */
+/** true or 'auto' (the default of one .wasm): pre-booted, on either machine (riscv64, x86_64); false: cold. */
 export type SnapshotChoice = boolean | 'auto';
 export interface SingleFileOptions {
   /** Over V8's (Infinity) for wasm-split's input, which no engine compiles whole. */
@@ -31,7 +31,8 @@ export interface SingleFileOptions {
 
 /**
  * A bundle directory -> one WASI preview1 module: machine.wasm with the firmware, the kernel, the
- * disks and the small run-request files embedded by vfs-embed under /embed. Data is streamed from
+ * disks and the small run-request files embedded by vfs-embed under /embed (pre-booted: without
+ * the firmware and kernel, which only the boot at conversion read). Data is streamed from
  * the bundle into the output (never held whole); the output appears only when complete.
  */
 export async function writeSingleFile(bundleDir: string, out: string, o: SingleFileOptions = {}): Promise<SingleFileResult> {
@@ -44,15 +45,13 @@ export async function writeSingleFile(bundleDir: string, out: string, o: SingleF
     await writeFile(join(parts, name), text);
     files.push({ name, path: join(parts, name) });
   }
-  for (const name of [...bootFiles(b.bundle), ...b.bundle.disks.map((d) => d.file)]) files.push({ name, path: b.path(name) });
+  // both machines pause at the init's wait (ADR 0041, 0049); 'auto' is on for one .wasm
+  const snapshot = o.snapshot === true || o.snapshot === 'auto';
+  // a pre-booted module never reads its firmware and kernel again (wizer read them from the bundle)
+  for (const name of [...(snapshot ? [] : bootFiles(b.bundle)), ...b.bundle.disks.map((d) => d.file)]) files.push({ name, path: b.path(name) });
 
   const progress = o.progress ?? (() => undefined);
   let machinePath = b.path(b.bundle.machine.wasm);
-  const riscv = b.bundle.machine.arch === 'riscv64';
-  if (o.snapshot === true && !riscv) throw new UsageError(`--snapshot: the pre-booted snapshot supports the riscv64 machine only, this image runs on ${b.bundle.machine.arch} (convert with --no-snapshot)`);
-  // the x86_64 board has no pause at the init's wait yet (docs/decisions/0041)
-  if (o.snapshot === 'auto' && !riscv) progress(`${out}: not pre-booted: the ${b.bundle.machine.arch} machine boots at every start (only riscv64 can be snapshotted)`);
-  const snapshot = o.snapshot === true || (o.snapshot === 'auto' && riscv);
   if (snapshot) {
     progress(`${out}: booting the machine to snapshot it (wizer)`);
     const booted = join(parts, 'machine-booted.wasm');
@@ -70,7 +69,7 @@ export async function writeSingleFile(bundleDir: string, out: string, o: SingleF
 
   // binaryen (tens of MB) loads only when a single file is written
   const { embedFiles, fileSink } = await import('@c2w/vfs-embed');
-  progress(`${out}: embedding machine.wasm, firmware, kernel and the root disk (vfs-embed)`);
+  progress(`${out}: embedding machine.wasm, ${snapshot ? 'the run-request parts' : 'firmware, kernel'} and the root disk (vfs-embed)`);
   const wasm = await readFile(machinePath);
   const output = await createAtomicFile(out, 'output');
   try {

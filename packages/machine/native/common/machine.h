@@ -421,12 +421,18 @@ typedef struct RunRequest {
 } RunRequest;
 /* 0, or as config_parse (the image defaults are read from /embed) */
 int single_file_request(RunRequest *r, const char *arch, size_t arch_len, int argc, char **argv);
-/* snapshot.c: the pre-booted snapshot (docs/decisions/0038) */
+/* snapshot.c: the pre-booted snapshot (docs/decisions/0038; x86_64: 0049) */
 bool snapshot_taken(void);
 int snapshot_resume(int argc, char **argv);
 
 /* x86_64/microvm.c: the x86_64 board, built, booted and run to the guest's exit status */
 int x86_microvm_main(Config *cfg);
+/* x86_64/microvm_snapshot.c: the x86_64 board booted to the init's run-request wait (0 and
+ * dev->paused, else the status of the failure), and resumed on the host's clock and RDRAND to the
+ * guest's exit status (docs/decisions/0049) */
+struct X86Microvm;
+int x86_snapshot_boot(Config *cfg, struct X86Microvm **booted, Machine **dev);
+int x86_snapshot_resume(struct X86Microvm *mv);
 
 /* boot.c */
 int machine_init(Machine *m, Config *cfg);

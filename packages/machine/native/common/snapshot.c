@@ -7,7 +7,8 @@
  * as the cold path does (single_file.c), binds it to the devices the guest probed while booting
  * (root disk reopened under /embed, run channel, stdin port, 9p shares, and the entropy device
  * that seeds the guest's crng from this run's host randomness: ADR 0041), puts the machine on the
- * host clock and lets the guest go on. riscv64 only. */
+ * host clock and lets the guest go on. Both boards: x86_64's boot and clocks are in
+ * x86_64/microvm_snapshot.c (docs/decisions/0049). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 
 static Config boot_cfg;
 static Machine *booted;            /* set when the boot paused at the wait: `_start` resumes it */
+static struct X86Microvm *booted_x86; /* the x86_64 board whose devices are `booted`, or NULL (riscv64) */
 static char *embed_path[MAX_DRIVES]; /* each file drive's path at run time (under /embed) */
 static int channel_drive;
 static VirtioDev *rng;               /* the entropy device: answered only once a run resumed */
@@ -39,11 +41,28 @@ static char *to_wizer_path(char **path) {
   return at_run;
 }
 
+static int not_paused(int rc) {
+  fprintf(stderr, ME ": the guest stopped (status %d) before its init waited for a run request (a runtime pack whose c2w-init has no snapshot wait?)\n", rc);
+  return 1;
+}
+
+/* the x86_64 board adds the held entropy device itself: its kernel learns of every device from
+ * the command line the board composes */
+static int boot_x86(void) {
+  Machine *m = NULL;
+  int rc = x86_snapshot_boot(&boot_cfg, &booted_x86, &m);
+  if (!m) return rc; /* the board could not be built (reported) */
+  if (!m->paused) return not_paused(rc);
+  for (int slot = 0; slot < VIRTIO_SLOTS && !rng; slot++)
+    if (m->virtio[slot].device_id == VIRTIO_ID_RNG) rng = &m->virtio[slot];
+  booted = m;
+  return 0;
+}
+
 static int boot_to_wait(void) {
   char *argv[] = {ME, "--config", WIZER_PARTS "machine.json", NULL};
   int rc = config_parse(&boot_cfg, 3, argv);
   if (rc) return rc;
-  if (boot_cfg.arch != ARCH_RISCV64) { fputs(ME ": the pre-booted snapshot supports riscv64 machines only\n", stderr); return 2; }
   to_wizer_path(&boot_cfg.bios);
   to_wizer_path(&boot_cfg.kernel);
   for (int i = 0; i < boot_cfg.ndrives; i++) embed_path[i] = to_wizer_path(&boot_cfg.drives[i].path);
@@ -69,6 +88,7 @@ static int boot_to_wait(void) {
   boot_cfg.icount = true; /* same instructions, same timer interrupts: the same snapshot bytes */
   boot_cfg.snapshot_boot = true;
 
+  if (boot_cfg.arch == ARCH_X86_64) return boot_x86();
   Machine *m = calloc(1, sizeof *m);
   if (!m) return 1;
   rc = machine_init(m, &boot_cfg);
@@ -80,10 +100,7 @@ static int boot_to_wait(void) {
   if (!rng) { fputs(ME ": no virtio slot left for the entropy device (too many drives)\n", stderr); return 2; }
   rc = machine_run_to_exit(m);
   console_flush(m);
-  if (!m->paused) {
-    fprintf(stderr, ME ": the guest stopped (status %d) before its init waited for a run request (a runtime pack whose c2w-init has no snapshot wait?)\n", rc);
-    return 1;
-  }
+  if (!m->paused) return not_paused(rc);
   /* the snapshot keeps no host time and no decoded code (re-decoded at run: fewer bytes to store) */
   m->last_input_poll_ns = m->idle_ns = 0;
   for (int i = 0; i < DC_PAGES; i++) {
@@ -156,18 +173,19 @@ int snapshot_resume(int argc, char **argv) {
     if (m->virtio[slot].device_id == VIRTIO_ID_9P && virtio_9p_bind(&m->virtio[slot], r.mounts[n++], r.uid, r.gid)) return 1;
   m->port_detached = !r.port;
   if (r.debug) fputs(ME ": --guest-debug: this module was booted at conversion; its boot messages were not kept\n", stderr);
-  /* guest time goes on from the snapshot's; the guest's wall clock comes with the request (c2w/time) */
-  uint64_t now = machine_mtime(m);
-  m->icount = false;
-  m->time_base_ns = host_now_ns() - now * (1000000000ULL / TIMEBASE_HZ);
-  m->last_input_poll_ns = host_now_ns();
   boot_cfg.icount = boot_cfg.snapshot_boot = false;
-  m->paused = false;
   /* host randomness for the guest's held entropy requests: the kernel's crng seeds from it, so no
    * two runs share the snapshot's random state (ADR 0041) */
   rng->rng_held = false;
   if (virtio_rng_feed(m, rng)) { fputs(ME ": the host gave no random bytes (WASI random_get failed)\n", stderr); return 1; }
   console_init();
+  if (booted_x86) return x86_snapshot_resume(booted_x86); /* its clocks, RDRAND, then the run */
+  /* guest time goes on from the snapshot's; the guest's wall clock comes with the request (c2w/time) */
+  uint64_t now = machine_mtime(m);
+  m->icount = false;
+  m->time_base_ns = host_now_ns() - now * (1000000000ULL / TIMEBASE_HZ);
+  m->last_input_poll_ns = host_now_ns();
+  m->paused = false;
   rc = machine_run_to_exit(m);
   if (m->reboot) { fputs(ME ": the guest asked for a reboot, which a pre-booted module cannot do\n", stderr); return 1; }
   return rc;

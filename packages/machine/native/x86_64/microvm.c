@@ -35,7 +35,7 @@ static void mmio_write(void *ctx, uint64_t pa, int size, uint64_t v) {
     virtio_write(mv->dev, (int)(off / MICROVM_VIRTIO_STRIDE), off % MICROVM_VIRTIO_STRIDE, size, v);
   } else if (pa - MICROVM_SYSCON_BASE < MICROVM_SYSCON_SIZE) {
     syscon_write(mv->dev, pa - MICROVM_SYSCON_BASE, (uint32_t)v);
-    if (mv->dev->halted) x86_request_stop(mv->board.cpu);
+    if (mv->dev->halted || mv->dev->paused) x86_request_stop(mv->board.cpu);
   } else {
     x86_board_mmio_write(ctx, pa, size, v);
   }
@@ -70,9 +70,16 @@ static int add_devices(X86Microvm *mv, char *cmdline, size_t cap) {
     if (slot < 0) { fprintf(stderr, "c2w-machine: too many virtio devices (drives + shares + console > %d)\n", VIRTIO_SLOTS); return 2; }
     if (virtio_9p_init(m, &m->virtio[slot], &cfg->shares[i])) return 1;
   }
+  /* a snapshot boot: the entropy device whose requests wait for the run (ADR 0041, 0049) */
+  if (cfg->snapshot_boot) {
+    if (slot < 0) { fprintf(stderr, "c2w-machine: no virtio slot left for the entropy device (too many drives)\n"); return 2; }
+    virtio_rng_init(m, &m->virtio[slot--], true);
+  }
   /* the CPU's RDRAND seeds the kernel's pool at boot (else a first getrandom() waits for jitter
-   * entropy, ~2.5 G instructions); first, so the user's --append can turn it off */
-  snprintf(cmdline, cap, "random.trust_cpu=on%s%s", cfg->append && *cfg->append ? " " : "", cfg->append ? cfg->append : "");
+   * entropy, ~2.5 G instructions); first, so the user's --append can turn it off. Not in a
+   * snapshot boot: the pool it seeds would be every run's (the run's virtio-rng bytes seed it) */
+  snprintf(cmdline, cap, "random.trust_cpu=%s%s%s", cfg->snapshot_boot ? "off" : "on", cfg->append && *cfg->append ? " " : "",
+           cfg->append ? cfg->append : "");
   for (int s = VIRTIO_SLOTS - 1; s > slot; s--) {
     size_t n = strlen(cmdline);
     snprintf(cmdline + n, cap - n, "%svirtio_mmio.device=512@0x%llx:%d", n ? " " : "",
@@ -82,8 +89,7 @@ static int add_devices(X86Microvm *mv, char *cmdline, size_t cap) {
   return 0;
 }
 
-/* 0, or the exit status of a failure (already reported) */
-static int microvm_init(X86Microvm *mv, Config *cfg) {
+int x86_microvm_init(X86Microvm *mv, Config *cfg) {
   memset(mv, 0, sizeof *mv);
   mv->cfg = cfg;
   X86Cpu *c = calloc(1, sizeof *c);
@@ -103,6 +109,7 @@ static int microvm_init(X86Microvm *mv, Config *cfg) {
   x86_reset(c);
   x86_board_init(&mv->board, c, ram, cfg->memory, NULL, stdout);
   if (cfg->icount) c->rng_fixed = 0x9e3779b97f4a7c15ULL; /* RDRAND repeats with --icount */
+  if (cfg->snapshot_boot) rtc_reset(&mv->board.rtc, 0); /* a snapshot holds no host time: the run sets it */
   c->bus.mmio_read = mmio_read;
   c->bus.mmio_write = mmio_write;
   mv->board.com1.tx = com1_tx;
@@ -143,7 +150,7 @@ static void microvm_free(X86Microvm *mv) {
 int x86_microvm_main(Config *cfg) {
   X86Microvm *mv = calloc(1, sizeof *mv);
   if (!mv) return 1;
-  int rc = microvm_init(mv, cfg);
+  int rc = x86_microvm_init(mv, cfg);
   if (!rc) rc = x86_microvm_run(mv);
   microvm_free(mv);
   free(mv);

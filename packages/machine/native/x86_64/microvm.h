@@ -23,7 +23,11 @@ typedef struct X86Microvm {
   uint64_t last_poll_ns;
 } X86Microvm;
 
-/* microvm_run.c: runs the booted board until the guest's exit; the host exit status */
+/* microvm.c: builds the board from cfg and loads cfg->kernel; 0, or the exit status of a failure
+ * (reported). A snapshot boot (cfg->snapshot_boot) adds the held entropy device (microvm_snapshot.c) */
+int x86_microvm_init(X86Microvm *mv, Config *cfg);
+/* microvm_run.c: runs the booted board until the guest's exit, or until it pauses at the init's
+ * run-request wait in a snapshot boot (dev->paused); the host exit status */
 int x86_microvm_run(X86Microvm *mv);
 /* builds the board from cfg, boots cfg->kernel and runs to the guest's exit; the exit status */
 int x86_microvm_main(Config *cfg);

@@ -2,7 +2,8 @@
  * 10 ms, and HLT with interrupts on waiting for the next timer expiry in host time (skipping to
  * it with --icount; the TSC counts retired instructions otherwise), or for host input when no
  * timer is armed. The exit status is the guest's, written to the finisher (common/syscon.c) as on
- * riscv64. */
+ * riscv64. A snapshot boot reads no host input (the boot must repeat exactly) and returns when
+ * the init signals its run-request wait (dev->paused, docs/decisions/0049). */
 #include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -14,7 +15,9 @@
  * console gate is open; the network's frames move while either waits (console_wait_input). */
 static void poll_input(X86Microvm *mv, int timeout_ms) {
   Machine *m = mv->dev;
-  if (m->cfg->virtio_console || m->cfg->stdin_port) { console_poll_input(m, timeout_ms); return; }
+  if (m->cfg->snapshot_boot) return;
+  /* a resumed snapshot in tty mode has the stdin port (probed at boot) detached: input goes to COM1 */
+  if (m->cfg->virtio_console || (m->cfg->stdin_port && !m->port_detached)) { console_poll_input(m, timeout_ms); return; }
   X86Uart *u = &mv->board.com1;
   unsigned space = com_rx_space(u);
   if (m->stdin_eof || m->console_gated || !space) { console_wait_input(m, false, timeout_ms); return; }
@@ -52,7 +55,8 @@ static bool idle(X86Microvm *mv) {
     mv->last_poll_ns = t1;
     return true;
   }
-  /* no timer armed: only host input can wake the guest */
+  /* no timer armed: only host input can wake the guest, and a snapshot boot takes none */
+  if (mv->cfg->snapshot_boot) return false;
   poll_input(mv, 100);
   mv->last_poll_ns = host_now_ns();
   return true;
@@ -85,13 +89,16 @@ int x86_microvm_run(X86Microvm *mv) {
       break;
     }
     if (mv->board.exited) { status = mv->board.exit_status & 0xff; break; }
-    uint64_t t = host_now_ns();
-    if (t - mv->last_poll_ns > 10000000ULL) { poll_input(mv, 0); mv->last_poll_ns = t; }
+    if (m->paused) { status = 0; break; } /* at an instruction boundary: the devmem write completed */
+    if (!cfg->snapshot_boot) {
+      uint64_t t = host_now_ns();
+      if (t - mv->last_poll_ns > 10000000ULL) { poll_input(mv, 0); mv->last_poll_ns = t; }
+    }
     if (rc == X86_STOP_BUDGET) continue;
     if (rc == X86_STOP_HLT && (c->rflags & FLAG_IF) && idle(mv)) continue;
     if (rc == X86_STOP_HLT)
-      fprintf(stderr, "c2w-machine: the x86_64 CPU halted with interrupts off at rip 0x%llx (nothing can wake it)\n",
-              (unsigned long long)c->rip);
+      fprintf(stderr, "c2w-machine: the x86_64 CPU halted at rip 0x%llx with nothing to wake it (%s)\n", (unsigned long long)c->rip,
+              c->rflags & FLAG_IF ? "no timer armed and no host input while booting for the snapshot" : "interrupts off");
     else if (rc == X86_STOP_SHUTDOWN)
       fprintf(stderr, "c2w-machine: the x86_64 CPU shut down (triple fault: the guest rebooted or crashed) at rip 0x%llx after %llu instructions\n",
               (unsigned long long)c->rip, (unsigned long long)c->instret);

@@ -9,6 +9,8 @@ void rtc_reset(X86Rtc *r, int64_t now_unix) {
   r->base_time = now_unix;
 }
 
+void rtc_set_time(X86Rtc *r, int64_t now_unix, uint64_t tsc, uint64_t tsc_hz) { r->base_time = now_unix - (int64_t)(tsc / tsc_hz); }
+
 static uint8_t enc(const X86Rtc *r, unsigned v) { return (r->reg_b & 4) ? (uint8_t)v : (uint8_t)(((v / 10) << 4) | (v % 10)); }
 
 /* civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted) */

@@ -14,6 +14,8 @@ typedef struct X86Rtc {
 } X86Rtc;
 
 void rtc_reset(X86Rtc *r, int64_t now_unix);
+/* the clock reads now_unix at TSC `tsc` from here on (a resumed snapshot: the host's time, not the boot's) */
+void rtc_set_time(X86Rtc *r, int64_t now_unix, uint64_t tsc, uint64_t tsc_hz);
 uint8_t rtc_read(X86Rtc *r, uint64_t tsc, uint64_t tsc_hz);
 void rtc_write_index(X86Rtc *r, uint8_t v);
 void rtc_write(X86Rtc *r, uint8_t v);
