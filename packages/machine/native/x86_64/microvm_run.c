@@ -1,8 +1,8 @@
 /* The x86_64 board's run loop: slices of x86_run bounded by the LAPIC timer, host input every
  * 10 ms, and HLT with interrupts on sleeping on the host until the next timer expiry (skipping to
  * it with --icount), or until host input when no timer is armed. Guest time is host time by
- * default (follow_host_clock), the instruction count with --icount. The exit status is the
- * guest's, written to the finisher (common/syscon.c) as on riscv64. */
+ * default (x86_microvm_follow_host_clock), the instruction count with --icount. The exit status
+ * is the guest's, written to the finisher (common/syscon.c) as on riscv64. */
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
