@@ -34,9 +34,9 @@ describe('amd64 images on the x86_64 machine', () => {
   });
 
   // Guest time is host time (ADR 0050): the TSC follows the host clock, so the container's
-  // `sleep 1` takes a host second (4-6 s before, when busy guest time ran at the instruction
-  // rate), and its clock is the RTC's, the host's (c2w-init no longer sets it back to the run's
-  // start, which is the boot's seconds earlier). date +%s and the RTC count whole seconds.
+  // `sleep 1` takes a host second (busy guest time ran at the instruction rate before: 41 s beside
+  // a busy loop), and its clock is the RTC's, the host's (c2w-init no longer sets it back to the
+  // run's start, the boot's seconds earlier: 5 s behind). date +%s and the RTC count whole seconds.
   it('sleeps a guest second in a host second, on the host\'s clock', async () => {
     const r = await c2wTimedLines(['run', busybox, '--', 'sh', '-c', 'date +%s; sleep 1; date +%s']);
     expect({ code: r.exitCode, stderr: r.stderr, lines: r.lines.length }).toEqual({ code: 0, stderr: '', lines: 2 });
