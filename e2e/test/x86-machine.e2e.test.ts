@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Bundle } from '@c2w/artifacts';
 import { runBin } from '@c2w/testing';
-import { c2w, convert, tmp } from './helpers/bundles.js';
+import { c2w, c2wTimedLines, convert, tmp } from './helpers/bundles.js';
 import { amd64ExampleImage, amd64PythonImage, exampleImage } from './helpers/images.js';
 
 // amd64 images on the x86_64 machine (issue 13, ADR 0028): convert picks the x86_64 pack from the
@@ -31,6 +31,21 @@ describe('amd64 images on the x86_64 machine', () => {
     expect({ out: r.stdout.toString(), code: r.exitCode }).toEqual({ out: 'hello from the c2w example image\nx86_64\n', code: 0 });
     const exit = await c2w(['run', '-e', 'GREETING=hi there', busybox, '--', 'sh', '-c', 'echo "$GREETING from $(uname -m) in $PWD"; exit 7']);
     expect({ out: exit.stdout.toString(), code: exit.exitCode }).toEqual({ out: 'hi there from x86_64 in /root\n', code: 7 });
+  });
+
+  // Guest time is host time (ADR 0050): the TSC follows the host clock, so the container's
+  // `sleep 1` takes a host second (busy guest time ran at the instruction rate before: 41 s beside
+  // a busy loop), and its clock is the RTC's, the host's (c2w-init no longer sets it back to the
+  // run's start, the boot's seconds earlier: 5 s behind). date +%s and the RTC count whole seconds.
+  it('sleeps a guest second in a host second, on the host\'s clock', async () => {
+    const r = await c2wTimedLines(['run', busybox, '--', 'sh', '-c', 'date +%s; sleep 1; date +%s']);
+    expect({ code: r.exitCode, stderr: r.stderr, lines: r.lines.length }).toEqual({ code: 0, stderr: '', lines: 2 });
+    const [before, after] = r.lines as [{ text: string; at: number }, { text: string; at: number }];
+    const within = (v: number, lo: number, hi: number): number | string => (v >= lo && v <= hi ? `${lo}..${hi}` : v);
+    expect({
+      asleep: within((after.at - before.at) / 1000, 0.9, 2.5),
+      skew: [before, after].map((l) => within(Number(l.text) - l.at / 1000, -2, 2)),
+    }).toEqual({ asleep: '0.9..2.5', skew: ['-2..2', '-2..2'] });
   });
 
   it('shares a host directory over 9p (--mount), both ways', async () => {

@@ -91,7 +91,13 @@ tar -x -f "$channel" -C "$B" || fail "cannot read the run channel $channel"
 [ -f "$B/config.json" ] || fail "run channel $channel has no config.json"
 log "channel $channel: $(ls "$B" "$B/c2w" 2>/dev/null | tr '\n' ' ')"
 
-[ -s "$B/c2w/time" ] && { date -s "@$(cat "$B/c2w/time")" >/dev/null 2>&1 || log "cannot set the clock"; }
+# c2w/time is the host's clock when the run began, before the boot: it moves a clock that is behind
+# it (riscv64 has no RTC, a snapshot's clock is the conversion's) and never sets one back: x86_64's
+# RTC reads the host's clock, which the boot's seconds would otherwise be taken off (ADR 0050)
+if [ -s "$B/c2w/time" ]; then
+  t=$(cat "$B/c2w/time")
+  [ "$(date +%s)" -ge "$t" ] 2>/dev/null || date -s "@$t" >/dev/null 2>&1 || log "cannot set the clock"
+fi
 
 # ---- the writable layer (docs/decisions/0032) --------------------------------------------------
 # c2w/upper names the ext4 disk by its UUID (superblock bytes 1128..1143): its upper/ and work/

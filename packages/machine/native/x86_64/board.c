@@ -75,7 +75,9 @@ void x86_board_init(X86Board *b, X86Cpu *c, uint8_t *ram, uint64_t ram_size, FIL
   b->lapic.tsc_deadline = &c->tsc_deadline;
   ioapic_reset(&b->ioapic, &b->lapic);
   com_reset(&b->com1, out, com1_irq, b);
-  rtc_reset(&b->rtc, (int64_t)time(NULL));
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  rtc_reset(&b->rtc, (int64_t)now.tv_sec * 1000000000 + now.tv_nsec);
 }
 
 bool x86_board_idle(X86Board *b) {

@@ -30,7 +30,8 @@ typedef struct X86Board {
   FILE *in;             /* COM1's receive side; NULL once at its end */
 } X86Board;
 
-/* the board's clock: the CPU's time stamp counter (retired instructions, idle time skipped in HLT) */
+/* the board's clock: the CPU's time stamp counter (retired instructions, idle time skipped in HLT on
+ * the bare board; the microvm board moves it up to the host clock, microvm_run.c) */
 static inline uint64_t x86_board_now(const X86Board *b) { return b->cpu->instret + b->cpu->tsc_offset; }
 
 /* board.c: wires the bus callbacks into the CPU; its MMIO (the APICs), for a board that adds devices */

@@ -1,7 +1,7 @@
 /* Local APIC (SDM vol. 3 ch. 11), memory-mapped at 0xfee00000: ID, version, TPR/PPR, EOI, SVR,
  * ISR/TMR/IRR, ESR, ICR (fixed self IPIs), the LVT and the timer in one-shot, periodic and TSC-deadline mode.
- * Its clock is the CPU's time stamp counter (retired instructions plus skipped idle time), so runs
- * are reproducible; one timer tick per TSC tick before the divider. Part of the microvm board. */
+ * Its clock is the CPU's time stamp counter (retired instructions plus what the board adds: skipped
+ * idle time, or host time on the microvm board); one timer tick per TSC tick before the divider. */
 #ifndef C2W_X86_LAPIC_H
 #define C2W_X86_LAPIC_H
 #include <stdint.h>

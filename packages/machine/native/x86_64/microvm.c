@@ -41,6 +41,10 @@ static void mmio_write(void *ctx, uint64_t pa, int size, uint64_t v) {
   }
 }
 
+/* guest time is host time (microvm_run.c): a TSC read sees the host clock, not the count of the
+ * slice's start (a nanosleep started from a stale read would end early by up to a slice) */
+static void tsc_sync(void *ctx) { x86_microvm_follow_host_clock(ctx, host_now_ns()); }
+
 /* the virtio devices in riscv64's order (drives, console, stdin port, shares), the first in the
  * highest slot, each appended to the command line as QEMU's microvm appends it with acpi=off */
 static int add_devices(X86Microvm *mv, char *cmdline, size_t cap) {
@@ -112,6 +116,7 @@ int x86_microvm_init(X86Microvm *mv, Config *cfg) {
   if (cfg->snapshot_boot) rtc_reset(&mv->board.rtc, 0); /* a snapshot holds no host time: the run sets it */
   c->bus.mmio_read = mmio_read;
   c->bus.mmio_write = mmio_write;
+  c->bus.tsc_sync = tsc_sync; /* a no-op with --icount, which a resumed snapshot turns off */
   mv->board.com1.tx = com1_tx;
   m->cfg = cfg;
   m->irq = (IrqLines){ioapic_line, mv};

@@ -21,6 +21,9 @@ typedef struct X86Microvm {
   Machine *dev;         /* state of the shared devices (its RV64 hart fields are unused here) */
   Config *cfg;
   uint64_t last_poll_ns;
+  uint64_t time_base_ns;  /* host clock at TSC 0: the TSC follows it unless --icount (ADR 0050) */
+  double insns_per_ns;    /* the interpreter's measured speed: a timer's host-time distance as a slice budget */
+  uint64_t idle_ns;       /* host time spent waiting in HLT (for --stats) */
 } X86Microvm;
 
 /* microvm.c: builds the board from cfg and loads cfg->kernel; 0, or the exit status of a failure
@@ -29,6 +32,8 @@ int x86_microvm_init(X86Microvm *mv, Config *cfg);
 /* microvm_run.c: runs the booted board until the guest's exit, or until it pauses at the init's
  * run-request wait in a snapshot boot (dev->paused); the host exit status */
 int x86_microvm_run(X86Microvm *mv);
+/* microvm_run.c: moves the TSC up to host_ns (host_now_ns) unless --icount: guest time is host time */
+void x86_microvm_follow_host_clock(X86Microvm *mv, uint64_t host_ns);
 /* builds the board from cfg, boots cfg->kernel and runs to the guest's exit; the exit status */
 int x86_microvm_main(Config *cfg);
 

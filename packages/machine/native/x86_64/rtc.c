@@ -2,14 +2,16 @@
 #include <string.h>
 #include "rtc.h"
 
-void rtc_reset(X86Rtc *r, int64_t now_unix) {
+void rtc_reset(X86Rtc *r, int64_t now_unix_ns) {
   memset(r, 0, sizeof *r);
   r->reg_a = 0x26;       /* 32.768 kHz time base, 1024 Hz rate */
   r->reg_b = 0x02;       /* 24-hour, BCD */
-  r->base_time = now_unix;
+  r->base_ns = now_unix_ns;
 }
 
-void rtc_set_time(X86Rtc *r, int64_t now_unix, uint64_t tsc, uint64_t tsc_hz) { r->base_time = now_unix - (int64_t)(tsc / tsc_hz); }
+void rtc_set_time(X86Rtc *r, int64_t now_unix_ns, uint64_t tsc, uint64_t tsc_hz) {
+  r->base_ns = now_unix_ns - (int64_t)(tsc / tsc_hz) * 1000000000 - (int64_t)((tsc % tsc_hz) * 1000000000 / tsc_hz);
+}
 
 static uint8_t enc(const X86Rtc *r, unsigned v) { return (r->reg_b & 4) ? (uint8_t)v : (uint8_t)(((v / 10) << 4) | (v % 10)); }
 
@@ -36,7 +38,8 @@ uint8_t rtc_read(X86Rtc *r, uint64_t tsc, uint64_t tsc_hz) {
     }
   }
   if (i >= 10) return r->ram[i];
-  int64_t t = r->base_time + (int64_t)(tsc / tsc_hz);
+  int64_t ns = r->base_ns + (int64_t)(tsc / tsc_hz) * 1000000000 + (int64_t)((tsc % tsc_hz) * 1000000000 / tsc_hz);
+  int64_t t = ns >= 0 ? ns / 1000000000 : (ns - 999999999) / 1000000000;
   int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
   unsigned secs = (unsigned)(t - days * 86400), y, mo, d;
   civil(days, &y, &mo, &d);

@@ -113,6 +113,9 @@ typedef struct X86Bus {
   uint64_t (*mmio_read)(void *ctx, uint64_t pa, int size);
   void (*mmio_write)(void *ctx, uint64_t pa, int size, uint64_t val);
   int (*intr)(void *ctx);
+  /* optional, called as the guest reads the TSC (RDTSC, IA32_TIME_STAMP_COUNTER): a board whose
+   * TSC follows a host clock moves tsc_offset up to it (microvm.c); NULL: the count alone */
+  void (*tsc_sync)(void *ctx);
 } X86Bus;
 
 /* software TLB (x86_mmu.c): direct mapped, one array per access kind and privilege, so a hit

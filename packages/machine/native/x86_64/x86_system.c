@@ -28,7 +28,7 @@
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID_1_ECX_RDRAND (1u << 30)
 #define CPUID_7_EBX_RDSEED (1u << 18)
-#define TSC_HZ 1000000000u /* nominal: one retired instruction per nanosecond */
+#define TSC_HZ 1000000000u /* one tick per nanosecond: a retired instruction, or host time (ADR 0050) */
 #define CPUID_7_EDX_ARCH_CAPABILITIES (1u << 29)
 /* IA32_ARCH_CAPABILITIES (MSR 0x10a, SDM vol. 4 table 2-2): every "not affected" bit, all true of an
  * interpreter, which never speculates (no Meltdown/MDS/SSB/TAA/MMIO/GDS/RFDS/ITS); none of the
@@ -92,9 +92,10 @@ void x86_cpuid(X86Cpu *c) {
   c->r[R_RAX] = a; c->r[R_RBX] = b; c->r[R_RCX] = cx; c->r[R_RDX] = dx;
 }
 
-/* the time stamp counts retired instructions (deterministic, like --icount on RV64), and never
- * returns the same value twice */
+/* the time stamp counts retired instructions plus the board's tsc_offset (skipped idle time, or
+ * the host clock on the microvm board: ADR 0050), and never returns the same value twice */
 uint64_t x86_rdtsc(X86Cpu *c) {
+  if (c->bus.tsc_sync) c->bus.tsc_sync(c->bus.ctx);
   uint64_t t = c->instret + c->tsc_offset;
   c->tsc_offset++;
   return t;
