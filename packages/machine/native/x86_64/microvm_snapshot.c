@@ -20,7 +20,8 @@ int x86_snapshot_boot(Config *cfg, X86Microvm **booted, Machine **dev) {
   /* the snapshot keeps no host time and no decoded code or translations (rebuilt at resume:
    * zeros are bytes wizer does not store) */
   X86Cpu *c = mv->board.cpu;
-  mv->last_poll_ns = mv->dev->last_input_poll_ns = mv->dev->idle_ns = 0;
+  mv->last_poll_ns = mv->dev->last_input_poll_ns = mv->dev->idle_ns = mv->idle_ns = mv->time_base_ns = 0;
+  mv->insns_per_ns = 0; /* measured from host time (microvm_run.c); x86_microvm_run sets both anew */
   memset(c->dcache_mem, 0, sizeof c->dcache_mem);
   memset(c->blk_map, 0, sizeof c->blk_map);
   memset(c->blk_arena, 0, sizeof c->blk_arena);
