@@ -12,7 +12,7 @@ import { withRingConsole, type WasiImports } from './wasi-console.js';
 import { netPollSource, withNetChannel, type NetChannel } from './wasi-net.js';
 import { WinsizeCell } from './winsize-cell.js';
 import { winsizePollSource, withWinsizeChannel } from './wasi-winsize.js';
-import { JitHost, withJit, type JitStats } from './jit-host.js';
+import type { JitHost, JitStats } from './jit-host.js';
 
 export interface WorkerInput {
   module: object;
@@ -72,6 +72,8 @@ async function main(input: WorkerInput): Promise<{ code: number; jit?: JitStats 
   if (winsize) imports = withWinsizeChannel(imports, winsize, memory);
   let jit: JitHost | undefined;
   if (input.jit) {
+    // the translator is loaded by JIT runs only
+    const { JitHost, withJit } = await import('./jit-host.js');
     jit = new JitHost(() => {
       const e = made.instance?.exports;
       const table = e?.__indirect_function_table, info = e?.c2w_jit_info;

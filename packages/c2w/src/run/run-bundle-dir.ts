@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { writeRunChannel } from '@c2w/emu-build/run-channel';
-import { trackTemporary } from '@c2w/streams';
+import { trackTemporary } from '@c2w/streams/atomic-output';
 import { UsageError } from '@c2w/errors';
 import type { MachineStart, NetOptions } from '@c2w/machine';
 import { MAX_MOUNTS, parseMounts, type HostMount } from './mounts.js';
