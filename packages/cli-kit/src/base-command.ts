@@ -1,6 +1,7 @@
 import { Command, Flags, Errors } from '@oclif/core';
 import { C2wError, ExitCode, describe, isEnvironmentFault } from '@c2w/errors';
 import { installProcessGuards } from './process-guards.js';
+import { traceStartup } from './startup-trace.js';
 
 /**
  * Every c2w command extends this. It owns the error -> exit code mapping (docs/exit-codes.md) so a
@@ -18,6 +19,7 @@ export abstract class BaseCommand extends Command {
   protected debugEnabled = false;
 
   override async init(): Promise<void> {
+    traceStartup(`${(this.constructor as typeof BaseCommand).toolName}: command loaded`);
     installProcessGuards((this.constructor as typeof BaseCommand).toolName);
     this.debugEnabled = this.argv.includes('--debug') || process.env['C2W_DEBUG'] === '1';
     await super.init();

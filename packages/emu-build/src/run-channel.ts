@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import { RunManifest } from '@c2w/artifacts';
 import { InputError } from '@c2w/errors';
-import { TarWriter } from '@c2w/streams';
+// the tar writer alone: the package's index also loads the decompressors
+import { TarWriter } from '@c2w/streams/tar-writer';
 
 /**
  * Writes the run channel: the tar the host puts on the guest's second virtio disk. Members, in

@@ -1,4 +1,6 @@
 export { runMachine, runWithArgs, defaultWasmPath } from './node-host.js';
+export { startMachine, compileMachine, type MachineStart } from './machine-start.js';
+export type { RunIo } from './node-host.js';
 export { buildArgs } from './wasm-args.js';
 export { parseArgs, parseShare, ARCHES } from './options.js';
 export { MachineStoppedError } from './machine-stopped.js';

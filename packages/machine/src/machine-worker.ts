@@ -2,15 +2,17 @@
  * The machine's thread: instantiates machine.wasm with node:wasi and runs it to completion
  * (wasi.start blocks this thread, not the host's event loop). Console input comes from the
  * StdinRing the host fills (wasi-console.ts); output goes straight to the inherited descriptors.
+ * The thread starts before its input is known (machine-start.ts) and waits for it as its first
+ * message, so its own start overlaps the host's preparation.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { StdinRing } from './stdin-ring.js';
 import { FrameRing } from './frame-ring.js';
 import { withRingConsole, type WasiImports } from './wasi-console.js';
 import { netPollSource, withNetChannel, type NetChannel } from './wasi-net.js';
 import { WinsizeCell } from './winsize-cell.js';
 import { winsizePollSource, withWinsizeChannel } from './wasi-winsize.js';
-import { JitHost, withJit, type JitStats } from './jit-host.js';
+import type { JitHost, JitStats } from './jit-host.js';
 
 export interface WorkerInput {
   module: object;
@@ -25,22 +27,28 @@ export interface WorkerInput {
   winsize?: SharedArrayBuffer;
   /** The machine runs with --jit: translate its hot blocks (jit-host.ts). */
   jit?: boolean;
+  /** Post `{ phase }` messages on the way to the guest's first instruction (C2W_TRACE_STARTUP). */
+  trace?: boolean;
 }
-export type WorkerMessage = { code: number; jit?: JitStats } | { error: string };
+export type WorkerResult = { code: number; jit?: JitStats } | { error: string };
+export type WorkerMessage = WorkerResult | { phase: string };
 
 interface WasmInstance {
   exports: { memory: { buffer: ArrayBuffer }; __indirect_function_table?: { grow(n: number, v?: unknown): number }; c2w_jit_info?: () => number };
 }
 const Wasm = (globalThis as unknown as { WebAssembly: { instantiate(m: object, i: object): Promise<WasmInstance> } }).WebAssembly;
 
+// node:wasi warns once that it is experimental; the guest owns stderr.
+const emit = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  if (String(warning).includes('WASI is an experimental feature')) return;
+  (emit as (...a: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+// loaded while the host still prepares the input
+const wasiModule = import('node:wasi');
+
 async function main(input: WorkerInput): Promise<{ code: number; jit?: JitStats }> {
-  // node:wasi warns once that it is experimental; the guest owns stderr.
-  const emit = process.emitWarning.bind(process);
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    if (String(warning).includes('WASI is an experimental feature')) return;
-    (emit as (...a: unknown[]) => void)(warning, ...rest);
-  }) as typeof process.emitWarning;
-  const { WASI } = await import('node:wasi');
+  const { WASI } = await wasiModule;
   const wasi = new WASI({
     version: 'preview1',
     args: ['c2w-machine', ...input.args],
@@ -64,6 +72,8 @@ async function main(input: WorkerInput): Promise<{ code: number; jit?: JitStats 
   if (winsize) imports = withWinsizeChannel(imports, winsize, memory);
   let jit: JitHost | undefined;
   if (input.jit) {
+    // the translator is loaded by JIT runs only
+    const { JitHost, withJit } = await import('./jit-host.js');
     jit = new JitHost(() => {
       const e = made.instance?.exports;
       const table = e?.__indirect_function_table, info = e?.c2w_jit_info;
@@ -72,12 +82,15 @@ async function main(input: WorkerInput): Promise<{ code: number; jit?: JitStats 
     imports = withJit(imports, jit);
   }
   made.instance = await Wasm.instantiate(input.module, imports);
+  if (input.trace) parentPort?.postMessage({ phase: 'machine instantiated, guest starts' } satisfies WorkerMessage);
   const code = wasi.start(made.instance as never);
   return jit ? { code, jit: jit.stats() } : { code };
 }
 
-main(workerData as WorkerInput).then(
-  (result) => parentPort?.postMessage(result satisfies WorkerMessage),
-  // the class names what failed (RuntimeError: a wasm trap; LinkError: wrong imports)
-  (e: unknown) => parentPort?.postMessage({ error: e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e) } satisfies WorkerMessage),
-);
+parentPort?.once('message', (input: WorkerInput) => {
+  main(input).then(
+    (result) => parentPort?.postMessage(result satisfies WorkerMessage),
+    // the class names what failed (RuntimeError: a wasm trap; LinkError: wrong imports)
+    (e: unknown) => parentPort?.postMessage({ error: e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e) } satisfies WorkerMessage),
+  );
+});

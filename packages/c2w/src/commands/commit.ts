@@ -2,7 +2,7 @@ import { Args, BaseCommand, Flags, createProgress, sourceDateEpoch } from '@c2w/
 import { defaultCacheDir } from '@c2w/emu-build';
 import { UsageError } from '@c2w/errors';
 import { commitState } from '../commit/commit-state.js';
-import { loadMachine } from '../run/run-bundle.js';
+import { loadMachine } from '../run/load-machine.js';
 import { stateDirOf } from '../wlayer/state-paths.js';
 
 export default class Commit extends BaseCommand {

@@ -1,6 +1,5 @@
-import { Args, BaseCommand, Flags, positionals } from '@c2w/cli-kit';
+import { Args, BaseCommand, Flags, positionals, traceStartup } from '@c2w/cli-kit';
 import { UsageError } from '@c2w/errors';
-import { runBundle } from '../run/run-bundle.js';
 import { hostTerminalSize, rawHostTerminal } from '../run/host-terminal.js';
 
 /** The command line for the container: every positional token after the bundle, in order. */
@@ -40,9 +39,12 @@ export default class Run extends BaseCommand {
 
   async run(): Promise<void> {
     const { args, flags, raw } = await this.parse(Run);
+    traceStartup('c2w run: flags parsed');
     const rest = containerArgs(raw);
     // stdin is always attached, so -t is docker's -it, and fails as it does without a terminal
     if (flags.tty && !process.stdin.isTTY) throw new UsageError('-t/--tty: the input device is not a TTY (run it from a terminal, or drop -t to pipe input to the container)');
+    // loaded here, not at the top: oclif imports this module for `c2w run --help` too
+    const { runBundle } = await import('../run/run-bundle.js');
     const restore = flags.tty ? rawHostTerminal() : undefined;
     try {
       process.exitCode = await runBundle({
@@ -65,6 +67,7 @@ export default class Run extends BaseCommand {
         // a terminal keeps the console tty (job control, line editing); anything else is a pipe with an end
         stdin: process.stdin.isTTY ? 'tty' : 'pipe',
         ...(flags.tty ? { tty: hostTerminalSize() } : {}),
+        onPhase: traceStartup,
       });
     } finally {
       restore?.();

@@ -1,4 +1,4 @@
-import { runtimeConfig } from '@c2w/emu-build';
+import { runtimeConfig } from '@c2w/emu-build/runtime-config';
 import type { RunManifest } from '@c2w/artifacts';
 import { resolveUserIds } from '../convert/user-db.js';
 import type { HostMount } from './mounts.js';

@@ -1,15 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { InputError } from '@c2w/errors';
-import { MANIFEST_FILE } from '@c2w/wasm-split/loader';
 import { instantiateSplitDir } from '@c2w/wasm-split/node-loader';
-
-/** The split set's directory when `path` is one (a directory holding split.json, or that file), else undefined. */
-export async function splitSetDir(path: string): Promise<string | undefined> {
-  const dir = basename(path) === MANIFEST_FILE ? dirname(path) : path;
-  return (await stat(join(dir, MANIFEST_FILE)).catch(() => undefined))?.isFile() ? dir : undefined;
-}
 
 /**
  * Runs a split set as docs/single-file.md's node:wasi runner does: wasm-split's loader links

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ContainerState } from '@c2w/artifacts';
 import { InputError } from '@c2w/errors';
-import { writeAtomically } from '@c2w/streams';
+import { writeAtomically } from '@c2w/streams/atomic-output';
 
 export const STATE_FILE = 'state.json';
 

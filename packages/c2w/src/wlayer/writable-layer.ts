@@ -31,6 +31,8 @@ export interface WritableLayer {
   path: string;
   /** Its ext4 UUID as 32 hex digits (the run channel's `upper`). */
   uuid: string;
+  /** A scratch disk, removed by release: formatted without fsync (nothing of it outlives the run). */
+  volatile: boolean;
   release(): Promise<void>;
 }
 
@@ -80,7 +82,7 @@ async function openState(dir: string, o: WritableLayerOptions): Promise<Writable
       await formatExt4(path, { bytes, time: o.time, seed: `state ${dir} ${o.time}` });
       await writeStateRecord(dir, { schemaVersion: 1, image: o.image, disk: { file: 'upper.ext4', bytes }, bundle: o.bundle });
     }
-    return { path, uuid: await readExt4Uuid(path), release };
+    return { path, uuid: await readExt4Uuid(path), volatile: false, release };
   } catch (err) {
     await release();
     throw err;
@@ -108,6 +110,6 @@ export async function openWritableLayer(o: WritableLayerOptions): Promise<Writab
   const bytes = o.diskBytes ?? DEFAULT_DISK_BYTES;
   await checkHostSpace(dir, ext4Geometry(bytes));
   const path = join(dir, `run-${process.pid}-${randomBytes(4).toString('hex')}.ext4`);
-  await formatExt4(path, { bytes, time: o.time, seed: path });
-  return { path, uuid: await readExt4Uuid(path), release: () => rm(path, { force: true }) };
+  await formatExt4(path, { bytes, time: o.time, seed: path, durable: false });
+  return { path, uuid: await readExt4Uuid(path), volatile: true, release: () => rm(path, { force: true }) };
 }

@@ -50,6 +50,14 @@ maybe('formatExt4 against e2fsprogs', () => {
     expect(header(join(dir, 'a'))['Filesystem UUID']).not.toBe(header(join(dir, 'c'))['Filesystem UUID']);
   });
 
+  it('a volatile format (no fsync, for a scratch disk) writes the same bytes as a durable one', async () => {
+    const digest = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
+    await formatExt4(join(dir, 'durable'), { bytes: 64 * MiB, time: 1, seed: 's' });
+    await formatExt4(join(dir, 'volatile'), { bytes: 64 * MiB, time: 1, seed: 's', durable: false });
+    expect(await digest(join(dir, 'volatile'))).toBe(await digest(join(dir, 'durable')));
+    expect(spawnSync('e2fsck', ['-fn', join(dir, 'volatile')]).status).toBe(0);
+  });
+
   it('refuses a size it cannot lay out and leaves no file behind', async () => {
     await expect(formatExt4(join(dir, 'small'), { bytes: MiB, time: 0, seed: 's' })).rejects.toThrow(/--disk-size.*between/);
     expect((await readdir(dir)).filter((n) => n.includes('.tmp-'))).toEqual([]);

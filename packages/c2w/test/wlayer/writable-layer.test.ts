@@ -25,6 +25,7 @@ describe('openWritableLayer', () => {
     expect(layer.path.startsWith(join(home, 'scratch'))).toBe(true);
     expect(layer.uuid).toMatch(/^[0-9a-f]{32}$/);
     expect(await readExt4Uuid(layer.path)).toBe(layer.uuid);
+    expect(layer.volatile).toBe(true); // formatted without fsync: it is removed after the run anyway
     await layer.release();
     expect(await readdir(join(home, 'scratch'))).toEqual([]);
   });
@@ -48,6 +49,7 @@ describe('openWritableLayer', () => {
   it('creates a state once, keeps its disk, and gives the same disk to the next run', async () => {
     const dir = join(home, 'st');
     const first = await openWritableLayer({ stateDir: dir, image, bundle, time: 0, diskBytes: 64 * MiB });
+    expect(first.volatile).toBe(false); // a kept state's disk is formatted with fsync
     await first.release();
     const record = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8'));
     expect(record).toEqual({ schemaVersion: 1, image, disk: { file: 'upper.ext4', bytes: 64 * MiB }, bundle });

@@ -1,9 +1,14 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { splitSetDir } from '../../src/run/run-split.js';
+import { MANIFEST_FILE as WASM_SPLIT_MANIFEST_FILE } from '@c2w/wasm-split/loader';
+import { MANIFEST_FILE, splitSetDir } from '../../src/run/split-set-dir.js';
 
 describe('splitSetDir', () => {
+  it('looks for the file wasm-split writes', () => {
+    expect(MANIFEST_FILE).toBe(WASM_SPLIT_MANIFEST_FILE);
+  });
+
   const root = mkdtempSync(join(tmpdir(), 'c2w-split-dir-'));
   const set = join(root, 'set');
   mkdirSync(set);

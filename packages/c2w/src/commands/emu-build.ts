@@ -1,0 +1,2 @@
+// `c2w emu-build` is the tool's own command class: flags, help and errors are defined once, in the tool.
+export { default } from '@c2w/emu-build/command';

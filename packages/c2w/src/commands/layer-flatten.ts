@@ -1,0 +1,2 @@
+// `c2w layer-flatten` is the tool's own command class: flags, help and errors are defined once, in the tool.
+export { default } from '@c2w/layer-flatten/command';
