@@ -6,7 +6,7 @@
 // peak RSS from GNU time) and the snapshot's first output line on the node:wasi runner. Median of
 // REPEAT cold processes (C2W_BENCH_REPEAT overrides). Writes docs/bench/oci-runtime.md.
 import { spawnSync } from 'node:child_process';
-import { firstLine } from './_first-line.js';
+import { WASI_RUNNER, firstLine } from './_first-line.js';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,14 +17,6 @@ const REPEAT = Number(process.env.C2W_BENCH_REPEAT ?? 5);
 const c2wBin = join(root, 'packages/c2w/bin/run.js');
 const emuBuild = join(root, 'packages/emu-build/bin/run.js');
 const RUNTIMES = ['runc', 'crun'];
-// the same runner as tools/bench/single-file.js
-const RUNNER = `import { readFile } from 'node:fs/promises';
-import { WASI } from 'node:wasi';
-const [file, ...args] = process.argv.slice(2);
-const wasi = new WASI({ version: 'preview1', args: ['out.wasm', ...args], returnOnExit: true, env: {}, preopens: {} });
-const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readFile(file)), { wasi_snapshot_preview1: wasi.wasiImport });
-process.exitCode = wasi.start(instance);
-`;
 
 function run(argv, env = process.env) {
   const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env, maxBuffer: 1 << 26 });
@@ -63,7 +55,7 @@ try {
     made[rt] = { guest: statSync(join(pack, 'guest.tar')).size, snap: statSync(join(work, `snap-${rt}.wasm`)).size, runs: [], snapFirst: [] };
   }
   const runner = join(work, 'runner.mjs');
-  writeFileSync(runner, RUNNER);
+  writeFileSync(runner, WASI_RUNNER);
   for (let i = 0; i < REPEAT; i++) {
     for (const rt of RUNTIMES) {
       made[rt].runs.push(timedRun(join(work, `b-${rt}`)));

@@ -5,44 +5,16 @@
 // node:wasi runner and `c2w run`; plus the CPU seconds (user + sys) of the whole process, which a
 // shared host disturbs less than wall time. Median of C2W_BENCH_REPEAT (3) cold processes.
 // Writes the "## amd64" section of docs/bench/single-file.md (single-file.js keeps it).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WASI_RUNNER, firstLine } from './_first-line.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPEAT = Number(process.env.C2W_BENCH_REPEAT ?? 3);
 const c2wBin = join(root, 'packages/c2w/bin/run.js');
-const RUNNER = `import { readFile } from 'node:fs/promises';
-import { WASI } from 'node:wasi';
-const [file, ...args] = process.argv.slice(2);
-const wasi = new WASI({ version: 'preview1', args: ['out.wasm', ...args], returnOnExit: true, env: {}, preopens: {} });
-const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readFile(file)), { wasi_snapshot_preview1: wasi.wasiImport });
-process.exitCode = wasi.start(instance);
-`;
-
-/** Seconds to the first stdout line (which must be `expect`) and to exit, and the CPU seconds of the process tree (GNU time). */
-function timedRun(argv, expect, work) {
-  const cpuFile = join(work, 'cpu.txt');
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', cpuFile, ...argv], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    let first;
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (first === undefined && out.includes('\n')) first = Number(process.hrtime.bigint() - t0) / 1e9;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const total = Number(process.hrtime.bigint() - t0) / 1e9;
-      const [user, sys] = readFileSync(cpuFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
-      if (code !== 0 || out !== expect) reject(new Error(`${argv.join(' ')}: status ${code}, output ${JSON.stringify(out)}`));
-      else resolve({ first, total, cpu: user + sys });
-    });
-  });
-}
 
 function convert(image, out, flags, env) {
   const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, c2wBin, 'convert', ...flags, image, out], { encoding: 'utf8', env });
@@ -60,7 +32,7 @@ const work = mkdtempSync(join(tmpdir(), 'c2w-bench-single-amd64-'));
 try {
   const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
   const runner = join(work, 'runner.mjs');
-  writeFileSync(runner, RUNNER);
+  writeFileSync(runner, WASI_RUNNER);
   const subjects = [['busybox example, `echo hello`', 'tools/x86_64/build-example-image.sh', ['echo', 'hello'], 'hello\n']];
   if (process.env.C2W_BENCH_PYTHON) subjects.push(['python3 image, `python3 -c \'print(1+1)\'`', 'tools/x86_64/build-python-image.sh', ['python3', '-c', 'print(1+1)'], '2\n']);
   const rows = [];
@@ -73,7 +45,7 @@ try {
       converts.push(`| ${what} | ${kind} | ${c.wall.toFixed(1)} | ${c.cpu.toFixed(1)} | ${c.rssMiB.toFixed(0)} | ${mib(statSync(out).size)} |`);
       for (const [host, argv] of [['node:wasi runner', [process.execPath, '--no-warnings', runner, out, ...command]], ['c2w run', [process.execPath, c2wBin, 'run', out, '--', ...command]]]) {
         const runs = [];
-        for (let i = 0; i < REPEAT; i++) runs.push(await timedRun(argv, expect, work));
+        for (let i = 0; i < REPEAT; i++) runs.push(await firstLine(argv, { expect, cpu: true }));
         rows.push(`| ${what} | ${kind}, ${host} | ${median(runs.map((r) => r.first)).toFixed(2)} | ${median(runs.map((r) => r.total)).toFixed(2)} | ${median(runs.map((r) => r.cpu)).toFixed(2)} |`);
       }
     }

@@ -7,7 +7,7 @@
 // Median of REPEAT cold processes (C2W_BENCH_REPEAT overrides); convert wall time and peak RSS from
 // GNU time. Writes docs/bench/single-file.md.
 import { spawnSync } from 'node:child_process';
-import { firstLine } from './_first-line.js';
+import { WASI_RUNNER, firstLine } from './_first-line.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,14 +17,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPEAT = Number(process.env.C2W_BENCH_REPEAT ?? 5);
 const c2wBin = join(root, 'packages/c2w/bin/run.js');
 const bun = join(root, 'node_modules/bun/bin/bun.exe');
-// the same ten-line runner as e2e/test/single-file.e2e.test.ts
-const RUNNER = `import { readFile } from 'node:fs/promises';
-import { WASI } from 'node:wasi';
-const [file, ...args] = process.argv.slice(2);
-const wasi = new WASI({ version: 'preview1', args: ['out.wasm', ...args], returnOnExit: true, env: {}, preopens: {} });
-const instance = await WebAssembly.instantiate(await WebAssembly.compile(await readFile(file)), { wasi_snapshot_preview1: wasi.wasiImport });
-process.exitCode = wasi.start(instance);
-`;
 
 function timed(argv, env = process.env) {
   const r = spawnSync('/usr/bin/time', ['-v', ...argv], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
@@ -55,7 +47,7 @@ try {
     convert.snapshot.push(timed([process.execPath, c2wBin, 'convert', '--snapshot', image, join(work, 'snap.wasm')], env));
   }
   const runner = join(work, 'runner.mjs');
-  writeFileSync(runner, RUNNER);
+  writeFileSync(runner, WASI_RUNNER);
   const wasm = join(work, 'out.wasm');
   const snap = join(work, 'snap.wasm');
   const cases = [
