@@ -372,6 +372,11 @@ int single_file_request(RunRequest *out, const char *arch, size_t arch_len, int 
 }
 
 int single_file_config(Config *cfg, int argc, char **argv) {
+#ifndef __wasi__
+  /* natively /embed is a host directory, not vfs-embed's mount: a one-file run only when asked
+   * (C2W_NATIVE_EMBED=1, to profile one natively), never because a host happens to have /embed */
+  if (!getenv("C2W_NATIVE_EMBED")) return SINGLE_FILE_NONE;
+#endif
   size_t len;
   char *arch = read_embed("arch", &len);
   if (!arch) return SINGLE_FILE_NONE; /* a plain machine.wasm, or the native machine */
