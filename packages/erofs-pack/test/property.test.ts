@@ -71,7 +71,9 @@ describe('property: any tree round-trips through erofs-pack, fsck.erofs and the 
         expect(await differencesFromMount(tar, await mountedManifest(path, join(dir, `m${run}`)))).toBe('');
         await rm(join(dir, `x${run}`), { recursive: true, force: true });
         await rm(path);
-      }), { numRuns: 25 });
+      // a failure found late may shrink for minutes (each run packs, fscks and mounts): stop well
+      // before jest's timeout, so the report names the (partly shrunk) counterexample and its seed
+      }), { numRuns: 25, interruptAfterTimeLimit: 360_000, markInterruptAsFailure: true });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
