@@ -108,6 +108,15 @@ describe('c2w convert IMAGE out.wasm', () => {
     expect(r.exitCode).toBe(5);
   });
 
+  it('hands the console to the container with --stdin=tty: a line reaches read (node:wasi runner)', async () => {
+    // what a plain WASI host does for a terminal (the guest console, no end); here fed by a pipe.
+    // The console feeder once read /dev/null (a background job's stdin) and then, as busybox cat,
+    // used sendfile(), which on a tty waits for 16 MiB: read got nothing (ADR 0054)
+    const r = await hosts[0]![1](wasm, ['sh', '-c', 'read x; echo "got [$x]"'], { options: ['--stdin=tty'], input: 'typed line\n' });
+    expect(r.stdout).toBe('got [typed line]\n');
+    expect(r.exitCode).toBe(0);
+  });
+
   describe.each(hosts)('on %s', (name, run, stdinFlags) => {
     beforeAll(() => {
       if (name.startsWith('Bun')) requirePrerequisite(`bun from npm at ${bunPath}`, existsSync(bunPath));

@@ -66,11 +66,23 @@ describe('c2w run with stdin from a pipe or a file', () => {
     expect(r.exitCode).toBe(0);
   });
 
-  it('keeps the console tty when stdin is a terminal', async () => {
+  it('runs when stdin is a terminal', async () => {
     // script(1) gives c2w a pseudo-terminal as stdin; the container still runs and exits.
     const bin = join(workspaceRoot, 'packages/c2w/bin/run.js');
     const r = await execa('script', ['-qec', `${process.execPath} ${bin} run ${bundle} -- echo on-a-tty`, '/dev/null'], { reject: false, stdin: 'ignore' });
     expect(r.stdout.replace(/\r/g, '')).toMatch(/on-a-tty(\n|$)/); // script(1) may drop the last newline
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('from a terminal, gets each typed line and sees the end of input at Ctrl-D (ADR 0054)', async () => {
+    // typed once the container waits: the host terminal echoes and sends each line on Enter;
+    // Ctrl-D on an empty line ends c2w's stdin, and so the container's (docker run -i)
+    const ptyRun = join(workspaceRoot, 'e2e/test/helpers/pty-run.py');
+    const bin = join(workspaceRoot, 'packages/c2w/bin/run.js');
+    const script = 'echo ready; read x; echo "got [$x]"; wc -l';
+    const r = await execa('python3', [ptyRun, '24', '80', 'ready', 'type:one\\ntwo\\nthree\\n\\x04', '--', process.execPath, bin, 'run', bundle, '--', 'sh', '-c', script], { reject: false, stdin: 'ignore' });
+    const lines = r.stdout.split(/\r?\n/).map((l) => l.replace(/\r/g, '')).filter((l) => l !== '');
+    expect(lines.slice(lines.indexOf('got [one]'))).toEqual(['got [one]', '2']);
     expect(r.exitCode).toBe(0);
   });
 });

@@ -5,6 +5,7 @@
 # Once WAIT_FOR appears in the output, ACTION happens once:
 #   resize:ROWSxCOLS   TIOCSWINSZ on the master (the kernel sends SIGWINCH to the foreground group)
 #   signal:NAME:FILE   sends SIGNAME to the process whose id the command wrote to FILE
+#   type:TEXT          writes TEXT to the master, as typed keys (Python escapes: \n, \x04 = Ctrl-D)
 # Everything the command printed goes to stdout; the exit status is the command's.
 import fcntl, os, pty, select, signal, struct, sys, termios, time
 
@@ -24,6 +25,8 @@ def act():
         name, _, pidfile = arg.partition(':')
         with open(pidfile) as f:
             os.kill(int(f.read().strip()), getattr(signal, 'SIG' + name))
+    elif kind == 'type':
+        os.write(master, arg.encode().decode('unicode_escape').encode('latin-1'))
     else:
         raise SystemExit(f'pty-run.py: unknown action {action}')
 

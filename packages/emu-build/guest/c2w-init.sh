@@ -247,9 +247,13 @@ fi
 # The container's stdio are pipes, as under docker run without -t: runc made its own, crun would
 # hand the container the console itself (a tty: ls in columns, [ -t 1 ] true). stdin is fed
 # through a FIFO by a cat that is ended once the runtime exits; stdout and stderr share one pipe.
-# The console is our inherited fd 0: opened anew, the feeder hung the pipeline (QEMU's UART).
+# The console is our inherited fd 0: opened anew, the feeder hung the pipeline (QEMU's UART). It
+# is handed to the feeder as fd 3: a background job's fd 0 is /dev/null before its own redirections
+# (POSIX, no job control), so `cat <&0 &` read /dev/null and the container's stdin ended at once.
+# dd, not cat: busybox cat copies with sendfile(), which on a tty returns only when its 16 MiB are
+# in or the input ends, so typed lines never reached the container; dd passes each read on.
 mkfifo /run/c2w/stdin || fail "cannot create /run/c2w/stdin"
-if [ -n "$src" ]; then cat < "$src" > /run/c2w/stdin & else cat <&0 > /run/c2w/stdin & fi
+if [ -n "$src" ]; then cat < "$src" > /run/c2w/stdin & else exec 3<&0; dd bs=4096 <&3 > /run/c2w/stdin 2>/dev/null 3<&- & exec 3<&-; fi
 feeder=$!
 { "$rt" --root "/run/$rt" run --bundle "$B" c2w < /run/c2w/stdin 2>&1; echo $? > /run/c2w/status; } | cat
 kill "$feeder" 2>/dev/null

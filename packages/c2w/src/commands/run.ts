@@ -10,7 +10,7 @@ export function containerArgs(raw: readonly { type: string; input: string }[]): 
 export default class Run extends BaseCommand {
   static override toolName = 'c2w run';
   static override summary = 'Run a converted bundle (or out.wasm) on Node\'s WASI; the container\'s exit status becomes ours.';
-  static override description = 'Arguments after -- replace the image\'s Cmd. stdin, stdout and stderr are the container\'s; stdin that is not a terminal (a pipe or a file) reaches the container as a pipe that ends where the input ends. stdin is always attached (as docker run -i); -t gives the container a terminal (a pty that follows this terminal\'s size) and needs one on stdin.';
+  static override description = 'Arguments after -- replace the image\'s Cmd. stdin, stdout and stderr are the container\'s; stdin reaches the container as a pipe that ends where the input ends: a pipe or a file, or a terminal, which sends each line on Enter and ends the input at Ctrl-D. stdin is always attached (as docker run -i); -t gives the container a terminal (a pty that follows this terminal\'s size) and needs one on stdin.';
   static override strict = false;
   static override examples = ['<%= config.bin %> run ./hello-bundle -- echo hello', '<%= config.bin %> run -e NAME=world --entrypoint /bin/sh ./b -- -c \'echo $NAME\'', '<%= config.bin %> run --mount "$PWD:/work" -w /work ./b -- ls', '<%= config.bin %> run -p 8080:80 ./httpd-bundle', '<%= config.bin %> run -it ./b -- sh'];
 
@@ -64,8 +64,9 @@ export default class Run extends BaseCommand {
         diskSize: flags['disk-size'],
         name: flags.name,
         state: flags.state,
-        // a terminal keeps the console tty (job control, line editing); anything else is a pipe with an end
-        stdin: process.stdin.isTTY ? 'tty' : 'pipe',
+        // without -t the container's stdin is a pipe with an end, from a terminal too (Docker's -i):
+        // the terminal edits a line and sends it on Enter, Ctrl-D ends the input (ADR 0054)
+        stdin: flags.tty ? 'tty' : 'pipe',
         ...(flags.tty ? { tty: hostTerminalSize() } : {}),
         onPhase: traceStartup,
       });

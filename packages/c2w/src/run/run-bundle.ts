@@ -28,9 +28,10 @@ export interface RunOptions {
   debug?: boolean;
   stats?: boolean;
   /**
-   * Where the container's stdin comes from: `tty` (default) = the guest console, for a person at a
-   * terminal; `pipe` = a channel that ends when the input ends (for piped or redirected input, as
-   * Docker without -t). Bundles whose pack cannot do `pipe` (boot.stdinPort false) fall back to tty.
+   * Where the container's stdin comes from: `tty` (default) = the guest console (c2w run -t, and
+   * hosts that cannot see an end); `pipe` = a channel that ends when the input ends (c2w run
+   * without -t, terminal or not, as Docker's -i). Bundles whose pack cannot do `pipe`
+   * (boot.stdinPort false) fall back to tty.
    */
   stdin?: 'tty' | 'pipe';
   /**
