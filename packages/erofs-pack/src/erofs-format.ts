@@ -97,17 +97,20 @@ export function xattrIndex(name: string): [number, string] | null {
 
 export interface Xattr { index: number; suffix: Buffer; value: Buffer }
 
+/** struct erofs_xattr_ibody_header: what follows an inode that has inline xattrs. */
+export const XATTR_IBODY_HEADER_SIZE = 12;
+
 /** Bytes of the inline xattr body (header + entries, each padded to 4) and its i_xattr_icount. */
 export function xattrBodySize(xattrs: Xattr[]): { bytes: number; count: number } {
   if (xattrs.length === 0) return { bytes: 0, count: 0 };
-  let bytes = 12;
+  let bytes = XATTR_IBODY_HEADER_SIZE;
   for (const x of xattrs) bytes += align4(4 + x.suffix.length + x.value.length);
-  return { bytes, count: 1 + (bytes - 12) / 4 };
+  return { bytes, count: 1 + (bytes - XATTR_IBODY_HEADER_SIZE) / 4 };
 }
 
 /** Writes the ibody header (no shared xattrs) and the entries. */
 export function xattrBody(xattrs: Xattr[], out: Buffer, at: number): void {
-  let p = at + 12;
+  let p = at + XATTR_IBODY_HEADER_SIZE;
   for (const x of xattrs) {
     out.writeUInt8(x.suffix.length, p);
     out.writeUInt8(x.index, p + 1);

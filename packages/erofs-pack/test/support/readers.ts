@@ -49,10 +49,31 @@ export async function canMountErofs(): Promise<boolean> {
 export async function mountedManifest(image: string, at: string): Promise<FsManifest> {
   await mkdir(at, { recursive: true });
   await execa('mount', ['-t', 'erofs', '-o', 'loop,ro', image, at]);
+  let read = false;
   try {
-    return await manifestOfDir(at);
+    const manifest = await manifestOfDir(at);
+    read = true;
+    return manifest;
   } finally {
-    await execa('umount', [at]);
+    await unmount(at, read);
+  }
+}
+
+/**
+ * Unmounts, retrying a busy mount (a stream the walk left closing) and detaching it lazily at
+ * last, so no mount outlives the test; an unmount failure is reported only if the read succeeded
+ * (it must not hide the read's own error).
+ */
+async function unmount(at: string, report: boolean): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await execa('umount', [at], { reject: false });
+    if (r.exitCode === 0) return;
+    if (attempt === 4) {
+      await execa('umount', ['-l', at], { reject: false });
+      if (report) throw new Error(`umount ${at}: ${r.stderr.trim()}`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
