@@ -318,6 +318,7 @@ enum { ACC_READ = 0, ACC_WRITE = 1, ACC_EXEC = 2 };
 int mmu_translate(Machine *m, uint64_t va, int acc, uint64_t *pa); /* 0 or page/access fault cause */
 int mmu_load_slow(Machine *m, uint64_t va, int size, uint64_t *val);
 int mmu_store_slow(Machine *m, uint64_t va, int size, uint64_t val);
+void mmu_fill_data(Machine *m, uint64_t va, uint64_t pa, int acc); /* after a translated access */
 void tlb_flush_all(Machine *m);
 void tlb_flush_va(Machine *m, uint64_t va);
 void tlb_select(Machine *m);

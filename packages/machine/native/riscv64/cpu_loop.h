@@ -292,15 +292,37 @@ dispatch:
     x[d->rd] = old;
     NEXT();
   }
-  case OP_LR_W: case OP_LR_D: case OP_SC_W: case OP_SC_D: case OP_AMO_W: case OP_AMO_D: {
-    uint64_t v;
-    bool dbl = d->op == OP_LR_D || d->op == OP_SC_D || d->op == OP_AMO_D;
-    int c = amo_exec(m, d, &v, dbl);
-    if (c) TRAP(c, m->fault_addr);
+  case OP_LR_W: case OP_SC_W: case OP_AMO_W: case OP_LR_D: case OP_SC_D: case OP_AMO_D: {
+    /* TLB hit (aligned RAM; a write entry never maps decoded code): the access on host memory.
+     * A miss, a misaligned or an MMIO address takes amo_exec, which fills the TLB for next time. */
+    int op = d->op;
+    bool dbl = op >= OP_LR_D, lr = op == OP_LR_W || op == OP_LR_D, sc = op == OP_SC_W || op == OP_SC_D;
+    uint64_t va = x[d->rs1], v;
+    const TlbEntry *e = (lr ? tlb->r : tlb->w) + ((va >> PAGE_SHIFT) & (TLB_SIZE - 1));
+    if (UNLIKELY(e->vtag != (va & (~PAGE_MASK | (dbl ? 7 : 3))))) goto amo_slow;
+    uint8_t *p = (uint8_t *)(e->addend + (uintptr_t)va);
+    uint64_t pa = e->paddr | (va & PAGE_MASK);
+    if (sc) {
+      v = m->reservation != pa;
+      if (!v) {
+        if (dbl) memcpy(p, &x[d->rs2], 8);
+        else { uint32_t t = (uint32_t)x[d->rs2]; memcpy(p, &t, 4); }
+      }
+      m->reservation = ~0ULL;
+    } else {
+      if (dbl) memcpy(&v, p, 8);
+      else { int32_t t; memcpy(&t, p, 4); v = (uint64_t)(int64_t)t; }
+      if (lr) m->reservation = pa;
+      else {
+        uint64_t r = amo_alu(d->imm, v, dbl ? x[d->rs2] : (uint64_t)(int64_t)(int32_t)x[d->rs2], dbl);
+        if (dbl) memcpy(p, &r, 8);
+        else { uint32_t t = (uint32_t)r; memcpy(p, &t, 4); }
+      }
+    }
     x[d->rd] = v;
     x[32] = 0;
-    SLOW_DONE();
-    NEXT();
+    d += 2;
+    goto dispatch;
   }
   case OP_FLW: case OP_FLW | OP_C: case OP_FLD: case OP_FLD | OP_C: {
     if (!(m->mstatus & MSTATUS_FS)) ILLEGAL();
@@ -353,6 +375,16 @@ store_slow: {
   uint64_t val = (op == OP_FSW || op == OP_FSD) ? m->f[d->rs2] : x[d->rs2];
   int c = mmu_store_slow(m, va, size, val);
   if (c) TRAP(c, m->fault_addr);
+  SLOW_DONE();
+  NEXT();
+}
+
+amo_slow: {
+  uint64_t v;
+  int c = amo_exec(m, d, &v, d->op >= OP_LR_D);
+  if (c) TRAP(c, m->fault_addr);
+  x[d->rd] = v;
+  x[32] = 0;
   SLOW_DONE();
   NEXT();
 }

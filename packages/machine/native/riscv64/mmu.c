@@ -118,6 +118,15 @@ int mmu_load_slow(Machine *m, uint64_t va, int size, uint64_t *val) {
   return 0;
 }
 
+/* TLB entry for a data access that succeeded at pa; a write entry never maps a page holding
+ * decoded code (its stores must go through bus_store, which drops the decoded page). */
+void mmu_fill_data(Machine *m, uint64_t va, uint64_t pa, int acc) {
+  if (acc != ACC_WRITE) { tlb_fill(m, m->tlb_cur->r, va, pa); return; }
+  uint64_t idx = (pa - RAM_BASE) >> PAGE_SHIFT;
+  if (pa >= RAM_BASE && idx < (m->ram_size >> PAGE_SHIFT) && !m->code_page[idx])
+    tlb_fill(m, m->tlb_cur->w, va, pa);
+}
+
 int mmu_store_slow(Machine *m, uint64_t va, int size, uint64_t val) {
   if (va & (size - 1)) {
     /* check both pages first so a fault leaves memory untouched */
@@ -136,9 +145,7 @@ int mmu_store_slow(Machine *m, uint64_t va, int size, uint64_t val) {
   if (c) return c;
   c = bus_store(m, pa, size, val);
   if (c) { m->fault_addr = va; return c; }
-  uint64_t idx = (pa - RAM_BASE) >> PAGE_SHIFT;
-  if (pa >= RAM_BASE && idx < (m->ram_size >> PAGE_SHIFT) && !m->code_page[idx])
-    tlb_fill(m, m->tlb_cur->w, va, pa);
+  mmu_fill_data(m, va, pa, ACC_WRITE);
   return 0;
 }
 
