@@ -94,7 +94,7 @@ typedef struct DecodedPage {
 } DecodedPage;
 
 /* ---- software TLB (direct mapped). tag = virtual page base | low alignment bits never set ---- */
-#define TLB_SIZE 256
+#define TLB_SIZE 1024 /* a Linux boot's data pages miss a 256-entry table often (ADR 0052) */
 typedef struct TlbEntry {
   uint64_t vtag;      /* virtual address of the page, or 1 when invalid (never page aligned) */
   uintptr_t addend;   /* host pointer = addend + vaddr */
