@@ -255,7 +255,7 @@ dispatch:
     goto refetch;
   case OP_SFENCE_VMA:
     if (m->priv == PRV_U || (m->priv == PRV_S && (m->mstatus & MSTATUS_TVM))) ILLEGAL();
-    if (d->rs1 == 0) tlb_flush_all(m);
+    if (d->rs1 == 0) tlb_flush_paged(m);
     else tlb_flush_va(m, x[d->rs1]);
     pc = PC() + 4;
     vpage = 1;
