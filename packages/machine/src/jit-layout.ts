@@ -17,9 +17,19 @@ export const OP_NAMES = [
   'LR_W', 'SC_W', 'AMO_W', 'LR_D', 'SC_D', 'AMO_D',
   'FLW', 'FLD', 'FSW', 'FSD', 'FP',
   'MV', 'LI',
+  'SD_SD', 'LD_LD', 'LBU_LBU', 'ADD_ADD', 'OR_OR', 'SLLIW_SLLIW', 'SLLIW_OR', 'OR_SLLIW',
+  'LBU_SLLIW', 'ADDI_SD', 'SD_ADDI', 'LD_ADDI', 'LD_ADD', 'ADD_LD', 'AUIPC_ADDI',
+  'SLLI_ADD', 'LBU_ADDI', 'ADDI_JALR', 'ADD_JAL', 'ADDI_BNE', 'ANDI_BNE', 'LD_BEQ',
 ] as const;
 export type OpName = (typeof OP_NAMES)[number];
 export const OP = Object.fromEntries(OP_NAMES.map((n, i) => [n, i])) as Record<OpName, number>;
+/**
+ * The operation a decoded slot starts with: a superinstruction (the names after LI, FIRST_SECOND)
+ * runs its slot's instruction and the next slot's, which keeps its own decoding, so a trace reads
+ * it as its first operation.
+ */
+const FIRST_OP = OP_NAMES.map((n, i) => (i > OP.LI ? OP[n.slice(0, n.indexOf('_')) as OpName] : i));
+export const firstOp = (base: number): number => FIRST_OP[base] ?? base;
 /** Bit 7 of Insn.op: a 16-bit (compressed) encoding. */
 export const OP_C = 0x80;
 

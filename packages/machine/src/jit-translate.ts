@@ -7,7 +7,7 @@
 // that instruction has not run). Loads and stores take the machine's TLB fast path inline and exit
 // on a miss, leaving misses, MMIO, misalignment, faults and stores to code pages to the interpreter.
 import { Bytes, I32, I64, Op, VOID, type FuncCode } from './jit-wasm.js';
-import { OP, OP_C, type JitLayout } from './jit-layout.js';
+import { OP, OP_C, firstOp, type JitLayout } from './jit-layout.js';
 
 export interface Insn {
   op: number;
@@ -73,7 +73,7 @@ export function translate(read: (addr: number) => Insn, entry: number, layout: J
   let slot = entry, off = 0, jumped = false, stop = -1;
   while (trace.length < MAX_INSNS) {
     const i = read(slot);
-    const base = i.op & ~OP_C, len = i.op & OP_C ? 2 : 4;
+    const base = firstOp(i.op & ~OP_C), len = i.op & OP_C ? 2 : 4;
     if (!translatable(base)) { stop = base; break; }
     trace.push({ ...i, base, off, len });
     off += len;

@@ -94,7 +94,7 @@ typedef struct DecodedPage {
 } DecodedPage;
 
 /* ---- software TLB (direct mapped). tag = virtual page base | low alignment bits never set ---- */
-#define TLB_SIZE 256
+#define TLB_SIZE 1024 /* a Linux boot's data pages miss a 256-entry table often (ADR 0052) */
 typedef struct TlbEntry {
   uint64_t vtag;      /* virtual address of the page, or 1 when invalid (never page aligned) */
   uintptr_t addend;   /* host pointer = addend + vaddr */
@@ -267,7 +267,9 @@ typedef struct Machine {
   uint8_t *ram;
   uint64_t ram_size;
   uint8_t mrom[MROM_SIZE];
-  uint8_t *code_page;   /* one flag per RAM page: a decoded copy exists */
+  uint8_t *code_page;   /* per RAM page: CODE_DECODED, CODE_WMAPPED */
+#define CODE_DECODED 1  /* a decoded copy exists (stores must drop it) */
+#define CODE_WMAPPED 2  /* a write TLB entry may map the page (riscv64; cleared when they are dropped) */
   DecodedPage *dcache;  /* DC_PAGES entries */
   uint64_t dcache_ppn[DC_PAGES]; /* physical page number held by each entry, ~0 = empty */
   uint8_t dcache_used[DC_PAGES];  /* entry written since allocation (else still all-zero memory) */
@@ -318,7 +320,9 @@ enum { ACC_READ = 0, ACC_WRITE = 1, ACC_EXEC = 2 };
 int mmu_translate(Machine *m, uint64_t va, int acc, uint64_t *pa); /* 0 or page/access fault cause */
 int mmu_load_slow(Machine *m, uint64_t va, int size, uint64_t *val);
 int mmu_store_slow(Machine *m, uint64_t va, int size, uint64_t val);
+void mmu_fill_data(Machine *m, uint64_t va, uint64_t pa, int acc); /* after a translated access */
 void tlb_flush_all(Machine *m);
+void tlb_flush_paged(Machine *m); /* the sets that translate (satp, sfence.vma, MXR) */
 void tlb_flush_va(Machine *m, uint64_t va);
 void tlb_select(Machine *m);
 Insn *mmu_fetch_page(Machine *m, uint64_t pc, int *cause, const uint8_t **host);

@@ -15,6 +15,21 @@
 
 static int amo_exec(Machine *m, const Insn *d, uint64_t *rdval, bool dbl);
 
+/* The value an AMO stores (unprivileged spec 8.4); funct5 in imm, operands of .w sign-extended. */
+static inline uint64_t amo_alu(int32_t f5, uint64_t v, uint64_t s, bool dbl) {
+  switch (f5) {
+  case 0: return v + s;
+  case 1: return s;
+  case 4: return v ^ s;
+  case 8: return v | s;
+  case 12: return v & s;
+  case 16: return (int64_t)v < (int64_t)s ? v : s;
+  case 20: return (int64_t)v > (int64_t)s ? v : s;
+  case 24: return (dbl ? v : (uint32_t)v) < (dbl ? s : (uint32_t)s) ? v : s;
+  default: return (dbl ? v : (uint32_t)v) > (dbl ? s : (uint32_t)s) ? v : s;
+  }
+}
+
 /* Raw bits of the current instruction, for mtval/stval on illegal-instruction traps. */
 static uint32_t insn_raw(const uint8_t *host, uint64_t pc, int len) {
   /* len: 2 or 4 */
@@ -48,6 +63,7 @@ static int amo_exec(Machine *m, const Insn *d, uint64_t *rdval, bool dbl) {
     if (m->reservation == pa) {
       c = bus_store(m, pa, size, m->x[d->rs2]);
       if (c) { m->fault_addr = va; return EXC_STORE_ACCESS; }
+      mmu_fill_data(m, va, pa, ACC_WRITE);
       *rdval = 0;
     } else {
       *rdval = 1;
@@ -59,21 +75,12 @@ static int amo_exec(Machine *m, const Insn *d, uint64_t *rdval, bool dbl) {
   if (c) { m->fault_addr = va; return is_lr ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS; }
   if (!dbl) v = (uint64_t)(int64_t)(int32_t)v;
   *rdval = v;
-  if (is_lr) { m->reservation = pa; return 0; }
-  uint64_t s = m->x[d->rs2], r;
+  if (is_lr) { m->reservation = pa; mmu_fill_data(m, va, pa, ACC_READ); return 0; }
+  uint64_t s = m->x[d->rs2];
   if (!dbl) s = (uint64_t)(int64_t)(int32_t)s;
-  switch (d->imm) {
-  case 0: r = v + s; break;
-  case 1: r = s; break;
-  case 4: r = v ^ s; break;
-  case 8: r = v | s; break;
-  case 12: r = v & s; break;
-  case 16: r = (int64_t)v < (int64_t)s ? v : s; break;
-  case 20: r = (int64_t)v > (int64_t)s ? v : s; break;
-  case 24: r = (dbl ? v : (uint32_t)v) < (dbl ? s : (uint32_t)s) ? v : s; break;
-  default: r = (dbl ? v : (uint32_t)v) > (dbl ? s : (uint32_t)s) ? v : s; break;
-  }
+  uint64_t r = amo_alu(d->imm, v, s, dbl);
   c = bus_store(m, pa, size, r);
   if (c) { m->fault_addr = va; return EXC_STORE_ACCESS; }
+  mmu_fill_data(m, va, pa, ACC_WRITE); /* the next AMO on this page takes the loop's fast path */
   return 0;
 }

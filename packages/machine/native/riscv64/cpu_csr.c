@@ -101,7 +101,7 @@ int csr_write(Machine *m, int csr, uint64_t v) {
     uint64_t mask = SSTATUS_MASK & ~(MSTATUS_UXL | MSTATUS_SD);
     uint64_t old = m->mstatus;
     m->mstatus = (old & ~mask) | (v & mask);
-    if ((old ^ m->mstatus) & MSTATUS_MXR) tlb_flush_all(m);
+    if ((old ^ m->mstatus) & MSTATUS_MXR) tlb_flush_paged(m);
     tlb_select(m);
     break;
   }
@@ -117,7 +117,7 @@ int csr_write(Machine *m, int csr, uint64_t v) {
     uint64_t mode = v >> 60;
     if (mode != 0 && mode != 8) break; /* WARL: unsupported modes leave satp unchanged */
     m->satp = v & ((0xfULL << 60) | ((1ULL << 44) - 1)); /* ASIDLEN = 0 */
-    tlb_flush_all(m);
+    tlb_flush_paged(m);
     tlb_select(m);
     break;
   }
@@ -126,7 +126,7 @@ int csr_write(Machine *m, int csr, uint64_t v) {
     uint64_t nv = (old & ~MSTATUS_WMASK) | (v & MSTATUS_WMASK);
     if (((nv >> MSTATUS_MPP_SHIFT) & 3) == 2) nv &= ~MSTATUS_MPP;
     m->mstatus = nv;
-    if ((old ^ nv) & MSTATUS_MXR) tlb_flush_all(m);
+    if ((old ^ nv) & MSTATUS_MXR) tlb_flush_paged(m);
     tlb_select(m);
     break;
   }

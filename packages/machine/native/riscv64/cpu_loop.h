@@ -59,6 +59,27 @@ __attribute__((noinline)) uint64_t CPU_RUN(Machine *m, uint64_t budget) {
   case op | OP_C: body; d += 1; goto dispatch;
 #define BRANCH(op, cond) \
   case op: case op | OP_C: if (cond) JUMP(PC() + (int64_t)d->imm); NEXT();
+#define W(v) ((uint64_t)(int64_t)(int32_t)(v))
+/* Bodies of the operations that superinstructions pair (decode.h): one instruction at d. */
+#define X_LD { uint64_t v; LOAD(uint64_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; }
+#define X_LBU { uint8_t v; LOAD(uint8_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; }
+#define X_SD STORE(uint64_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2])
+#define X_ADDI x[d->rd] = x[d->rs1] + (int64_t)d->imm
+#define X_ANDI x[d->rd] = x[d->rs1] & (uint64_t)(int64_t)d->imm
+#define X_SLLI x[d->rd] = x[d->rs1] << d->imm
+#define X_ADD x[d->rd] = x[d->rs1] + x[d->rs2]
+#define X_OR x[d->rd] = x[d->rs1] | x[d->rs2]
+#define X_SLLIW x[d->rd] = W((uint32_t)x[d->rs1] << d->imm)
+#define X_AUIPC x[d->rd] = PC() + (int64_t)d->imm
+#define X_JAL { uint64_t _p = PC(); x[d->rd] = _p + LEN; JUMP(_p + (int64_t)d->imm); }
+#define X_JALR { uint64_t _t = (x[d->rs1] + (int64_t)d->imm) & ~1ULL; x[d->rd] = PC() + LEN; x[32] = 0; JUMP(_t); }
+#define X_BNE if (x[d->rs1] != x[d->rs2]) JUMP(PC() + (int64_t)d->imm)
+#define X_BEQ if (x[d->rs1] == x[d->rs2]) JUMP(PC() + (int64_t)d->imm)
+/* A superinstruction: the first half, then the second at the next slot. The first half's slow
+ * paths and traps see d at its own slot, the second's at the next one. */
+#define PAIR(a, b) \
+  case OP_##a##_##b: X_##a; d += 2; cnt++; X_##b; NEXT(); \
+  case OP_##a##_##b | OP_C: X_##a; d += 1; cnt++; X_##b; NEXT();
 
 refetch:
   /* pc holds the next instruction's address; translate its page */
@@ -109,26 +130,10 @@ dispatch:
   fprintf(stderr, "pc=%016llx priv=%d op=%d\n", (unsigned long long)PC(), m->priv, d->op);
 #endif
   switch (d->op) {
-  case OP_DECODE: {
-    Insn *w = (Insn *)d;
-    uint32_t off = (uint32_t)(PC() & PAGE_MASK);
-    uint16_t lo;
-    memcpy(&lo, host + off, 2);
-    if ((lo & 3) != 3) {
-      uint32_t e = rvc_expand(lo);
-      if (e) decode_insn(e, w);
-      else { w->op = OP_ILLEGAL; w->imm = lo; }
-      w->op |= OP_C;
-    } else if (off == PAGE_SIZE - 2) {
-      w->op = OP_CROSS;
-    } else {
-      uint32_t raw;
-      memcpy(&raw, host + off, 4);
-      decode_insn(raw, w);
-    }
+  case OP_DECODE:
+    decode_slot((Insn *)d, host, (uint32_t)(PC() & PAGE_MASK));
     cnt--;
     goto dispatch;
-  }
   case OP_PAGE_END:
     cnt--;
     pc = PC();
@@ -150,18 +155,9 @@ dispatch:
   }
   case OP_ILLEGAL: case OP_ILLEGAL | OP_C: TRAP(EXC_ILLEGAL, (uint32_t)d->imm);
   OPX(OP_LUI, x[d->rd] = (uint64_t)(int64_t)d->imm)
-  OPX(OP_AUIPC, x[d->rd] = PC() + (int64_t)d->imm)
-  case OP_JAL: case OP_JAL | OP_C: {
-    uint64_t p = PC();
-    x[d->rd] = p + LEN;
-    JUMP(p + (int64_t)d->imm);
-  }
-  case OP_JALR: case OP_JALR | OP_C: {
-    uint64_t t = (x[d->rs1] + (int64_t)d->imm) & ~1ULL;
-    x[d->rd] = PC() + LEN;
-    x[32] = 0;
-    JUMP(t);
-  }
+  OPX(OP_AUIPC, X_AUIPC)
+  case OP_JAL: case OP_JAL | OP_C: X_JAL;
+  case OP_JALR: case OP_JALR | OP_C: X_JALR;
   BRANCH(OP_BEQ, x[d->rs1] == x[d->rs2])
   BRANCH(OP_BNE, x[d->rs1] != x[d->rs2])
   BRANCH(OP_BLT, (int64_t)x[d->rs1] < (int64_t)x[d->rs2])
@@ -171,26 +167,26 @@ dispatch:
   OPX(OP_LB, { int8_t v; LOAD(int8_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = (uint64_t)(int64_t)v; })
   OPX(OP_LH, { int16_t v; LOAD(int16_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = (uint64_t)(int64_t)v; })
   OPX(OP_LW, { int32_t v; LOAD(int32_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = (uint64_t)(int64_t)v; })
-  OPX(OP_LD, { uint64_t v; LOAD(uint64_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; })
-  OPX(OP_LBU, { uint8_t v; LOAD(uint8_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; })
+  OPX(OP_LD, X_LD)
+  OPX(OP_LBU, X_LBU)
   OPX(OP_LHU, { uint16_t v; LOAD(uint16_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; })
   OPX(OP_LWU, { uint32_t v; LOAD(uint32_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; })
   OPX(OP_SB, STORE(uint8_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
   OPX(OP_SH, STORE(uint16_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
   OPX(OP_SW, STORE(uint32_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
-  OPX(OP_SD, STORE(uint64_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
-  OPX(OP_ADDI, x[d->rd] = x[d->rs1] + (int64_t)d->imm)
+  OPX(OP_SD, X_SD)
+  OPX(OP_ADDI, X_ADDI)
   OPX(OP_LI, x[d->rd] = (uint64_t)(int64_t)d->imm)
   OPX(OP_MV, x[d->rd] = x[d->rs1])
   OPX(OP_SLTI, x[d->rd] = (int64_t)x[d->rs1] < (int64_t)d->imm)
   OPX(OP_SLTIU, x[d->rd] = x[d->rs1] < (uint64_t)(int64_t)d->imm)
   OPX(OP_XORI, x[d->rd] = x[d->rs1] ^ (uint64_t)(int64_t)d->imm)
   OPX(OP_ORI, x[d->rd] = x[d->rs1] | (uint64_t)(int64_t)d->imm)
-  OPX(OP_ANDI, x[d->rd] = x[d->rs1] & (uint64_t)(int64_t)d->imm)
-  OPX(OP_SLLI, x[d->rd] = x[d->rs1] << d->imm)
+  OPX(OP_ANDI, X_ANDI)
+  OPX(OP_SLLI, X_SLLI)
   OPX(OP_SRLI, x[d->rd] = x[d->rs1] >> d->imm)
   OPX(OP_SRAI, x[d->rd] = (uint64_t)((int64_t)x[d->rs1] >> d->imm))
-  OPX(OP_ADD, x[d->rd] = x[d->rs1] + x[d->rs2])
+  OPX(OP_ADD, X_ADD)
   OPX(OP_SUB, x[d->rd] = x[d->rs1] - x[d->rs2])
   OPX(OP_SLL, x[d->rd] = x[d->rs1] << (x[d->rs2] & 63))
   OPX(OP_SLT, x[d->rd] = (int64_t)x[d->rs1] < (int64_t)x[d->rs2])
@@ -198,11 +194,10 @@ dispatch:
   OPX(OP_XOR, x[d->rd] = x[d->rs1] ^ x[d->rs2])
   OPX(OP_SRL, x[d->rd] = x[d->rs1] >> (x[d->rs2] & 63))
   OPX(OP_SRA, x[d->rd] = (uint64_t)((int64_t)x[d->rs1] >> (x[d->rs2] & 63)))
-  OPX(OP_OR, x[d->rd] = x[d->rs1] | x[d->rs2])
+  OPX(OP_OR, X_OR)
   OPX(OP_AND, x[d->rd] = x[d->rs1] & x[d->rs2])
-#define W(v) ((uint64_t)(int64_t)(int32_t)(v))
   OPX(OP_ADDIW, x[d->rd] = W(x[d->rs1] + (int64_t)d->imm))
-  OPX(OP_SLLIW, x[d->rd] = W((uint32_t)x[d->rs1] << d->imm))
+  OPX(OP_SLLIW, X_SLLIW)
   OPX(OP_SRLIW, x[d->rd] = W((uint32_t)x[d->rs1] >> d->imm))
   OPX(OP_SRAIW, x[d->rd] = W((int32_t)x[d->rs1] >> d->imm))
   OPX(OP_ADDW, x[d->rd] = W(x[d->rs1] + x[d->rs2]))
@@ -260,7 +255,7 @@ dispatch:
     goto refetch;
   case OP_SFENCE_VMA:
     if (m->priv == PRV_U || (m->priv == PRV_S && (m->mstatus & MSTATUS_TVM))) ILLEGAL();
-    if (d->rs1 == 0) tlb_flush_all(m);
+    if (d->rs1 == 0) tlb_flush_paged(m);
     else tlb_flush_va(m, x[d->rs1]);
     pc = PC() + 4;
     vpage = 1;
@@ -292,15 +287,37 @@ dispatch:
     x[d->rd] = old;
     NEXT();
   }
-  case OP_LR_W: case OP_LR_D: case OP_SC_W: case OP_SC_D: case OP_AMO_W: case OP_AMO_D: {
-    uint64_t v;
-    bool dbl = d->op == OP_LR_D || d->op == OP_SC_D || d->op == OP_AMO_D;
-    int c = amo_exec(m, d, &v, dbl);
-    if (c) TRAP(c, m->fault_addr);
+  case OP_LR_W: case OP_SC_W: case OP_AMO_W: case OP_LR_D: case OP_SC_D: case OP_AMO_D: {
+    /* TLB hit (aligned RAM; a write entry never maps decoded code): the access on host memory.
+     * A miss, a misaligned or an MMIO address takes amo_exec, which fills the TLB for next time. */
+    int op = d->op;
+    bool dbl = op >= OP_LR_D, lr = op == OP_LR_W || op == OP_LR_D, sc = op == OP_SC_W || op == OP_SC_D;
+    uint64_t va = x[d->rs1], v;
+    const TlbEntry *e = (lr ? tlb->r : tlb->w) + ((va >> PAGE_SHIFT) & (TLB_SIZE - 1));
+    if (UNLIKELY(e->vtag != (va & (~PAGE_MASK | (dbl ? 7 : 3))))) goto amo_slow;
+    uint8_t *p = (uint8_t *)(e->addend + (uintptr_t)va);
+    uint64_t pa = e->paddr | (va & PAGE_MASK);
+    if (sc) {
+      v = m->reservation != pa;
+      if (!v) {
+        if (dbl) memcpy(p, &x[d->rs2], 8);
+        else { uint32_t t = (uint32_t)x[d->rs2]; memcpy(p, &t, 4); }
+      }
+      m->reservation = ~0ULL;
+    } else {
+      if (dbl) memcpy(&v, p, 8);
+      else { int32_t t; memcpy(&t, p, 4); v = (uint64_t)(int64_t)t; }
+      if (lr) m->reservation = pa;
+      else {
+        uint64_t r = amo_alu(d->imm, v, dbl ? x[d->rs2] : (uint64_t)(int64_t)(int32_t)x[d->rs2], dbl);
+        if (dbl) memcpy(p, &r, 8);
+        else { uint32_t t = (uint32_t)r; memcpy(p, &t, 4); }
+      }
+    }
     x[d->rd] = v;
     x[32] = 0;
-    SLOW_DONE();
-    NEXT();
+    d += 2;
+    goto dispatch;
   }
   case OP_FLW: case OP_FLW | OP_C: case OP_FLD: case OP_FLD | OP_C: {
     if (!(m->mstatus & MSTATUS_FS)) ILLEGAL();
@@ -324,11 +341,12 @@ dispatch:
     if (c) ILLEGAL();
     NEXT();
   }
+  OP_PAIRS(PAIR)
   default: ILLEGAL();
   }
 
 load_slow: {
-  int op = d->op & ~OP_C;
+  int op = op_first(d->op & ~OP_C);
   uint64_t va = x[d->rs1] + (int64_t)d->imm, v;
   int size = (op == OP_LB || op == OP_LBU) ? 1 : (op == OP_LH || op == OP_LHU) ? 2
            : (op == OP_LW || op == OP_LWU || op == OP_FLW) ? 4 : 8;
@@ -347,12 +365,22 @@ load_slow: {
 }
 
 store_slow: {
-  int op = d->op & ~OP_C;
+  int op = op_first(d->op & ~OP_C);
   uint64_t va = x[d->rs1] + (int64_t)d->imm;
   int size = op == OP_SB ? 1 : op == OP_SH ? 2 : (op == OP_SW || op == OP_FSW) ? 4 : 8;
   uint64_t val = (op == OP_FSW || op == OP_FSD) ? m->f[d->rs2] : x[d->rs2];
   int c = mmu_store_slow(m, va, size, val);
   if (c) TRAP(c, m->fault_addr);
+  SLOW_DONE();
+  NEXT();
+}
+
+amo_slow: {
+  uint64_t v;
+  int c = amo_exec(m, d, &v, d->op >= OP_LR_D);
+  if (c) TRAP(c, m->fault_addr);
+  x[d->rd] = v;
+  x[32] = 0;
   SLOW_DONE();
   NEXT();
 }

@@ -3,6 +3,7 @@
  * (chapter 16) expanded to the equivalent 32-bit encoding first. rd = x0 is mapped to the
  * sink register 32 so the interpreter never tests for it. */
 #include "machine.h"
+#include <string.h>
 #include "decode.h"
 
 static inline int32_t sext(uint32_t v, int bits) { return (int32_t)(v << (32 - bits)) >> (32 - bits); }
@@ -253,4 +254,44 @@ uint32_t rvc_expand(uint16_t c) {
     }
   }
   return 0;
+}
+
+#define PAIR_ENTRY(a, b) [OP_##a##_##b - OP_PAIR0] = {OP_##a, OP_##b},
+const uint8_t pair_ops[OP_COUNT - OP_PAIR0][2] = {OP_PAIRS(PAIR_ENTRY)};
+/* operations that start a pair, as a 128-bit set (decode runs often enough for a loop to show) */
+#define FIRST_LO(a, b) | (OP_##a < 64 ? 1ULL << (OP_##a & 63) : 0)
+#define FIRST_HI(a, b) | (OP_##a >= 64 ? 1ULL << (OP_##a & 63) : 0)
+static const uint64_t pair_first[2] = {0 OP_PAIRS(FIRST_LO), 0 OP_PAIRS(FIRST_HI)};
+
+/* One slot at byte offset off of a decoded page whose code is at host. */
+static void decode_one(Insn *w, const uint8_t *host, uint32_t off) {
+  uint16_t lo;
+  memcpy(&lo, host + off, 2);
+  if ((lo & 3) != 3) {
+    uint32_t e = rvc_expand(lo);
+    if (e) decode_insn(e, w);
+    else { w->op = OP_ILLEGAL; w->imm = lo; }
+    w->op |= OP_C;
+  } else if (off == PAGE_SIZE - 2) {
+    w->op = OP_CROSS;
+  } else {
+    uint32_t raw;
+    memcpy(&raw, host + off, 4);
+    decode_insn(raw, w);
+  }
+}
+
+/* Decode a slot and make it a superinstruction when the next instruction (decoded now if it was
+ * not yet) completes a pair: one dispatch instead of two. The next slot stays as it is, so a jump
+ * to it, or a fault in the first half, runs it alone. */
+void decode_slot(Insn *w, const uint8_t *host, uint32_t off) {
+  decode_one(w, host, off);
+  int a = w->op & ~OP_C, len = w->op & OP_C ? 2 : 4;
+  if (off + len >= PAGE_SIZE) return;
+  if (!((pair_first[a >> 6] >> (a & 63)) & 1)) return;
+  Insn *n = w + len / 2;
+  if (n->op == OP_DECODE) decode_one(n, host, off + len);
+  int b = op_first(n->op & ~OP_C);
+  for (int i = 0; i < OP_COUNT - OP_PAIR0; i++)
+    if (pair_ops[i][0] == a && pair_ops[i][1] == b) { w->op = (uint8_t)((OP_PAIR0 + i) | (w->op & OP_C)); return; }
 }

@@ -40,7 +40,7 @@ void ram_written(Machine *m, uint64_t pa, uint64_t len) {
   uint64_t first = pa >> PAGE_SHIFT, last = (pa + len - 1) >> PAGE_SHIFT;
   for (uint64_t p = first; p <= last; p++) {
     uint64_t idx = p - (RAM_BASE >> PAGE_SHIFT);
-    if (idx < (m->ram_size >> PAGE_SHIFT) && m->code_page[idx]) dcache_invalidate_page(m, p);
+    if (idx < (m->ram_size >> PAGE_SHIFT) && (m->code_page[idx] & CODE_DECODED)) dcache_invalidate_page(m, p);
   }
 }
 
@@ -79,9 +79,9 @@ int bus_store(Machine *m, uint64_t pa, int size, uint64_t val) {
   uint8_t *p = bus_ram_ptr(m, pa, size);
   if (p) {
     uint64_t idx = (pa - RAM_BASE) >> PAGE_SHIFT;
-    if (m->code_page[idx]) dcache_invalidate_page(m, pa >> PAGE_SHIFT);
+    if (m->code_page[idx] & CODE_DECODED) dcache_invalidate_page(m, pa >> PAGE_SHIFT);
     if (((pa + size - 1) >> PAGE_SHIFT) != (pa >> PAGE_SHIFT) && idx + 1 < (m->ram_size >> PAGE_SHIFT) &&
-        m->code_page[idx + 1])
+        (m->code_page[idx + 1] & CODE_DECODED))
       dcache_invalidate_page(m, (pa >> PAGE_SHIFT) + 1);
     wr_le(p, size, val);
     return 0;

@@ -40,6 +40,12 @@ void tlb_flush_all(Machine *m) {
   for (int s = 0; s < TLB_SETS; s++) tlb_clear_set(&m->tlb[s]);
 }
 
+/* Set 3 (M-mode, bare) maps va = pa whatever satp says: a page-table change leaves it valid, and
+ * clearing it would cost a quarter of each flush's cache traffic. */
+void tlb_flush_paged(Machine *m) {
+  for (int s = 0; s < 3; s++) tlb_clear_set(&m->tlb[s]);
+}
+
 void tlb_flush_va(Machine *m, uint64_t va) {
   int i = (int)((va >> PAGE_SHIFT) & (TLB_SIZE - 1));
   for (int s = 0; s < 3; s++) m->tlb[s].r[i].vtag = m->tlb[s].w[i].vtag = m->tlb[s].x[i].vtag = 1;
@@ -118,6 +124,17 @@ int mmu_load_slow(Machine *m, uint64_t va, int size, uint64_t *val) {
   return 0;
 }
 
+/* TLB entry for a data access that succeeded at pa; a write entry never maps a page holding
+ * decoded code (its stores must go through bus_store, which drops the decoded page). */
+void mmu_fill_data(Machine *m, uint64_t va, uint64_t pa, int acc) {
+  if (acc != ACC_WRITE) { tlb_fill(m, m->tlb_cur->r, va, pa); return; }
+  uint64_t idx = (pa - RAM_BASE) >> PAGE_SHIFT;
+  if (pa >= RAM_BASE && idx < (m->ram_size >> PAGE_SHIFT) && !(m->code_page[idx] & CODE_DECODED)) {
+    tlb_fill(m, m->tlb_cur->w, va, pa);
+    m->code_page[idx] |= CODE_WMAPPED;
+  }
+}
+
 int mmu_store_slow(Machine *m, uint64_t va, int size, uint64_t val) {
   if (va & (size - 1)) {
     /* check both pages first so a fault leaves memory untouched */
@@ -136,9 +153,7 @@ int mmu_store_slow(Machine *m, uint64_t va, int size, uint64_t val) {
   if (c) return c;
   c = bus_store(m, pa, size, val);
   if (c) { m->fault_addr = va; return c; }
-  uint64_t idx = (pa - RAM_BASE) >> PAGE_SHIFT;
-  if (pa >= RAM_BASE && idx < (m->ram_size >> PAGE_SHIFT) && !m->code_page[idx])
-    tlb_fill(m, m->tlb_cur->w, va, pa);
+  mmu_fill_data(m, va, pa, ACC_WRITE);
   return 0;
 }
 
@@ -176,8 +191,9 @@ Insn *mmu_fetch_page(Machine *m, uint64_t pc, int *cause, const uint8_t **host) 
     dp->insn[DC_SLOTS].op = dp->insn[DC_SLOTS + 1].op = OP_PAGE_END;
     *tag = ppn;
     if (pa >= RAM_BASE) {
-      m->code_page[(pa - RAM_BASE) >> PAGE_SHIFT] = 1;
-      tlb_drop_writable(m, pa);
+      uint8_t *cp = &m->code_page[(pa - RAM_BASE) >> PAGE_SHIFT];
+      if (*cp & CODE_WMAPPED) tlb_drop_writable(m, pa); /* a scan reads every set's write table */
+      *cp = CODE_DECODED;
     }
   }
   return dp->insn;

@@ -2,10 +2,18 @@
    address) and every AMO in .w and .d form: the old value (sign-extended for .w) is
    returned and memory gets the new value; neighbouring bytes are untouched.
    Misaligned AMOs and LR raise address-misaligned exceptions. (A misaligned SC is not
-   tested: QEMU fails an SC without a matching reservation before checking alignment.) */
+   tested: QEMU fails an SC without a matching reservation before checking alignment.)
+   AMOs and LR/SC after a TLB flush (slow path, which fills the TLB) and again (the TLB hit
+   path), at both ends of a page, and on a page holding code, which they must invalidate. */
 #include "test.h"
 
 static volatile u64 mem[4] __attribute__((aligned(16)));
+static volatile u64 apage[2][512] __attribute__((aligned(4096)));
+static volatile u32 code[1024] __attribute__((aligned(4096)));
+#define ADDI_A0(n) (0x00000513u | ((u32)(n) << 20)) /* addi a0, zero, n */
+#define RET 0x00008067u
+static u64 call_code(void) { asm volatile("fence.i" ::: "memory"); return ((u64 (*)(void))code)(); }
+static inline void tlb_flush(void) { asm volatile("sfence.vma" ::: "memory"); }
 
 #define AMO(op, addr, v) ({ u64 _r; asm volatile(op " %0, %2, (%1)" : "=r"(_r) : "r"(addr), "r"((u64)(v)) : "memory"); _r; })
 #define LR(op, addr) ({ u64 _r; asm volatile(op " %0, (%1)" : "=r"(_r) : "r"(addr) : "memory"); _r; })
@@ -138,6 +146,42 @@ int main(void)
   asm volatile("1: lr.d t0, (%0)\n\taddi t0, t0, 1\n\tsc.d t1, t0, (%0)\n\tbnez t1, 1b"
                :: "r"(p) : "t0", "t1", "memory");
   CHECK(*p, 42);
+
+  section("amo tlb paths");
+  volatile u64 *last = &apage[0][511], *first = &apage[1][0];
+  *last = 10; *first = 20;
+  tlb_flush();
+  CHECK(AMO("amoadd.d", last, 1), 10);            /* TLB miss */
+  CHECK(AMO("amoadd.d", last, 1), 11);            /* TLB hit */
+  CHECK(AMO("amoadd.w", first, 5), 20);           /* next page: miss, then hit */
+  CHECK(AMO("amoxor.w", first, 1), 25);
+  CHECK(*last, 12);
+  CHECK(*first, 24);
+  CHECK(apage[1][1], 0);
+  tlb_flush();
+  CHECK(LR("lr.d", last), 12);                    /* miss */
+  CHECK(SC("sc.d", last, 13), 0);                 /* miss (the flush dropped the write entry) */
+  CHECK(LR("lr.d", last), 13);                    /* hit */
+  CHECK(SC("sc.d", &apage[0][510], 1), 1);        /* same page, other address: fails */
+  CHECK(apage[0][510], 0);
+  CHECK(LR("lr.w", first), 24);
+  CHECK(SC("sc.w", first, 0xfffffff0), 0);        /* hit */
+  CHECK(*first, 0xfffffff0);
+  CHECK(SC("sc.w", first, 1), 1);                 /* the reservation is gone */
+  CHECK(AMO("amomin.w", first, 3), (u64)-16);     /* .w operands are signed */
+  CHECK(*first, 0xfffffff0);
+  CHECK(AMO("amomaxu.w", first, 3), (u64)-16);
+  CHECK(*first, 0xfffffff0);
+  section("amo on code");
+  code[0] = ADDI_A0(1); code[1] = RET;
+  CHECK(call_code(), 1);
+  CHECK(AMO("amoswap.w", &code[0], ADDI_A0(2)), ADDI_A0(1));
+  CHECK(call_code(), 2);
+  CHECK(AMO("amoswap.w", &code[0], ADDI_A0(3)), ADDI_A0(2)); /* twice: no stale write entry */
+  CHECK(call_code(), 3);
+  CHECK(LR("lr.w", &code[0]), ADDI_A0(3));
+  CHECK(SC("sc.w", &code[0], ADDI_A0(4)), 0);
+  CHECK(call_code(), 4);
 
   section("misaligned amo");
   volatile char *b = (volatile char *)&mem[0];
