@@ -48,6 +48,10 @@ enum {
   X86_EVENT = -2, X86_EVENT_JUMPED = -3,
 };
 
+/* the TSC's rate, which CPUID leaves 0x15/0x16 announce (x86_system.c) and the board's RTC and clock
+ * use: one tick per nanosecond, a retired instruction or host time (ADR 0050) */
+#define X86_TSC_HZ 1000000000ULL
+
 /* MXCSR (SDM vol. 1 10.2.3) */
 #define MXCSR_IE (1u << 0)
 #define MXCSR_DE (1u << 1)
