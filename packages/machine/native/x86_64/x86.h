@@ -192,8 +192,8 @@ typedef struct X86Decoded { /* 48 bytes */
  * has an entry for every instruction of a block (its slot and the slots left: a jump into the
  * middle runs them, ADR 0039); the arena is refilled from its start (and the map cleared) when full */
 #define X86_BLK_MAX 32
-#define X86_BLK_MAP 131072 /* an entry per instruction (ADR 0039): as many as the arena has slots */
-#define X86_BLK_ARENA 131072
+#define X86_BLK_MAP 262144 /* an entry per instruction (ADR 0039): as many as the arena has slots */
+#define X86_BLK_ARENA 262144
 typedef struct X86Slot { uint64_t raw[2]; X86Insn insn; } X86Slot; /* 48 bytes */
 typedef struct X86BlockRef { uint64_t rip; uint32_t start, n; } X86BlockRef; /* rip 1 = empty */
 static inline uint32_t x86_blk_hash(uint64_t rip) { return (uint32_t)(rip ^ (rip >> 12)) & (X86_BLK_MAP - 1); }

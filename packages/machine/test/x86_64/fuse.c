@@ -1,21 +1,22 @@
-/* A compare and the Jcc after it run as one fused slot of a decoded block (ADR 0053): every
- * condition after CMP of each short-path form (registers, immediates, memory on either side) and
- * TEST of registers, with the flags after the pair; a jump straight to the Jcc of a fused pair
- * (it keeps a slot of its own); and a pair in a writable buffer whose Jcc is rewritten after it
- * ran (its condition byte, and a far Jcc behind a compare longer than 8 bytes). */
+/* An ALU operation or compare and the Jcc after it run as one fused slot of a decoded block (ADR
+ * 0053): every condition after CMP of each short-path form (registers, immediates, memory on
+ * either side), TEST of registers (byte ones too, AH..BH), and SUB/AND/ADD/XOR with a register
+ * destination, with the flags and the register after the pair; a jump straight to the Jcc of a
+ * fused pair (it keeps a slot of its own); and a pair in a writable buffer whose Jcc is rewritten
+ * after it ran (its condition byte, and a far Jcc behind a compare longer than 8 bytes). */
 #include "lib.h"
 
 static u64 mem;
 
-/* taken (1) or not (0), and the arithmetic flags after the pair */
+/* taken (1) or not (0) plus twice the first operand after the pair, and the arithmetic flags after it */
 #define PAIR(name, insn, jcc, ...)                                                            \
   static u64 name(u64 a, u64 b, u64 *fl) {                                                   \
     u64 t, f;                                                                                  \
     mem = b;                                                                                   \
     __asm__ volatile(insn "\n\t" jcc " 1f\n\tmov $0, %0\n\tjmp 2f\n1:\tmov $1, %0\n2:\tpushfq\n\tpop %1" \
-                     : "=&r"(t), "=&r"(f) : "r"(a), "r"(b), "m"(mem) : "cc");                \
+                     : "=&r"(t), "=&r"(f), "+Q"(a) : "Q"(b), "m"(mem) : "cc");               \
     *fl = f & FLAGS;                                                                           \
-    return t;                                                                                  \
+    return t + 2 * a;                                                                          \
   }
 #define FORMS(cc)                                                                              \
   PAIR(rr64_##cc, "cmp %3, %2", "j" #cc)                                                        \
@@ -25,14 +26,22 @@ static u64 mem;
   PAIR(rm_##cc, "cmp %4, %2", "j" #cc)                                                          \
   PAIR(mr_##cc, "cmp %2, %4", "j" #cc)                                                          \
   PAIR(mi_##cc, "cmpq $0x7f, %4", "j" #cc)                                                      \
-  PAIR(test_##cc, "test %3, %2", "j" #cc)
+  PAIR(test_##cc, "test %3, %2", "j" #cc)                                                       \
+  PAIR(testb_##cc, "test %b3, %b2", "j" #cc)                                                    \
+  PAIR(testh_##cc, "test %h3, %b2", "j" #cc)                                                    \
+  PAIR(sub_##cc, "sub %3, %2", "j" #cc)                                                         \
+  PAIR(and32_##cc, "and %k3, %k2", "j" #cc)                                                     \
+  PAIR(addi_##cc, "add $-3, %2", "j" #cc)                                                       \
+  PAIR(xorm_##cc, "xor %4, %2", "j" #cc)
 FORMS(o) FORMS(no) FORMS(b) FORMS(ae) FORMS(e) FORMS(ne) FORMS(be) FORMS(a)
 FORMS(s) FORMS(ns) FORMS(p) FORMS(np) FORMS(l) FORMS(ge) FORMS(le) FORMS(g)
 
+#define NFORM 14
 typedef u64 (*Pair)(u64, u64, u64 *);
-#define ROW(cc) {rr64_##cc, rr32_##cc, ri8_##cc, ri32_##cc, rm_##cc, mr_##cc, mi_##cc, test_##cc}
-static const Pair pairs[16][8] = {ROW(o), ROW(no), ROW(b), ROW(ae), ROW(e), ROW(ne), ROW(be), ROW(a),
-                                  ROW(s), ROW(ns), ROW(p), ROW(np), ROW(l), ROW(ge), ROW(le), ROW(g)};
+#define ROW(cc) {rr64_##cc, rr32_##cc, ri8_##cc, ri32_##cc, rm_##cc, mr_##cc, mi_##cc, test_##cc, \
+                 testb_##cc, testh_##cc, sub_##cc, and32_##cc, addi_##cc, xorm_##cc}
+static const Pair pairs[16][NFORM] = {ROW(o), ROW(no), ROW(b), ROW(ae), ROW(e), ROW(ne), ROW(be), ROW(a),
+                                      ROW(s), ROW(ns), ROW(p), ROW(np), ROW(l), ROW(ge), ROW(le), ROW(g)};
 
 /* a jump to the Jcc of a fused pair: the Jcc alone, on the flags of the compare before the jump */
 static u64 middle(u64 a, u64 b, u64 c, u64 d) {
@@ -62,7 +71,7 @@ static void emit_far(u8 *p, u8 cc) {
 
 int main(void) {
   for (int cc = 0; cc < 16; cc++)
-    for (int form = 0; form < 8; form++) {
+    for (int form = 0; form < NFORM; form++) {
       u64 acc = 0, fa = 0;
       for (int i = 0; i < 24; i++)
         for (int j = 0; j < 24; j++) {
