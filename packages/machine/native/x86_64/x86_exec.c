@@ -636,6 +636,8 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     else CHK(x86_load(c, x86_ea(c, d), 4, &v));
     c->r[d->reg] = x86_sext(v, 4);
     return 0;
+  case X86K_GENERIC: break;
+  default: __builtin_unreachable(); /* no other kind: the jump table needs no range check */
   }
   /* the general paths may set rip and return 0 (a far transfer, SYSCALL): the loop advances rip
    * after a 0 without looking (ADR 0053), so such a return becomes X86_OK here, off the short paths */
