@@ -127,7 +127,7 @@ typedef struct X86Bus {
 
 /* software TLB (x86_mmu.c): direct mapped, one array per access kind and privilege, so a hit
  * means "allowed"; an entry maps a 4 KiB linear page to host memory (addend + va) */
-#define X86_TLB_SIZE 1024
+#define X86_TLB_SIZE 1024 /* per kind and privilege; 256 missed often on python (ADR 0053) */
 enum { ACC_R = 0, ACC_W = 1, ACC_X = 2 };
 typedef struct X86TlbEntry { uint64_t tag, addend; } X86TlbEntry;
 
@@ -193,7 +193,7 @@ typedef struct X86Decoded { /* 48 bytes */
  * middle runs them, ADR 0039); the arena is refilled from its start (and the map cleared) when full */
 #define X86_BLK_MAX 32
 #define X86_BLK_MAP 262144 /* an entry per instruction (ADR 0039): as many as the arena has slots */
-#define X86_BLK_ARENA 262144
+#define X86_BLK_ARENA 262144 /* 12 MiB of slots: python refilled 128 Ki many times a run (ADR 0053) */
 typedef struct X86Slot { uint64_t raw[2]; X86Insn insn; } X86Slot; /* 48 bytes */
 typedef struct X86BlockRef { uint64_t rip; uint32_t start, n; } X86BlockRef; /* rip 1 = empty */
 static inline uint32_t x86_blk_hash(uint64_t rip) { return (uint32_t)(rip ^ (rip >> 12)) & (X86_BLK_MAP - 1); }
