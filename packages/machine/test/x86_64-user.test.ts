@@ -71,6 +71,8 @@ const expected = new Map<string, Run>();
       ['fault-de', 'divide error (#DE)', 'idiv'],
       ['fault-ud', 'invalid opcode (#UD)', 'ud2'],
       ['fault-gp', 'general protection (#GP)', 'movaps'],
+      // a fused CMP and Jcc (ADR 0053) faults at the CMP
+      ['fault-pf', 'page fault (#PF)', 'cmpq'],
     ])('%s: reports %s at the %s and exits 4', (program, message, insn) => {
       const q = run(qemu!, [join(outDir, program)]);
       expect(q.stdout).toBe('before\n');

@@ -8,7 +8,7 @@
 static uint32_t io_in(void *ctx, uint16_t port, int size) {
   X86Board *b = ctx;
   if (port >= COM1_BASE && port < COM1_BASE + 8) return com_read(&b->com1, port - COM1_BASE);
-  if (port == 0x71) return rtc_read(&b->rtc, x86_board_now(b), BOARD_TSC_HZ);
+  if (port == 0x71) return rtc_read(&b->rtc, x86_board_now(b), X86_TSC_HZ);
   if (port == 0x70) return 0xff;
   return 0xffffffffu >> (32 - 8 * size);
 }

@@ -15,7 +15,6 @@
 #define COM1_BASE 0x3f8
 #define COM1_IRQ 4
 #define DEBUG_EXIT_PORT 0xf4 /* -device isa-debug-exit,iobase=0xf4,iosize=4 */
-#define BOARD_TSC_HZ 1000000000ULL /* the board clock's rate: CPUID leaf 0x15's (x86_system.c) */
 
 typedef struct X86Board {
   X86Cpu *cpu;

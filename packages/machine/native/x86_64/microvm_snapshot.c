@@ -43,7 +43,7 @@ int x86_snapshot_resume(X86Microvm *mv) {
    * host's: the CMOS clock here, the kernel's from the request's c2w/time (c2w-init) */
   struct timespec wall;
   clock_gettime(CLOCK_REALTIME, &wall);
-  rtc_set_time(&mv->board.rtc, (int64_t)wall.tv_sec * 1000000000 + wall.tv_nsec, x86_board_now(&mv->board), BOARD_TSC_HZ);
+  rtc_set_time(&mv->board.rtc, (int64_t)wall.tv_sec * 1000000000 + wall.tv_nsec, x86_board_now(&mv->board), X86_TSC_HZ);
   mv->last_poll_ns = mv->dev->last_input_poll_ns = host_now_ns();
   /* x86_microvm_run: the TSC follows the host clock from the snapshot's count on (ADR 0050) */
   mv->dev->paused = false;

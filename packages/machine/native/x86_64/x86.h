@@ -46,7 +46,14 @@ enum {
   /* the instruction completed and may have unmasked interrupts: leave the loop so x86_run's entry
    * looks at the board's interrupt line (X86_EVENT: rip not yet advanced; X86_EVENT_JUMPED: set) */
   X86_EVENT = -2, X86_EVENT_JUMPED = -3,
+  /* a fused compare and Jcc (X86K_CMP_JCC) ran both: the branch not taken (rip not yet advanced)
+   * or taken (rip set) */
+  X86_FUSED = -4, X86_FUSED_TAKEN = -5,
 };
+
+/* the TSC's rate, which CPUID leaves 0x15/0x16 announce (x86_system.c) and the board's RTC and clock
+ * use: one tick per nanosecond, a retired instruction or host time (ADR 0050) */
+#define X86_TSC_HZ 1000000000ULL
 
 /* MXCSR (SDM vol. 1 10.2.3) */
 #define MXCSR_IE (1u << 0)
@@ -120,7 +127,7 @@ typedef struct X86Bus {
 
 /* software TLB (x86_mmu.c): direct mapped, one array per access kind and privilege, so a hit
  * means "allowed"; an entry maps a 4 KiB linear page to host memory (addend + va) */
-#define X86_TLB_SIZE 256
+#define X86_TLB_SIZE 1024 /* per kind and privilege; 256 missed often on python (ADR 0053) */
 enum { ACC_R = 0, ACC_W = 1, ACC_X = 2 };
 typedef struct X86TlbEntry { uint64_t tag, addend; } X86TlbEntry;
 
@@ -154,6 +161,7 @@ typedef struct X86Insn { /* 32 bytes: with its code bytes, a 48-byte block slot 
   bool has_rex : 1;
   bool has_modrm : 1;
   bool rip_rel : 1;
+  uint8_t chk;       /* block slots: the code bytes the run loop compares, len or a fused pair's (x86_block.c) */
   uint64_t imm;
 } X86Insn;
 _Static_assert(sizeof(X86Insn) == 32, "a decoded instruction and its code bytes take 48 bytes");
@@ -162,7 +170,9 @@ enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X8
        X86K_ALU_RI, X86K_TEST_RR, X86K_MOV_RI, X86K_PUSH_R, X86K_POP_R, X86K_CALL, X86K_RET,
        X86K_ALU_RM, X86K_ALU_MR, X86K_ALU_MI, /* reg op= mem, mem op= reg, mem op= imm */
        /* ADR 0039: byte and 16-bit forms, and the next commonest of a boot's general paths */
-       X86K_ALU8, X86K_MOV8, X86K_TEST, X86K_MOV_MI, X86K_INCDEC, X86K_JMP, X86K_MOVX, X86K_MOVSXD };
+       X86K_ALU8, X86K_MOV8, X86K_TEST, X86K_MOV_MI, X86K_INCDEC, X86K_JMP, X86K_MOVX, X86K_MOVSXD,
+       /* ADR 0053: CMP (register, memory or immediate forms) or TEST of registers, with the Jcc in the next slot */
+       X86K_CMP_JCC };
 
 /* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
  * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code
@@ -182,8 +192,8 @@ typedef struct X86Decoded { /* 48 bytes */
  * has an entry for every instruction of a block (its slot and the slots left: a jump into the
  * middle runs them, ADR 0039); the arena is refilled from its start (and the map cleared) when full */
 #define X86_BLK_MAX 32
-#define X86_BLK_MAP 131072 /* an entry per instruction (ADR 0039): as many as the arena has slots */
-#define X86_BLK_ARENA 131072
+#define X86_BLK_MAP 262144 /* an entry per instruction (ADR 0039): as many as the arena has slots */
+#define X86_BLK_ARENA 262144 /* 12 MiB of slots: python refilled 128 Ki many times a run (ADR 0053) */
 typedef struct X86Slot { uint64_t raw[2]; X86Insn insn; } X86Slot; /* 48 bytes */
 typedef struct X86BlockRef { uint64_t rip; uint32_t start, n; } X86BlockRef; /* rip 1 = empty */
 static inline uint32_t x86_blk_hash(uint64_t rip) { return (uint32_t)(rip ^ (rip >> 12)) & (X86_BLK_MAP - 1); }

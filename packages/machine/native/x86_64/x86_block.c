@@ -18,6 +18,17 @@ static bool ends_block(const X86Insn *d) {
   }
 }
 
+/* CMP of every 32/64-bit short-path form and TEST of registers: flags only, and their one possible
+ * fault (the memory operand's) comes before the Jcc runs */
+static bool fusable(const X86Insn *d) {
+  switch (d->kind) {
+  case X86K_ALU_RR: case X86K_ALU_RM: case X86K_ALU_MR: return ((d->op >> 3) & 7) == 7;
+  case X86K_ALU_RI: case X86K_ALU_MI: return (d->reg & 7) == 7;
+  case X86K_TEST_RR: return true;
+  default: return false;
+  }
+}
+
 /* a fresh block at rip: fills slots from the arena's free end, refilling the arena when it
  * cannot take a whole block (no block is running then: the run loop asks only between blocks) */
 int x86_block_build(X86Cpu *c, X86BlockRef *ref, uint64_t rip) {
@@ -37,6 +48,14 @@ int x86_block_build(X86Cpu *c, X86BlockRef *ref, uint64_t rip) {
     memcpy(s[n].raw, page + off, 16);
     off += s[n].insn.len;
     if (ends_block(&s[n++].insn)) break;
+  }
+  /* a compare and the Jcc after it run as one slot (ADR 0053): one dispatch and one code check
+   * (chk covers both) for the pair; the Jcc keeps its own slot for a jump to it */
+  for (unsigned k = 0; k < n; k++) {
+    X86Insn *d = &s[k].insn;
+    d->chk = d->len;
+    if (k + 1 < n && s[k + 1].insn.kind == X86K_JCC && d->len + s[k + 1].insn.len <= 16 && fusable(d))
+      d->kind = X86K_CMP_JCC, d->chk = (uint8_t)(d->len + s[k + 1].insn.len);
   }
   /* every instruction of the block is an entry (ADR 0039): a jump into its middle runs the slots
    * there instead of decoding the tail again (9% of a boot's samples were x86_decode) */

@@ -2,6 +2,7 @@
  * (SDM vol. 2 tables A-2, A-3): data movement, ALU dispatch, control flow, stack, bit operations,
  * CMPXCHG/XADD. Strings are x86_string.c, SSE x86_sse.c, CPUID/RDTSC/SYSCALL x86_system.c.
  * An instruction either completes (rip advanced) or raises: state and rip stay as they were. */
+#include <stddef.h>
 #include "x86.h"
 #include "x86_ops.h"
 
@@ -618,14 +619,30 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     c->r[d->reg] = size == 8 ? v : (uint32_t)v;
     return 0;
   }
+  case X86K_CMP_JCC: { /* x86_block.c: the Jcc is the next slot's; a fault is the compare's own */
+    const X86Insn *j = &((const X86Slot *)(const void *)((const char *)d - offsetof(X86Slot, insn)))[1].insn;
+    uint64_t a, b;
+    if (d->mod == 3) v = c->r[d->rm];
+    else CHK(x86_load(c, x86_ea(c, d), size, &v));
+    if (op == 0x3b) a = c->r[d->reg], b = v;          /* CMP reg, r/m */
+    else a = v, b = op == 0x81 || op == 0x83 ? d->imm : c->r[d->reg]; /* CMP r/m, imm or reg; TEST */
+    x86_alu_fast(c, op == 0x85 ? ALU_AND : ALU_CMP, size, a, b);
+    if (!x86_cond_fast(c, j->op & 15)) return X86_FUSED;
+    c->rip = next + j->len + j->imm;
+    return X86_FUSED_TAKEN;
+  }
   case X86K_MOVSXD:
     if (d->mod == 3) v = (uint32_t)c->r[d->rm];
     else CHK(x86_load(c, x86_ea(c, d), 4, &v));
     c->r[d->reg] = x86_sext(v, 4);
     return 0;
+  case X86K_GENERIC: break;
+  default: __builtin_unreachable(); /* no other kind: the jump table needs no range check */
   }
-  if (op >= 0x100) return exec_0f(c, d, next);
-  return exec_1byte(c, d, next);
+  /* the general paths may set rip and return 0 (a far transfer, SYSCALL): the loop advances rip
+   * after a 0 without looking (ADR 0053), so such a return becomes X86_OK here, off the short paths */
+  int r = op >= 0x100 ? exec_0f(c, d, next) : exec_1byte(c, d, next);
+  return r == 0 && c->rip != rip ? X86_OK : r;
 }
 
 void x86_reset(X86Cpu *c) {
@@ -763,7 +780,7 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
    * stays the fetch page (page); s == end: look up the block at rip */
   X86BlockRef *ref = NULL;
   X86Slot *s = NULL, *end = NULL;
-  uint64_t page = 1;
+  uint64_t page = 1, addend = 0; /* c->fetch_va and its fetch_addend, which change together */
   while (n < budget) {
     X86Insn tmp;
     const X86Insn *d;
@@ -774,6 +791,7 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
       ref = &c->blk_map[x86_blk_hash(rip)]; /* the common case inline: a block of the fetch page */
       if (X86_UNLIKELY(ref->rip != rip || (rip & ~0xfffULL) != c->fetch_va)) ref = block_at(c, &berr);
       page = c->fetch_va;
+      addend = c->fetch_addend;
       if (X86_UNLIKELY(ref == NULL)) { /* outside blocks (ADR 0039: tested here, not per instruction) */
         s = end = NULL;
         if (berr) { e = berr; goto fetch_fault; }
@@ -787,10 +805,10 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
       end = s + ref->n;
     }
     { /* exact without write tracking: the code bytes must still be those of the decode */
-      const uint8_t *p = (const uint8_t *)(uintptr_t)(c->fetch_addend + rip);
+      const uint8_t *p = (const uint8_t *)(uintptr_t)(addend + rip);
       uint64_t raw;
       memcpy(&raw, p, 8);
-      if (X86_UNLIKELY(raw != s->raw[0] || (s->insn.len > 8 && memcmp(p + 8, &s->raw[1], 8)))) {
+      if (X86_UNLIKELY(raw != s->raw[0] || (s->insn.chk > 8 && memcmp(p + 8, &s->raw[1], 8)))) {
         ref->rip = 1; /* decoded anew from here: the old block may be entered again */
         X86BlockRef *m = &c->blk_map[x86_blk_hash(rip)]; /* and this instruction's own entry */
         if (m->rip == rip) m->rip = 1;
@@ -803,13 +821,20 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
   exec:
     e = exec_one(c, d, rip);
     if (X86_LIKELY(e == 0)) {
-      if (X86_LIKELY(c->rip == rip)) c->rip = rip + d->len;
-      else s = end;
+      c->rip = rip + d->len; /* a 0 never set rip (exec_one) */
       if (X86_UNLIKELY(c->fetch_va != page)) s = end; /* TLB or cache flush, CPL change */
       n++;
       continue;
     }
+    if (e == X86_FUSED) { /* the compare and the Jcc in the next slot, not taken */
+      c->rip = rip + d->len + s->insn.len;
+      s++;
+      n += 2;
+      if (X86_UNLIKELY(c->fetch_va != page)) s = end; /* an MMIO load asked to stop */
+      continue;
+    }
     s = end;
+    if (e == X86_FUSED_TAKEN) { n += 2; continue; }
     if (e == X86_OK) { n++; continue; } /* a taken branch set rip */
     if (e == X86_STOP_SYSCALL || e == X86_STOP_HLT) { n++; rc = e; break; }
     if (e == X86_EVENT || e == X86_EVENT_JUMPED) {

@@ -16,12 +16,16 @@ static inline uint8_t *x86_ptr(X86Cpu *c, uint64_t va, uint64_t len) {
 
 /* host memory for len bytes at va, or NULL when the slow path must decide */
 static inline uint8_t *x86_fast_ptr(X86Cpu *c, uint64_t va, uint64_t len, int kind) {
+  /* the TLB first: with paging on the flat window is empty (x86_paging_update, x86_request_stop),
+   * so a Linux guest's accesses skip its test; with paging off the TLB holds nothing */
+  if (X86_LIKELY(c->paging)) {
+    const X86TlbEntry *e = &c->tlb[kind * 2 + c->user][(va >> 12) & (X86_TLB_SIZE - 1)];
+    if (X86_LIKELY(e->tag == (va & ~0xfffULL) && (va & 0xfff) + len <= 4096))
+      return (uint8_t *)(uintptr_t)(e->addend + va);
+    return NULL;
+  }
   uint64_t off = va - c->mem_base;
   if (X86_LIKELY(off < c->mem_size && len <= c->mem_size - off)) return c->mem + off;
-  if (!c->paging) return NULL;
-  const X86TlbEntry *e = &c->tlb[kind * 2 + c->user][(va >> 12) & (X86_TLB_SIZE - 1)];
-  if (X86_LIKELY(e->tag == (va & ~0xfffULL) && (va & 0xfff) + len <= 4096))
-    return (uint8_t *)(uintptr_t)(e->addend + va);
   return NULL;
 }
 

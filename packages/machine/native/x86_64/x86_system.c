@@ -28,7 +28,6 @@
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID_1_ECX_RDRAND (1u << 30)
 #define CPUID_7_EBX_RDSEED (1u << 18)
-#define TSC_HZ 1000000000u /* one tick per nanosecond: a retired instruction, or host time (ADR 0050) */
 #define CPUID_7_EDX_ARCH_CAPABILITIES (1u << 29)
 /* IA32_ARCH_CAPABILITIES (MSR 0x10a, SDM vol. 4 table 2-2): every "not affected" bit, all true of an
  * interpreter, which never speculates (no Meltdown/MDS/SSB/TAA/MMIO/GDS/RFDS/ITS); none of the
@@ -73,9 +72,9 @@ void x86_cpuid(X86Cpu *c) {
     if (c->system && (uint32_t)c->r[R_RCX] == 0) dx = CPUID_7_EDX_ARCH_CAPABILITIES;
     break;
   case 0x15: /* TSC = crystal * ebx / eax: Linux takes its frequency from here (no calibration) */
-    if (c->system) { a = 1; b = 1; cx = TSC_HZ; }
+    if (c->system) { a = 1; b = 1; cx = (uint32_t)X86_TSC_HZ; }
     break;
-  case 0x16: if (c->system) { a = TSC_HZ / 1000000; b = a; } break; /* base and max MHz */
+  case 0x16: if (c->system) { a = (uint32_t)(X86_TSC_HZ / 1000000); b = a; } break; /* base and max MHz */
   case 0x80000000: a = 0x80000008; break;
   case 0x80000001:
     cx = CPUID_81_ECX_LAHF;
