@@ -93,7 +93,7 @@ export async function writeMetadata(root: DirNode, writer: BlockWriter, tails: T
   }
   // The image goes on for at least an xattr ibody header after the last inode: fsck.erofs 1.5
   // (Debian bookworm) reads one after every inode, xattrs or not, and called an image whose last
-  // inode ends on its last byte corrupt (a zero block more, in 1 of 128 images; the kernel never reads it).
+  // inode ends on its last byte corrupt (a zero block more, in about 1 image in 128; the kernel never reads it).
   const end = offset + XATTR_IBODY_HEADER_SIZE;
   await writeAll(writer, area.subarray(0, blocksFor(end - areaBase) * BLOCK));
   await writer.drain();
