@@ -9,6 +9,13 @@ export const repoDir = resolve(pkgDir, '..', '..');
 export const nativeBin = join(pkgDir, 'build', 'native', 'c2w-machine');
 export const nodeBin = join(pkgDir, 'bin', 'c2w-machine-node.js');
 export type Mode = 'native' | 'wasm';
+export const found = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+/** An x86-64 gcc: the host's on an x86-64 host, else Debian's cross compiler (gcc-x86-64-linux-gnu). */
+export function x86Gcc(): string | undefined {
+  const host = spawnSync('gcc', ['-dumpmachine'], { encoding: 'utf8' });
+  if (host.status === 0 && host.stdout.startsWith('x86_64')) return 'gcc';
+  return found('x86_64-linux-gnu-gcc') ? 'x86_64-linux-gnu-gcc' : undefined;
+}
 export const MODES: Mode[] = ['native', 'wasm'];
 
 export interface RunResult {

@@ -7,19 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requirePrerequisite } from '@c2w/testing';
-import { MODES, pkgDir, type Mode } from './helpers.js';
+import { MODES, found, pkgDir, type Mode, x86Gcc } from './helpers.js';
 
 const srcDir = join(pkgDir, 'test', 'x86_64-bare');
 const outDir = join(pkgDir, 'build', 'x86_64-bare-test');
 const runner = join(pkgDir, 'build', 'native', 'c2w-x86-bare');
 const wasmRunner = join(pkgDir, 'test', 'x86_64', 'run-wasm.mjs');
 
-const found = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-function x86Gcc(): string | undefined {
-  const host = spawnSync('gcc', ['-dumpmachine'], { encoding: 'utf8' });
-  if (host.status === 0 && host.stdout.startsWith('x86_64')) return 'gcc';
-  return found('x86_64-linux-gnu-gcc') ? 'x86_64-linux-gnu-gcc' : undefined;
-}
 const cc = x86Gcc();
 const ready = requirePrerequisite('an x86-64 gcc (host gcc or gcc-x86-64-linux-gnu) and qemu-system-x86_64 (qemu-system-x86)',
   cc !== undefined && found('qemu-system-x86_64'));

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newcCpio, requirePrerequisite } from '@c2w/testing';
-import { MODES, type Mode, consoleLines, nativeBin, nodeBin, repoDir, runMachine } from './helpers.js';
+import { MODES, type Mode, consoleLines, nativeBin, nodeBin, repoDir, runMachine, x86Gcc } from './helpers.js';
 
 const BUSYBOX = '/bin/busybox';
 /** The cached kernel (tools/x86_64/artifacts.sh --offline), or C2W_X86_KERNEL's. */
@@ -105,6 +105,35 @@ echo "the finisher did not stop the machine"
     expect(readFileSync(join(share, 'out.txt'), 'utf8')).toBe('written-by-guest\n');
     expect(r.stdout).not.toMatch(/Kernel panic|Oops|BUG:|finisher did not/);
     expect([r.code, r.stderr]).toEqual([5, '']);
+  });
+
+  // Decoded code is dropped when a device writes its frame (ADR 0055): the guest program
+  // (test/x86_64-guest/dma-smc.c) calls a function in an executable buffer, reads other code into
+  // the buffer from the disk with O_DIRECT (virtio-blk writes the frame by DMA, no CPU store), and
+  // calls it again, which must run the disk's code.
+  it.each(MODES)('runs code that a virtio-blk read put where decoded code was (%s)', async (mode) => {
+    const prog = join(tmp, 'dma-smc');
+    const made = spawnSync(x86Gcc() as string, ['-O1', '-static', '-nostdlib', '-no-pie', '-fno-pie', '-fno-stack-protector', '-fcf-protection=none',
+      '-fno-asynchronous-unwind-tables', '-ffreestanding', '-mno-red-zone', '-o', prog, join(repoDir, 'packages/machine/test/x86_64-guest/dma-smc.c')], { encoding: 'utf8' });
+    expect(made.stderr).toBe('');
+    const init = newcCpio([
+      ...['bin', 'dev'].map((name) => ({ name, type: 'dir' as const })),
+      { name: 'dev/console', type: 'chardev', major: 5, minor: 1 },
+      { name: 'bin/busybox', type: 'file', body: readFileSync(BUSYBOX), mode: 0o755 },
+      ...['sh', 'mount', 'devmem'].map((name) => ({ name: `bin/${name}`, type: 'symlink' as const, target: 'busybox' })),
+      { name: 'dma-smc', type: 'file', body: readFileSync(prog), mode: 0o755 },
+      { name: 'init', type: 'file', mode: 0o755, body: '#!/bin/sh\nmount -t devtmpfs dev /dev\n/dma-smc\ndevmem 0xfeb80000 32 0x5555\n' },
+    ]);
+    const initrd = join(tmp, `dma-smc-${mode}.cpio`);
+    writeFileSync(initrd, init);
+    const disk = join(tmp, `dma-smc-${mode}.img`);
+    // the second block: nop x4 ; mov $0x22222222, %eax ; ret
+    const code = [0x90, 0x90, 0x90, 0x90, 0xb8, 0x22, 0x22, 0x22, 0x22, 0xc3];
+    writeFileSync(disk, Buffer.concat([Buffer.alloc(4096), Buffer.from(code), Buffer.alloc(4096 - code.length)]));
+    const r = await runMachine(mode, ['--arch', 'x86_64', '--kernel', kernel as string, '--initrd', initrd, '--append', 'console=ttyS0 panic=-1',
+      '--drive', `${disk},ro`], { timeoutMs: 300_000 });
+    expect(consoleLines(r.stdout)).toContain('DMA-SMC 11111111 22222222');
+    expect([r.code, r.stderr]).toEqual([0, '']);
   });
 
   // Guest time is host time (ADR 0050): a guest `sleep 1` is an idle HLT until the LAPIC deadline,

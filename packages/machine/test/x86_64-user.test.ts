@@ -5,20 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { requirePrerequisite } from '@c2w/testing';
-import { MODES, pkgDir, type Mode } from './helpers.js';
+import { MODES, found, pkgDir, type Mode, x86Gcc } from './helpers.js';
 
 const srcDir = join(pkgDir, 'test', 'x86_64');
 const outDir = join(pkgDir, 'build', 'x86_64-test');
 const runner = join(pkgDir, 'build', 'native', 'c2w-x86-user');
 const wasmRunner = join(srcDir, 'run-wasm.mjs');
 
-const found = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-/** An x86-64 gcc: the host's on an x86-64 host, else Debian's cross compiler (gcc-x86-64-linux-gnu). */
-function x86Gcc(): string | undefined {
-  const host = spawnSync('gcc', ['-dumpmachine'], { encoding: 'utf8' });
-  if (host.status === 0 && host.stdout.startsWith('x86_64')) return 'gcc';
-  return found('x86_64-linux-gnu-gcc') ? 'x86_64-linux-gnu-gcc' : undefined;
-}
 const cc = x86Gcc();
 const qemu = ['qemu-x86_64-static', 'qemu-x86_64'].find(found);
 const ready = requirePrerequisite('an x86-64 gcc (host gcc or gcc-x86-64-linux-gnu) and qemu-x86_64 (qemu-user-static)',

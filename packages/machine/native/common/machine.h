@@ -164,6 +164,12 @@ typedef struct IrqLines {
   void *ctx;
 } IrqLines;
 
+/* a board's hook for device writes to guest RAM (DMA): x86_64 drops the decoded code there */
+typedef struct DmaHook {
+  void (*fn)(void *ctx, uint64_t pa, uint64_t len);
+  void *ctx;
+} DmaHook;
+
 /* virtio device IDs (virtio 1.1 section 5) of the devices the machine has */
 #define VIRTIO_ID_NET 1
 #define VIRTIO_ID_BLOCK 2
@@ -301,6 +307,7 @@ typedef struct Machine {
   Config *cfg;
   /* ---- what the shared devices need from their board ---- */
   IrqLines irq;
+  DmaHook dma_written;  /* x86_64 (riscv64 tracks its code pages through code_page and ram_written) */
   uint64_t ram_base;     /* guest-physical address of ram[0] (devices' DMA): 0x80000000 or 0 */
   struct Jit *jit;       /* riscv64 JIT tier's state (riscv64/jit.h), NULL without --jit */
 } Machine;

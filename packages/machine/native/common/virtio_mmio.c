@@ -168,7 +168,8 @@ static uint64_t chain_copy(Machine *m, const VqChain *c, bool write, uint64_t of
     if (!p) break;
     if (write) {
       memcpy(p, buf + done, n);
-      if (m->code_page) ram_written(m, s->addr + off, n); /* riscv64's decoded pages (x86_64 checks bytes) */
+      if (m->code_page) ram_written(m, s->addr + off, n); /* riscv64's decoded pages */
+      else if (m->dma_written.fn) m->dma_written.fn(m->dma_written.ctx, s->addr + off, n); /* x86_64's blocks */
     }
     else memcpy(buf + done, p, n);
     done += n;

@@ -42,6 +42,7 @@ int main(int argc, char **argv) {
   char err[512];
   x86_reset(c);
   x86_board_init(&b, c, ram, mem_mib << 20, stdin, stdout);
+  if (!c->code_gen) { fprintf(stderr, "c2w-x86-bare: out of memory\n"); return 3; }
   if (x86_pvh_load(&b, argv[ai], cmdline, initrd, err, sizeof err)) { fprintf(stderr, "c2w-x86-bare: %s\n", err); return 1; }
   x86_mptable_write(&b);
   int status = 0;

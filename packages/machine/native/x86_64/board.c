@@ -69,6 +69,7 @@ void x86_board_init(X86Board *b, X86Cpu *c, uint8_t *ram, uint64_t ram_size, FIL
   c->mem = ram;
   c->mem_base = 0;
   c->mem_size = c->ram_size = ram_size;
+  x86_code_init(c, ram_size); /* the caller checks c->code_gen */
   c->bus = (X86Bus){ .ctx = b, .io_in = io_in, .io_out = io_out, .mmio_read = x86_board_mmio_read, .mmio_write = x86_board_mmio_write, .intr = intr };
   c->has_apic = true;
   lapic_reset(&b->lapic);

@@ -5,6 +5,8 @@
 #include <unistd.h>
 #include "microvm.h"
 
+static void dma_written(void *ctx, uint64_t pa, uint64_t len) { x86_code_written(ctx, pa, len); }
+
 /* the shared devices' lines are I/O APIC pins */
 static void ioapic_line(void *ctx, int line, int level) {
   X86Microvm *mv = ctx;
@@ -112,6 +114,7 @@ int x86_microvm_init(X86Microvm *mv, Config *cfg) {
   }
   x86_reset(c);
   x86_board_init(&mv->board, c, ram, cfg->memory, NULL, stdout);
+  if (!c->code_gen) { fprintf(stderr, "c2w-machine: out of memory\n"); return 1; }
   if (cfg->icount) c->rng_fixed = 0x9e3779b97f4a7c15ULL; /* RDRAND repeats with --icount */
   if (cfg->snapshot_boot) rtc_reset(&mv->board.rtc, 0); /* a snapshot holds no host time: the run sets it */
   c->bus.mmio_read = mmio_read;
@@ -123,6 +126,7 @@ int x86_microvm_init(X86Microvm *mv, Config *cfg) {
   m->ram = ram;
   m->ram_base = 0;
   m->ram_size = cfg->memory;
+  m->dma_written = (DmaHook){dma_written, c}; /* device writes to RAM drop the decoded code there (ADR 0055) */
   m->console_gated = cfg->console_gate;
   for (int i = 0; i < VIRTIO_SLOTS; i++) { m->virtio[i].irq = (uint32_t)(MICROVM_VIRTIO_IRQ0 + i); m->virtio[i].fd = -1; }
   char cmdline[4096], err[512];
@@ -148,6 +152,7 @@ static void microvm_free(X86Microvm *mv) {
     }
   }
   free(mv->board.ram);
+  if (mv->board.cpu) free(mv->board.cpu->code_gen);
   free(mv->board.cpu);
   free(m);
 }

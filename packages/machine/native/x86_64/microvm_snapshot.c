@@ -24,9 +24,12 @@ int x86_snapshot_boot(Config *cfg, X86Microvm **booted, Machine **dev) {
   mv->insns_per_ns = 0; /* measured from host time (microvm_run.c); x86_microvm_run sets both anew */
   memset(c->dcache_mem, 0, sizeof c->dcache_mem);
   memset(c->blk_map, 0, sizeof c->blk_map);
-  memset(c->blk_arena, 0, sizeof c->blk_arena);
+  memset(c->blk_mem, 0, sizeof c->blk_mem);
   memset(c->tlb, 0, sizeof c->tlb);
   memset(c->tlb_global, 0, sizeof c->tlb_global);
+  memset(c->code_gen, 0, c->code_frames * sizeof *c->code_gen); /* no blocks, no write entries */
+  c->code_next = 1;
+  c->fetch_gen = 0;
   return 0;
 }
 

@@ -153,6 +153,7 @@ int main(int argc, char **argv) {
   c->mem = mem;
   c->mem_base = 0;
   c->mem_size = MEM_SIZE;
+  if (!x86_code_init(c, MEM_SIZE)) { fprintf(stderr, "c2w-x86-user: out of memory\n"); return 3; }
   c->user_syscall = true;
   c->rflags = FLAG_FIXED1 | FLAG_IF; /* as Linux starts a process */
   uint64_t brk = 0, entry = load_elf(c, argv[ai], &brk);

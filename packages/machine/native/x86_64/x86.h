@@ -161,10 +161,9 @@ typedef struct X86Insn { /* 32 bytes: with its code bytes, a 48-byte block slot 
   bool has_rex : 1;
   bool has_modrm : 1;
   bool rip_rel : 1;
-  uint8_t chk;       /* block slots: the code bytes the run loop compares, len or a fused pair's (x86_block.c) */
   uint64_t imm;
 } X86Insn;
-_Static_assert(sizeof(X86Insn) == 32, "a decoded instruction and its code bytes take 48 bytes");
+_Static_assert(sizeof(X86Insn) == 32, "a decoded instruction is a 32-byte block slot");
 enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X86K_JCC, X86K_LEA, X86K_SHIFT_RI,
        /* ADR 0035: register destination in rm for the forms without a ModR/M byte */
        X86K_ALU_RI, X86K_TEST_RR, X86K_MOV_RI, X86K_PUSH_R, X86K_POP_R, X86K_CALL, X86K_RET,
@@ -187,15 +186,17 @@ typedef struct X86Decoded { /* 48 bytes */
 
 /* decoded blocks (x86_block.c, ADR 0035): the instructions from an entry rip on, in execution
  * order in consecutive slots of an arena, up to an unconditional transfer, X86_BLK_MAX of them or
- * the last 15 bytes of the page; a slot keeps the code bytes it was decoded from and is used only
- * while they are unchanged (as the per-instruction cache did). The map is direct mapped by rip and
- * has an entry for every instruction of a block (its slot and the slots left: a jump into the
- * middle runs them, ADR 0039); the arena is refilled from its start (and the map cleared) when full */
+ * the last 15 bytes of the page. The map is direct mapped by rip and has an entry for every
+ * instruction of a block (its slot and the slots left: a jump into the middle runs them, ADR
+ * 0039); the arena is refilled from its start (and the map cleared) when full. An entry is valid
+ * while its generation is the code generation of the frame the fetch page maps now (code_gen,
+ * ADR 0055): unique across frames, so it also tells a page mapped elsewhere since */
 #define X86_BLK_MAX 32
 #define X86_BLK_MAP 262144 /* an entry per instruction (ADR 0039): as many as the arena has slots */
-#define X86_BLK_ARENA 262144 /* 12 MiB of slots: python refilled 128 Ki many times a run (ADR 0053) */
-typedef struct X86Slot { uint64_t raw[2]; X86Insn insn; } X86Slot; /* 48 bytes */
-typedef struct X86BlockRef { uint64_t rip; uint32_t start, n; } X86BlockRef; /* rip 1 = empty */
+#define X86_BLK_ARENA 262144 /* 8 MiB of slots: python refilled 128 Ki many times a run (ADR 0053) */
+typedef struct X86Slot { X86Insn insn; } X86Slot; /* 32 bytes: no code bytes since ADR 0055 */
+typedef struct X86BlockRef { uint64_t rip; uint32_t start : 24, n : 8; uint32_t gen; } X86BlockRef; /* rip 1 = empty */
+_Static_assert(X86_BLK_ARENA <= 1 << 24 && X86_BLK_MAX < 256, "X86BlockRef's start and n fields");
 static inline uint32_t x86_blk_hash(uint64_t rip) { return (uint32_t)(rip ^ (rip >> 12)) & (X86_BLK_MAP - 1); }
 
 typedef struct X86Cpu {
@@ -226,6 +227,15 @@ typedef struct X86Cpu {
    * fetch_addend + fetch_va. Valid while its fetch TLB entry or the flat window is unchanged and
    * the CPL the same: x86_fetch_forget at every flush, request_stop, CPL change and slice start */
   uint64_t fetch_va, fetch_addend;
+  uint32_t fetch_gen;  /* the code generation of the fetch page's frame (code_gen without X86_CODE_WMAPPED) */
+  /* page-granular code tracking (x86_mmu.c, ADR 0055): per 4 KiB frame of mem (guest RAM, or the
+   * user-mode runner's window), the generation of the blocks decoded from it, 0 = none. A store
+   * to a frame with blocks gives it 0 (x86_code_written), so they are never run again; the next
+   * block built there takes a new generation (code_next). No write TLB entry maps a frame with
+   * blocks: X86_CODE_WMAPPED marks one that may have such entries, dropped when a block is built */
+  uint32_t *code_gen;
+  uint64_t code_frames;
+  uint32_t code_next;
   /* ---- system state (docs/decisions/0022); the user-mode runner leaves system false ---- */
   bool system;         /* exceptions go through the IDT, privileged instructions run */
   bool paging;         /* CR0.PG with EFER.LMA: 4-level paging through the TLB */
@@ -256,7 +266,10 @@ typedef struct X86Cpu {
   X86Decoded dcache_mem[X86_DC_SIZE + 2];
   uint32_t blk_used;   /* arena slots handed out since the last refill */
   X86BlockRef blk_map[X86_BLK_MAP];
-  X86Slot blk_arena[X86_BLK_ARENA];
+  /* the arena: blk is blk_mem rounded up to 64 bytes (x86_dcache_flush), so no slot spans two
+   * host cache lines (calloc aligns X86Cpu to 16 only; ADR 0055) */
+  X86Slot *blk;
+  X86Slot blk_mem[X86_BLK_ARENA + 2];
 } X86Cpu;
 
 
@@ -317,6 +330,12 @@ void x86_tlb_flush(X86Cpu *c, bool keep_global);
 void x86_tlb_flush_page(X86Cpu *c, uint64_t va);
 void x86_paging_update(X86Cpu *c); /* after CR0/CR4/EFER changes */
 static inline void x86_fetch_forget(X86Cpu *c) { c->fetch_va = 1; }
+#define X86_CODE_WMAPPED 0x80000000u
+#define X86_CODE_GEN_MAX 0x7fe00000u /* code_next past this: every block and generation is dropped at a slice start */
+bool x86_code_init(X86Cpu *c, uint64_t bytes); /* code_gen for mem's bytes; false: out of memory */
+void x86_code_reset(X86Cpu *c);                /* no frame holds blocks, no write TLB entry is left */
+void x86_code_written(X86Cpu *c, uint64_t off, uint64_t len); /* bytes at mem + off changed: drop their frames' blocks */
+uint32_t x86_code_frame(X86Cpu *c, uint64_t frame);           /* a block is built from the frame: its generation */
 /* for board callbacks: end the slice after the current instruction (which completes); costs the
  * hot loop nothing: the next fetch takes the slow path, which stops */
 void x86_request_stop(X86Cpu *c);

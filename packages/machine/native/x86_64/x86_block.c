@@ -2,8 +2,8 @@
  * block's slots one after the other while each instruction falls through, so consecutive guest
  * instructions are consecutive host memory and one map lookup covers a block (a per-instruction
  * cache entry hashed by rip missed the host's L1 on most of a Linux boot's paths, ADR 0029).
- * Exactness is the per-instruction cache's: a slot runs only while the code bytes at its rip are
- * those it was decoded from (x86_exec.c checks them), so no write needs tracking. */
+ * Exactness comes from the frame's code generation (ADR 0055): a store to the frame drops its
+ * blocks, so a slot is run only while the bytes it was decoded from are unchanged. */
 #include "x86.h"
 
 /* decoding goes no further than an instruction after which execution never falls through */
@@ -37,26 +37,23 @@ int x86_block_build(X86Cpu *c, X86BlockRef *ref, uint64_t rip) {
     c->blk_used = 0;
   }
   const uint8_t *page = (const uint8_t *)(uintptr_t)(c->fetch_addend + (rip & ~0xfffULL));
+  /* the frame's generation, before the decode reads it: write TLB entries to it go first */
+  uint32_t gen = c->fetch_gen = x86_code_frame(c, (uint64_t)(page - c->mem) >> 12);
   unsigned off = (unsigned)(rip & 0xfff), n = 0;
-  X86Slot *s = &c->blk_arena[c->blk_used];
+  X86Slot *s = &c->blk[c->blk_used];
   while (n < X86_BLK_MAX && off <= 4096 - 16) {
     int e = x86_decode(c, &s[n].insn, page + off, 15);
     if (e) {
       if (n == 0) return e; /* the first instruction's fault is the fetch's */
       break;                /* a later one is decoded again when (if) it is reached */
     }
-    memcpy(s[n].raw, page + off, 16);
     off += s[n].insn.len;
     if (ends_block(&s[n++].insn)) break;
   }
-  /* a compare and the Jcc after it run as one slot (ADR 0053): one dispatch and one code check
-   * (chk covers both) for the pair; the Jcc keeps its own slot for a jump to it */
-  for (unsigned k = 0; k < n; k++) {
-    X86Insn *d = &s[k].insn;
-    d->chk = d->len;
-    if (k + 1 < n && s[k + 1].insn.kind == X86K_JCC && d->len + s[k + 1].insn.len <= 16 && fusable(d))
-      d->kind = X86K_CMP_JCC, d->chk = (uint8_t)(d->len + s[k + 1].insn.len);
-  }
+  /* a compare and the Jcc after it run as one slot (ADR 0053): one dispatch for the pair; the
+   * Jcc keeps its own slot for a jump to it */
+  for (unsigned k = 0; k + 1 < n; k++)
+    if (s[k + 1].insn.kind == X86K_JCC && fusable(&s[k].insn)) s[k].insn.kind = X86K_CMP_JCC;
   /* every instruction of the block is an entry (ADR 0039): a jump into its middle runs the slots
    * there instead of decoding the tail again (9% of a boot's samples were x86_decode) */
   uint64_t r = rip;
@@ -65,6 +62,7 @@ int x86_block_build(X86Cpu *c, X86BlockRef *ref, uint64_t rip) {
     m->rip = r;
     m->start = c->blk_used + k;
     m->n = n - k;
+    m->gen = gen;
     r += s[k].insn.len;
   }
   c->blk_used += n;

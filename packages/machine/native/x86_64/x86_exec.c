@@ -664,6 +664,7 @@ void x86_reset(X86Cpu *c) {
 
 void x86_dcache_flush(X86Cpu *c) {
   c->dc = (X86Decoded *)(((uintptr_t)c->dcache_mem + 63) & ~(uintptr_t)63);
+  c->blk = (X86Slot *)(((uintptr_t)c->blk_mem + 63) & ~(uintptr_t)63);
   for (int i = 0; i < X86_DC_SIZE; i++) c->dc[i].rip = 1; /* never the rip of a cached entry */
   for (int i = 0; i < X86_BLK_MAP; i++) c->blk_map[i].rip = 1;
   c->blk_used = 0;
@@ -721,13 +722,14 @@ static __attribute__((noinline)) bool fetch_find_page(X86Cpu *c) {
   if (c->mem_size >= 4096 && page >= c->mem_base && page - c->mem_base <= c->mem_size - 4096) {
     c->fetch_va = page;
     c->fetch_addend = (uint64_t)(uintptr_t)c->mem - c->mem_base;
-    return true;
+  } else {
+    if (!c->paging) return false;
+    const X86TlbEntry *t = &c->tlb[ACC_X * 2 + c->user][(rip >> 12) & (X86_TLB_SIZE - 1)];
+    if (t->tag != page) return false; /* x86_fetch_slow fills the TLB: the next fetch finds it */
+    c->fetch_va = page;
+    c->fetch_addend = t->addend;
   }
-  if (!c->paging) return false;
-  const X86TlbEntry *t = &c->tlb[ACC_X * 2 + c->user][(rip >> 12) & (X86_TLB_SIZE - 1)];
-  if (t->tag != page) return false; /* x86_fetch_slow fills the TLB: the next fetch finds it */
-  c->fetch_va = page;
-  c->fetch_addend = t->addend;
+  c->fetch_gen = c->code_gen[(c->fetch_addend + page - (uint64_t)(uintptr_t)c->mem) >> 12] & ~X86_CODE_WMAPPED;
   return true;
 }
 
@@ -755,7 +757,7 @@ static __attribute__((noinline)) X86BlockRef *block_at(X86Cpu *c, int *err) {
   if ((rip & ~0xfffULL) != c->fetch_va && !fetch_find_page(c)) return NULL;
   if ((rip & 0xfff) > 4096 - 16) return NULL;
   X86BlockRef *r = &c->blk_map[x86_blk_hash(rip)];
-  if (X86_UNLIKELY(r->rip != rip) && (*err = x86_block_build(c, r, rip))) return NULL;
+  if (X86_UNLIKELY(r->rip != rip || r->gen != c->fetch_gen) && (*err = x86_block_build(c, r, rip))) return NULL;
   return r;
 }
 
@@ -769,6 +771,7 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
   uint64_t n = 0;
   int rc = X86_STOP_BUDGET;
   x86_fetch_forget(c); /* the board or the runner may have changed memory between slices */
+  if (X86_UNLIKELY(c->code_next > X86_CODE_GEN_MAX)) x86_code_reset(c); /* generations run out: start again */
   /* external interrupts are taken here, between slices and after an instruction that may have
    * unmasked them (X86_EVENT*), which keeps the per-instruction loop free of the check */
   if (c->system) {
@@ -780,7 +783,7 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
    * stays the fetch page (page); s == end: look up the block at rip */
   X86BlockRef *ref = NULL;
   X86Slot *s = NULL, *end = NULL;
-  uint64_t page = 1, addend = 0; /* c->fetch_va and its fetch_addend, which change together */
+  uint64_t page = 1; /* c->fetch_va of the block */
   while (n < budget) {
     X86Insn tmp;
     const X86Insn *d;
@@ -789,9 +792,8 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
     if (X86_UNLIKELY(s == end)) {
       int berr = 0;
       ref = &c->blk_map[x86_blk_hash(rip)]; /* the common case inline: a block of the fetch page */
-      if (X86_UNLIKELY(ref->rip != rip || (rip & ~0xfffULL) != c->fetch_va)) ref = block_at(c, &berr);
+      if (X86_UNLIKELY(ref->rip != rip || (rip & ~0xfffULL) != c->fetch_va || ref->gen != c->fetch_gen)) ref = block_at(c, &berr);
       page = c->fetch_va;
-      addend = c->fetch_addend;
       if (X86_UNLIKELY(ref == NULL)) { /* outside blocks (ADR 0039: tested here, not per instruction) */
         s = end = NULL;
         if (berr) { e = berr; goto fetch_fault; }
@@ -801,23 +803,11 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
         d = dslow;
         goto exec;
       }
-      s = &c->blk_arena[ref->start];
+      s = &c->blk[ref->start];
       end = s + ref->n;
     }
-    { /* exact without write tracking: the code bytes must still be those of the decode */
-      const uint8_t *p = (const uint8_t *)(uintptr_t)(addend + rip);
-      uint64_t raw;
-      memcpy(&raw, p, 8);
-      if (X86_UNLIKELY(raw != s->raw[0] || (s->insn.chk > 8 && memcmp(p + 8, &s->raw[1], 8)))) {
-        ref->rip = 1; /* decoded anew from here: the old block may be entered again */
-        X86BlockRef *m = &c->blk_map[x86_blk_hash(rip)]; /* and this instruction's own entry */
-        if (m->rip == rip) m->rip = 1;
-        s = end;
-        continue;
-      }
-      d = &s->insn;
-      s++;
-    }
+    d = &s->insn; /* exact: a store to the block's frame dropped it (ADR 0055) and left the block */
+    s++;
   exec:
     e = exec_one(c, d, rip);
     if (X86_LIKELY(e == 0)) {

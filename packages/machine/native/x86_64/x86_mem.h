@@ -25,7 +25,12 @@ static inline uint8_t *x86_fast_ptr(X86Cpu *c, uint64_t va, uint64_t len, int ki
     return NULL;
   }
   uint64_t off = va - c->mem_base;
-  if (X86_LIKELY(off < c->mem_size && len <= c->mem_size - off)) return c->mem + off;
+  if (X86_LIKELY(off < c->mem_size && len <= c->mem_size - off)) {
+    /* the flat window has no TLB to withhold: a store to a frame with blocks takes the slow path,
+     * which drops them (ADR 0055) */
+    if (kind == ACC_W && ((c->code_gen[off >> 12] | c->code_gen[(off + len - 1) >> 12]) & ~X86_CODE_WMAPPED)) return NULL;
+    return c->mem + off;
+  }
   return NULL;
 }
 

@@ -4,6 +4,7 @@
  * A/D bits follow QEMU's walker, the reference the tests compare with: accessed is set on each
  * upper-level entry as the walk uses it, the leaf's accessed (and dirty on a write) only when the
  * access is allowed. */
+#include <stdlib.h>
 #include "x86.h"
 #include "x86_mem.h"
 
@@ -56,6 +57,54 @@ void x86_paging_update(X86Cpu *c) {
   x86_tlb_flush(c, false);
 }
 
+/* ---- page-granular code tracking (ADR 0055) ---- */
+bool x86_code_init(X86Cpu *c, uint64_t bytes) {
+  free(c->code_gen);
+  c->code_frames = (bytes + 4095) >> 12;
+  c->code_gen = calloc(c->code_frames ? c->code_frames : 1, sizeof *c->code_gen);
+  c->code_next = 1;
+  c->fetch_gen = 0;
+  return c->code_gen != NULL;
+}
+
+void x86_code_reset(X86Cpu *c) {
+  x86_dcache_flush(c);
+  x86_tlb_flush(c, false); /* no write entry left: the X86_CODE_WMAPPED marks go too */
+  memset(c->code_gen, 0, c->code_frames * sizeof *c->code_gen);
+  c->code_next = 1;
+  c->fetch_gen = 0;
+}
+
+/* the frame's blocks are never run again; the running one ends after this instruction (its
+ * frame may be this one: the loop leaves a block when the fetch page is forgotten) */
+static void code_drop(X86Cpu *c, uint64_t f) {
+  c->code_gen[f] &= X86_CODE_WMAPPED;
+  x86_fetch_forget(c);
+}
+
+void x86_code_written(X86Cpu *c, uint64_t off, uint64_t len) {
+  if (!len) return;
+  for (uint64_t f = off >> 12, last = (off + len - 1) >> 12; f <= last && f < c->code_frames; f++)
+    if (c->code_gen[f] & ~X86_CODE_WMAPPED) code_drop(c, f);
+}
+
+/* the write TLB entries (both privileges) that map frame f */
+static void tlb_drop_writable(X86Cpu *c, uint64_t f) {
+  uint64_t host = (uint64_t)(uintptr_t)c->mem + (f << 12);
+  for (int k = ACC_W * 2; k < ACC_W * 2 + 2; k++)
+    for (int i = 0; i < X86_TLB_SIZE; i++)
+      if (c->tlb[k][i].tag != 1 && c->tlb[k][i].tag + c->tlb[k][i].addend == host) { c->tlb[k][i].tag = 1; c->tlb_global[k][i] = 0; }
+}
+
+uint32_t x86_code_frame(X86Cpu *c, uint64_t f) {
+  uint32_t g = c->code_gen[f];
+  if (g & X86_CODE_WMAPPED) tlb_drop_writable(c, f);
+  g &= ~X86_CODE_WMAPPED;
+  if (!g) g = c->code_next++;
+  c->code_gen[f] = g;
+  return g;
+}
+
 static uint64_t phys_ld64(X86Cpu *c, uint64_t pa, bool *ok) {
   uint64_t v = 0;
   *ok = pa + 8 <= c->ram_size;
@@ -63,7 +112,10 @@ static uint64_t phys_ld64(X86Cpu *c, uint64_t pa, bool *ok) {
   return v;
 }
 
-static void phys_st64(X86Cpu *c, uint64_t pa, uint64_t v) { memcpy(c->mem + pa, &v, 8); }
+static void phys_st64(X86Cpu *c, uint64_t pa, uint64_t v) {
+  memcpy(c->mem + pa, &v, 8);
+  x86_code_written(c, pa, 8);
+}
 
 static int page_fault(X86Cpu *c, uint64_t va, uint32_t err) {
   c->fault_addr = va;
@@ -113,6 +165,11 @@ int x86_translate(X86Cpu *c, uint64_t va, int kind, bool user, uint64_t *pa) {
     c->tlb[k][i].addend = (uint64_t)(uintptr_t)c->mem + pa_page - va_page;
     c->tlb_global[k][i] = (ent & PTE_G) && (c->cr4 & CR4_PGE);
     if (level > 1) c->tlb_large = true;
+    if (write) { /* stores through the entry need no check: the frame's blocks go now */
+      uint64_t f = pa_page >> 12;
+      if (c->code_gen[f] & ~X86_CODE_WMAPPED) code_drop(c, f);
+      c->code_gen[f] |= X86_CODE_WMAPPED;
+    }
   }
   return 0;
 }
@@ -120,16 +177,24 @@ int x86_translate(X86Cpu *c, uint64_t va, int kind, bool user, uint64_t *pa) {
 /* physical RAM or the board's MMIO */
 static void phys_rw(X86Cpu *c, uint64_t pa, uint8_t *buf, unsigned len, bool write) {
   if (pa < c->ram_size && len <= c->ram_size - pa) {
-    if (write) memcpy(c->mem + pa, buf, len);
-    else memcpy(buf, c->mem + pa, len);
+    if (write) {
+      memcpy(c->mem + pa, buf, len);
+      x86_code_written(c, pa, len);
+    } else {
+      memcpy(buf, c->mem + pa, len);
+    }
     return;
   }
   while (len) {
     unsigned n = len >= 8 && !(pa & 7) ? 8 : len >= 4 && !(pa & 3) ? 4 : len >= 2 && !(pa & 1) ? 2 : 1;
     uint64_t v = 0;
     if (pa < c->ram_size) { /* the RAM part of an access straddling its end */
-      if (write) c->mem[pa] = buf[0];
-      else buf[0] = c->mem[pa];
+      if (write) {
+        c->mem[pa] = buf[0];
+        x86_code_written(c, pa, 1);
+      } else {
+        buf[0] = c->mem[pa];
+      }
       n = 1;
     } else if (write) {
       memcpy(&v, buf, n);
@@ -148,8 +213,12 @@ int x86_access_slow(X86Cpu *c, uint64_t va, void *buf, unsigned len, int kind) {
   if (!c->system) { /* the user-mode runner: one window, anything else faults */
     uint8_t *p = x86_ptr(c, va, len);
     if (!p) return EXC_PF;
-    if (kind == ACC_W) memcpy(p, buf, len);
-    else memcpy(buf, p, len);
+    if (kind == ACC_W) {
+      memcpy(p, buf, len);
+      x86_code_written(c, (uint64_t)(p - c->mem), len);
+    } else {
+      memcpy(buf, p, len);
+    }
     return 0;
   }
   if (!c->paging) {
