@@ -154,13 +154,18 @@ typedef struct X86Insn { /* 32 bytes: with its code bytes, a 48-byte block slot 
   uint8_t scale;
   uint8_t ssize;     /* stack operand size of PUSH/POP/CALL/RET: 8 (2 with 66) in 64-bit mode, 4 in 32-bit */
   uint8_t kind;      /* X86K_*: a common form the run loop handles without the general paths */
-  int32_t disp;
+  /* chain: a direct branch's (JCC, JMP and CALL rel, which have no displacement) arena slot of
+   * its target in the same page, set when the branch is taken and the target's block exists;
+   * chain_n slots run from there (0 = not chained). The run loop goes there without a map lookup
+   * (ADR 0055) */
+  union { int32_t disp; uint32_t chain; };
   uint16_t imm2;     /* ENTER's second immediate, a far pointer's selector */
   bool opsize_prefix : 1; /* 66 seen: SSE mandatory prefix, or 16-bit operands */
   bool lock : 1;
   bool has_rex : 1;
   bool has_modrm : 1;
   bool rip_rel : 1;
+  uint8_t chain_n;
   uint64_t imm;
 } X86Insn;
 _Static_assert(sizeof(X86Insn) == 32, "a decoded instruction is a 32-byte block slot");

@@ -784,6 +784,7 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
   X86BlockRef *ref = NULL;
   X86Slot *s = NULL, *end = NULL;
   uint64_t page = 1; /* c->fetch_va of the block */
+  X86Insn *link = NULL; /* a direct branch just taken to its own page: chained to the block found next */
   while (n < budget) {
     X86Insn tmp;
     const X86Insn *d;
@@ -791,8 +792,13 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
     int e;
     if (X86_UNLIKELY(s == end)) {
       int berr = 0;
+      X86Insn *from = link; /* chained only after the inline lookup: a block built now may have refilled the arena */
+      link = NULL;
       ref = &c->blk_map[x86_blk_hash(rip)]; /* the common case inline: a block of the fetch page */
-      if (X86_UNLIKELY(ref->rip != rip || (rip & ~0xfffULL) != c->fetch_va || ref->gen != c->fetch_gen)) ref = block_at(c, &berr);
+      if (X86_UNLIKELY(ref->rip != rip || (rip & ~0xfffULL) != c->fetch_va || ref->gen != c->fetch_gen)) {
+        ref = block_at(c, &berr);
+        from = NULL;
+      }
       page = c->fetch_va;
       if (X86_UNLIKELY(ref == NULL)) { /* outside blocks (ADR 0039: tested here, not per instruction) */
         s = end = NULL;
@@ -805,6 +811,10 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
       }
       s = &c->blk[ref->start];
       end = s + ref->n;
+      if (from) {
+        from->chain = ref->start;
+        from->chain_n = (uint8_t)ref->n;
+      }
     }
     d = &s->insn; /* exact: a store to the block's frame dropped it (ADR 0055) and left the block */
     s++;
@@ -823,8 +833,22 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
       if (X86_UNLIKELY(c->fetch_va != page)) s = end; /* an MMIO load asked to stop */
       continue;
     }
+    if (e == X86_FUSED_TAKEN || (e == X86_OK && s && (d->kind == X86K_JCC || d->kind == X86K_JMP || d->kind == X86K_CALL))) {
+      /* a direct branch of a block taken (a fused pair's is the Jcc, in slot s): its target is
+       * fixed, so once found in the same page it is chained; the frame's generation is the
+       * branch's own, which still holds while the fetch page does (ADR 0055) */
+      X86Insn *b = e == X86_FUSED_TAKEN ? &s->insn : (X86Insn *)d;
+      n += e == X86_FUSED_TAKEN ? 2 : 1;
+      if (b->chain_n && c->fetch_va == page) {
+        s = &c->blk[b->chain];
+        end = s + b->chain_n;
+        continue;
+      }
+      s = end;
+      if (c->fetch_va == page && ((c->rip ^ rip) & ~0xfffULL) == 0) link = b;
+      continue;
+    }
     s = end;
-    if (e == X86_FUSED_TAKEN) { n += 2; continue; }
     if (e == X86_OK) { n++; continue; } /* a taken branch set rip */
     if (e == X86_STOP_SYSCALL || e == X86_STOP_HLT) { n++; rc = e; break; }
     if (e == X86_EVENT || e == X86_EVENT_JUMPED) {

@@ -29,8 +29,9 @@ static uint64_t rep_chunk(X86Cpu *c, int op, int size, uint64_t seg) {
   } else if (size == 1) {
     memset(dst, (int)(c->r[R_RAX] & 0xff), bytes);
   } else {
-    uint64_t v = c->r[R_RAX];
-    for (uint64_t i = 0; i < k; i++) memcpy(dst + i * (unsigned)size, &v, (unsigned)size);
+    uint64_t v = c->r[R_RAX] & x86_mask(size);
+    if (v == (0x0101010101010101ULL & x86_mask(size)) * (v & 0xff)) memset(dst, (int)(v & 0xff), bytes); /* zeroing, mostly */
+    else for (uint64_t i = 0; i < k; i++) memcpy(dst + i * (unsigned)size, &v, (unsigned)size);
   }
   c->r[R_RDI] += bytes;
   c->r[R_RCX] -= k;
