@@ -7,11 +7,12 @@
 // microvm without ACPI cannot power off, so the output is the common end point) and to exit;
 // median of REPEAT runs. Writes docs/bench/amd64-run.md. Targets (issue 13): print < 3 s, det < 10 s.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPEAT = Number(process.env['BENCH_REPEAT'] ?? 3);
@@ -127,7 +128,7 @@ process start to the command's output, and to the process exit; QEMU microvm wit
 power off, so it is measured to the output only. Made by \`npm run bench amd64-run\`.
 
 ${sections.join('\n')}`;
-    writeFileSync(out, md);
+    writeBenchDoc(out, md);
     process.stderr.write(md);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -6,11 +6,12 @@
 // the same run. Wall seconds and peak RSS from GNU time, median of REPEAT runs; writes
 // docs/bench/convert-run.md.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPEAT = 5;
@@ -97,7 +98,7 @@ Before the guest's runtime was crun (docs/decisions/0042) every run paid runc's 
 \`echo hello\` took 146.0 M guest instructions with runc against 96.3 M with crun, 2.58 against 2.05 CPU s,
 2.74 against 2.09 s wall, 167 against 139 MiB (docs/bench/oci-runtime.md, the two alternating in one run).
 `;
-    writeFileSync(out, md);
+    writeBenchDoc(out, md);
     process.stderr.write(md);
   } finally {
     rmSync(work, { recursive: true, force: true });
