@@ -58,7 +58,8 @@ __attribute__((noinline)) uint64_t CPU_RUN(Machine *m, uint64_t budget) {
   case OP_##op: LBL(op) body; d += 2; goto dispatch; \
   case OP_##op | OP_C: LBL(op##_c) body; d += 1; goto dispatch;
 #define BRANCH(op, cond) \
-  case OP_##op: case OP_##op | OP_C: LBL(op) if (cond) JUMP(PC() + (int64_t)d->imm); NEXT();
+  case OP_##op: LBL(op) if (cond) JUMP(PC() + (int64_t)d->imm); d += 2; goto dispatch; \
+  case OP_##op | OP_C: LBL(op##_c) if (cond) JUMP(PC() + (int64_t)d->imm); d += 1; goto dispatch;
 #define W(v) ((uint64_t)(int64_t)(int32_t)(v))
 /* Bodies of the operations that superinstructions pair (decode.h): one instruction at d. */
 #define X_LD { uint64_t v; LOAD(uint64_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; }
@@ -71,8 +72,10 @@ __attribute__((noinline)) uint64_t CPU_RUN(Machine *m, uint64_t budget) {
 #define X_OR x[d->rd] = x[d->rs1] | x[d->rs2]
 #define X_SLLIW x[d->rd] = W((uint32_t)x[d->rs1] << d->imm)
 #define X_AUIPC x[d->rd] = PC() + (int64_t)d->imm
-#define X_JAL { uint64_t _p = PC(); x[d->rd] = _p + LEN; JUMP(_p + (int64_t)d->imm); }
-#define X_JALR { uint64_t _t = (x[d->rs1] + (int64_t)d->imm) & ~1ULL; x[d->rd] = PC() + LEN; x[32] = 0; JUMP(_t); }
+#define X_JAL_N(len) { uint64_t _p = PC(); x[d->rd] = _p + len; JUMP(_p + (int64_t)d->imm); }
+#define X_JALR_N(len) { uint64_t _t = (x[d->rs1] + (int64_t)d->imm) & ~1ULL; x[d->rd] = PC() + len; x[32] = 0; JUMP(_t); }
+#define X_JAL X_JAL_N(LEN)
+#define X_JALR X_JALR_N(LEN)
 #define X_BNE if (x[d->rs1] != x[d->rs2]) JUMP(PC() + (int64_t)d->imm)
 #define X_BEQ if (x[d->rs1] == x[d->rs2]) JUMP(PC() + (int64_t)d->imm)
 /* A superinstruction: the first half, then the second at the next slot. The first half's slow
@@ -99,8 +102,8 @@ __attribute__((noinline)) uint64_t CPU_RUN(Machine *m, uint64_t budget) {
   T2(LBU) T2(LHU) T2(LWU) T2(SB) T2(SH) T2(SW) T2(SD) T2(ADDI) T2(LI) T2(MV) T2(SLTI) T2(SLTIU)
   T2(XORI) T2(ORI) T2(ANDI) T2(SLLI) T2(SRLI) T2(SRAI) T2(ADD) T2(SUB) T2(SLL) T2(SLT) T2(SLTU)
   T2(XOR) T2(SRL) T2(SRA) T2(OR) T2(AND) T2(ADDIW) T2(SLLIW) T2(SRLIW) T2(SRAIW) T2(ADDW) T2(SUBW)
-  T2(SLLW) T2(SRLW) T2(SRAW) T1C(JAL) T1C(JALR) T1C(BEQ) T1C(BNE) T1C(BLT) T1C(BGE) T1C(BLTU)
-  T1C(BGEU) T1C(FENCE) T1C(FENCE_I) T1C(ECALL) T1C(EBREAK) T1C(FSW) T1C(FSD) T1(MUL) T1(MULH)
+  T2(SLLW) T2(SRLW) T2(SRAW) T2(JAL) T2(JALR) T2(BEQ) T2(BNE) T2(BLT) T2(BGE) T2(BLTU)
+  T2(BGEU) T1C(FENCE) T1C(FENCE_I) T1C(ECALL) T1C(EBREAK) T1C(FSW) T1C(FSD) T1(MUL) T1(MULH)
   T1(MULHSU) T1(MULHU) T1(DIV) T1(DIVU) T1(REM) T1(REMU) T1(MULW) T1(DIVW) T1(DIVUW) T1(REMW)
   T1(REMUW) T1(WFI) T1(SFENCE_VMA) T1(FP) TA(MRET, XRET) TA(SRET, XRET) TA(CSRRW, CSR)
   TA(CSRRS, CSR) TA(CSRRC, CSR) TA(CSRRWI, CSR) TA(CSRRSI, CSR) TA(CSRRCI, CSR) TA(LR_W, AMO)
@@ -190,8 +193,10 @@ dispatch:
   case OP_ILLEGAL: case OP_ILLEGAL | OP_C: LBL(ILLEGAL) TRAP(EXC_ILLEGAL, (uint32_t)d->imm);
   OPX(LUI, x[d->rd] = (uint64_t)(int64_t)d->imm)
   OPX(AUIPC, X_AUIPC)
-  case OP_JAL: case OP_JAL | OP_C: LBL(JAL) X_JAL;
-  case OP_JALR: case OP_JALR | OP_C: LBL(JALR) X_JALR;
+  case OP_JAL: LBL(JAL) X_JAL_N(4);
+  case OP_JAL | OP_C: LBL(JAL_c) X_JAL_N(2);
+  case OP_JALR: LBL(JALR) X_JALR_N(4);
+  case OP_JALR | OP_C: LBL(JALR_c) X_JALR_N(2);
   BRANCH(BEQ, x[d->rs1] == x[d->rs2])
   BRANCH(BNE, x[d->rs1] != x[d->rs2])
   BRANCH(BLT, (int64_t)x[d->rs1] < (int64_t)x[d->rs2])
