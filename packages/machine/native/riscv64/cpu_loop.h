@@ -17,8 +17,12 @@ __attribute__((noinline)) uint64_t CPU_RUN(Machine *m, uint64_t budget) {
 
 /* pc of the current instruction: one 8-byte Insn per 2 bytes of code */
 #define PC() (vpage + (uint64_t)(((uintptr_t)d - (uintptr_t)page) >> 2))
-#define LEN (4 - ((d->op >> 6) & 2))
-#define NEXT() do { d += 2 - (d->op >> 7); goto dispatch; } while (0)
+/* The slot's op read again after the dispatch: a new load, so the dispatched value dies at the
+ * jump (V8 kept it live into every case and spilled it at each dispatch). */
+#define OP_AGAIN (*(const volatile uint8_t *)&d->op)
+#define LEN (4 - ((OP_AGAIN >> 6) & 2))
+#define NEXT() do { d += 2 - (OP_AGAIN >> 7); goto dispatch; } while (0)
+#define NEXT4() do { d += 2; goto dispatch; } while (0) /* an operation without a compressed form */
 #define JUMP(target) do { pc = (target); goto jump; } while (0)
 #define TRAP(cause, tval)                                                                          \
   do {                                                                                             \
@@ -244,42 +248,42 @@ dispatch:
   OPX(SLLW, x[d->rd] = W((uint32_t)x[d->rs1] << (x[d->rs2] & 31)))
   OPX(SRLW, x[d->rd] = W((uint32_t)x[d->rs1] >> (x[d->rs2] & 31)))
   OPX(SRAW, x[d->rd] = W((int32_t)x[d->rs1] >> (x[d->rs2] & 31)))
-  case OP_MUL: LBL(MUL) x[d->rd] = x[d->rs1] * x[d->rs2]; NEXT();
-  case OP_MULH: LBL(MULH) x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)(int64_t)x[d->rs2]) >> 64); NEXT();
-  case OP_MULHSU: LBL(MULHSU) x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)x[d->rs2]) >> 64); NEXT();
-  case OP_MULHU: LBL(MULHU) x[d->rd] = (uint64_t)(((unsigned __int128)x[d->rs1] * x[d->rs2]) >> 64); NEXT();
+  case OP_MUL: LBL(MUL) x[d->rd] = x[d->rs1] * x[d->rs2]; NEXT4();
+  case OP_MULH: LBL(MULH) x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)(int64_t)x[d->rs2]) >> 64); NEXT4();
+  case OP_MULHSU: LBL(MULHSU) x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)x[d->rs2]) >> 64); NEXT4();
+  case OP_MULHU: LBL(MULHU) x[d->rd] = (uint64_t)(((unsigned __int128)x[d->rs1] * x[d->rs2]) >> 64); NEXT4();
   case OP_DIV: LBL(DIV) {
     int64_t a = (int64_t)x[d->rs1], b = (int64_t)x[d->rs2];
     x[d->rd] = b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a : (uint64_t)(a / b);
-    NEXT();
+    NEXT4();
   }
-  case OP_DIVU: LBL(DIVU) { uint64_t a = x[d->rs1], b = x[d->rs2]; x[d->rd] = b == 0 ? ~0ULL : a / b; NEXT(); }
+  case OP_DIVU: LBL(DIVU) { uint64_t a = x[d->rs1], b = x[d->rs2]; x[d->rd] = b == 0 ? ~0ULL : a / b; NEXT4(); }
   case OP_REM: LBL(REM) {
     int64_t a = (int64_t)x[d->rs1], b = (int64_t)x[d->rs2];
     x[d->rd] = b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b);
-    NEXT();
+    NEXT4();
   }
-  case OP_REMU: LBL(REMU) { uint64_t a = x[d->rs1], b = x[d->rs2]; x[d->rd] = b == 0 ? a : a % b; NEXT(); }
-  case OP_MULW: LBL(MULW) x[d->rd] = W((uint32_t)x[d->rs1] * (uint32_t)x[d->rs2]); NEXT();
+  case OP_REMU: LBL(REMU) { uint64_t a = x[d->rs1], b = x[d->rs2]; x[d->rd] = b == 0 ? a : a % b; NEXT4(); }
+  case OP_MULW: LBL(MULW) x[d->rd] = W((uint32_t)x[d->rs1] * (uint32_t)x[d->rs2]); NEXT4();
   case OP_DIVW: LBL(DIVW) {
     int32_t a = (int32_t)x[d->rs1], b = (int32_t)x[d->rs2];
     x[d->rd] = b == 0 ? ~0ULL : (a == INT32_MIN && b == -1) ? W(a) : W(a / b);
-    NEXT();
+    NEXT4();
   }
-  case OP_DIVUW: LBL(DIVUW) { uint32_t a = (uint32_t)x[d->rs1], b = (uint32_t)x[d->rs2]; x[d->rd] = b == 0 ? ~0ULL : W(a / b); NEXT(); }
+  case OP_DIVUW: LBL(DIVUW) { uint32_t a = (uint32_t)x[d->rs1], b = (uint32_t)x[d->rs2]; x[d->rd] = b == 0 ? ~0ULL : W(a / b); NEXT4(); }
   case OP_REMW: LBL(REMW) {
     int32_t a = (int32_t)x[d->rs1], b = (int32_t)x[d->rs2];
     x[d->rd] = b == 0 ? W(a) : (a == INT32_MIN && b == -1) ? 0 : W(a % b);
-    NEXT();
+    NEXT4();
   }
-  case OP_REMUW: LBL(REMUW) { uint32_t a = (uint32_t)x[d->rs1], b = (uint32_t)x[d->rs2]; x[d->rd] = b == 0 ? W(a) : W(a % b); NEXT(); }
+  case OP_REMUW: LBL(REMUW) { uint32_t a = (uint32_t)x[d->rs1], b = (uint32_t)x[d->rs2]; x[d->rd] = b == 0 ? W(a) : W(a % b); NEXT4(); }
   case OP_FENCE: case OP_FENCE | OP_C: LBL(FENCE) NEXT();
   case OP_FENCE_I: case OP_FENCE_I | OP_C: LBL(FENCE_I) NEXT(); /* stores to decoded pages already invalidate them */
   case OP_ECALL: case OP_ECALL | OP_C: LBL(ECALL) TRAP(EXC_ECALL_U + m->priv, 0);
   case OP_EBREAK: case OP_EBREAK | OP_C: LBL(EBREAK) TRAP(EXC_BREAKPOINT, PC());
   case OP_MRET: case OP_SRET: LBL(XRET) {
     m->pc = PC();
-    int c = d->op == OP_MRET ? cpu_mret(m) : cpu_sret(m);
+    int c = OP_AGAIN == OP_MRET ? cpu_mret(m) : cpu_sret(m);
     if (c) ILLEGAL();
     pc = m->pc;
     vpage = 1;
@@ -300,7 +304,7 @@ dispatch:
     vpage = 1;
     goto refetch;
   case OP_CSRRW: case OP_CSRRS: case OP_CSRRC: case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI: LBL(CSR) {
-    int op = d->op;
+    int op = OP_AGAIN;
     bool imm = op >= OP_CSRRWI;
     uint64_t src = imm ? d->rs1 : x[d->rs1];
     bool write = (op == OP_CSRRW || op == OP_CSRRWI) || d->rs1 != 0;
@@ -324,12 +328,12 @@ dispatch:
       goto refetch;
     }
     x[d->rd] = old;
-    NEXT();
+    NEXT4();
   }
   case OP_LR_W: case OP_SC_W: case OP_AMO_W: case OP_LR_D: case OP_SC_D: case OP_AMO_D: LBL(AMO) {
     /* TLB hit (aligned RAM; a write entry never maps decoded code): the access on host memory.
      * A miss, a misaligned or an MMIO address takes amo_exec, which fills the TLB for next time. */
-    int op = d->op;
+    int op = OP_AGAIN;
     bool dbl = op >= OP_LR_D, lr = op == OP_LR_W || op == OP_LR_D, sc = op == OP_SC_W || op == OP_SC_D;
     uint64_t va = x[d->rs1], v;
     const TlbEntry *e = (lr ? tlb->r : tlb->w) + ((va >> PAGE_SHIFT) & (TLB_SIZE - 1));
@@ -361,7 +365,7 @@ dispatch:
   case OP_FLW: case OP_FLW | OP_C: case OP_FLD: case OP_FLD | OP_C: LBL(FLOAD) {
     if (!(m->mstatus & MSTATUS_FS)) ILLEGAL();
     uint64_t v;
-    if ((d->op & ~OP_C) == OP_FLW) { uint32_t t; LOAD(uint32_t, x[d->rs1] + (int64_t)d->imm, t); v = 0xffffffff00000000ULL | t; }
+    if ((OP_AGAIN & ~OP_C) == OP_FLW) { uint32_t t; LOAD(uint32_t, x[d->rs1] + (int64_t)d->imm, t); v = 0xffffffff00000000ULL | t; }
     else LOAD(uint64_t, x[d->rs1] + (int64_t)d->imm, v);
     m->f[d->rd] = v;
     m->mstatus |= MSTATUS_FS;
@@ -378,14 +382,14 @@ dispatch:
   case OP_FP: LBL(FP) {
     int c = fpu_exec(m, (uint32_t)d->imm);
     if (c) ILLEGAL();
-    NEXT();
+    NEXT4();
   }
   OP_PAIRS(PAIR)
   default: LBL(DEFAULT) ILLEGAL();
   }
 
 load_slow: {
-  int op = op_first(d->op & ~OP_C);
+  int op = op_first(OP_AGAIN & ~OP_C);
   uint64_t va = x[d->rs1] + (int64_t)d->imm, v;
   int size = (op == OP_LB || op == OP_LBU) ? 1 : (op == OP_LH || op == OP_LHU) ? 2
            : (op == OP_LW || op == OP_LWU || op == OP_FLW) ? 4 : 8;
@@ -404,7 +408,7 @@ load_slow: {
 }
 
 store_slow: {
-  int op = op_first(d->op & ~OP_C);
+  int op = op_first(OP_AGAIN & ~OP_C);
   uint64_t va = x[d->rs1] + (int64_t)d->imm;
   int size = op == OP_SB ? 1 : op == OP_SH ? 2 : (op == OP_SW || op == OP_FSW) ? 4 : 8;
   uint64_t val = (op == OP_FSW || op == OP_FSD) ? m->f[d->rs2] : x[d->rs2];
@@ -416,7 +420,7 @@ store_slow: {
 
 amo_slow: {
   uint64_t v;
-  int c = amo_exec(m, d, &v, d->op >= OP_LR_D);
+  int c = amo_exec(m, d, &v, OP_AGAIN >= OP_LR_D);
   if (c) TRAP(c, m->fault_addr);
   x[d->rd] = v;
   x[32] = 0;
