@@ -2,7 +2,8 @@
  * 7, 8, 16; privileged spec 3.3 for ECALL/EBREAK/xRET/WFI/SFENCE.VMA).
  * Design (see docs/decisions/0003-machine-design.md): instructions are decoded lazily into a
  * per-physical-page cache; the loop translates the fetch address only when the page changes;
- * loads and stores go through a direct-mapped software TLB; dispatch is one `switch`; the loop is a
+ * loads and stores go through a direct-mapped software TLB; dispatch is one `switch` (natively a
+ * jump through a table of labels at the end of every case, docs/decisions/0056); the loop is a
  * separate non-inlined function that returns after `budget` instructions (or earlier when interrupt
  * state may have changed) so a JIT (V8) can tier it up. Traps are return codes, never longjmp. */
 #include <string.h>

@@ -17,8 +17,12 @@ __attribute__((noinline)) uint64_t CPU_RUN(Machine *m, uint64_t budget) {
 
 /* pc of the current instruction: one 8-byte Insn per 2 bytes of code */
 #define PC() (vpage + (uint64_t)(((uintptr_t)d - (uintptr_t)page) >> 2))
-#define LEN (4 - ((d->op >> 6) & 2))
-#define NEXT() do { d += 2 - (d->op >> 7); goto dispatch; } while (0)
+/* The slot's op read again after the dispatch: a new load, so the dispatched value dies at the
+ * jump (V8 kept it live into every case and spilled it at each dispatch). */
+#define OP_AGAIN (*(const volatile uint8_t *)&d->op)
+#define LEN (4 - ((OP_AGAIN >> 6) & 2))
+#define NEXT() do { d += 2 - (OP_AGAIN >> 7); goto dispatch; } while (0)
+#define NEXT4() do { d += 2; goto dispatch; } while (0) /* an operation without a compressed form */
 #define JUMP(target) do { pc = (target); goto jump; } while (0)
 #define TRAP(cause, tval)                                                                          \
   do {                                                                                             \
@@ -55,10 +59,11 @@ __attribute__((noinline)) uint64_t CPU_RUN(Machine *m, uint64_t budget) {
   } while (0)
 /* Two copies of simple operations: 32-bit and compressed, so the length is a constant. */
 #define OPX(op, body) \
-  case op: body; d += 2; goto dispatch; \
-  case op | OP_C: body; d += 1; goto dispatch;
+  case OP_##op: LBL(op) body; d += 2; goto dispatch; \
+  case OP_##op | OP_C: LBL(op##_c) body; d += 1; goto dispatch;
 #define BRANCH(op, cond) \
-  case op: case op | OP_C: if (cond) JUMP(PC() + (int64_t)d->imm); NEXT();
+  case OP_##op: LBL(op) if (cond) JUMP(PC() + (int64_t)d->imm); d += 2; goto dispatch; \
+  case OP_##op | OP_C: LBL(op##_c) if (cond) JUMP(PC() + (int64_t)d->imm); d += 1; goto dispatch;
 #define W(v) ((uint64_t)(int64_t)(int32_t)(v))
 /* Bodies of the operations that superinstructions pair (decode.h): one instruction at d. */
 #define X_LD { uint64_t v; LOAD(uint64_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; }
@@ -71,15 +76,50 @@ __attribute__((noinline)) uint64_t CPU_RUN(Machine *m, uint64_t budget) {
 #define X_OR x[d->rd] = x[d->rs1] | x[d->rs2]
 #define X_SLLIW x[d->rd] = W((uint32_t)x[d->rs1] << d->imm)
 #define X_AUIPC x[d->rd] = PC() + (int64_t)d->imm
-#define X_JAL { uint64_t _p = PC(); x[d->rd] = _p + LEN; JUMP(_p + (int64_t)d->imm); }
-#define X_JALR { uint64_t _t = (x[d->rs1] + (int64_t)d->imm) & ~1ULL; x[d->rd] = PC() + LEN; x[32] = 0; JUMP(_t); }
+#define X_JAL_N(len) { uint64_t _p = PC(); x[d->rd] = _p + len; JUMP(_p + (int64_t)d->imm); }
+#define X_JALR_N(len) { uint64_t _t = (x[d->rs1] + (int64_t)d->imm) & ~1ULL; x[d->rd] = PC() + len; x[32] = 0; JUMP(_t); }
+#define X_JAL X_JAL_N(LEN)
+#define X_JALR X_JALR_N(LEN)
 #define X_BNE if (x[d->rs1] != x[d->rs2]) JUMP(PC() + (int64_t)d->imm)
 #define X_BEQ if (x[d->rs1] == x[d->rs2]) JUMP(PC() + (int64_t)d->imm)
 /* A superinstruction: the first half, then the second at the next slot. The first half's slow
  * paths and traps see d at its own slot, the second's at the next one. */
 #define PAIR(a, b) \
-  case OP_##a##_##b: X_##a; d += 2; cnt++; X_##b; NEXT(); \
-  case OP_##a##_##b | OP_C: X_##a; d += 1; cnt++; X_##b; NEXT();
+  case OP_##a##_##b: LBL(a##_##b) X_##a; d += 2; cnt++; X_##b; NEXT(); \
+  case OP_##a##_##b | OP_C: LBL(a##_##b##_c) X_##a; d += 1; cnt++; X_##b; NEXT();
+
+/* Native builds dispatch through a table of label addresses (GNU C): gcc copies the indirect jump
+ * into every case, so each has its own branch-predictor entry where one shared `switch` jump
+ * mispredicts most dispatches. Wasm has no computed goto (clang makes one br_table either way). */
+#ifndef __wasm__
+#define LBL(name) L_##name:
+#define T1(n) [OP_##n] = &&L_##n,
+#define T1C(n) [OP_##n] = &&L_##n, [OP_##n | OP_C] = &&L_##n,
+#define T2(n) [OP_##n] = &&L_##n, [OP_##n | OP_C] = &&L_##n##_c,
+#define TA(op, name) [OP_##op] = &&L_##name,
+#define TPAIR(a, b) T2(a##_##b)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+  static const void *const op_label[256] = {
+  [0 ... 255] = &&L_DEFAULT,
+  T1(DECODE) T1(PAGE_END) T1(CROSS) T1C(ILLEGAL) T2(LUI) T2(AUIPC) T2(LB) T2(LH) T2(LW) T2(LD)
+  T2(LBU) T2(LHU) T2(LWU) T2(SB) T2(SH) T2(SW) T2(SD) T2(ADDI) T2(LI) T2(MV) T2(SLTI) T2(SLTIU)
+  T2(XORI) T2(ORI) T2(ANDI) T2(SLLI) T2(SRLI) T2(SRAI) T2(ADD) T2(SUB) T2(SLL) T2(SLT) T2(SLTU)
+  T2(XOR) T2(SRL) T2(SRA) T2(OR) T2(AND) T2(ADDIW) T2(SLLIW) T2(SRLIW) T2(SRAIW) T2(ADDW) T2(SUBW)
+  T2(SLLW) T2(SRLW) T2(SRAW) T2(JAL) T2(JALR) T2(BEQ) T2(BNE) T2(BLT) T2(BGE) T2(BLTU)
+  T2(BGEU) T1C(FENCE) T1C(FENCE_I) T1C(ECALL) T1C(EBREAK) T1C(FSW) T1C(FSD) T1(MUL) T1(MULH)
+  T1(MULHSU) T1(MULHU) T1(DIV) T1(DIVU) T1(REM) T1(REMU) T1(MULW) T1(DIVW) T1(DIVUW) T1(REMW)
+  T1(REMUW) T1(WFI) T1(SFENCE_VMA) T1(FP) TA(MRET, XRET) TA(SRET, XRET) TA(CSRRW, CSR)
+  TA(CSRRS, CSR) TA(CSRRC, CSR) TA(CSRRWI, CSR) TA(CSRRSI, CSR) TA(CSRRCI, CSR) TA(LR_W, AMO)
+  TA(SC_W, AMO) TA(AMO_W, AMO) TA(LR_D, AMO) TA(SC_D, AMO) TA(AMO_D, AMO) TA(FLW, FLOAD)
+  TA(FLD, FLOAD) TA(FLW | OP_C, FLOAD) TA(FLD | OP_C, FLOAD) OP_PAIRS(TPAIR)
+  };
+#pragma GCC diagnostic pop
+#define DISPATCH_OP() goto *op_label[d->op]
+#else
+#define LBL(name)
+#define DISPATCH_OP() ((void)0)
+#endif
 
 refetch:
   /* pc holds the next instruction's address; translate its page */
@@ -129,16 +169,17 @@ dispatch:
 #ifdef C2W_TRACE
   fprintf(stderr, "pc=%016llx priv=%d op=%d\n", (unsigned long long)PC(), m->priv, d->op);
 #endif
+  DISPATCH_OP();
   switch (d->op) {
-  case OP_DECODE:
+  case OP_DECODE: LBL(DECODE)
     decode_slot((Insn *)d, host, (uint32_t)(PC() & PAGE_MASK));
     cnt--;
     goto dispatch;
-  case OP_PAGE_END:
+  case OP_PAGE_END: LBL(PAGE_END)
     cnt--;
     pc = PC();
     goto refetch;
-  case OP_CROSS: {
+  case OP_CROSS: LBL(CROSS) {
     uint64_t pa, hi, cpc = PC();
     uint16_t lo;
     memcpy(&lo, host + (PAGE_SIZE - 2), 2);
@@ -153,115 +194,117 @@ dispatch:
     cnt--;
     goto dispatch;
   }
-  case OP_ILLEGAL: case OP_ILLEGAL | OP_C: TRAP(EXC_ILLEGAL, (uint32_t)d->imm);
-  OPX(OP_LUI, x[d->rd] = (uint64_t)(int64_t)d->imm)
-  OPX(OP_AUIPC, X_AUIPC)
-  case OP_JAL: case OP_JAL | OP_C: X_JAL;
-  case OP_JALR: case OP_JALR | OP_C: X_JALR;
-  BRANCH(OP_BEQ, x[d->rs1] == x[d->rs2])
-  BRANCH(OP_BNE, x[d->rs1] != x[d->rs2])
-  BRANCH(OP_BLT, (int64_t)x[d->rs1] < (int64_t)x[d->rs2])
-  BRANCH(OP_BGE, (int64_t)x[d->rs1] >= (int64_t)x[d->rs2])
-  BRANCH(OP_BLTU, x[d->rs1] < x[d->rs2])
-  BRANCH(OP_BGEU, x[d->rs1] >= x[d->rs2])
-  OPX(OP_LB, { int8_t v; LOAD(int8_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = (uint64_t)(int64_t)v; })
-  OPX(OP_LH, { int16_t v; LOAD(int16_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = (uint64_t)(int64_t)v; })
-  OPX(OP_LW, { int32_t v; LOAD(int32_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = (uint64_t)(int64_t)v; })
-  OPX(OP_LD, X_LD)
-  OPX(OP_LBU, X_LBU)
-  OPX(OP_LHU, { uint16_t v; LOAD(uint16_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; })
-  OPX(OP_LWU, { uint32_t v; LOAD(uint32_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; })
-  OPX(OP_SB, STORE(uint8_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
-  OPX(OP_SH, STORE(uint16_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
-  OPX(OP_SW, STORE(uint32_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
-  OPX(OP_SD, X_SD)
-  OPX(OP_ADDI, X_ADDI)
-  OPX(OP_LI, x[d->rd] = (uint64_t)(int64_t)d->imm)
-  OPX(OP_MV, x[d->rd] = x[d->rs1])
-  OPX(OP_SLTI, x[d->rd] = (int64_t)x[d->rs1] < (int64_t)d->imm)
-  OPX(OP_SLTIU, x[d->rd] = x[d->rs1] < (uint64_t)(int64_t)d->imm)
-  OPX(OP_XORI, x[d->rd] = x[d->rs1] ^ (uint64_t)(int64_t)d->imm)
-  OPX(OP_ORI, x[d->rd] = x[d->rs1] | (uint64_t)(int64_t)d->imm)
-  OPX(OP_ANDI, X_ANDI)
-  OPX(OP_SLLI, X_SLLI)
-  OPX(OP_SRLI, x[d->rd] = x[d->rs1] >> d->imm)
-  OPX(OP_SRAI, x[d->rd] = (uint64_t)((int64_t)x[d->rs1] >> d->imm))
-  OPX(OP_ADD, X_ADD)
-  OPX(OP_SUB, x[d->rd] = x[d->rs1] - x[d->rs2])
-  OPX(OP_SLL, x[d->rd] = x[d->rs1] << (x[d->rs2] & 63))
-  OPX(OP_SLT, x[d->rd] = (int64_t)x[d->rs1] < (int64_t)x[d->rs2])
-  OPX(OP_SLTU, x[d->rd] = x[d->rs1] < x[d->rs2])
-  OPX(OP_XOR, x[d->rd] = x[d->rs1] ^ x[d->rs2])
-  OPX(OP_SRL, x[d->rd] = x[d->rs1] >> (x[d->rs2] & 63))
-  OPX(OP_SRA, x[d->rd] = (uint64_t)((int64_t)x[d->rs1] >> (x[d->rs2] & 63)))
-  OPX(OP_OR, X_OR)
-  OPX(OP_AND, x[d->rd] = x[d->rs1] & x[d->rs2])
-  OPX(OP_ADDIW, x[d->rd] = W(x[d->rs1] + (int64_t)d->imm))
-  OPX(OP_SLLIW, X_SLLIW)
-  OPX(OP_SRLIW, x[d->rd] = W((uint32_t)x[d->rs1] >> d->imm))
-  OPX(OP_SRAIW, x[d->rd] = W((int32_t)x[d->rs1] >> d->imm))
-  OPX(OP_ADDW, x[d->rd] = W(x[d->rs1] + x[d->rs2]))
-  OPX(OP_SUBW, x[d->rd] = W(x[d->rs1] - x[d->rs2]))
-  OPX(OP_SLLW, x[d->rd] = W((uint32_t)x[d->rs1] << (x[d->rs2] & 31)))
-  OPX(OP_SRLW, x[d->rd] = W((uint32_t)x[d->rs1] >> (x[d->rs2] & 31)))
-  OPX(OP_SRAW, x[d->rd] = W((int32_t)x[d->rs1] >> (x[d->rs2] & 31)))
-  case OP_MUL: x[d->rd] = x[d->rs1] * x[d->rs2]; NEXT();
-  case OP_MULH: x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)(int64_t)x[d->rs2]) >> 64); NEXT();
-  case OP_MULHSU: x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)x[d->rs2]) >> 64); NEXT();
-  case OP_MULHU: x[d->rd] = (uint64_t)(((unsigned __int128)x[d->rs1] * x[d->rs2]) >> 64); NEXT();
-  case OP_DIV: {
+  case OP_ILLEGAL: case OP_ILLEGAL | OP_C: LBL(ILLEGAL) TRAP(EXC_ILLEGAL, (uint32_t)d->imm);
+  OPX(LUI, x[d->rd] = (uint64_t)(int64_t)d->imm)
+  OPX(AUIPC, X_AUIPC)
+  case OP_JAL: LBL(JAL) X_JAL_N(4);
+  case OP_JAL | OP_C: LBL(JAL_c) X_JAL_N(2);
+  case OP_JALR: LBL(JALR) X_JALR_N(4);
+  case OP_JALR | OP_C: LBL(JALR_c) X_JALR_N(2);
+  BRANCH(BEQ, x[d->rs1] == x[d->rs2])
+  BRANCH(BNE, x[d->rs1] != x[d->rs2])
+  BRANCH(BLT, (int64_t)x[d->rs1] < (int64_t)x[d->rs2])
+  BRANCH(BGE, (int64_t)x[d->rs1] >= (int64_t)x[d->rs2])
+  BRANCH(BLTU, x[d->rs1] < x[d->rs2])
+  BRANCH(BGEU, x[d->rs1] >= x[d->rs2])
+  OPX(LB, { int8_t v; LOAD(int8_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = (uint64_t)(int64_t)v; })
+  OPX(LH, { int16_t v; LOAD(int16_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = (uint64_t)(int64_t)v; })
+  OPX(LW, { int32_t v; LOAD(int32_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = (uint64_t)(int64_t)v; })
+  OPX(LD, X_LD)
+  OPX(LBU, X_LBU)
+  OPX(LHU, { uint16_t v; LOAD(uint16_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; })
+  OPX(LWU, { uint32_t v; LOAD(uint32_t, x[d->rs1] + (int64_t)d->imm, v); x[d->rd] = v; })
+  OPX(SB, STORE(uint8_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
+  OPX(SH, STORE(uint16_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
+  OPX(SW, STORE(uint32_t, x[d->rs1] + (int64_t)d->imm, x[d->rs2]))
+  OPX(SD, X_SD)
+  OPX(ADDI, X_ADDI)
+  OPX(LI, x[d->rd] = (uint64_t)(int64_t)d->imm)
+  OPX(MV, x[d->rd] = x[d->rs1])
+  OPX(SLTI, x[d->rd] = (int64_t)x[d->rs1] < (int64_t)d->imm)
+  OPX(SLTIU, x[d->rd] = x[d->rs1] < (uint64_t)(int64_t)d->imm)
+  OPX(XORI, x[d->rd] = x[d->rs1] ^ (uint64_t)(int64_t)d->imm)
+  OPX(ORI, x[d->rd] = x[d->rs1] | (uint64_t)(int64_t)d->imm)
+  OPX(ANDI, X_ANDI)
+  OPX(SLLI, X_SLLI)
+  OPX(SRLI, x[d->rd] = x[d->rs1] >> d->imm)
+  OPX(SRAI, x[d->rd] = (uint64_t)((int64_t)x[d->rs1] >> d->imm))
+  OPX(ADD, X_ADD)
+  OPX(SUB, x[d->rd] = x[d->rs1] - x[d->rs2])
+  OPX(SLL, x[d->rd] = x[d->rs1] << (x[d->rs2] & 63))
+  OPX(SLT, x[d->rd] = (int64_t)x[d->rs1] < (int64_t)x[d->rs2])
+  OPX(SLTU, x[d->rd] = x[d->rs1] < x[d->rs2])
+  OPX(XOR, x[d->rd] = x[d->rs1] ^ x[d->rs2])
+  OPX(SRL, x[d->rd] = x[d->rs1] >> (x[d->rs2] & 63))
+  OPX(SRA, x[d->rd] = (uint64_t)((int64_t)x[d->rs1] >> (x[d->rs2] & 63)))
+  OPX(OR, X_OR)
+  OPX(AND, x[d->rd] = x[d->rs1] & x[d->rs2])
+  OPX(ADDIW, x[d->rd] = W(x[d->rs1] + (int64_t)d->imm))
+  OPX(SLLIW, X_SLLIW)
+  OPX(SRLIW, x[d->rd] = W((uint32_t)x[d->rs1] >> d->imm))
+  OPX(SRAIW, x[d->rd] = W((int32_t)x[d->rs1] >> d->imm))
+  OPX(ADDW, x[d->rd] = W(x[d->rs1] + x[d->rs2]))
+  OPX(SUBW, x[d->rd] = W(x[d->rs1] - x[d->rs2]))
+  OPX(SLLW, x[d->rd] = W((uint32_t)x[d->rs1] << (x[d->rs2] & 31)))
+  OPX(SRLW, x[d->rd] = W((uint32_t)x[d->rs1] >> (x[d->rs2] & 31)))
+  OPX(SRAW, x[d->rd] = W((int32_t)x[d->rs1] >> (x[d->rs2] & 31)))
+  case OP_MUL: LBL(MUL) x[d->rd] = x[d->rs1] * x[d->rs2]; NEXT4();
+  case OP_MULH: LBL(MULH) x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)(int64_t)x[d->rs2]) >> 64); NEXT4();
+  case OP_MULHSU: LBL(MULHSU) x[d->rd] = (uint64_t)(((__int128)(int64_t)x[d->rs1] * (__int128)x[d->rs2]) >> 64); NEXT4();
+  case OP_MULHU: LBL(MULHU) x[d->rd] = (uint64_t)(((unsigned __int128)x[d->rs1] * x[d->rs2]) >> 64); NEXT4();
+  case OP_DIV: LBL(DIV) {
     int64_t a = (int64_t)x[d->rs1], b = (int64_t)x[d->rs2];
     x[d->rd] = b == 0 ? ~0ULL : (a == INT64_MIN && b == -1) ? (uint64_t)a : (uint64_t)(a / b);
-    NEXT();
+    NEXT4();
   }
-  case OP_DIVU: { uint64_t a = x[d->rs1], b = x[d->rs2]; x[d->rd] = b == 0 ? ~0ULL : a / b; NEXT(); }
-  case OP_REM: {
+  case OP_DIVU: LBL(DIVU) { uint64_t a = x[d->rs1], b = x[d->rs2]; x[d->rd] = b == 0 ? ~0ULL : a / b; NEXT4(); }
+  case OP_REM: LBL(REM) {
     int64_t a = (int64_t)x[d->rs1], b = (int64_t)x[d->rs2];
     x[d->rd] = b == 0 ? (uint64_t)a : (a == INT64_MIN && b == -1) ? 0 : (uint64_t)(a % b);
-    NEXT();
+    NEXT4();
   }
-  case OP_REMU: { uint64_t a = x[d->rs1], b = x[d->rs2]; x[d->rd] = b == 0 ? a : a % b; NEXT(); }
-  case OP_MULW: x[d->rd] = W((uint32_t)x[d->rs1] * (uint32_t)x[d->rs2]); NEXT();
-  case OP_DIVW: {
+  case OP_REMU: LBL(REMU) { uint64_t a = x[d->rs1], b = x[d->rs2]; x[d->rd] = b == 0 ? a : a % b; NEXT4(); }
+  case OP_MULW: LBL(MULW) x[d->rd] = W((uint32_t)x[d->rs1] * (uint32_t)x[d->rs2]); NEXT4();
+  case OP_DIVW: LBL(DIVW) {
     int32_t a = (int32_t)x[d->rs1], b = (int32_t)x[d->rs2];
     x[d->rd] = b == 0 ? ~0ULL : (a == INT32_MIN && b == -1) ? W(a) : W(a / b);
-    NEXT();
+    NEXT4();
   }
-  case OP_DIVUW: { uint32_t a = (uint32_t)x[d->rs1], b = (uint32_t)x[d->rs2]; x[d->rd] = b == 0 ? ~0ULL : W(a / b); NEXT(); }
-  case OP_REMW: {
+  case OP_DIVUW: LBL(DIVUW) { uint32_t a = (uint32_t)x[d->rs1], b = (uint32_t)x[d->rs2]; x[d->rd] = b == 0 ? ~0ULL : W(a / b); NEXT4(); }
+  case OP_REMW: LBL(REMW) {
     int32_t a = (int32_t)x[d->rs1], b = (int32_t)x[d->rs2];
     x[d->rd] = b == 0 ? W(a) : (a == INT32_MIN && b == -1) ? 0 : W(a % b);
-    NEXT();
+    NEXT4();
   }
-  case OP_REMUW: { uint32_t a = (uint32_t)x[d->rs1], b = (uint32_t)x[d->rs2]; x[d->rd] = b == 0 ? W(a) : W(a % b); NEXT(); }
-  case OP_FENCE: case OP_FENCE | OP_C: NEXT();
-  case OP_FENCE_I: case OP_FENCE_I | OP_C: NEXT(); /* stores to decoded pages already invalidate them */
-  case OP_ECALL: case OP_ECALL | OP_C: TRAP(EXC_ECALL_U + m->priv, 0);
-  case OP_EBREAK: case OP_EBREAK | OP_C: TRAP(EXC_BREAKPOINT, PC());
-  case OP_MRET: case OP_SRET: {
+  case OP_REMUW: LBL(REMUW) { uint32_t a = (uint32_t)x[d->rs1], b = (uint32_t)x[d->rs2]; x[d->rd] = b == 0 ? W(a) : W(a % b); NEXT4(); }
+  case OP_FENCE: case OP_FENCE | OP_C: LBL(FENCE) NEXT();
+  case OP_FENCE_I: case OP_FENCE_I | OP_C: LBL(FENCE_I) NEXT(); /* stores to decoded pages already invalidate them */
+  case OP_ECALL: case OP_ECALL | OP_C: LBL(ECALL) TRAP(EXC_ECALL_U + m->priv, 0);
+  case OP_EBREAK: case OP_EBREAK | OP_C: LBL(EBREAK) TRAP(EXC_BREAKPOINT, PC());
+  case OP_MRET: case OP_SRET: LBL(XRET) {
     m->pc = PC();
-    int c = d->op == OP_MRET ? cpu_mret(m) : cpu_sret(m);
+    int c = OP_AGAIN == OP_MRET ? cpu_mret(m) : cpu_sret(m);
     if (c) ILLEGAL();
     pc = m->pc;
     vpage = 1;
     if (cpu_pending_interrupts(m)) limit = 0;
     goto refetch;
   }
-  case OP_WFI:
+  case OP_WFI: LBL(WFI)
     if (m->priv == PRV_U || (m->priv == PRV_S && (m->mstatus & MSTATUS_TW))) ILLEGAL();
     pc = PC() + 4;
     if (!(m->mip & m->mie)) m->wfi = true;
     limit = 0;
     goto refetch;
-  case OP_SFENCE_VMA:
+  case OP_SFENCE_VMA: LBL(SFENCE_VMA)
     if (m->priv == PRV_U || (m->priv == PRV_S && (m->mstatus & MSTATUS_TVM))) ILLEGAL();
     if (d->rs1 == 0) tlb_flush_paged(m);
     else tlb_flush_va(m, x[d->rs1]);
     pc = PC() + 4;
     vpage = 1;
     goto refetch;
-  case OP_CSRRW: case OP_CSRRS: case OP_CSRRC: case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI: {
-    int op = d->op;
+  case OP_CSRRW: case OP_CSRRS: case OP_CSRRC: case OP_CSRRWI: case OP_CSRRSI: case OP_CSRRCI: LBL(CSR) {
+    int op = OP_AGAIN;
     bool imm = op >= OP_CSRRWI;
     uint64_t src = imm ? d->rs1 : x[d->rs1];
     bool write = (op == OP_CSRRW || op == OP_CSRRWI) || d->rs1 != 0;
@@ -285,12 +328,12 @@ dispatch:
       goto refetch;
     }
     x[d->rd] = old;
-    NEXT();
+    NEXT4();
   }
-  case OP_LR_W: case OP_SC_W: case OP_AMO_W: case OP_LR_D: case OP_SC_D: case OP_AMO_D: {
+  case OP_LR_W: case OP_SC_W: case OP_AMO_W: case OP_LR_D: case OP_SC_D: case OP_AMO_D: LBL(AMO) {
     /* TLB hit (aligned RAM; a write entry never maps decoded code): the access on host memory.
      * A miss, a misaligned or an MMIO address takes amo_exec, which fills the TLB for next time. */
-    int op = d->op;
+    int op = OP_AGAIN;
     bool dbl = op >= OP_LR_D, lr = op == OP_LR_W || op == OP_LR_D, sc = op == OP_SC_W || op == OP_SC_D;
     uint64_t va = x[d->rs1], v;
     const TlbEntry *e = (lr ? tlb->r : tlb->w) + ((va >> PAGE_SHIFT) & (TLB_SIZE - 1));
@@ -319,34 +362,34 @@ dispatch:
     d += 2;
     goto dispatch;
   }
-  case OP_FLW: case OP_FLW | OP_C: case OP_FLD: case OP_FLD | OP_C: {
+  case OP_FLW: case OP_FLW | OP_C: case OP_FLD: case OP_FLD | OP_C: LBL(FLOAD) {
     if (!(m->mstatus & MSTATUS_FS)) ILLEGAL();
     uint64_t v;
-    if ((d->op & ~OP_C) == OP_FLW) { uint32_t t; LOAD(uint32_t, x[d->rs1] + (int64_t)d->imm, t); v = 0xffffffff00000000ULL | t; }
+    if ((OP_AGAIN & ~OP_C) == OP_FLW) { uint32_t t; LOAD(uint32_t, x[d->rs1] + (int64_t)d->imm, t); v = 0xffffffff00000000ULL | t; }
     else LOAD(uint64_t, x[d->rs1] + (int64_t)d->imm, v);
     m->f[d->rd] = v;
     m->mstatus |= MSTATUS_FS;
     NEXT();
   }
-  case OP_FSW: case OP_FSW | OP_C:
+  case OP_FSW: case OP_FSW | OP_C: LBL(FSW)
     if (!(m->mstatus & MSTATUS_FS)) ILLEGAL();
     STORE(uint32_t, x[d->rs1] + (int64_t)d->imm, m->f[d->rs2]);
     NEXT();
-  case OP_FSD: case OP_FSD | OP_C:
+  case OP_FSD: case OP_FSD | OP_C: LBL(FSD)
     if (!(m->mstatus & MSTATUS_FS)) ILLEGAL();
     STORE(uint64_t, x[d->rs1] + (int64_t)d->imm, m->f[d->rs2]);
     NEXT();
-  case OP_FP: {
+  case OP_FP: LBL(FP) {
     int c = fpu_exec(m, (uint32_t)d->imm);
     if (c) ILLEGAL();
-    NEXT();
+    NEXT4();
   }
   OP_PAIRS(PAIR)
-  default: ILLEGAL();
+  default: LBL(DEFAULT) ILLEGAL();
   }
 
 load_slow: {
-  int op = op_first(d->op & ~OP_C);
+  int op = op_first(OP_AGAIN & ~OP_C);
   uint64_t va = x[d->rs1] + (int64_t)d->imm, v;
   int size = (op == OP_LB || op == OP_LBU) ? 1 : (op == OP_LH || op == OP_LHU) ? 2
            : (op == OP_LW || op == OP_LWU || op == OP_FLW) ? 4 : 8;
@@ -365,7 +408,7 @@ load_slow: {
 }
 
 store_slow: {
-  int op = op_first(d->op & ~OP_C);
+  int op = op_first(OP_AGAIN & ~OP_C);
   uint64_t va = x[d->rs1] + (int64_t)d->imm;
   int size = op == OP_SB ? 1 : op == OP_SH ? 2 : (op == OP_SW || op == OP_FSW) ? 4 : 8;
   uint64_t val = (op == OP_FSW || op == OP_FSD) ? m->f[d->rs2] : x[d->rs2];
@@ -377,7 +420,7 @@ store_slow: {
 
 amo_slow: {
   uint64_t v;
-  int c = amo_exec(m, d, &v, d->op >= OP_LR_D);
+  int c = amo_exec(m, d, &v, OP_AGAIN >= OP_LR_D);
   if (c) TRAP(c, m->fault_addr);
   x[d->rd] = v;
   x[32] = 0;
