@@ -127,6 +127,7 @@ typedef struct X86Bus {
 
 /* software TLB (x86_mmu.c): direct mapped, one array per access kind and privilege, so a hit
  * means "allowed"; an entry maps a 4 KiB linear page to host memory (addend + va) */
+#define X86_TLB_LARGE 4
 #define X86_TLB_SIZE 1024 /* per kind and privilege; 256 missed often on python (ADR 0053) */
 enum { ACC_R = 0, ACC_W = 1, ACC_X = 2 };
 typedef struct X86TlbEntry { uint64_t tag, addend; } X86TlbEntry;
@@ -176,7 +177,10 @@ enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X8
        /* ADR 0039: byte and 16-bit forms, and the next commonest of a boot's general paths */
        X86K_ALU8, X86K_MOV8, X86K_TEST, X86K_MOV_MI, X86K_INCDEC, X86K_JMP, X86K_MOVX, X86K_MOVSXD,
        /* ADR 0053: CMP (register, memory or immediate forms) or TEST of registers, with the Jcc in the next slot */
-       X86K_CMP_JCC };
+       X86K_CMP_JCC,
+       /* ADR 0057: a byte CMP (ALU8) or a TEST of the general paths (X86K_TEST), then a Jcc: the pair
+        * commonest in a Linux boot after the ones above (cmpb $0, (%rax); je) */
+       X86K_FLAGS_JCC };
 
 /* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
  * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code
@@ -232,6 +236,9 @@ typedef struct X86Cpu {
    * fetch_addend + fetch_va. Valid while its fetch TLB entry or the flat window is unchanged and
    * the CPL the same: x86_fetch_forget at every flush, request_stop, CPL change and slice start */
   uint64_t fetch_va, fetch_addend;
+  /* the end of the slots x86_run is running (host address), 0 once the fetch page is forgotten:
+   * the loop's one test after an instruction covers both (ADR 0057) */
+  uintptr_t run_lim;
   uint32_t fetch_gen;  /* the code generation of the fetch page's frame (code_gen without X86_CODE_WMAPPED) */
   /* page-granular code tracking (x86_mmu.c, ADR 0055): per 4 KiB frame of mem (guest RAM, or the
    * user-mode runner's window), the generation of the blocks decoded from it, 0 = none. A store
@@ -260,7 +267,11 @@ typedef struct X86Cpu {
   uint8_t rng_buf[64]; /* host bytes not yet handed out: one getentropy per 64 bytes */
   uint8_t rng_left;
   bool stop_request;   /* set by a board callback: OUT/MMIO ends the slice after the access */
-  bool tlb_large;      /* a 2 MiB or 1 GiB page is in the TLB: INVLPG flushes everything */
+  /* the 1 GiB regions (va >> 30) with TLB entries from 2 MiB or 1 GiB pages, whose entries are 4 KiB
+   * each: INVLPG in one of them flushes everything (ADR 0057; before, any large page in the TLB
+   * made every INVLPG a flush, and Linux maps its text with them). X86_TLB_LARGE + 1: too many */
+  uint8_t tlb_large_n;
+  uint64_t tlb_large_gb[X86_TLB_LARGE];
   X86Bus bus;
   X86TlbEntry tlb[6][X86_TLB_SIZE]; /* [kind * 2 + user] */
   uint8_t tlb_global[6][X86_TLB_SIZE];
@@ -334,7 +345,7 @@ int x86_fetch_slow(X86Cpu *c, X86Insn *d);
 void x86_tlb_flush(X86Cpu *c, bool keep_global);
 void x86_tlb_flush_page(X86Cpu *c, uint64_t va);
 void x86_paging_update(X86Cpu *c); /* after CR0/CR4/EFER changes */
-static inline void x86_fetch_forget(X86Cpu *c) { c->fetch_va = 1; }
+static inline void x86_fetch_forget(X86Cpu *c) { c->fetch_va = 1; c->run_lim = 0; }
 #define X86_CODE_WMAPPED 0x80000000u
 #define X86_CODE_GEN_MAX 0x7fe00000u /* code_next past this: every block and generation is dropped at a slice start */
 bool x86_code_init(X86Cpu *c, uint64_t bytes); /* code_gen for mem's bytes; false: out of memory */
@@ -360,7 +371,7 @@ void x86_set_mode(X86Cpu *c);           /* code32 from CS and EFER.LMA */
 int x86_exec_sys(X86Cpu *c, const X86Insn *d, uint64_t next);
 
 /* size helpers */
-static inline uint64_t x86_mask(int size) { return size == 8 ? ~0ULL : (1ULL << (size * 8)) - 1; }
+static inline uint64_t x86_mask(int size) { return ~0ULL >> (64 - size * 8); } /* size 1, 2, 4 or 8 */
 static inline uint64_t x86_sext(uint64_t v, int size) {
   int sh = 64 - size * 8;
   return sh ? (uint64_t)((int64_t)(v << sh) >> sh) : v;

@@ -18,13 +18,14 @@ static bool ends_block(const X86Insn *d) {
   }
 }
 
-/* CMP of every 32/64-bit short-path form and TEST of registers: flags only, and their one possible
- * fault (the memory operand's) comes before the Jcc runs */
+/* CMP of every short-path form (byte ones too) and TEST of every form: flags only, and their one
+ * possible fault (the memory operand's) comes before the Jcc runs */
 static bool fusable(const X86Insn *d) {
   switch (d->kind) {
   case X86K_ALU_RR: case X86K_ALU_RM: case X86K_ALU_MR: return ((d->op >> 3) & 7) == 7;
   case X86K_ALU_RI: case X86K_ALU_MI: return (d->reg & 7) == 7;
-  case X86K_TEST_RR: return true;
+  case X86K_TEST_RR: case X86K_TEST: return true;
+  case X86K_ALU8: return (d->op == 0x80 ? d->reg : d->op >> 3) % 8 == 7;
   default: return false;
   }
 }
@@ -53,7 +54,8 @@ int x86_block_build(X86Cpu *c, X86BlockRef *ref, uint64_t rip) {
   /* a compare and the Jcc after it run as one slot (ADR 0053): one dispatch for the pair; the
    * Jcc keeps its own slot for a jump to it */
   for (unsigned k = 0; k + 1 < n; k++)
-    if (s[k + 1].insn.kind == X86K_JCC && fusable(&s[k].insn)) s[k].insn.kind = X86K_CMP_JCC;
+    if (s[k + 1].insn.kind == X86K_JCC && fusable(&s[k].insn))
+      s[k].insn.kind = s[k].insn.kind == X86K_ALU8 || s[k].insn.kind == X86K_TEST ? X86K_FLAGS_JCC : X86K_CMP_JCC;
   /* every instruction of the block is an entry (ADR 0039): a jump into its middle runs the slots
    * there instead of decoding the tail again (9% of a boot's samples were x86_decode) */
   uint64_t r = rip;

@@ -585,16 +585,16 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   }
   case X86K_TEST_RR: x86_alu_fast(c, ALU_AND, size, c->r[d->rm], c->r[d->reg]); return 0;
   case X86K_MOV_RI: c->r[d->rm] = d->imm; return 0; /* a 32-bit immediate was read zero-extended */
-  case X86K_PUSH_R: return x86_push(c, 8, c->r[d->rm]);
+  case X86K_PUSH_R: return x86_push64(c, c->r[d->rm]);
   case X86K_POP_R: /* POP RSP: the loaded value wins over the increment */
-    CHK(x86_pop(c, 8, &v));
+    CHK(x86_pop64(c, &v));
     c->r[d->rm] = v;
     return 0;
   case X86K_CALL:
-    CHK(x86_push(c, 8, next));
+    CHK(x86_push64(c, next));
     return jump(c, next + d->imm);
   case X86K_RET:
-    CHK(x86_pop(c, 8, &v));
+    CHK(x86_pop64(c, &v));
     return jump(c, v);
   case X86K_ALU8: return exec_alu8(c, d);
   case X86K_TEST: return exec_test(c, d);
@@ -627,6 +627,20 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     if (op == 0x3b) a = c->r[d->reg], b = v;          /* CMP reg, r/m */
     else a = v, b = op == 0x81 || op == 0x83 ? d->imm : c->r[d->reg]; /* CMP r/m, imm or reg; TEST */
     x86_alu_fast(c, op == 0x85 ? ALU_AND : ALU_CMP, size, a, b);
+    if (!x86_cond_fast(c, j->op & 15)) return X86_FUSED;
+    c->rip = next + j->len + j->imm;
+    return X86_FUSED_TAKEN;
+  }
+  case X86K_FLAGS_JCC: { /* the flags from the out-of-line paths, the Jcc inline as above */
+    const X86Insn *j = &((const X86Slot *)(const void *)((const char *)d - offsetof(X86Slot, insn)))[1].insn;
+    if (op == 0x80 || op == 0x84 || op == 0x3a) { /* CMP r/m8, imm8; TEST r/m8, r8; CMP r8, r/m8: inline */
+      uint64_t a, b;
+      if (d->mod == 3) a = *x86_reg8(c, d, d->rm);
+      else CHK(x86_load(c, x86_ea(c, d), 1, &a));
+      b = op == 0x80 ? d->imm : *x86_reg8(c, d, d->reg);
+      if (op == 0x3a) v = a, a = b, b = v;
+      x86_alu_fast(c, op == 0x84 ? ALU_AND : ALU_CMP, 1, a, b);
+    } else CHK(op < 0x40 ? exec_alu8(c, d) : exec_test(c, d));
     if (!x86_cond_fast(c, j->op & 15)) return X86_FUSED;
     c->rip = next + j->len + j->imm;
     return X86_FUSED_TAKEN;
@@ -779,76 +793,95 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
     int e = x86_check_intr(c);
     if (e) { *executed = 0; return e; }
   }
-  /* the current block: slots s .. end run while each instruction falls through and the code page
-   * stays the fetch page (page); s == end: look up the block at rip */
-  X86BlockRef *ref = NULL;
-  X86Slot *s = NULL, *end = NULL;
-  uint64_t page = 1; /* c->fetch_va of the block */
   X86Insn *link = NULL; /* a direct branch just taken to its own page: chained to the block found next */
+  /* a round of this loop runs one block, from its map entry or a chain (or one instruction outside
+   * blocks); the instructions inside it pay only for their own dispatch, rip and the two exits
+   * below: the budget is the block's end moved in (lim), the count the slots passed (ADR 0057) */
   while (n < budget) {
-    X86Insn tmp;
-    const X86Insn *d;
     uint64_t rip = c->rip;
+    const X86Insn *d;
     int e;
-    if (X86_UNLIKELY(s == end)) {
-      int berr = 0;
-      X86Insn *from = link; /* chained only after the inline lookup: a block built now may have refilled the arena */
-      link = NULL;
-      ref = &c->blk_map[x86_blk_hash(rip)]; /* the common case inline: a block of the fetch page */
-      if (X86_UNLIKELY(ref->rip != rip || (rip & ~0xfffULL) != c->fetch_va || ref->gen != c->fetch_gen)) {
-        ref = block_at(c, &berr);
-        from = NULL;
-      }
-      page = c->fetch_va;
-      if (X86_UNLIKELY(ref == NULL)) { /* outside blocks (ADR 0039: tested here, not per instruction) */
-        s = end = NULL;
-        if (berr) { e = berr; goto fetch_fault; }
-        X86Decoded *de = &c->dc[(rip ^ (rip >> 12)) & (X86_DC_SIZE - 1)];
-        const X86Insn *dslow; /* d's address is not taken: it stays a local in wasm */
-        if (X86_UNLIKELY((e = fetch_new_page(c, de, &dslow, &tmp)))) goto fetch_fault;
-        d = dslow;
-        goto exec;
-      }
-      s = &c->blk[ref->start];
-      end = s + ref->n;
-      if (from) {
-        from->chain = ref->start;
-        from->chain_n = (uint8_t)ref->n;
+    int berr = 0;
+    X86Insn *from = link; /* chained only after the inline lookup: a block built now may have refilled the arena */
+    link = NULL;
+    X86BlockRef *ref = &c->blk_map[x86_blk_hash(rip)]; /* the common case inline: a block of the fetch page */
+    uint64_t page = rip & ~0xfffULL;
+    if (X86_UNLIKELY(page != c->fetch_va) && c->paging) {
+      /* another code page, in the fetch TLB: fetch_find_page's common case, here to spare a
+       * boot's 3.7 M cross-page block entries two calls (ADR 0057) */
+      const X86TlbEntry *t = &c->tlb[ACC_X * 2 + c->user][(rip >> 12) & (X86_TLB_SIZE - 1)];
+      if (t->tag == page) {
+        c->fetch_va = page;
+        c->fetch_addend = t->addend;
+        c->fetch_gen = c->code_gen[(t->addend + page - (uint64_t)(uintptr_t)c->mem) >> 12] & ~X86_CODE_WMAPPED;
       }
     }
-    d = &s->insn; /* exact: a store to the block's frame dropped it (ADR 0055) and left the block */
-    s++;
-  exec:
-    e = exec_one(c, d, rip);
-    if (X86_LIKELY(e == 0)) {
-      c->rip = rip + d->len; /* a 0 never set rip (exec_one) */
-      if (X86_UNLIKELY(c->fetch_va != page)) s = end; /* TLB or cache flush, CPL change */
-      n++;
+    if (X86_UNLIKELY(ref->rip != rip || page != c->fetch_va || ref->gen != c->fetch_gen)) {
+      ref = block_at(c, &berr);
+      from = NULL;
+    }
+    if (X86_UNLIKELY(ref == NULL)) { /* outside blocks (ADR 0039): one instruction the old way */
+      X86Insn tmp;
+      if (berr) { e = berr; goto fetch_fault; }
+      X86Decoded *de = &c->dc[(rip ^ (rip >> 12)) & (X86_DC_SIZE - 1)];
+      const X86Insn *dslow; /* d's address is not taken: it stays a local in wasm */
+      if (X86_UNLIKELY((e = fetch_new_page(c, de, &dslow, &tmp)))) goto fetch_fault;
+      d = dslow;
+      e = exec_one(c, d, rip);
+      if (e == 0) { c->rip = rip + d->len; n++; continue; }
+      if (e == X86_FUSED || e == X86_FUSED_TAKEN) __builtin_unreachable(); /* fused pairs are block slots */
+      goto other;
+    }
+    X86Slot *s = &c->blk[ref->start], *end = s + ref->n;
+    if (from) {
+      from->chain = ref->start;
+      from->chain_n = (uint8_t)ref->n;
+    }
+  block: {
+      /* slots from s run while each falls through, up to the block's end or the budget's (run_lim),
+       * and the fetch page is not forgotten (a TLB or cache flush, a CPL change, a store to the
+       * block's frame: ADR 0055), which sets run_lim to 0 */
+      X86Slot *s0 = s;
+      c->run_lim = (uintptr_t)(X86_LIKELY(budget - n >= X86_BLK_MAX) || (uint64_t)(end - s) <= budget - n ? end : s + (budget - n));
+      for (;;) {
+        d = &s->insn;
+        s++;
+        e = exec_one(c, d, rip);
+        if (X86_LIKELY(e == 0)) {
+          rip += d->len; /* a 0 never set rip (exec_one) */
+          c->rip = rip;
+          if (X86_UNLIKELY((uintptr_t)s >= c->run_lim)) break;
+          continue;
+        }
+        if (e == X86_FUSED) { /* the compare and the Jcc in the next slot, not taken */
+          rip += d->len + s->insn.len;
+          c->rip = rip;
+          s++; /* a pair at the budget's last slot runs whole: n passes the budget by one, as it always could */
+          if (X86_UNLIKELY((uintptr_t)s >= c->run_lim)) break;
+          continue;
+        }
+        if (e == X86_FUSED_TAKEN || (e == X86_OK && (d->kind == X86K_JCC || d->kind == X86K_JMP || d->kind == X86K_CALL))) {
+          /* a direct branch of a block taken (a fused pair's is the Jcc, in slot s): its target is
+           * fixed, so once found in the same page it is chained; the frame's generation is the
+           * branch's own, which still holds while the fetch page is not forgotten (ADR 0055) */
+          X86Insn *b = e == X86_FUSED_TAKEN ? &s->insn : (X86Insn *)d;
+          n += (uint64_t)(s - s0) + (e == X86_FUSED_TAKEN);
+          if (b->chain_n && c->fetch_va != 1 && n < budget) {
+            rip = c->rip;
+            s = &c->blk[b->chain];
+            end = s + b->chain_n;
+            goto block;
+          }
+          if (c->fetch_va != 1 && ((c->rip ^ rip) & ~0xfffULL) == 0) link = b;
+          goto next_block;
+        }
+        n += (uint64_t)(s - s0) - 1; /* the instruction that stopped is counted below */
+        goto other;
+      }
+      n += (uint64_t)(s - s0);
       continue;
     }
-    if (e == X86_FUSED) { /* the compare and the Jcc in the next slot, not taken */
-      c->rip = rip + d->len + s->insn.len;
-      s++;
-      n += 2;
-      if (X86_UNLIKELY(c->fetch_va != page)) s = end; /* an MMIO load asked to stop */
-      continue;
-    }
-    if (e == X86_FUSED_TAKEN || (e == X86_OK && s && (d->kind == X86K_JCC || d->kind == X86K_JMP || d->kind == X86K_CALL))) {
-      /* a direct branch of a block taken (a fused pair's is the Jcc, in slot s): its target is
-       * fixed, so once found in the same page it is chained; the frame's generation is the
-       * branch's own, which still holds while the fetch page does (ADR 0055) */
-      X86Insn *b = e == X86_FUSED_TAKEN ? &s->insn : (X86Insn *)d;
-      n += e == X86_FUSED_TAKEN ? 2 : 1;
-      if (b->chain_n && c->fetch_va == page) {
-        s = &c->blk[b->chain];
-        end = s + b->chain_n;
-        continue;
-      }
-      s = end;
-      if (c->fetch_va == page && ((c->rip ^ rip) & ~0xfffULL) == 0) link = b;
-      continue;
-    }
-    s = end;
+  other:
     if (e == X86_OK) { n++; continue; } /* a taken branch set rip */
     if (e == X86_STOP_SYSCALL || e == X86_STOP_HLT) { n++; rc = e; break; }
     if (e == X86_EVENT || e == X86_EVENT_JUMPED) {
@@ -865,8 +898,9 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
     if ((e = fault(c, e))) { rc = e; break; }
     continue;
   fetch_fault:
-    s = end = NULL;
     if ((e = fault(c, e))) { rc = e; break; }
+    continue;
+  next_block:;
   }
   c->instret += n;
   *executed = n;

@@ -31,12 +31,28 @@ void x86_tlb_flush(X86Cpu *c, bool keep_global) {
   for (int k = 0; k < 6; k++)
     for (int i = 0; i < X86_TLB_SIZE; i++)
       if (!keep_global || !c->tlb_global[k][i]) { c->tlb[k][i].tag = 1; c->tlb_global[k][i] = 0; }
-  if (!keep_global) c->tlb_large = false;
+  if (!keep_global) c->tlb_large_n = 0;
+}
+
+static bool tlb_in_large(const X86Cpu *c, uint64_t va) {
+  if (c->tlb_large_n > X86_TLB_LARGE) return true;
+  for (int i = 0; i < c->tlb_large_n; i++)
+    if (c->tlb_large_gb[i] == va >> 30) return true;
+  return false;
+}
+
+static void tlb_note_large(X86Cpu *c, uint64_t va) {
+  int n = c->tlb_large_n;
+  if (n > X86_TLB_LARGE) return;
+  for (int i = 0; i < n; i++)
+    if (c->tlb_large_gb[i] == va >> 30) return;
+  if (n < X86_TLB_LARGE) c->tlb_large_gb[n] = va >> 30;
+  c->tlb_large_n = (uint8_t)(n + 1);
 }
 
 void x86_tlb_flush_page(X86Cpu *c, uint64_t va) {
   x86_fetch_forget(c);
-  if (c->tlb_large) { x86_tlb_flush(c, false); return; } /* entries of a large page are 4 KiB each */
+  if (c->tlb_large_n && tlb_in_large(c, va)) { x86_tlb_flush(c, false); return; } /* its entries are 4 KiB each */
   int i = (int)((va >> 12) & (X86_TLB_SIZE - 1));
   for (int k = 0; k < 6; k++)
     if (c->tlb[k][i].tag == (va & ~0xfffULL)) { c->tlb[k][i].tag = 1; c->tlb_global[k][i] = 0; }
@@ -164,7 +180,7 @@ int x86_translate(X86Cpu *c, uint64_t va, int kind, bool user, uint64_t *pa) {
     c->tlb[k][i].tag = va_page;
     c->tlb[k][i].addend = (uint64_t)(uintptr_t)c->mem + pa_page - va_page;
     c->tlb_global[k][i] = (ent & PTE_G) && (c->cr4 & CR4_PGE);
-    if (level > 1) c->tlb_large = true;
+    if (level > 1) tlb_note_large(c, va);
     if (write) { /* stores through the entry need no check: the frame's blocks go now */
       uint64_t f = pa_page >> 12;
       if (c->code_gen[f] & ~X86_CODE_WMAPPED) code_drop(c, f);

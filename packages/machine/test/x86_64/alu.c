@@ -43,6 +43,21 @@ IMM(addi8q, "addq", u64, -3) IMM(addi32q, "addq", u64, 0x12345678) IMM(subi32l, 
 IMM(andi8b, "andb", u8, 0x5a) IMM(cmpi16w, "cmpw", u16, 0x8001) IMM(adci8l, "adcl", u32, 127)
 IMM(sbbi32q, "sbbq", u64, -0x70000000) IMM(xori8w, "xorw", u16, -1)
 
+/* the accumulator forms (04 05 .. 3C 3D, A8 A9), which the decoder turns into 80/81/F6/F7 on AL/eAX
+ * (ADR 0057): gas picks them for AL/AX/EAX/RAX when the immediate does not fit 8 bits (always for AL) */
+#define ACC(name, insn, T, imm)                                                                 \
+  static void name(u64 a, u64 b, u64 fin, u64 *res, u64 *fl) {                                  \
+    T r = (T)a; u64 f;                                                                          \
+    __asm__ volatile("push %[fi]\n popfq\n " insn " $" #imm ", %[r]\n pushfq\n pop %[f]"        \
+                     : [r] "+a"(r), [f] "=&r"(f) : [fi] "r"(fin) : "cc");                       \
+    *res = r; *fl = f;                                                                          \
+  }
+ACC(addab, "addb", u8, 0x7f) ACC(adcaw, "adcw", u16, 0x1234) ACC(subal, "subl", u32, 0x80000000)
+ACC(sbbaq, "sbbq", u64, -0x70000000) ACC(andab, "andb", u8, 0xa5) ACC(oraq, "orq", u64, 0x12345678)
+ACC(xoral, "xorl", u32, -0x12345678) ACC(cmpab, "cmpb", u8, 0x80) ACC(cmpaw, "cmpw", u16, 0x8001)
+ACC(cmpal, "cmpl", u32, 0x7fffffff) ACC(cmpaq, "cmpq", u64, -0x12345678) ACC(testab, "testb", u8, 0x81)
+ACC(testal, "testl", u32, 0x80000001) ACC(testaq, "testq", u64, -0x100)
+
 /* the AH/CH/DH/BH registers (no REX prefix) */
 static void addhb(u64 a, u64 b, u64 fin, u64 *res, u64 *fl) {
   u64 r = a, f, s = b << 8;
@@ -57,6 +72,9 @@ static const struct { const char *name; Op fn; } ops[] = {
   OPS(addm), OPS(sbbm), OPS(cmpm), OPS(inc), OPS(dec), OPS(neg), OPS(not),
   {"addi8q", addi8q}, {"addi32q", addi32q}, {"subi32l", subi32l}, {"andi8b", andi8b},
   {"cmpi16w", cmpi16w}, {"adci8l", adci8l}, {"sbbi32q", sbbi32q}, {"xori8w", xori8w}, {"addhb", addhb},
+  {"addab", addab}, {"adcaw", adcaw}, {"subal", subal}, {"sbbaq", sbbaq}, {"andab", andab}, {"oraq", oraq},
+  {"xoral", xoral}, {"cmpab", cmpab}, {"cmpaw", cmpaw}, {"cmpal", cmpal}, {"cmpaq", cmpaq},
+  {"testab", testab}, {"testal", testal}, {"testaq", testaq},
 };
 
 int main(void) {

@@ -1,6 +1,7 @@
 /* An ALU operation or compare and the Jcc after it run as one fused slot of a decoded block (ADR
- * 0053): every condition after CMP of each short-path form (registers, immediates, memory on
- * either side), TEST of registers (byte ones too, AH..BH), and SUB/AND/ADD/XOR with a register
+ * 0053, 0057): every condition after CMP of each short-path form (registers, immediates, memory on
+ * either side), byte CMP of registers (AH..BH too), memory and immediates, TEST of registers (byte
+ * ones too, AH..BH), of memory and of immediates, and SUB/AND/ADD/XOR with a register
  * destination, with the flags and the register after the pair; a jump straight to the Jcc of a
  * fused pair (it keeps a slot of its own); and a pair in a writable buffer whose Jcc is rewritten
  * after it ran (its condition byte, and a far Jcc behind a compare longer than 8 bytes). */
@@ -32,14 +33,25 @@ static u64 mem;
   PAIR(sub_##cc, "sub %3, %2", "j" #cc)                                                         \
   PAIR(and32_##cc, "and %k3, %k2", "j" #cc)                                                     \
   PAIR(addi_##cc, "add $-3, %2", "j" #cc)                                                       \
-  PAIR(xorm_##cc, "xor %4, %2", "j" #cc)
+  PAIR(xorm_##cc, "xor %4, %2", "j" #cc)                                                        \
+  PAIR(cmpb_##cc, "cmp %b3, %b2", "j" #cc)                                                      \
+  PAIR(cmpbh_##cc, "cmp %h3, %b2", "j" #cc)                                                     \
+  PAIR(cmpbm_##cc, "cmpb %b2, %4", "j" #cc)                                                     \
+  PAIR(cmpbrm_##cc, "cmpb %4, %h2", "j" #cc)                                                    \
+  PAIR(cmpbmi_##cc, "cmpb $0x7f, %4", "j" #cc)                                                  \
+  PAIR(cmpbri_##cc, "cmpb $-3, %h2", "j" #cc)                                                   \
+  PAIR(testm_##cc, "test %3, %4", "j" #cc)                                                      \
+  PAIR(testbmi_##cc, "testb $0x81, %4", "j" #cc)                                                \
+  PAIR(testri_##cc, "testl $0x80000001, %k3", "j" #cc)
 FORMS(o) FORMS(no) FORMS(b) FORMS(ae) FORMS(e) FORMS(ne) FORMS(be) FORMS(a)
 FORMS(s) FORMS(ns) FORMS(p) FORMS(np) FORMS(l) FORMS(ge) FORMS(le) FORMS(g)
 
-#define NFORM 14
+#define NFORM 23
 typedef u64 (*Pair)(u64, u64, u64 *);
 #define ROW(cc) {rr64_##cc, rr32_##cc, ri8_##cc, ri32_##cc, rm_##cc, mr_##cc, mi_##cc, test_##cc, \
-                 testb_##cc, testh_##cc, sub_##cc, and32_##cc, addi_##cc, xorm_##cc}
+                 testb_##cc, testh_##cc, sub_##cc, and32_##cc, addi_##cc, xorm_##cc, cmpb_##cc,    \
+                 cmpbh_##cc, cmpbm_##cc, cmpbrm_##cc, cmpbmi_##cc, cmpbri_##cc, testm_##cc,        \
+                 testbmi_##cc, testri_##cc}
 static const Pair pairs[16][NFORM] = {ROW(o), ROW(no), ROW(b), ROW(ae), ROW(e), ROW(ne), ROW(be), ROW(a),
                                       ROW(s), ROW(ns), ROW(p), ROW(np), ROW(l), ROW(ge), ROW(le), ROW(g)};
 
