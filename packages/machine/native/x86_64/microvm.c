@@ -100,7 +100,7 @@ int x86_microvm_init(X86Microvm *mv, Config *cfg) {
   mv->cfg = cfg;
 #ifdef __wasm__
   /* pages straight from memory.grow are zero and no allocator hands them out: calloc's memset of
-   * the CPU's 12 MiB of tables cost ~10 ms of a boot under V8 (ADR 0057). Kept for the process. */
+   * the CPU's 12 MiB of tables cost ~10 ms of a boot under V8 (ADR 0058). Kept for the process. */
   size_t pages = (sizeof(X86Cpu) + 65535) >> 16, at = __builtin_wasm_memory_grow(0, pages);
   X86Cpu *c = at == (size_t)-1 ? NULL : (X86Cpu *)(at << 16);
 #else

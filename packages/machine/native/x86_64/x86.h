@@ -178,7 +178,7 @@ enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X8
        X86K_ALU8, X86K_MOV8, X86K_TEST, X86K_MOV_MI, X86K_INCDEC, X86K_JMP, X86K_MOVX, X86K_MOVSXD,
        /* ADR 0053: CMP (register, memory or immediate forms) or TEST of registers, with the Jcc in the next slot */
        X86K_CMP_JCC,
-       /* ADR 0057: a byte CMP (ALU8) or a TEST of the general paths (X86K_TEST), then a Jcc: the pair
+       /* ADR 0058: a byte CMP (ALU8) or a TEST of the general paths (X86K_TEST), then a Jcc: the pair
         * commonest in a Linux boot after the ones above (cmpb $0, (%rax); je) */
        X86K_FLAGS_JCC };
 
@@ -237,7 +237,7 @@ typedef struct X86Cpu {
    * the CPL the same: x86_fetch_forget at every flush, request_stop, CPL change and slice start */
   uint64_t fetch_va, fetch_addend;
   /* the end of the slots x86_run is running (host address), 0 once the fetch page is forgotten:
-   * the loop's one test after an instruction covers both (ADR 0057) */
+   * the loop's one test after an instruction covers both (ADR 0058) */
   uintptr_t run_lim;
   uint32_t fetch_gen;  /* the code generation of the fetch page's frame (code_gen without X86_CODE_WMAPPED) */
   /* page-granular code tracking (x86_mmu.c, ADR 0055): per 4 KiB frame of mem (guest RAM, or the
@@ -268,7 +268,7 @@ typedef struct X86Cpu {
   uint8_t rng_left;
   bool stop_request;   /* set by a board callback: OUT/MMIO ends the slice after the access */
   /* the 1 GiB regions (va >> 30) with TLB entries from 2 MiB or 1 GiB pages, whose entries are 4 KiB
-   * each: INVLPG in one of them flushes everything (ADR 0057; before, any large page in the TLB
+   * each: INVLPG in one of them flushes everything (ADR 0058; before, any large page in the TLB
    * made every INVLPG a flush, and Linux maps its text with them). X86_TLB_LARGE + 1: too many */
   uint8_t tlb_large_n;
   uint64_t tlb_large_gb[X86_TLB_LARGE];

@@ -218,7 +218,7 @@ prefixes_done:
   d->len = (uint8_t)i;
   /* the accumulator forms (ADD..CMP AL/eAX, imm: 04 05 .. 3C 3D; TEST A8 A9) become their ModR/M
    * twins with AL/eAX as a register r/m (80 81 /alu, F6 F7 /0), the same operation on the same
-   * immediate: they take the short paths and the fused compares below (ADR 0057) */
+   * immediate: they take the short paths and the fused compares below (ADR 0058) */
   if ((d->op < 0x40 && (d->op & 6) == 4) || d->op == 0xa8 || d->op == 0xa9) {
     d->reg = d->op >= 0xa8 ? 0 : (uint8_t)((d->op >> 3) & 7);
     d->op = (uint16_t)((d->op >= 0xa8 ? 0xf6 : 0x80) | (d->op & 1));

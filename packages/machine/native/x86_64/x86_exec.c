@@ -796,7 +796,7 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
   X86Insn *link = NULL; /* a direct branch just taken to its own page: chained to the block found next */
   /* a round of this loop runs one block, from its map entry or a chain (or one instruction outside
    * blocks); the instructions inside it pay only for their own dispatch, rip and the two exits
-   * below: the budget is the block's end moved in (lim), the count the slots passed (ADR 0057) */
+   * below: the budget is the block's end moved in (lim), the count the slots passed (ADR 0058) */
   while (n < budget) {
     uint64_t rip = c->rip;
     const X86Insn *d;
@@ -808,7 +808,7 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
     uint64_t page = rip & ~0xfffULL;
     if (X86_UNLIKELY(page != c->fetch_va) && c->paging) {
       /* another code page, in the fetch TLB: fetch_find_page's common case, here to spare a
-       * boot's 3.7 M cross-page block entries two calls (ADR 0057) */
+       * boot's 3.7 M cross-page block entries two calls (ADR 0058) */
       const X86TlbEntry *t = &c->tlb[ACC_X * 2 + c->user][(rip >> 12) & (X86_TLB_SIZE - 1)];
       if (t->tag == page) {
         c->fetch_va = page;

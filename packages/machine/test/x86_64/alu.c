@@ -44,7 +44,7 @@ IMM(andi8b, "andb", u8, 0x5a) IMM(cmpi16w, "cmpw", u16, 0x8001) IMM(adci8l, "adc
 IMM(sbbi32q, "sbbq", u64, -0x70000000) IMM(xori8w, "xorw", u16, -1)
 
 /* the accumulator forms (04 05 .. 3C 3D, A8 A9), which the decoder turns into 80/81/F6/F7 on AL/eAX
- * (ADR 0057): gas picks them for AL/AX/EAX/RAX when the immediate does not fit 8 bits (always for AL) */
+ * (ADR 0058): gas picks them for AL/AX/EAX/RAX when the immediate does not fit 8 bits (always for AL) */
 #define ACC(name, insn, T, imm)                                                                 \
   static void name(u64 a, u64 b, u64 fin, u64 *res, u64 *fl) {                                  \
     T r = (T)a; u64 f;                                                                          \

@@ -1,5 +1,5 @@
 /* An ALU operation or compare and the Jcc after it run as one fused slot of a decoded block (ADR
- * 0053, 0057): every condition after CMP of each short-path form (registers, immediates, memory on
+ * 0053, 0058): every condition after CMP of each short-path form (registers, immediates, memory on
  * either side), byte CMP of registers (AH..BH too), memory and immediates, TEST of registers (byte
  * ones too, AH..BH), of memory and of immediates, and SUB/AND/ADD/XOR with a register
  * destination, with the flags and the register after the pair; a jump straight to the Jcc of a
