@@ -38,6 +38,17 @@ describe('c2w run: the writable layer on a host disk', () => {
     expect(await readdir(join(home, 'scratch'))).toEqual([]);
   });
 
+  // docs/decisions/0057: a scratch disk is deleted after the run, so waiting for its flushes buys
+  // nothing; a named state's disk keeps them (its journal must reach the host's disk)
+  it('gives a named state\'s disk the guest\'s flushes and a scratch disk none', async () => {
+    const show = ['sh', '-c', 'cat /sys/block/vd*/queue/write_cache'];
+    const scratch = await run([bundle, '--', ...show]);
+    expect(scratch.stdout.toString()).toMatch(/^(write through\n)+$/);
+    const named = await run(['--name', 'flushed', bundle, '--', ...show]);
+    expect(named.stdout.toString().match(/write back/g)).toHaveLength(1);
+    expect(named.exitCode).toBe(0);
+  });
+
   it('keeps a file installed in one run for the next with --name, deletions too', async () => {
     const first = await run(['--name', 'keep', bundle, '--', 'sh', '-c', 'echo installed > /root/local-file && rm /etc/motd && echo ok']);
     expect(first.stdout.toString()).toBe('ok\n');

@@ -50,7 +50,7 @@ export function applyConfigFile(opts: Partial<MachineOptions>, file: string): vo
     for (const d of c.drives as unknown[]) {
       if (typeof d === 'string') opts.drives.push({ path: d });
       else if (typeof d === 'object' && d !== null && typeof (d as DriveOption).path === 'string')
-        opts.drives.push({ path: (d as DriveOption).path, readonly: Boolean((d as DriveOption).readonly) });
+        opts.drives.push({ path: (d as DriveOption).path, readonly: Boolean((d as DriveOption).readonly), ...((d as DriveOption).volatile ? { volatile: true } : {}) });
       else throw new InputError(`config '${file}': bad drive entry`);
     }
   }

@@ -11,6 +11,21 @@ export { parseShare, type ShareOption };
 export interface DriveOption {
   path: string;
   readonly?: boolean;
+  /**
+   * Nothing of the disk outlives the run (a scratch writable layer): the drive offers the guest no
+   * FLUSH, so the host never fsyncs it (QEMU's cache=unsafe, docs/decisions/0057).
+   */
+  volatile?: boolean;
+}
+
+/** `FILE[,ro|,readonly][,volatile]` as the native --drive takes it: the options, in any order, end the spec. */
+export function parseDrive(spec: string): DriveOption {
+  let path = spec, readonly = false, vol = false;
+  for (let m; (m = /,(ro|readonly|volatile)$/.exec(path)) !== null; path = path.slice(0, m.index)) {
+    if (m[1] === 'volatile') vol = true;
+    else readonly = true;
+  }
+  return { path, readonly, ...(vol ? { volatile: true } : {}) };
 }
 
 /** The machine's boards: RV64 `virt` (with firmware) or the x86-64 microvm-like board (PVH kernel, no firmware). */
@@ -107,12 +122,7 @@ export function parseArgs(argv: string[]): MachineOptions | null {
       case '--kernel': opts.kernel = need(); break;
       case '--initrd': opts.initrd = need(); break;
       case '--append': opts.append = need(); break;
-      case '--drive': {
-        const v = need();
-        const ro = /,(ro|readonly)$/.test(v);
-        (opts.drives ??= []).push({ path: v.replace(/,(ro|readonly)$/, ''), readonly: ro });
-        break;
-      }
+      case '--drive': (opts.drives ??= []).push(parseDrive(need())); break;
       case '--share': (opts.shares ??= []).push(parseShare(need())); break;
       case '--virtio-console': opts.virtioConsole = true; break;
       case '--stdin-port': opts.stdinPort = true; break;

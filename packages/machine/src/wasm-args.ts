@@ -36,7 +36,7 @@ export function buildArgs(opts: MachineOptions): { args: string[]; preopens: Rec
   if (opts.kernel !== undefined) args.push('--kernel', p.map(opts.kernel));
   if (opts.initrd !== undefined) args.push('--initrd', p.map(opts.initrd));
   if (opts.append !== undefined) args.push('--append', opts.append);
-  for (const d of opts.drives ?? []) args.push('--drive', p.map(d.path) + (d.readonly ? ',ro' : ''));
+  for (const d of opts.drives ?? []) args.push('--drive', p.map(d.path) + (d.readonly ? ',ro' : '') + (d.volatile ? ',volatile' : ''));
   (opts.shares ?? []).forEach((s, i) => {
     if (!/^[^,\s]{1,255}$/.test(s.tag)) throw new UsageError(`share tag '${s.tag}' must be 1..255 characters without ',' or spaces`);
     // the directory itself is the preopen: the wasm module sees nothing outside it

@@ -167,6 +167,26 @@ describe.each(MODES)('boot (%s)', (mode) => {
     closeSync(f);
     expect(buf.toString()).toBe('c2w-mark-123');
   }, 180_000);
+
+  // docs/decisions/0057: a volatile drive offers no FLUSH, so the guest sends none (it sees a
+  // write-through cache); a plain writable drive keeps it
+  it('offers FLUSH on a writable drive but not on a volatile one', async () => {
+    const kept = join(tmp, `kept-${mode}.img`), scratch = join(tmp, `scratch-${mode}.img`);
+    for (const f of [kept, scratch]) writeFileSync(f, Buffer.alloc(1 << 20));
+    let step = 0;
+    const r = await runMachine(mode, ['--bios', a.C2W_FW, '--kernel', a.C2W_KERNEL, '--drive', `${a.C2W_ROOT_ISO},ro`,
+      '--drive', kept, '--drive', `${scratch},volatile`, '--append', `${ISO_APPEND} c2w.shell=1`], {
+      interact: (out) => {
+        if (step === 0 && atPrompt(out, /C2W-SHELL\r?\n/)) {
+          step = 1;
+          return 'echo vdb=$(cat /sys/block/vdb/queue/write_cache) vdc=$(cat /sys/block/vdc/queue/write_cache); exit\n';
+        }
+        return null;
+      },
+    });
+    expect(r.stdout).toContain('vdb=write back vdc=write through');
+    expect(r.code).toBe(0);
+  }, 180_000);
 });
 
 // The JIT tier (docs/decisions/0040) on the same boots: the same messages as QEMU's, with part of

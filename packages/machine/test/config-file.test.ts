@@ -25,6 +25,12 @@ describe('applyConfigFile', () => {
     });
   });
 
+  it('reads a drive\'s "volatile" (docs/decisions/0057)', () => {
+    const opts: Partial<MachineOptions> = {};
+    applyConfigFile(opts, config('{"drives": [{"path": "u.img", "volatile": true}, {"path": "k.img", "volatile": false}]}'));
+    expect(opts.drives).toEqual([{ path: 'u.img', readonly: false, volatile: true }, { path: 'k.img', readonly: false }]);
+  });
+
   it('reads "jit" (docs/decisions/0040)', () => {
     const opts: Partial<MachineOptions> = {};
     applyConfigFile(opts, config('{"jit": true}'));

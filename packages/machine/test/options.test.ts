@@ -10,6 +10,12 @@ describe('parseArgs', () => {
     expect(parseArgs(['--help'])).toBeNull();
   });
 
+  it('takes ,volatile on --drive, in any order with ,ro (docs/decisions/0057)', () => {
+    expect(parseArgs(['--bios', 'fw', '--drive', 'u.img,volatile', '--drive', 'r.iso,volatile,ro', '--drive', 'a,b.img,readonly'])?.drives).toEqual([
+      { path: 'u.img', readonly: false, volatile: true }, { path: 'r.iso', readonly: true, volatile: true }, { path: 'a,b.img', readonly: true },
+    ]);
+  });
+
   it('takes --jit, passed on to the machine', () => {
     const opts = parseArgs(['--bios', 'fw', '--jit']);
     expect(opts).toEqual({ bios: 'fw', jit: true });

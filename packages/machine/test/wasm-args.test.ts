@@ -12,6 +12,11 @@ describe('buildArgs', () => {
       '--drive', '/c2w/1/root.iso,ro', '--share', '/c2w/share/0,tag=data,ro,uid=1000', '--stats']);
   });
 
+  it('passes a volatile drive on as ,volatile', () => {
+    const { args } = buildArgs({ drives: [{ path: '/s/upper.ext4', volatile: true }, { path: '/s/kept.ext4' }] });
+    expect(args).toEqual(['--drive', '/c2w/0/upper.ext4,volatile', '--drive', '/c2w/0/kept.ext4']);
+  });
+
   it('passes the board and no firmware for x86_64', () => {
     const { args, preopens } = buildArgs({ arch: 'x86_64', kernel: '/boot/vmlinux', memory: '512M' });
     expect(preopens).toEqual({ '/c2w/0': '/boot' });

@@ -69,7 +69,9 @@ async function runPrepared(
       ...(firmware !== undefined ? { bios: b.path(firmware) } : {}),
       kernel: b.path(b.bundle.boot.kernel),
       append,
-      drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true }, { path: layer.path, readonly: false }],
+      // a scratch layer is removed after the run: its flushes would only wait for the host's disk (ADR 0057)
+      drives: [...b.bundle.disks.map((d) => ({ path: b.path(d.file), readonly: d.readonly })), { path: channel, readonly: true },
+        { path: layer.path, readonly: false, ...(layer.volatile ? { volatile: true } : {}) }],
       // files in a mount belong to the container's user, who can then write there (ADR 0009)
       shares: mounts.map((m) => ({ hostPath: m.hostPath, tag: m.tag, readonly: m.readonly, ...ids })),
       quietFirmware: !o.debug,

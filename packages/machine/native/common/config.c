@@ -28,7 +28,9 @@ static const char *USAGE =
   "  --kernel FILE        kernel Image, loaded at 0x80200000 (x86_64: a PVH vmlinux ELF)\n"
   "  --initrd FILE        initial ramdisk\n"
   "  --append STRING      kernel command line\n"
-  "  --drive FILE[,ro]    virtio-blk disk (repeatable, up to 7); ',ro' makes it read-only\n"
+  "  --drive FILE[,ro][,volatile]\n"
+  "                       virtio-blk disk (repeatable, up to 7); ',ro' makes it read-only; ',volatile'\n"
+  "                       drops the guest's flushes (a scratch disk that nothing keeps after the run)\n"
   "  --share DIR,tag=TAG[,ro][,uid=N][,gid=N]\n"
   "                       share a host directory over virtio-9p (repeatable); the guest mounts it\n"
   "                       with: mount -t 9p -o trans=virtio,version=9p2000.L TAG /mnt; every file\n"
@@ -96,18 +98,22 @@ static int set_arch(Config *c, const char *s, const char *where) {
   return 0;
 }
 
-static int add_drive(Config *c, const char *spec, bool ro, const char *where) {
+/* FILE[,ro|,readonly][,volatile], the options in any order after the path */
+static int add_drive(Config *c, const char *spec, bool ro, bool vol, const char *where) {
   if (c->ndrives >= MAX_DRIVES) {
     fprintf(stderr, "c2w-machine: %s: too many drives (max %d)\n", where, MAX_DRIVES);
     return -1;
   }
   char *p = strdup(spec);
-  size_t n = strlen(p);
-  if (n > 3 && !strcmp(p + n - 3, ",ro")) { p[n - 3] = 0; ro = true; }
-  else if (n > 9 && !strcmp(p + n - 9, ",readonly")) { p[n - 9] = 0; ro = true; }
+  for (char *comma; (comma = strrchr(p, ',')) != NULL; *comma = 0) {
+    if (!strcmp(comma, ",ro") || !strcmp(comma, ",readonly")) ro = true;
+    else if (!strcmp(comma, ",volatile")) vol = true;
+    else break;
+  }
   if (!*p) { free(p); fprintf(stderr, "c2w-machine: %s: empty drive path\n", where); return -1; }
   c->drives[c->ndrives].path = p;
   c->drives[c->ndrives].readonly = ro;
+  c->drives[c->ndrives].volatile_disk = vol;
   c->ndrives++;
   return 0;
 }
@@ -226,14 +232,14 @@ static int jdrive(J *j, Config *c) {
   if (*j->p == '"') {
     char *s;
     if (jstring(j, &s)) return -1;
-    int r = add_drive(c, s, false, j->file);
+    int r = add_drive(c, s, false, false, j->file);
     free(s);
     return r ? -2 : 0; /* add_drive printed the error */
   }
   if (*j->p != '{') return jerr(j, "drives: expected a string or an object");
   j->p++;
   char *path = NULL;
-  bool ro = false;
+  bool ro = false, vol = false;
   for (;;) {
     jws(j);
     if (*j->p == '}') { j->p++; break; }
@@ -245,6 +251,7 @@ static int jdrive(J *j, Config *c) {
     int r;
     if (!strcmp(k, "path") || !strcmp(k, "file")) { free(path); r = jstring(j, &path); }
     else if (!strcmp(k, "readonly")) r = jbool(j, &ro);
+    else if (!strcmp(k, "volatile")) r = jbool(j, &vol);
     else { snprintf(j->err, sizeof j->err, "unknown drive key \"%s\"", k); r = -1; }
     free(k);
     if (r) { free(path); return -1; }
@@ -252,7 +259,7 @@ static int jdrive(J *j, Config *c) {
     if (*j->p == ',') j->p++;
   }
   if (!path) return jerr(j, "drive without \"path\"");
-  int r = add_drive(c, path, ro, j->file);
+  int r = add_drive(c, path, ro, vol, j->file);
   free(path);
   return r ? -2 : 0;
 }
@@ -441,7 +448,7 @@ int config_parse(Config *c, int argc, char **argv) {
     else if (!strcmp(a, "--kernel")) { NEED_VAL(); set_str(&c->kernel, val); }
     else if (!strcmp(a, "--initrd")) { NEED_VAL(); set_str(&c->initrd, val); }
     else if (!strcmp(a, "--append")) { NEED_VAL(); set_str(&c->append, val); }
-    else if (!strcmp(a, "--drive")) { NEED_VAL(); if (add_drive(c, val, false, a)) return 2; }
+    else if (!strcmp(a, "--drive")) { NEED_VAL(); if (add_drive(c, val, false, false, a)) return 2; }
     else if (!strcmp(a, "--share")) { NEED_VAL(); if (add_share(c, val, NULL, false, a)) return 2; }
     else if (!strcmp(a, "--virtio-console")) c->virtio_console = true;
     else if (!strcmp(a, "--stdin-port")) c->stdin_port = true;

@@ -216,6 +216,9 @@ typedef struct VirtioDev {
 typedef struct DriveConfig {
   char *path;
   bool readonly;
+  /* ",volatile": nothing of the disk outlives the run, so the drive offers no FLUSH and the host
+   * never fsyncs it (QEMU's cache=unsafe); a writable disk that must survive keeps its fsync */
+  bool volatile_disk;
   const uint8_t *data; /* a RAM-backed read-only disk (the single file's run channel) instead of a file */
   uint64_t data_size;
 } DriveConfig;

@@ -18,15 +18,15 @@
 #define VIRTIO_F_VERSION_1 (1ULL << 32)
 #define SEG_MAX 254
 
-/* The drive config for `path` when it is RAM-backed (found by pointer: boot passes cfg's own path). */
-static const DriveConfig *ram_drive(Machine *m, const char *path) {
+/* The drive config for `path`, found by pointer (boot passes cfg's own path), or NULL. */
+static const DriveConfig *drive_config(Machine *m, const char *path) {
   for (int i = 0; m->cfg && i < m->cfg->ndrives; i++)
-    if (m->cfg->drives[i].path == path && m->cfg->drives[i].data) return &m->cfg->drives[i];
+    if (m->cfg->drives[i].path == path) return &m->cfg->drives[i];
   return NULL;
 }
 
 int virtio_blk_init(Machine *m, VirtioDev *v, const char *path, bool readonly) {
-  const DriveConfig *ram = ram_drive(m, path);
+  const DriveConfig *d = drive_config(m, path), *ram = d && d->data ? d : NULL;
   if (ram) {
     v->device_id = VIRTIO_ID_BLOCK;
     v->mem = ram->data;
@@ -56,8 +56,11 @@ int virtio_blk_init(Machine *m, VirtioDev *v, const char *path, bool readonly) {
   v->readonly = readonly;
   v->capacity_bytes = (uint64_t)size & ~511ULL;
   v->nqueues = 1;
+  /* a volatile drive offers no FLUSH: the guest may then assume a write-through cache and sends
+   * none (virtio 1.1 section 5.2.5.1), which spares its requests and the host's fsyncs */
+  bool flush = !readonly && !(d && d->volatile_disk);
   v->dev_features = VIRTIO_F_VERSION_1 | VIRTIO_BLK_F_SEG_MAX | VIRTIO_BLK_F_BLK_SIZE |
-                    (readonly ? VIRTIO_BLK_F_RO : VIRTIO_BLK_F_FLUSH);
+                    (readonly ? VIRTIO_BLK_F_RO : 0) | (flush ? VIRTIO_BLK_F_FLUSH : 0);
   v->cache = malloc((size_t)(BLK_CACHE_LINES + 1) * BLK_CACHE_LINE); /* + 1 scratch line */
   if (!v->cache) { close(fd); return -1; }
   for (int i = 0; i < BLK_CACHE_LINES; i++) v->lines[i].off = ~0ULL;
