@@ -102,6 +102,7 @@ typedef struct TlbEntry {
 } TlbEntry;
 /* TLB sets by effective mode: 0 = U, 1 = S, 2 = S with SUM, 3 = M/bare */
 #define TLB_SETS 4
+#define TLB_LOG 512
 typedef struct Tlb {
   TlbEntry r[TLB_SIZE], w[TLB_SIZE], x[TLB_SIZE];
 } Tlb;
@@ -283,6 +284,11 @@ typedef struct Machine {
   uint64_t dcache_ppn[DC_PAGES]; /* physical page number held by each entry, ~0 = empty */
   uint8_t dcache_used[DC_PAGES];  /* entry written since allocation (else still all-zero memory) */
   Tlb tlb[TLB_SETS];
+  /* the entries filled in the paged sets (0..2) since their last flush, as indices into tlb[0]'s
+   * entries seen as one array: tlb_flush_paged (a satp write, sfence.vma: every context switch)
+   * clears those instead of all 9 Ki; TLB_LOG + 1 = more than that, clear all */
+  uint16_t tlb_log[TLB_LOG];
+  uint16_t tlb_log_n;
   /* ---- devices ---- */
   Clint clint;
   Plic plic;

@@ -38,12 +38,28 @@ static void tlb_clear_set(Tlb *t) {
 
 void tlb_flush_all(Machine *m) {
   for (int s = 0; s < TLB_SETS; s++) tlb_clear_set(&m->tlb[s]);
+  m->tlb_log_n = 0;
 }
 
 /* Set 3 (M-mode, bare) maps va = pa whatever satp says: a page-table change leaves it valid, and
- * clearing it would cost a quarter of each flush's cache traffic. */
+ * clearing it would cost a quarter of each flush's cache traffic. Only the entries filled since
+ * the last flush can be valid: those are cleared, unless there were too many to list. */
 void tlb_flush_paged(Machine *m) {
-  for (int s = 0; s < 3; s++) tlb_clear_set(&m->tlb[s]);
+  if (m->tlb_log_n > TLB_LOG) {
+    for (int s = 0; s < 3; s++) tlb_clear_set(&m->tlb[s]);
+  } else {
+    TlbEntry *all = &m->tlb[0].r[0];
+    for (int k = 0; k < m->tlb_log_n; k++) all[m->tlb_log[k]].vtag = 1;
+  }
+  m->tlb_log_n = 0;
+}
+
+/* an entry of a paged set was filled: tlb_flush_paged must clear it */
+static void tlb_log_fill(Machine *m, const TlbEntry *e) {
+  size_t i = (size_t)(e - &m->tlb[0].r[0]);
+  if (i >= 3 * sizeof(Tlb) / sizeof(TlbEntry) || m->tlb_log_n > TLB_LOG) return;
+  if (m->tlb_log_n < TLB_LOG) m->tlb_log[m->tlb_log_n] = (uint16_t)i;
+  m->tlb_log_n++;
 }
 
 void tlb_flush_va(Machine *m, uint64_t va) {
@@ -101,6 +117,7 @@ static void tlb_fill(Machine *m, TlbEntry *set, uint64_t va, uint64_t pa) {
   e->vtag = va & ~PAGE_MASK;
   e->addend = (uintptr_t)host - (uintptr_t)(va & ~PAGE_MASK);
   e->paddr = pa & ~PAGE_MASK;
+  tlb_log_fill(m, e);
 }
 
 int mmu_load_slow(Machine *m, uint64_t va, int size, uint64_t *val) {
@@ -177,6 +194,7 @@ Insn *mmu_fetch_page(Machine *m, uint64_t pc, int *cause, const uint8_t **host) 
     if (!ram && pa != MROM_BASE) { m->fault_addr = pc; *cause = EXC_INSN_ACCESS; return NULL; }
     e->vtag = vpage;
     e->paddr = pa;
+    tlb_log_fill(m, e);
     e->addend = (uintptr_t)(pa == MROM_BASE ? m->mrom : bus_ram_ptr(m, pa, PAGE_SIZE)); /* host page */
   }
   *host = (const uint8_t *)e->addend;
