@@ -530,6 +530,11 @@ static __attribute__((noinline)) int exec_1byte(X86Cpu *c, const X86Insn *d, uin
   }
 }
 
+/* the Jcc of a fused pair (x86_block.c): the slot after the compare's */
+static inline const X86Insn *fused_jcc(const X86Insn *d) {
+  return &((const X86Slot *)(const void *)((const char *)d - offsetof(X86Slot, insn)))[1].insn;
+}
+
 /* always inlined into x86_run: as a call per instruction it cost the wasm build about 18% (clang
  * stopped inlining it when the system instructions made it larger) */
 static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86Insn *d, uint64_t rip) {
@@ -585,16 +590,16 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   }
   case X86K_TEST_RR: x86_alu_fast(c, ALU_AND, size, c->r[d->rm], c->r[d->reg]); return 0;
   case X86K_MOV_RI: c->r[d->rm] = d->imm; return 0; /* a 32-bit immediate was read zero-extended */
-  case X86K_PUSH_R: return x86_push64(c, c->r[d->rm]);
+  case X86K_PUSH_R: return x86_push_inline(c, 8, c->r[d->rm]);
   case X86K_POP_R: /* POP RSP: the loaded value wins over the increment */
-    CHK(x86_pop64(c, &v));
+    CHK(x86_pop_inline(c, 8, &v));
     c->r[d->rm] = v;
     return 0;
   case X86K_CALL:
-    CHK(x86_push64(c, next));
+    CHK(x86_push_inline(c, 8, next));
     return jump(c, next + d->imm);
   case X86K_RET:
-    CHK(x86_pop64(c, &v));
+    CHK(x86_pop_inline(c, 8, &v));
     return jump(c, v);
   case X86K_ALU8: return exec_alu8(c, d);
   case X86K_TEST: return exec_test(c, d);
@@ -620,7 +625,7 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     return 0;
   }
   case X86K_CMP_JCC: { /* x86_block.c: the Jcc is the next slot's; a fault is the compare's own */
-    const X86Insn *j = &((const X86Slot *)(const void *)((const char *)d - offsetof(X86Slot, insn)))[1].insn;
+    const X86Insn *j = fused_jcc(d);
     uint64_t a, b;
     if (d->mod == 3) v = c->r[d->rm];
     else CHK(x86_load(c, x86_ea(c, d), size, &v));
@@ -632,7 +637,7 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     return X86_FUSED_TAKEN;
   }
   case X86K_FLAGS_JCC: { /* the flags from the out-of-line paths, the Jcc inline as above */
-    const X86Insn *j = &((const X86Slot *)(const void *)((const char *)d - offsetof(X86Slot, insn)))[1].insn;
+    const X86Insn *j = fused_jcc(d);
     if (op == 0x80 || op == 0x84 || op == 0x3a) { /* CMP r/m8, imm8; TEST r/m8, r8; CMP r8, r/m8: inline */
       uint64_t a, b;
       if (d->mod == 3) a = *x86_reg8(c, d, d->rm);
@@ -796,7 +801,7 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
   X86Insn *link = NULL; /* a direct branch just taken to its own page: chained to the block found next */
   /* a round of this loop runs one block, from its map entry or a chain (or one instruction outside
    * blocks); the instructions inside it pay only for their own dispatch, rip and the two exits
-   * below: the budget is the block's end moved in (lim), the count the slots passed (ADR 0058) */
+   * below: the budget is the block's end moved in (run_lim), the count the slots passed (ADR 0058) */
   while (n < budget) {
     uint64_t rip = c->rip;
     const X86Insn *d;

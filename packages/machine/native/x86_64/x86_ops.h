@@ -94,7 +94,9 @@ static inline __attribute__((always_inline)) bool x86_cond_fast(X86Cpu *c, int c
   return x86_cond(c, cc);
 }
 
-static inline int x86_push(X86Cpu *c, int size, uint64_t v) {
+/* always inlined where the size is known (the run loop's PUSH r64, POP r64, CALL, RET): clang
+ * left x86_push out of line in the wasm build, 3.5% of an x86 boot's time (ADR 0058) */
+static inline __attribute__((always_inline)) int x86_push_inline(X86Cpu *c, int size, uint64_t v) {
   uint64_t sp = c->r[R_RSP] - size;
   int e = x86_store(c, sp, size, v);
   if (e) return e;
@@ -102,28 +104,14 @@ static inline int x86_push(X86Cpu *c, int size, uint64_t v) {
   return 0;
 }
 
-/* the run loop's PUSH r64, POP r64, CALL and RET: inlined there (clang left the general ones as
- * calls in the wasm build, 3.5% of an x86 boot's time in x86_push alone) */
-static inline __attribute__((always_inline)) int x86_push64(X86Cpu *c, uint64_t v) {
-  uint64_t sp = c->r[R_RSP] - 8;
-  int e = x86_store(c, sp, 8, v);
-  if (e) return e;
-  c->r[R_RSP] = sp;
-  return 0;
-}
-
-static inline __attribute__((always_inline)) int x86_pop64(X86Cpu *c, uint64_t *v) {
-  int e = x86_load(c, c->r[R_RSP], 8, v);
-  if (e) return e;
-  c->r[R_RSP] += 8;
-  return 0;
-}
-
-static inline int x86_pop(X86Cpu *c, int size, uint64_t *v) {
+static inline __attribute__((always_inline)) int x86_pop_inline(X86Cpu *c, int size, uint64_t *v) {
   int e = x86_load(c, c->r[R_RSP], size, v);
   if (e) return e;
   c->r[R_RSP] += size;
   return 0;
 }
+
+static inline int x86_push(X86Cpu *c, int size, uint64_t v) { return x86_push_inline(c, size, v); }
+static inline int x86_pop(X86Cpu *c, int size, uint64_t *v) { return x86_pop_inline(c, size, v); }
 
 #endif
