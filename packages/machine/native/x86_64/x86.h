@@ -151,7 +151,9 @@ typedef struct X86Insn { /* 32 bytes: with its code bytes, a 48-byte block slot 
   uint8_t rex;
   uint8_t seg;
   uint8_t mod, reg, rm; /* reg and rm include REX.R / REX.B */
-  int8_t base, index;   /* -1 = none */
+  /* the effective address' base and index: indices of X86Cpu.ea_reg, X86_EA_ZERO for none;
+   * a RIP-relative operand has base X86_EA_RIP and its length folded into disp (x86_decode) */
+  uint8_t base, index;
   uint8_t scale;
   uint8_t ssize;     /* stack operand size of PUSH/POP/CALL/RET: 8 (2 with 66) in 64-bit mode, 4 in 32-bit */
   uint8_t kind;      /* X86K_*: a common form the run loop handles without the general paths */
@@ -165,7 +167,6 @@ typedef struct X86Insn { /* 32 bytes: with its code bytes, a 48-byte block slot 
   bool lock : 1;
   bool has_rex : 1;
   bool has_modrm : 1;
-  bool rip_rel : 1;
   uint8_t chain_n;
   uint64_t imm;
 } X86Insn;
@@ -208,9 +209,15 @@ typedef struct X86BlockRef { uint64_t rip; uint32_t start : 24, n : 8; uint32_t 
 _Static_assert(X86_BLK_ARENA <= 1 << 24 && X86_BLK_MAX < 256, "X86BlockRef's start and n fields");
 static inline uint32_t x86_blk_hash(uint64_t rip) { return (uint32_t)(rip ^ (rip >> 12)) & (X86_BLK_MAP - 1); }
 
+enum { X86_EA_RIP = 16, X86_EA_ZERO = 17, X86_EA_ONE = 18 };
 typedef struct X86Cpu {
-  uint64_t r[16];
-  uint64_t rip;
+  /* ea_reg: the general registers, rip and the constants 0 and 1 as one array, so an effective
+   * address reads base and index without a test for their absence (ADR 0059; x86_reset sets the
+   * constants) */
+  union {
+    struct { uint64_t r[16]; uint64_t rip; uint64_t ea_zero, ea_one; };
+    uint64_t ea_reg[19];
+  };
   uint64_t rflags;     /* arithmetic bits valid only when cc_op == CC_NONE (x86_flags_sync) */
   /* lazy flags: the last ADD/SUB/CMP/logic/shift operation's operands and result; RFLAGS is
    * computed from them only when read (QEMU's cc_op scheme, for the common cases) */

@@ -106,7 +106,8 @@ int x86_decode(X86Cpu *c, X86Insn *d, const uint8_t *buf, unsigned avail) {
   unsigned i = 0;
 #define NEXT() (i < avail ? buf[i++] : (i++, 0))
   memset(d, 0, sizeof *d);
-  d->base = d->index = -1;
+  d->base = d->index = X86_EA_ZERO;
+  bool rip_rel = false;
   d->asize = 8;
   /* legacy prefixes, then at most one REX directly before the opcode */
   if (X86_UNLIKELY(!tabs_ready)) tabs_build();
@@ -155,20 +156,20 @@ prefixes_done:
         uint8_t sib = NEXT();
         d->scale = sib >> 6;
         int idx = ((sib >> 3) & 7) | ((d->rex & 2) << 2);
-        if (idx != 4) d->index = (int8_t)idx;
+        if (idx != 4) d->index = (uint8_t)idx;
         int base = sib & 7;
         if (base == 5 && d->mod == 0) {
           uint32_t v = NEXT(); v |= NEXT() << 8; v |= NEXT() << 16; v |= (uint32_t)NEXT() << 24;
           d->disp = (int32_t)v;
         } else {
-          d->base = (int8_t)(base | ((d->rex & 1) << 3));
+          d->base = (uint8_t)(base | ((d->rex & 1) << 3));
         }
       } else if (rm == 5 && d->mod == 0) {
-        d->rip_rel = !code32; /* 32-bit mode: an absolute disp32 */
+        rip_rel = !code32; /* 32-bit mode: an absolute disp32 */
         uint32_t v = NEXT(); v |= NEXT() << 8; v |= NEXT() << 16; v |= (uint32_t)NEXT() << 24;
         d->disp = (int32_t)v;
       } else {
-        d->base = (int8_t)d->rm;
+        d->base = d->rm;
       }
       if (d->mod == 1) d->disp = (int8_t)NEXT();
       else if (d->mod == 2) {
@@ -216,6 +217,12 @@ prefixes_done:
   if (i > 15) return EXC_GP;
   if (i > avail) goto fetch_fault;
   d->len = (uint8_t)i;
+  if (rip_rel) { /* the next instruction's rip + disp = rip (ea_reg's X86_EA_RIP) + (disp + len) */
+    int64_t dl = (int64_t)d->disp + d->len;
+    d->base = X86_EA_RIP;
+    if (dl > INT32_MAX) { dl -= 16; d->index = X86_EA_ONE; d->scale = 4; } /* the 16 back as 1 << 4 */
+    d->disp = (int32_t)dl;
+  }
   /* the accumulator forms (ADD..CMP AL/eAX, imm: 04 05 .. 3C 3D; TEST A8 A9) become their ModR/M
    * twins with AL/eAX as a register r/m (80 81 /alu, F6 F7 /0), the same operation on the same
    * immediate: they take the short paths and the fused compares below (ADR 0058) */
@@ -237,6 +244,12 @@ prefixes_done:
     else if (o == 0x81 || o == 0x83) d->kind = d->mod == 3 ? X86K_ALU_RI : X86K_ALU_MI;
     else if (o == 0x85 && d->mod == 3) d->kind = X86K_TEST_RR;
     else if (o >= 0xb8 && o <= 0xbf) { d->kind = X86K_MOV_RI; d->rm = (o & 7) | ((d->rex & 1) << 3); }
+    if ((d->kind == X86K_ALU_RR || d->kind == X86K_MOV_RR) && (o & 2)) {
+      /* reg op= r/m (03 0B .. 3B, 8B) of two registers as its twin r/m op= reg (01 .. 39, 89):
+       * the short paths read the destination from rm and the source from reg, with no select */
+      uint8_t t = d->reg; d->reg = d->rm; d->rm = t;
+      d->op = (uint16_t)(o & ~2);
+    }
   }
   if (d->ssize == 8) { /* 64-bit stack operands */
     uint16_t o = d->op;

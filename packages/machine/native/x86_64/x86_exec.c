@@ -542,14 +542,14 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   int op = d->op, size = d->osize;
   switch (d->kind) { /* short paths for the commonest forms (32/64-bit operands) */
   case X86K_ALU_RR: {
-    int alu = (op >> 3) & 7, dst = (op & 2) ? d->reg : d->rm, src = (op & 2) ? d->rm : d->reg;
-    uint64_t r = x86_alu_fast(c, alu, size, c->r[dst], c->r[src]);
-    if (alu != ALU_CMP) c->r[dst] = r; /* masked to 32 bits for 32-bit operands: zero-extended */
+    int alu = (op >> 3) & 7; /* r/m op= reg: x86_decode turned the reg op= r/m forms round */
+    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->rm], c->r[d->reg]);
+    if (alu != ALU_CMP) c->r[d->rm] = r; /* masked to 32 bits for 32-bit operands: zero-extended */
     return 0;
   }
   case X86K_MOV_RR: {
-    uint64_t s = c->r[op == 0x89 ? d->reg : d->rm];
-    c->r[op == 0x89 ? d->rm : d->reg] = size == 8 ? s : (uint32_t)s;
+    uint64_t s = c->r[d->reg]; /* 89: 8B was turned round (x86_decode) */
+    c->r[d->rm] = size == 8 ? s : (uint32_t)s;
     return 0;
   }
   case X86K_MOV_LOAD:
@@ -668,6 +668,8 @@ void x86_reset(X86Cpu *c) {
   memset(c->r, 0, sizeof c->r);
   memset(c->xmm, 0, sizeof c->xmm);
   c->rip = 0;
+  c->ea_zero = 0;
+  c->ea_one = 1;
   c->rflags = FLAG_FIXED1;
   c->cc_op = CC_NONE;
   c->mxcsr = MXCSR_DEFAULT;

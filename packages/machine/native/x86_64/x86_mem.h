@@ -19,8 +19,11 @@ static inline uint8_t *x86_fast_ptr(X86Cpu *c, uint64_t va, uint64_t len, int ki
   /* the TLB first: with paging on the flat window is empty (x86_paging_update, x86_request_stop),
    * so a Linux guest's accesses skip its test; with paging off the TLB holds nothing */
   if (X86_LIKELY(c->paging)) {
+    /* one compare covers the page and the page end: the entry is va's, and an access that
+     * crosses into the next page ends on a page no entry of va's index holds (QEMU's softmmu
+     * test); a free entry's tag (1) is no page */
     const X86TlbEntry *e = &c->tlb[kind * 2 + c->user][(va >> 12) & (X86_TLB_SIZE - 1)];
-    if (X86_LIKELY(e->tag == (va & ~0xfffULL) && (va & 0xfff) + len <= 4096))
+    if (X86_LIKELY(e->tag == ((va + len - 1) & ~0xfffULL)))
       return (uint8_t *)(uintptr_t)(e->addend + va);
     return NULL;
   }

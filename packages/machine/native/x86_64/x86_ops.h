@@ -7,10 +7,7 @@
 
 /* effective address without the segment base (what LEA computes) */
 static inline uint64_t x86_ea_offset(const X86Cpu *c, const X86Insn *d) {
-  uint64_t a = (uint64_t)(int64_t)d->disp;
-  if (d->rip_rel) a += c->rip + d->len;
-  if (d->base >= 0) a += c->r[d->base];
-  if (d->index >= 0) a += c->r[d->index] << d->scale;
+  uint64_t a = (uint64_t)(int64_t)d->disp + c->ea_reg[d->base] + (c->ea_reg[d->index] << d->scale);
   return d->asize == 4 ? (uint32_t)a : a;
 }
 

@@ -80,6 +80,23 @@ static void move_tests(void) {
   }
 }
 
+/* RIP-relative LEA: the next instruction's rip + disp32 (the decoder folds the length into the
+ * displacement, and past INT32_MAX it takes another way), and with a 67 prefix the same truncated
+ * to 32 bits. Each prints its distance from the next instruction's address, so no load address shows */
+#define RIPREL(disp) do { \
+    u64 got, next; \
+    __asm__(".byte 0x48, 0x8d, 0x05\n .long " #disp "\n 1: lea 1b(%%rip), %1" : "=a"(got), "=r"(next)); \
+    hx(got - next); \
+    __asm__(".byte 0x67, 0x48, 0x8d, 0x05\n .long " #disp "\n 1: lea 1b(%%rip), %1" : "=a"(got), "=r"(next)); \
+    hx(got - (u32)(next + (u64)(i64)(int)(disp))); \
+  } while (0)
+static void riprel_tests(void) {
+  puts_("riprel");
+  RIPREL(0); RIPREL(0x100); RIPREL(-0x100); RIPREL(0x7ffffff0); RIPREL(0x7ffffff8); RIPREL(0x7ffffffd);
+  RIPREL(0x7fffffff); RIPREL(-0x80000000); RIPREL(-0x7ffffff9);
+  nl();
+}
+
 static void atomic_tests(void) {
   for (int i = 0; i < 100; i++) {
     u64 a = operand(i), b = rnd(), mem = i & 1 ? a : rnd(), f, fin = 0x202;
@@ -142,6 +159,7 @@ int main(void) {
   scan_tests();
   cond_tests();
   move_tests();
+  riprel_tests();
   atomic_tests();
   flag_reg_tests();
   enter_test();
