@@ -538,57 +538,59 @@ static inline const X86Insn *fused_jcc(const X86Insn *d) {
 /* always inlined into x86_run: as a call per instruction it cost the wasm build about 18% (clang
  * stopped inlining it when the system instructions made it larger) */
 static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86Insn *d, uint64_t rip) {
-  uint64_t next = rip + d->len, v; /* rip == c->rip */
-  int op = d->op, size = d->osize;
+  /* rip == c->rip. Each case reads the fields it uses: op, osize and the next rip as locals read
+   * before the switch were loads for every kind and registers held across it (ADR 0059: -5% host
+   * instructions) */
+  uint64_t v;
   switch (d->kind) { /* short paths for the commonest forms (32/64-bit operands) */
   case X86K_ALU_RR: {
-    int alu = (op >> 3) & 7; /* r/m op= reg: x86_decode turned the reg op= r/m forms round */
-    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->rm], c->r[d->reg]);
+    int alu = (d->op >> 3) & 7; /* r/m op= reg: x86_decode turned the reg op= r/m forms round */
+    uint64_t r = x86_alu_fast(c, alu, d->osize, c->r[d->rm], c->r[d->reg]);
     if (alu != ALU_CMP) c->r[d->rm] = r; /* masked to 32 bits for 32-bit operands: zero-extended */
     return 0;
   }
   case X86K_MOV_RR: {
     uint64_t s = c->r[d->reg]; /* 89: 8B was turned round (x86_decode) */
-    c->r[d->rm] = size == 8 ? s : (uint32_t)s;
+    c->r[d->rm] = d->osize == 8 ? s : (uint32_t)s;
     return 0;
   }
   case X86K_MOV_LOAD:
-    CHK(x86_load(c, x86_ea(c, d), size, &v));
+    CHK(x86_load(c, x86_ea(c, d), d->osize, &v));
     c->r[d->reg] = v;
     return 0;
-  case X86K_MOV_STORE: return x86_store(c, x86_ea(c, d), size, c->r[d->reg]);
+  case X86K_MOV_STORE: return x86_store(c, x86_ea(c, d), d->osize, c->r[d->reg]);
   case X86K_LEA: {
     uint64_t a = x86_ea_offset(c, d);
-    c->r[d->reg] = size == 8 ? a : (uint32_t)a;
+    c->r[d->reg] = d->osize == 8 ? a : (uint32_t)a;
     return 0;
   }
-  case X86K_JCC: return x86_cond_fast(c, op & 15) ? jump(c, next + d->imm) : 0;
+  case X86K_JCC: return x86_cond_fast(c, d->op & 15) ? jump(c, rip + d->len + d->imm) : 0;
   case X86K_SHIFT_RI: {
-    uint64_t r = x86_shift(c, d->reg & 7, size, c->r[d->rm], (unsigned)(d->imm & 0xff));
+    uint64_t r = x86_shift(c, d->reg & 7, d->osize, c->r[d->rm], (unsigned)(d->imm & 0xff));
     c->r[d->rm] = r; /* x86_shift masks the result to the operand size: 32 bits zero-extend */
     return 0;
   }
   case X86K_ALU_RI: {
     int alu = d->reg & 7;
-    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->rm], d->imm);
+    uint64_t r = x86_alu_fast(c, alu, d->osize, c->r[d->rm], d->imm);
     if (alu != ALU_CMP) c->r[d->rm] = r;
     return 0;
   }
   case X86K_ALU_RM: {
-    int alu = (op >> 3) & 7;
-    CHK(x86_load(c, x86_ea(c, d), size, &v));
-    uint64_t r = x86_alu_fast(c, alu, size, c->r[d->reg], v);
+    int alu = (d->op >> 3) & 7;
+    CHK(x86_load(c, x86_ea(c, d), d->osize, &v));
+    uint64_t r = x86_alu_fast(c, alu, d->osize, c->r[d->reg], v);
     if (alu != ALU_CMP) c->r[d->reg] = r;
     return 0;
   }
   case X86K_ALU_MR: case X86K_ALU_MI: {
-    int alu = d->kind == X86K_ALU_MR ? (op >> 3) & 7 : d->reg & 7;
+    int alu = d->kind == X86K_ALU_MR ? (d->op >> 3) & 7 : d->reg & 7;
     uint64_t ea = x86_ea(c, d);
-    CHK(x86_load(c, ea, size, &v));
-    uint64_t r = x86_alu_fast(c, alu, size, v, d->kind == X86K_ALU_MR ? c->r[d->reg] : d->imm);
-    return alu != ALU_CMP ? x86_store(c, ea, size, r) : 0;
+    CHK(x86_load(c, ea, d->osize, &v));
+    uint64_t r = x86_alu_fast(c, alu, d->osize, v, d->kind == X86K_ALU_MR ? c->r[d->reg] : d->imm);
+    return alu != ALU_CMP ? x86_store(c, ea, d->osize, r) : 0;
   }
-  case X86K_TEST_RR: x86_alu_fast(c, ALU_AND, size, c->r[d->rm], c->r[d->reg]); return 0;
+  case X86K_TEST_RR: x86_alu_fast(c, ALU_AND, d->osize, c->r[d->rm], c->r[d->reg]); return 0;
   case X86K_MOV_RI: c->r[d->rm] = d->imm; return 0; /* a 32-bit immediate was read zero-extended */
   case X86K_PUSH_R: return x86_push_inline(c, 8, c->r[d->rm]);
   case X86K_POP_R: /* POP RSP: the loaded value wins over the increment */
@@ -596,8 +598,8 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     c->r[d->rm] = v;
     return 0;
   case X86K_CALL:
-    CHK(x86_push_inline(c, 8, next));
-    return jump(c, next + d->imm);
+    CHK(x86_push_inline(c, 8, rip + d->len));
+    return jump(c, rip + d->len + d->imm);
   case X86K_RET:
     CHK(x86_pop_inline(c, 8, &v));
     return jump(c, v);
@@ -605,7 +607,7 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   case X86K_TEST: return exec_test(c, d);
   case X86K_INCDEC: return exec_incdec(c, d);
   case X86K_MOV8:
-    if (op == 0x88) {
+    if (d->op == 0x88) {
       uint8_t b = *x86_reg8(c, d, d->reg);
       if (d->mod == 3) { *x86_reg8(c, d, d->rm) = b; return 0; }
       return x86_store(c, x86_ea(c, d), 1, b);
@@ -614,40 +616,40 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     else CHK(x86_load(c, x86_ea(c, d), 1, &v));
     *x86_reg8(c, d, d->reg) = (uint8_t)v;
     return 0;
-  case X86K_MOV_MI: return x86_store(c, x86_ea(c, d), op == 0xc6 ? 1 : size, d->imm);
-  case X86K_JMP: return jump(c, next + d->imm);
+  case X86K_MOV_MI: return x86_store(c, x86_ea(c, d), d->op == 0xc6 ? 1 : d->osize, d->imm);
+  case X86K_JMP: return jump(c, rip + d->len + d->imm);
   case X86K_MOVX: { /* MOVZX MOVSX with 32/64-bit destinations (a 32-bit one zero-extends) */
-    int s = (op & 1) ? 2 : 1;
+    int s = (d->op & 1) ? 2 : 1;
     if (d->mod == 3) v = s == 1 ? *x86_reg8(c, d, d->rm) : (uint16_t)c->r[d->rm];
     else CHK(x86_load(c, x86_ea(c, d), s, &v));
-    if (op >= 0x1be) v = x86_sext(v, s);
-    c->r[d->reg] = size == 8 ? v : (uint32_t)v;
+    if (d->op >= 0x1be) v = x86_sext(v, s);
+    c->r[d->reg] = d->osize == 8 ? v : (uint32_t)v;
     return 0;
   }
   case X86K_CMP_JCC: { /* x86_block.c: the Jcc is the next slot's; a fault is the compare's own */
     const X86Insn *j = fused_jcc(d);
     uint64_t a, b;
     if (d->mod == 3) v = c->r[d->rm];
-    else CHK(x86_load(c, x86_ea(c, d), size, &v));
-    if (op == 0x3b) a = c->r[d->reg], b = v;          /* CMP reg, r/m */
-    else a = v, b = op == 0x81 || op == 0x83 ? d->imm : c->r[d->reg]; /* CMP r/m, imm or reg; TEST */
-    x86_alu_fast(c, op == 0x85 ? ALU_AND : ALU_CMP, size, a, b);
+    else CHK(x86_load(c, x86_ea(c, d), d->osize, &v));
+    if (d->op == 0x3b) a = c->r[d->reg], b = v;          /* CMP reg, r/m */
+    else a = v, b = d->op == 0x81 || d->op == 0x83 ? d->imm : c->r[d->reg]; /* CMP r/m, imm or reg; TEST */
+    x86_alu_fast(c, d->op == 0x85 ? ALU_AND : ALU_CMP, d->osize, a, b);
     if (!x86_cond_fast(c, j->op & 15)) return X86_FUSED;
-    c->rip = next + j->len + j->imm;
+    c->rip = rip + d->len + j->len + j->imm;
     return X86_FUSED_TAKEN;
   }
   case X86K_FLAGS_JCC: { /* the flags from the out-of-line paths, the Jcc inline as above */
     const X86Insn *j = fused_jcc(d);
-    if (op == 0x80 || op == 0x84 || op == 0x3a) { /* CMP r/m8, imm8; TEST r/m8, r8; CMP r8, r/m8: inline */
+    if (d->op == 0x80 || d->op == 0x84 || d->op == 0x3a) { /* CMP r/m8, imm8; TEST r/m8, r8; CMP r8, r/m8: inline */
       uint64_t a, b;
       if (d->mod == 3) a = *x86_reg8(c, d, d->rm);
       else CHK(x86_load(c, x86_ea(c, d), 1, &a));
-      b = op == 0x80 ? d->imm : *x86_reg8(c, d, d->reg);
-      if (op == 0x3a) v = a, a = b, b = v;
-      x86_alu_fast(c, op == 0x84 ? ALU_AND : ALU_CMP, 1, a, b);
-    } else CHK(op < 0x40 ? exec_alu8(c, d) : exec_test(c, d));
+      b = d->op == 0x80 ? d->imm : *x86_reg8(c, d, d->reg);
+      if (d->op == 0x3a) v = a, a = b, b = v;
+      x86_alu_fast(c, d->op == 0x84 ? ALU_AND : ALU_CMP, 1, a, b);
+    } else CHK(d->op < 0x40 ? exec_alu8(c, d) : exec_test(c, d));
     if (!x86_cond_fast(c, j->op & 15)) return X86_FUSED;
-    c->rip = next + j->len + j->imm;
+    c->rip = rip + d->len + j->len + j->imm;
     return X86_FUSED_TAKEN;
   }
   case X86K_MOVSXD:
@@ -660,7 +662,8 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   }
   /* the general paths may set rip and return 0 (a far transfer, SYSCALL): the loop advances rip
    * after a 0 without looking (ADR 0053), so such a return becomes X86_OK here, off the short paths */
-  int r = op >= 0x100 ? exec_0f(c, d, next) : exec_1byte(c, d, next);
+  uint64_t next = rip + d->len;
+  int r = d->op >= 0x100 ? exec_0f(c, d, next) : exec_1byte(c, d, next);
   return r == 0 && c->rip != rip ? X86_OK : r;
 }
 
