@@ -555,12 +555,12 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     return 0;
   }
   case X86K_MOV_LOAD:
-    CHK(x86_load(c, x86_ea(c, d), d->osize, &v));
+    CHK(x86_load(c, x86_ea64(c, d), d->osize, &v));
     c->r[d->reg] = v;
     return 0;
-  case X86K_MOV_STORE: return x86_store(c, x86_ea(c, d), d->osize, c->r[d->reg]);
+  case X86K_MOV_STORE: return x86_store(c, x86_ea64(c, d), d->osize, c->r[d->reg]);
   case X86K_LEA: {
-    uint64_t a = x86_ea_offset(c, d);
+    uint64_t a = x86_ea_offset64(c, d);
     c->r[d->reg] = d->osize == 8 ? a : (uint32_t)a;
     return 0;
   }
@@ -578,14 +578,14 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   }
   case X86K_ALU_RM: {
     int alu = (d->op >> 3) & 7;
-    CHK(x86_load(c, x86_ea(c, d), d->osize, &v));
+    CHK(x86_load(c, x86_ea64(c, d), d->osize, &v));
     uint64_t r = x86_alu_fast(c, alu, d->osize, c->r[d->reg], v);
     if (alu != ALU_CMP) c->r[d->reg] = r;
     return 0;
   }
   case X86K_ALU_MR: case X86K_ALU_MI: {
     int alu = d->kind == X86K_ALU_MR ? (d->op >> 3) & 7 : d->reg & 7;
-    uint64_t ea = x86_ea(c, d);
+    uint64_t ea = x86_ea64(c, d);
     CHK(x86_load(c, ea, d->osize, &v));
     uint64_t r = x86_alu_fast(c, alu, d->osize, v, d->kind == X86K_ALU_MR ? c->r[d->reg] : d->imm);
     return alu != ALU_CMP ? x86_store(c, ea, d->osize, r) : 0;
@@ -610,18 +610,18 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     if (d->op == 0x88) {
       uint8_t b = *x86_reg8(c, d, d->reg);
       if (d->mod == 3) { *x86_reg8(c, d, d->rm) = b; return 0; }
-      return x86_store(c, x86_ea(c, d), 1, b);
+      return x86_store(c, x86_ea64(c, d), 1, b);
     }
     if (d->mod == 3) v = *x86_reg8(c, d, d->rm);
-    else CHK(x86_load(c, x86_ea(c, d), 1, &v));
+    else CHK(x86_load(c, x86_ea64(c, d), 1, &v));
     *x86_reg8(c, d, d->reg) = (uint8_t)v;
     return 0;
-  case X86K_MOV_MI: return x86_store(c, x86_ea(c, d), d->op == 0xc6 ? 1 : d->osize, d->imm);
+  case X86K_MOV_MI: return x86_store(c, x86_ea64(c, d), d->op == 0xc6 ? 1 : d->osize, d->imm);
   case X86K_JMP: return jump(c, rip + d->len + d->imm);
   case X86K_MOVX: { /* MOVZX MOVSX with 32/64-bit destinations (a 32-bit one zero-extends) */
     int s = (d->op & 1) ? 2 : 1;
     if (d->mod == 3) v = s == 1 ? *x86_reg8(c, d, d->rm) : (uint16_t)c->r[d->rm];
-    else CHK(x86_load(c, x86_ea(c, d), s, &v));
+    else CHK(x86_load(c, x86_ea64(c, d), s, &v));
     if (d->op >= 0x1be) v = x86_sext(v, s);
     c->r[d->reg] = d->osize == 8 ? v : (uint32_t)v;
     return 0;
@@ -630,7 +630,7 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     const X86Insn *j = fused_jcc(d);
     uint64_t a, b;
     if (d->mod == 3) v = c->r[d->rm];
-    else CHK(x86_load(c, x86_ea(c, d), d->osize, &v));
+    else CHK(x86_load(c, x86_ea64(c, d), d->osize, &v));
     if (d->op == 0x3b) a = c->r[d->reg], b = v;          /* CMP reg, r/m */
     else a = v, b = d->op == 0x81 || d->op == 0x83 ? d->imm : c->r[d->reg]; /* CMP r/m, imm or reg; TEST */
     x86_alu_fast(c, d->op == 0x85 ? ALU_AND : ALU_CMP, d->osize, a, b);
@@ -643,7 +643,7 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     if (d->op == 0x80 || d->op == 0x84 || d->op == 0x3a) { /* CMP r/m8, imm8; TEST r/m8, r8; CMP r8, r/m8: inline */
       uint64_t a, b;
       if (d->mod == 3) a = *x86_reg8(c, d, d->rm);
-      else CHK(x86_load(c, x86_ea(c, d), 1, &a));
+      else CHK(x86_load(c, x86_ea64(c, d), 1, &a));
       b = d->op == 0x80 ? d->imm : *x86_reg8(c, d, d->reg);
       if (d->op == 0x3a) v = a, a = b, b = v;
       x86_alu_fast(c, d->op == 0x84 ? ALU_AND : ALU_CMP, 1, a, b);
@@ -654,7 +654,7 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   }
   case X86K_MOVSXD:
     if (d->mod == 3) v = (uint32_t)c->r[d->rm];
-    else CHK(x86_load(c, x86_ea(c, d), 4, &v));
+    else CHK(x86_load(c, x86_ea64(c, d), 4, &v));
     c->r[d->reg] = x86_sext(v, 4);
     return 0;
   case X86K_GENERIC: break;
