@@ -261,7 +261,7 @@ typedef struct X86Cpu {
   bool code32;         /* CS is a 32-bit code segment (protected or compatibility mode) */
   bool shadow;         /* interrupts inhibited for one instruction (STI, MOV SS) */
   uint8_t cpl;
-  uint8_t user;        /* cpl == 3: which TLB half serves data accesses */
+  uint8_t user;        /* cpl == 3: which TLB half serves data accesses (x86_set_user) */
   uint32_t pf_error;   /* #PF error code of the last failed translation */
   uint32_t exc_err;    /* error code of the #GP/#TS/#NP/#SS being raised */
   uint64_t cr0, cr2, cr3, cr4, cr8, dr[8];
@@ -281,6 +281,7 @@ typedef struct X86Cpu {
   uint64_t tlb_large_gb[X86_TLB_LARGE];
   X86Bus bus;
   X86TlbEntry tlb[6][X86_TLB_SIZE]; /* [kind * 2 + user] */
+  X86TlbEntry *tlb_at[3];  /* [kind]: tlb[kind * 2 + user], kept by x86_set_user (ADR 0059) */
   uint8_t tlb_global[6][X86_TLB_SIZE];
   /* the decoded-instruction cache: dc is dcache_mem rounded up to 64 bytes (x86_reset), so an
    * entry is one host cache line, not two (calloc aligns X86Cpu to 16 only): half the L1 misses;
@@ -378,6 +379,12 @@ void x86_set_mode(X86Cpu *c);           /* code32 from CS and EFER.LMA */
 int x86_exec_sys(X86Cpu *c, const X86Insn *d, uint64_t next);
 
 /* size helpers */
+/* the privilege data and fetch accesses are checked with, and the TLB halves that serve them */
+static inline void x86_set_user(X86Cpu *c, bool user) {
+  c->user = user;
+  for (int k = 0; k < 3; k++) c->tlb_at[k] = c->tlb[k * 2 + user];
+}
+
 static inline uint64_t x86_mask(int size) { return ~0ULL >> (64 - size * 8); } /* size 1, 2, 4 or 8 */
 static inline uint64_t x86_sext(uint64_t v, int size) {
   int sh = 64 - size * 8;

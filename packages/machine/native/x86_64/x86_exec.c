@@ -683,6 +683,8 @@ void x86_reset(X86Cpu *c) {
   c->efer = c->star = c->lstar = c->cstar = c->fmask = 0;
   c->instret = 0;
   c->rng_left = 0;
+  x86_set_user(c, c->cpl == 3);
+  x86_tlb_flush(c, false); /* a zeroed entry would map page 0: x86_fast_at tries the TLB with paging off too */
   x86_dcache_flush(c);
 }
 
@@ -748,7 +750,7 @@ static __attribute__((noinline)) bool fetch_find_page(X86Cpu *c) {
     c->fetch_addend = (uint64_t)(uintptr_t)c->mem - c->mem_base;
   } else {
     if (!c->paging) return false;
-    const X86TlbEntry *t = &c->tlb[ACC_X * 2 + c->user][(rip >> 12) & (X86_TLB_SIZE - 1)];
+    const X86TlbEntry *t = &c->tlb_at[ACC_X][(rip >> 12) & (X86_TLB_SIZE - 1)];
     if (t->tag != page) return false; /* x86_fetch_slow fills the TLB: the next fetch finds it */
     c->fetch_va = page;
     c->fetch_addend = t->addend;
@@ -819,7 +821,7 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
     if (X86_UNLIKELY(page != c->fetch_va) && c->paging) {
       /* another code page, in the fetch TLB: fetch_find_page's common case, here to spare a
        * boot's 3.7 M cross-page block entries two calls (ADR 0058) */
-      const X86TlbEntry *t = &c->tlb[ACC_X * 2 + c->user][(rip >> 12) & (X86_TLB_SIZE - 1)];
+      const X86TlbEntry *t = &c->tlb_at[ACC_X][(rip >> 12) & (X86_TLB_SIZE - 1)];
       if (t->tag == page) {
         c->fetch_va = page;
         c->fetch_addend = t->addend;

@@ -17,19 +17,16 @@ static inline uint8_t *x86_ptr(X86Cpu *c, uint64_t va, uint64_t len) {
 /* host memory for len bytes at va in *p, or false when the slow path must decide (a flag, not a
  * NULL pointer: the caller's test folds into the hit's own branch) */
 static inline __attribute__((always_inline)) bool x86_fast_at(X86Cpu *c, uint64_t va, uint64_t len, int kind, uint8_t **p) {
-  /* the TLB first: with paging on the flat window is empty (x86_paging_update, x86_request_stop),
-   * so a Linux guest's accesses skip its test; with paging off the TLB holds nothing */
-  if (X86_LIKELY(c->paging)) {
-    /* one compare covers the page and the page end: the entry is va's, and an access that
-     * crosses into the next page ends on a page no entry of va's index holds (QEMU's softmmu
-     * test); a free entry's tag (1) is no page */
-    const X86TlbEntry *e = &c->tlb[kind * 2 + c->user][(va >> 12) & (X86_TLB_SIZE - 1)];
-    if (X86_LIKELY(e->tag == ((va + len - 1) & ~0xfffULL))) {
-      *p = (uint8_t *)(uintptr_t)(e->addend + va);
-      return true;
-    }
-    return false;
+  /* the TLB first, then the flat window, which is empty with paging on (x86_paging_update,
+   * x86_request_stop). One compare covers the page and the page end: the entry is va's, and an access that crosses
+   * into the next page ends on a page no entry of va's index holds (QEMU's softmmu test); a free
+   * entry's tag (1) is no page, and with paging off every entry is free (x86_paging_update) */
+  const X86TlbEntry *e = &c->tlb_at[kind][(va >> 12) & (X86_TLB_SIZE - 1)];
+  if (X86_LIKELY(e->tag == ((va + len - 1) & ~0xfffULL))) {
+    *p = (uint8_t *)(uintptr_t)(e->addend + va);
+    return true;
   }
+  if (X86_LIKELY(c->paging)) return false;
   uint64_t off = va - c->mem_base;
   if (X86_LIKELY(off < c->mem_size && len <= c->mem_size - off)) {
     /* the flat window has no TLB to withhold: a store to a frame with blocks takes the slow path,

@@ -69,7 +69,7 @@ void x86_request_stop(X86Cpu *c) {
 void x86_paging_update(X86Cpu *c) {
   c->paging = (c->cr0 & CR0_PG) && (c->efer & EFER_LMA);
   c->mem_size = c->paging ? 0 : c->ram_size;
-  c->user = c->cpl == 3;
+  x86_set_user(c, c->cpl == 3);
   x86_tlb_flush(c, false);
 }
 

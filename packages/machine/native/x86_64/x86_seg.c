@@ -28,9 +28,9 @@ static uint32_t desc_limit(uint64_t lo) {
 /* descriptor-table and TSS accesses are supervisor accesses whatever the CPL */
 static int sys_access(X86Cpu *c, uint64_t va, void *buf, int n, bool write) {
   uint8_t u = c->user;
-  c->user = 0;
+  x86_set_user(c, 0);
   int e = write ? x86_store_bytes(c, va, buf, n) : x86_load_bytes(c, va, buf, n);
-  c->user = u;
+  x86_set_user(c, u);
   return e;
 }
 
@@ -52,7 +52,7 @@ static int set_accessed(X86Cpu *c, uint64_t lo, uint64_t addr) {
 void x86_set_mode(X86Cpu *c) {
   bool c32 = !long_mode(c) || !(c->seg[S_CS].attr & SEG_ATTR_L);
   if (c32 != c->code32) { c->code32 = c32; x86_dcache_flush(c); }
-  c->user = c->cpl == 3;
+  x86_set_user(c, c->cpl == 3);
   x86_fetch_forget(c); /* the fetch TLB half of the new CPL decides */
 }
 
@@ -315,9 +315,9 @@ static int deliver(X86Cpu *c, int vector, bool soft, bool has_err, uint32_t err,
   f[n++] = c->seg[S_SS].sel;
   uint64_t sp = rsp - 8 * (uint64_t)n;
   uint8_t u = c->user;
-  c->user = ncpl == 3;
+  x86_set_user(c, ncpl == 3);
   e = x86_store_bytes(c, sp, f, 8 * n);
-  c->user = u;
+  x86_set_user(c, u);
   if (e) return e;
   if (ncpl != c->cpl) set_seg(c, S_SS, (uint16_t)ncpl, 0, 0, 0); /* a null SS with RPL = new CPL */
   load_cs(c, sel, lo, ncpl);

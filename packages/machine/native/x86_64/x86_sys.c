@@ -103,10 +103,10 @@ static int load_system_seg(X86Cpu *c, const X86Insn *d, bool tr) {
   if ((sel & 4) || (sel & ~7ULL) + ((c->efer & EFER_LMA) ? 15 : 7) > c->gdtr.limit) return c->exc_err = sel & 0xfffc, EXC_GP;
   uint64_t addr = c->gdtr.base + (sel & ~7ULL);
   uint8_t u = c->user;
-  c->user = 0;
+  x86_set_user(c, 0);
   int e = x86_load(c, addr, 8, &lo);
   if (!e && (c->efer & EFER_LMA)) e = x86_load(c, addr + 8, 8, &hi);
-  c->user = u;
+  x86_set_user(c, u);
   if (e) return e;
   unsigned type = (lo >> 40) & 0x1f;
   if (tr ? type != 0x09 : type != 0x02) return c->exc_err = sel & 0xfffc, EXC_GP;
@@ -117,9 +117,9 @@ static int load_system_seg(X86Cpu *c, const X86Insn *d, bool tr) {
                .base = ((lo >> 16) & 0xffffff) | ((lo >> 32) & 0xff000000) | (hi << 32) };
   if (tr) { /* mark the TSS busy */
     lo |= 2ULL << 40;
-    c->user = 0;
+    x86_set_user(c, 0);
     e = x86_store(c, addr, 8, lo);
-    c->user = u;
+    x86_set_user(c, u);
     if (e) return e;
     s.attr |= 2;
     c->tr = s;
@@ -140,9 +140,9 @@ static int check_sel(X86Cpu *c, const X86Insn *d, int what, uint64_t *lo_out) {
   if (ok && (sel & ~7ULL) + 7 > limit) ok = false;
   if (ok) {
     uint8_t u = c->user;
-    c->user = 0;
+    x86_set_user(c, 0);
     int e = x86_load(c, base + (sel & ~7ULL), 8, &lo);
-    c->user = u;
+    x86_set_user(c, u);
     if (e) return e;
     unsigned type = (lo >> 40) & 0x1f, dpl = (lo >> 45) & 3, rpl = sel & 3;
     bool conforming = (type & 0x1c) == 0x1c;
