@@ -209,21 +209,21 @@ typedef struct X86BlockRef { uint64_t rip; uint32_t start : 24, n : 8; uint32_t 
 _Static_assert(X86_BLK_ARENA <= 1 << 24 && X86_BLK_MAX < 256, "X86BlockRef's start and n fields");
 static inline uint32_t x86_blk_hash(uint64_t rip) { return (uint32_t)(rip ^ (rip >> 12)) & (X86_BLK_MAP - 1); }
 
-enum { X86_EA_RIP = 16, X86_EA_ZERO = 17, X86_EA_ONE = 18 };
+enum { X86_EA_RIP = 16, X86_EA_ZERO = 17, X86_EA_ONE = 18, X86_EA_FS = 19, X86_EA_GS = 20 };
 typedef struct X86Cpu {
-  /* ea_reg: the general registers, rip and the constants 0 and 1 as one array, so an effective
-   * address reads base and index without a test for their absence (ADR 0059; x86_reset sets the
-   * constants) */
+  /* ea_reg: the general registers, rip, the constants 0 and 1 and the FS and GS bases as one
+   * array, so an effective address reads base and index without a test for their absence or for
+   * a segment (ADR 0059; x86_reset sets the constants) */
   union {
-    struct { uint64_t r[16]; uint64_t rip; uint64_t ea_zero, ea_one; };
-    uint64_t ea_reg[19];
+    struct { uint64_t r[16]; uint64_t rip; uint64_t ea_zero, ea_one; uint64_t fs_base, gs_base; };
+    uint64_t ea_reg[21];
   };
   uint64_t rflags;     /* arithmetic bits valid only when cc_op == CC_NONE (x86_flags_sync) */
   /* lazy flags: the last ADD/SUB/CMP/logic/shift operation's operands and result; RFLAGS is
    * computed from them only when read (QEMU's cc_op scheme, for the common cases) */
   uint8_t cc_op, cc_size;
   uint64_t cc_a, cc_b, cc_res;
-  uint64_t fs_base, gs_base, kernel_gs_base;
+  uint64_t kernel_gs_base;
   X86Xmm xmm[16];
   uint32_t mxcsr;
   uint16_t fcw, fsw;   /* x87 control and status words */

@@ -269,9 +269,18 @@ prefixes_done:
     else if (d->osize >= 4 && (o == 0x1b6 || o == 0x1b7 || o == 0x1be || o == 0x1bf)) d->kind = X86K_MOVX;
     else if (o == 0x63 && d->osize == 8) d->kind = X86K_MOVSXD;
   }
-  /* 32-bit addressing (a 67 prefix, or 32-bit code) takes the general paths: the short ones add
-   * no test for it to every memory operand (x86_ea64) */
-  if (d->asize == 4 && d->has_modrm && d->mod != 3) d->kind = X86K_GENERIC;
+  if (d->has_modrm && d->mod != 3) {
+    /* an FS or GS memory operand with no index register reads the base as its index (x86_ea
+     * then adds no segment; LEA, which ignores segments, keeps its prefix unused) */
+    if (d->seg != SEG_NONE && d->asize == 8 && d->index == X86_EA_ZERO && d->op != 0x8d) {
+      d->index = d->seg == SEG_FS ? X86_EA_FS : X86_EA_GS;
+      d->scale = 0;
+      d->seg = SEG_NONE;
+    }
+    /* 32-bit addressing (a 67 prefix, or 32-bit code) and the segment operands left take the
+     * general paths: the short ones test for neither at every memory operand (x86_ea64) */
+    if (d->asize == 4 || d->seg != SEG_NONE) d->kind = X86K_GENERIC;
+  }
   if ((d->op >= 0x70 && d->op <= 0x7f) || (d->op >= 0x180 && d->op <= 0x18f)) d->kind = X86K_JCC;
   return 0;
 fetch_fault:

@@ -6,7 +6,8 @@
 #include "x86_mem.h"
 
 /* effective address without the segment base (what LEA computes), 64-bit addressing: the run
- * loop's short paths, whose kinds x86_decode gives no instruction with 32-bit addressing */
+ * loop's short paths, whose kinds x86_decode gives no instruction with 32-bit addressing or a
+ * segment left in d->seg */
 static inline uint64_t x86_ea_offset64(const X86Cpu *c, const X86Insn *d) {
   return (uint64_t)(int64_t)d->disp + c->ea_reg[d->base] + (c->ea_reg[d->index] << d->scale);
 }
@@ -22,7 +23,7 @@ static inline uint64_t x86_ea_seg(const X86Cpu *c, const X86Insn *d, uint64_t a)
 }
 
 static inline uint64_t x86_ea(const X86Cpu *c, const X86Insn *d) { return x86_ea_seg(c, d, x86_ea_offset(c, d)); }
-static inline uint64_t x86_ea64(const X86Cpu *c, const X86Insn *d) { return x86_ea_seg(c, d, x86_ea_offset64(c, d)); }
+static inline uint64_t x86_ea64(const X86Cpu *c, const X86Insn *d) { return x86_ea_offset64(c, d); }
 
 /* registers 4..7 of byte size are AH, CH, DH, BH unless a REX prefix is present */
 static inline uint64_t x86_get_reg(const X86Cpu *c, const X86Insn *d, int r, int size) {

@@ -97,6 +97,27 @@ static void riprel_tests(void) {
   nl();
 }
 
+/* FS-relative memory operands (the decoder reads the base as an index register when the operand
+ * has none, and leaves the others to the general paths): loads, stores, ALU and compare forms,
+ * with and without an index, with a 67 prefix, and LEA, which ignores the segment */
+static u64 fs_area[8];
+static void fs_tests(void) {
+  puts_("fs");
+  sys3(158, 0x1002, (long)fs_area, 0); /* arch_prctl(ARCH_SET_FS) */
+  for (int i = 0; i < 8; i++) fs_area[i] = rnd();
+  u64 one = 1, two = 2, r1, r2, r3, r4, r5, r6;
+  __asm__ volatile("mov %%fs:8, %0\n mov %%fs:8(%6), %1\n mov %%fs:0(%6,%7,8), %2\n .byte 0x64\n lea 8(%6), %3\n" /* fs lea: gas warns on the prefix written out */
+                   " movq $0x1234, %%fs:16\n addq %%fs:24, %3\n subq %8, %%fs:32\n mov %%fs:0(%6,%6,2), %4\n"
+                   " cmpq $0x1234, %%fs:16\n sete %b5\n addr32 mov %%fs:(%k6), %k4"
+                   : "=&r"(r1), "=&r"(r2), "=&r"(r3), "=&r"(r4), "=&r"(r5), "=&r"(r6)
+                   : "r"(one), "r"(two), "r"(two)
+                   : "memory", "cc");
+  hx(r1); hx(r2); hx(r3); hx(r4); hx(r5); hx(r6 & 0xff);
+  for (int i = 0; i < 8; i++) hx(fs_area[i]);
+  nl();
+  sys3(158, 0x1002, 0, 0);
+}
+
 static void atomic_tests(void) {
   for (int i = 0; i < 100; i++) {
     u64 a = operand(i), b = rnd(), mem = i & 1 ? a : rnd(), f, fin = 0x202;
@@ -160,6 +181,7 @@ int main(void) {
   cond_tests();
   move_tests();
   riprel_tests();
+  fs_tests();
   atomic_tests();
   flag_reg_tests();
   enter_test();
