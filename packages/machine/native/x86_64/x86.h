@@ -181,7 +181,10 @@ enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X8
        X86K_CMP_JCC,
        /* ADR 0058: a byte CMP (ALU8) or a TEST of the general paths (X86K_TEST), then a Jcc: the pair
         * commonest in a Linux boot after the ones above (cmpb $0, (%rax); je) */
-       X86K_FLAGS_JCC };
+       X86K_FLAGS_JCC,
+       /* ADR 0059: the commonest of the general paths left (CMOVcc and SETcc, MOV r/m, imm of a
+        * register, the hint NOPs) */
+       X86K_CMOV, X86K_SETCC, X86K_NOP };
 
 /* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
  * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code

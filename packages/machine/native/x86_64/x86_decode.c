@@ -244,6 +244,11 @@ prefixes_done:
     else if (o == 0x81 || o == 0x83) d->kind = d->mod == 3 ? X86K_ALU_RI : X86K_ALU_MI;
     else if (o == 0x85 && d->mod == 3) d->kind = X86K_TEST_RR;
     else if (o >= 0xb8 && o <= 0xbf) { d->kind = X86K_MOV_RI; d->rm = (o & 7) | ((d->rex & 1) << 3); }
+    else if (o == 0xc7 && d->mod == 3 && (d->reg & 7) == 0) { /* MOV r, imm32: sign-extended to 64, zero-extended from 32 */
+      d->kind = X86K_MOV_RI;
+      if (d->osize == 4) d->imm = (uint32_t)d->imm;
+    }
+    else if (o >= 0x140 && o <= 0x14f) d->kind = X86K_CMOV;
     if ((d->kind == X86K_ALU_RR || d->kind == X86K_MOV_RR) && (o & 2)) {
       /* reg op= r/m (03 0B .. 3B, 8B) of two registers as its twin r/m op= reg (01 .. 39, 89):
        * the short paths read the destination from rm and the source from reg, with no select */
@@ -268,6 +273,9 @@ prefixes_done:
     else if (o == 0xeb || o == 0xe9) d->kind = X86K_JMP;
     else if (d->osize >= 4 && (o == 0x1b6 || o == 0x1b7 || o == 0x1be || o == 0x1bf)) d->kind = X86K_MOVX;
     else if (o == 0x63 && d->osize == 8) d->kind = X86K_MOVSXD;
+    else if (o >= 0x190 && o <= 0x19f) d->kind = X86K_SETCC;
+    else if (o == 0x90 && !(d->rex & 1) && d->rep == REP_NONE) d->kind = X86K_NOP; /* not XCHG r8, rAX or PAUSE */
+    else if (o == 0x10d || (o >= 0x118 && o <= 0x11f)) d->kind = X86K_NOP; /* PREFETCH*, hint NOPs, ENDBR64 */
   }
   if (d->has_modrm && d->mod != 3) {
     /* an FS or GS memory operand with no index register reads the base as its index (x86_ea

@@ -652,6 +652,18 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     c->rip = rip + d->len + j->len + j->imm;
     return X86_FUSED_TAKEN;
   }
+  case X86K_CMOV: /* the source is read (and may fault) whatever the condition; a 32-bit destination is zero-extended either way */
+    if (d->mod == 3) v = c->r[d->rm];
+    else CHK(x86_load(c, x86_ea64(c, d), d->osize, &v));
+    if (x86_cond_fast(c, d->op & 15)) c->r[d->reg] = d->osize == 8 ? v : (uint32_t)v;
+    else if (d->osize == 4) c->r[d->reg] = (uint32_t)c->r[d->reg];
+    return 0;
+  case X86K_SETCC: {
+    uint8_t b = x86_cond_fast(c, d->op & 15);
+    if (d->mod == 3) { *x86_reg8(c, d, d->rm) = b; return 0; }
+    return x86_store(c, x86_ea64(c, d), 1, b);
+  }
+  case X86K_NOP: return 0;
   case X86K_MOVSXD:
     if (d->mod == 3) v = (uint32_t)c->r[d->rm];
     else CHK(x86_load(c, x86_ea64(c, d), 4, &v));

@@ -55,11 +55,19 @@ static void cond_tests(void) {
     CC_ALL(JC)
     u32 c32 = 0x12345678; u64 d64 = ~0UL;
     __asm__ volatile("push %2\n popfq\n cmovnel %k1, %k0" : "+r"(d64) : "r"((u64)c32), "r"(fin) : "cc");
-    puts_("cond"); hx(fin & FLAGS); hx(out); hx(d64); nl();
+    /* memory and byte forms: CMOV from memory (a 32-bit one zero-extends when it does not move),
+     * SETcc to memory and to AH */
+    u64 src = 0x1111222233334444, dm = ~0UL, ah = ~0UL; u8 sb = 0x77;
+    __asm__ volatile("push %4\n popfq\n cmovbl %3, %k0\n setbe %1\n setl %h2" : "+r"(dm), "+m"(sb), "+Q"(ah) : "m"(src), "r"(fin) : "cc");
+    puts_("cond"); hx(fin & FLAGS); hx(out); hx(d64); hx(dm); hx(sb); hx(ah); nl();
   }
 }
 
 static void move_tests(void) {
+  u64 i1, i2; /* MOV r/m, imm32 of a register (C7 /0): zero-extended from 32 bits, sign-extended to 64 */
+  __asm__("mov $-1, %0\n mov $-1, %1\n .byte 0xc7, 0xc0\n .long 0xfffffff0\n .byte 0x48, 0xc7, 0xc2\n .long 0x8000000f"
+          : "=&a"(i1), "=&d"(i2));
+  puts_("movimm"); hx(i1); hx(i2); nl();
   for (int i = 0; i < 100; i++) {
     u64 a = operand(i), r1, r2, r3, r4, r5, r6;
     __asm__("movzbq %b6, %0\n movzwl %w6, %k1\n movsbw %b6, %w2\n movswq %w6, %3\n movslq %k6, %4\n movsbl %b6, %k5"
