@@ -184,7 +184,9 @@ enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X8
        X86K_FLAGS_JCC,
        /* ADR 0059: the commonest of the general paths left (CMOVcc and SETcc, MOV r/m, imm of a
         * register, the hint NOPs) */
-       X86K_CMOV, X86K_SETCC, X86K_NOP };
+       X86K_CMOV, X86K_SETCC, X86K_NOP,
+       X86K_XMM_LOAD, X86K_XMM_STORE, /* MOVAPS/MOVAPD, MOVUPS/MOVUPD, MOVDQA/MOVDQU: 16 bytes */
+       X86K_JMP_IND };                /* CALL and JMP r/m64 (FF /2, /4) */
 
 /* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
  * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code

@@ -261,6 +261,7 @@ prefixes_done:
     if (o >= 0x50 && o <= 0x5f) { d->kind = o < 0x58 ? X86K_PUSH_R : X86K_POP_R; d->rm = (o & 7) | ((d->rex & 1) << 3); }
     else if (o == 0xe8) d->kind = X86K_CALL;
     else if (o == 0xc3) d->kind = X86K_RET;
+    else if (o == 0xff && ((d->reg & 7) == 2 || (d->reg & 7) == 4)) d->kind = X86K_JMP_IND;
   }
   if (d->kind == X86K_GENERIC) { /* ADR 0039: byte and 16-bit forms, the next commonest general paths */
     uint16_t o = d->op;
@@ -276,6 +277,10 @@ prefixes_done:
     else if (o >= 0x190 && o <= 0x19f) d->kind = X86K_SETCC;
     else if (o == 0x90 && !(d->rex & 1) && d->rep == REP_NONE) d->kind = X86K_NOP; /* not XCHG r8, rAX or PAUSE */
     else if (o == 0x10d || (o >= 0x118 && o <= 0x11f)) d->kind = X86K_NOP; /* PREFETCH*, hint NOPs, ENDBR64 */
+    /* the 16-byte moves: no F2/F3 (MOVSS/MOVSD) for 0F 10/11 and 0F 28/29, 66 or F3 for 0F 6F/7F */
+    else if (((o == 0x110 || o == 0x111 || o == 0x128 || o == 0x129) && d->rep == REP_NONE) ||
+             ((o == 0x16f || o == 0x17f) && (d->rep == REP_F3 || (d->rep == REP_NONE && d->opsize_prefix))))
+      d->kind = o == 0x111 || o == 0x129 || o == 0x17f ? X86K_XMM_STORE : X86K_XMM_LOAD;
   }
   if (d->has_modrm && d->mod != 3) {
     /* an FS or GS memory operand with no index register reads the base as its index (x86_ea

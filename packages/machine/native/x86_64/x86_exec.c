@@ -664,6 +664,22 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
     return x86_store(c, x86_ea64(c, d), 1, b);
   }
   case X86K_NOP: return 0;
+  case X86K_XMM_LOAD: case X86K_XMM_STORE: { /* MOVAPS MOVAPD MOVDQA (66) need 16-byte alignment (#GP) */
+    X86Xmm *x = &c->xmm[d->reg];
+    if (d->mod == 3) {
+      if (d->kind == X86K_XMM_LOAD) *x = c->xmm[d->rm];
+      else c->xmm[d->rm] = *x;
+      return 0;
+    }
+    uint64_t ea = x86_ea64(c, d);
+    if ((ea & 15) && d->rep == REP_NONE && d->op != 0x110 && d->op != 0x111) return EXC_GP;
+    return d->kind == X86K_XMM_LOAD ? x86_load_bytes(c, ea, x, 16) : x86_store_bytes(c, ea, x, 16);
+  }
+  case X86K_JMP_IND: /* the target is read before CALL pushes */
+    if (d->mod == 3) v = c->r[d->rm];
+    else CHK(x86_load(c, x86_ea64(c, d), 8, &v));
+    if ((d->reg & 7) == 2) CHK(x86_push_inline(c, 8, rip + d->len));
+    return jump(c, v);
   case X86K_MOVSXD:
     if (d->mod == 3) v = (uint32_t)c->r[d->rm];
     else CHK(x86_load(c, x86_ea64(c, d), 4, &v));
