@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: c2w-x86-bare [--mem MIB (2..3072)] [--append CMDLINE] [--initrd FILE] [--limit N] [--stats] ELF\n");
     return 2;
   }
-  X86Cpu *c = calloc(1, sizeof *c);
+  X86Cpu *c = x86_cpu_new();
   uint8_t *ram = c ? calloc(1, mem_mib << 20) : NULL;
   if (!ram) { fprintf(stderr, "c2w-x86-bare: cannot allocate %llu MiB of guest RAM\n", (unsigned long long)mem_mib); return 3; }
   X86Board b;
@@ -95,6 +95,6 @@ int main(int argc, char **argv) {
             (unsigned long long)c->instret, s, s > 0 ? (double)c->instret / s / 1e6 : 0.0);
   }
   free(ram);
-  free(c);
+  x86_cpu_free(c);
   return status;
 }

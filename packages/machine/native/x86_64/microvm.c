@@ -98,14 +98,7 @@ static int add_devices(X86Microvm *mv, char *cmdline, size_t cap) {
 int x86_microvm_init(X86Microvm *mv, Config *cfg) {
   memset(mv, 0, sizeof *mv);
   mv->cfg = cfg;
-#ifdef __wasm__
-  /* pages straight from memory.grow are zero and no allocator hands them out: calloc's memset of
-   * the CPU's 12 MiB of tables cost ~10 ms of a boot under V8 (ADR 0058). Kept for the process. */
-  size_t pages = (sizeof(X86Cpu) + 65535) >> 16, at = __builtin_wasm_memory_grow(0, pages);
-  X86Cpu *c = at == (size_t)-1 ? NULL : (X86Cpu *)(at << 16);
-#else
-  X86Cpu *c = calloc(1, sizeof *c);
-#endif
+  X86Cpu *c = x86_cpu_new();
   Machine *m = calloc(1, sizeof *m);
   /* wasm: fresh heap memory is zero, and a memset of the whole RAM would take seconds in V8 */
 #ifdef __wasm__
@@ -116,9 +109,7 @@ int x86_microvm_init(X86Microvm *mv, Config *cfg) {
   mv->dev = m;
   if (!c || !m || !ram) {
     fprintf(stderr, "c2w-machine: cannot allocate %llu MiB of guest RAM\n", (unsigned long long)(cfg->memory >> 20));
-#ifndef __wasm__
-    free(c);
-#endif
+    x86_cpu_free(c);
     free(ram);
     return 1;
   }
@@ -163,7 +154,7 @@ static void microvm_free(X86Microvm *mv) {
   }
   free(mv->board.ram);
   if (mv->board.cpu) free(mv->board.cpu->code_gen);
-  free(mv->board.cpu);
+  x86_cpu_free(mv->board.cpu);
   free(m);
 }
 

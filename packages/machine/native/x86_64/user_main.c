@@ -146,7 +146,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: c2w-x86-user [--stats] [--strace] PROGRAM\n");
     return 2;
   }
-  X86Cpu *c = calloc(1, sizeof *c);
+  X86Cpu *c = x86_cpu_new();
   uint8_t *mem = c ? calloc(1, MEM_SIZE) : NULL;
   if (!mem) { fprintf(stderr, "c2w-x86-user: cannot allocate %llu MiB\n", (unsigned long long)(MEM_SIZE >> 20)); return 3; }
   x86_reset(c);
@@ -192,6 +192,6 @@ int main(int argc, char **argv) {
             (unsigned long long)c->instret, s, s > 0 ? (double)c->instret / s / 1e6 : 0.0);
   }
   free(mem);
-  free(c);
+  x86_cpu_free(c);
   return status;
 }

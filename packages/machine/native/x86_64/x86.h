@@ -310,6 +310,10 @@ typedef struct X86Cpu {
 int x86_decode(X86Cpu *c, X86Insn *d, const uint8_t *buf, unsigned avail);
 /* x86_exec.c: run up to budget instructions; X86_STOP_* or an exception vector */
 int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed);
+/* the CPU object, zeroed (NULL: out of memory). In wasm the process's one CPU is a static object,
+ * which x86_run addresses at constant addresses (ADR 0059): a second x86_cpu_new there is NULL */
+X86Cpu *x86_cpu_new(void);
+void x86_cpu_free(X86Cpu *c);
 void x86_reset(X86Cpu *c);
 void x86_dcache_flush(X86Cpu *c); /* forget every decoded instruction and block */
 /* x86_block.c: decode the block at rip (in page c->fetch_va, not in its last 15 bytes) into the
