@@ -277,7 +277,18 @@ static __attribute__((noinline)) int exec_test(X86Cpu *c, const X86Insn *d) {
 
 /* INC/DEC r/m (FE FF /0 /1), every operand size, flags lazy (x86_incdec) */
 static __attribute__((noinline)) int exec_incdec(X86Cpu *c, const X86Insn *d) {
-  return rmw(c, d, d->op == 0xfe ? 1 : d->osize, fn_incdec, d->reg & 1);
+  /* rmw's steps written out: through rmw, clang kept the call to it and the indirect one to fn_incdec */
+  int size = d->op == 0xfe ? 1 : d->osize;
+  bool dec = d->reg & 1;
+  uint64_t v;
+  if (d->mod == 3) {
+    v = x86_get_reg(c, d, d->rm, size);
+    x86_set_reg(c, d, d->rm, size, x86_incdec(c, size, v, dec));
+    return 0;
+  }
+  uint64_t ea = x86_ea(c, d);
+  CHK(x86_load(c, ea, size, &v));
+  return x86_store(c, ea, size, x86_incdec(c, size, v, dec));
 }
 
 /* the one-byte map's general paths, out of line since ADR 0039: with the short paths taking most
