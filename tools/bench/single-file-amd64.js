@@ -68,7 +68,7 @@ ${converts.join('\n')}
   const file = join(root, 'docs/bench/single-file.md');
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const at = old.indexOf('\n## amd64');
-  writeFileSync(file, `${at >= 0 ? old.slice(0, at) : old.trimEnd()}\n\n${section}`);
+  writeFileSync(file, `${(at >= 0 ? old.slice(0, at) : old).trimEnd()}\n\n${section}`); // no blank line added per run
   process.stdout.write(section);
 } finally {
   rmSync(work, { recursive: true, force: true });
