@@ -316,8 +316,9 @@ X86Cpu *x86_cpu_new(void);
 void x86_cpu_free(X86Cpu *c);
 void x86_reset(X86Cpu *c);
 void x86_dcache_flush(X86Cpu *c); /* forget every decoded instruction and block */
-/* x86_block.c: decode the block at rip (in page c->fetch_va, not in its last 15 bytes) into the
- * arena and *ref; 0, or the decoder's error for its first instruction */
+/* x86_block.c: decode the block at rip (in page c->fetch_va) into the arena and *ref; 0, the
+ * decoder's error for its first instruction, or X86_BLOCK_NONE when that one runs past the page */
+#define X86_BLOCK_NONE 1
 int x86_block_build(X86Cpu *c, X86BlockRef *ref, uint64_t rip);
 /* x86_alu.c: integer arithmetic with exact flags */
 /* CC_INC/CC_DEC (ADR 0039): cc_b holds the CF the instruction keeps */

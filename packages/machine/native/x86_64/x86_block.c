@@ -42,11 +42,14 @@ int x86_block_build(X86Cpu *c, X86BlockRef *ref, uint64_t rip) {
   uint32_t gen = c->fetch_gen = x86_code_frame(c, (uint64_t)(page - c->mem) >> 12);
   unsigned off = (unsigned)(rip & 0xfff), n = 0;
   X86Slot *s = &c->blk[c->blk_used];
-  while (n < X86_BLK_MAX && off <= 4096 - 16) {
-    int e = x86_decode(c, &s[n].insn, page + off, 15);
+  while (n < X86_BLK_MAX && off < 4096) {
+    /* in the page's last 15 bytes the decoder sees the page only: an instruction that runs past
+     * its end (EXC_PF) is the slow fetch's, which reads both pages (ADR 0059) */
+    unsigned avail = 4096 - off < 15 ? 4096 - off : 15;
+    int e = x86_decode(c, &s[n].insn, page + off, avail);
     if (e) {
-      if (n == 0) return e; /* the first instruction's fault is the fetch's */
-      break;                /* a later one is decoded again when (if) it is reached */
+      if (n == 0) return e == EXC_PF && avail < 15 ? X86_BLOCK_NONE : e; /* else the fetch's fault */
+      break; /* a later one is decoded again when (if) it is reached */
     }
     off += s[n].insn.len;
     if (ends_block(&s[n++].insn)) break;

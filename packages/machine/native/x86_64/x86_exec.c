@@ -841,15 +841,21 @@ static __attribute__((noinline)) int fetch_new_page(X86Cpu *c, X86Decoded *e, co
 
 /* a block at rip, whose first slot is *s: the map's, or decoded now. The page of the last fetch is
  * kept (c->fetch_va, forgotten by every TLB flush, CPL change, cache flush and slice start); a rip
- * outside it or in its last 15 bytes is not in a block (*s stays NULL: fetch_new_page's way) */
+ * outside it, or at an instruction that runs past its end, is not in a block (NULL with no error:
+ * fetch_new_page's way) */
 static __attribute__((noinline)) X86BlockRef *block_at(X86Cpu *c, int *err) {
   /* the entry is returned, the rare error stored: x86_run's slot pointers, whose addresses were
    * taken here before, then lived in wasm's stack memory, not in locals (ADR 0039) */
   uint64_t rip = c->rip;
   if ((rip & ~0xfffULL) != c->fetch_va && !fetch_find_page(c)) return NULL;
-  if ((rip & 0xfff) > 4096 - 16) return NULL;
   X86BlockRef *r = &c->blk_map[x86_blk_hash(rip)];
-  if (X86_UNLIKELY(r->rip != rip || r->gen != c->fetch_gen) && (*err = x86_block_build(c, r, rip))) return NULL;
+  if (X86_UNLIKELY(r->rip != rip || r->gen != c->fetch_gen)) {
+    int e = x86_block_build(c, r, rip);
+    if (e) {
+      if (e != X86_BLOCK_NONE) *err = e;
+      return NULL;
+    }
+  }
   return r;
 }
 

@@ -68,6 +68,30 @@ int main(void) {
     later = later * 31 + ((Fn)(void *)g)(i); /* the block decoded from g before runs changed */
   }
   puts_("smc.block"); hx(later); nl();
+  /* code in the first page's last 12 bytes (decoded into blocks since ADR 0059) and a movabs that
+   * runs across into the second page (the slow fetch's), rewritten on either side between calls:
+   * mov $imm32, %eax ; add %rdi, %rax ; movabs $imm64, %rcx (4 bytes here, 6 there) ;
+   * add %rcx, %rax ; ret */
+  u8 *t = code + 4096 - 12;
+  u64 tail = 0;
+  for (u32 i = 0; i < 20; i++) {
+    u32 imm = 0x1000u * i + 7;
+    u64 imm64 = 0x1111111111111111UL * (i + 1) ^ (u64)i << 40;
+    t[0] = 0xb8; t[1] = (u8)imm; t[2] = (u8)(imm >> 8); t[3] = (u8)(imm >> 16); t[4] = (u8)(imm >> 24);
+    t[5] = 0x48; t[6] = 0x01; t[7] = 0xf8;
+    t[8] = 0x48; t[9] = 0xb9;
+    for (int k = 0; k < 8; k++) t[10 + k] = (u8)(imm64 >> (8 * k));
+    t[18] = 0x48; t[19] = 0x01; t[20] = 0xc8; t[21] = 0xc3;
+    __asm__ volatile("" ::: "memory");
+    tail = tail * 31 + ((Fn)(void *)t)(i);
+    t[1] ^= 0x3c; /* the tail's own imm32 */
+    __asm__ volatile("" ::: "memory");
+    tail = tail * 31 + ((Fn)(void *)t)(i);
+    t[17] ^= 0xc3; /* the movabs's last byte, in the second page */
+    __asm__ volatile("" ::: "memory");
+    tail = tail * 31 + ((Fn)(void *)t)(i);
+  }
+  puts_("smc.tail"); hx(tail); nl();
   flush();
   return 0;
 }
