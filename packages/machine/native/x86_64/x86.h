@@ -191,7 +191,7 @@ enum { X86K_GENERIC, X86K_ALU_RR, X86K_MOV_RR, X86K_MOV_LOAD, X86K_MOV_STORE, X8
 /* decoded-instruction cache, direct mapped by rip: an entry is used only while the bytes at rip
  * (8, or 16 for a longer instruction) are still those it was decoded from, so stores into code
  * need no tracking. Since the block cache (below, ADR 0035) it holds only what blocks do not:
- * instructions in the last 15 bytes of a page and those of pages outside the fetch fast path */
+ * instructions that cross into the next page and those of pages outside the fetch fast path */
 #define X86_DC_SIZE 2048
 typedef struct X86Decoded { /* 48 bytes */
   uint64_t rip;
@@ -201,7 +201,7 @@ typedef struct X86Decoded { /* 48 bytes */
 
 /* decoded blocks (x86_block.c, ADR 0035): the instructions from an entry rip on, in execution
  * order in consecutive slots of an arena, up to an unconditional transfer, X86_BLK_MAX of them or
- * the last 15 bytes of the page. The map is direct mapped by rip and has an entry for every
+ * an instruction that crosses the page's end (ADR 0059). The map is direct mapped by rip and has an entry for every
  * instruction of a block (its slot and the slots left: a jump into the middle runs them, ADR
  * 0039); the arena is refilled from its start (and the map cleared) when full. An entry is valid
  * while its generation is the code generation of the frame the fetch page maps now (code_gen,

@@ -763,9 +763,9 @@ void x86_dcache_flush(X86Cpu *c) {
   x86_fetch_forget(c); /* the run loop leaves the block it is in */
 }
 
-/* rip in the last 15 bytes of a page (1.4% of a Linux boot's instructions): an instruction that
- * ends in the page is cached like any other but compared on its own bytes only, as the next page
- * may not be readable; one that crosses into the next page is decoded anew each time */
+/* rip in the last 15 bytes of a page, outside blocks (an instruction crossing into the next page,
+ * or the flat window's): one that ends in the page is cached like any other but compared on its
+ * own bytes only, as the next page may not be readable; one that crosses is decoded anew each time */
 static __attribute__((noinline)) int fetch_page_end(X86Cpu *c, X86Decoded *e, const uint8_t *p,
                                                    const X86Insn **out, X86Insn *tmp) {
   unsigned room = 4096 - (unsigned)(c->rip & 0xfff);
@@ -825,8 +825,8 @@ static __attribute__((noinline)) bool fetch_find_page(X86Cpu *c) {
   return true;
 }
 
-/* the fetch outside blocks: the last 15 bytes of a page, a page the fast path does not know yet
- * (found here, or decoded the slow way), the flat window's partial pages */
+/* the fetch outside blocks: an instruction crossing a page's end, a page the fast path does not
+ * know yet (found here, or decoded the slow way), the flat window's partial pages */
 static __attribute__((noinline)) int fetch_new_page(X86Cpu *c, X86Decoded *e, const X86Insn **out, X86Insn *tmp) {
   uint64_t rip = c->rip, off = rip - c->mem_base;
   if ((rip & ~0xfffULL) == c->fetch_va || fetch_find_page(c)) {
