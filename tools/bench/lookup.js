@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EPOCH = '1700000000';
@@ -207,7 +208,7 @@ export async function run({ out = join(root, 'docs', 'bench', 'lookup.md') } = {
         const r = { image, engine, ...boot(engine, env, image) };
         process.stderr.write(`lookup: ${JSON.stringify({ d1k: r.d1k, d10k: r.d10k, find: r.find, wall: r.wall })}\n`);
         results.push(r);
-        writeFileSync(out, documentOf(results, imgs, runs));
+        writeBenchDoc(out, documentOf(results, imgs, runs)); // keeps the notes below HAND_MARK
       }
     }
     process.stderr.write(documentOf(results, imgs, runs));
