@@ -454,6 +454,12 @@ struct X86Microvm;
 int x86_snapshot_boot(Config *cfg, struct X86Microvm **booted, Machine **dev);
 int x86_snapshot_resume(struct X86Microvm *mv);
 
+/* riscv64/cpu.c: the riscv64 machine object, zeroed (NULL: out of memory). In wasm the process's
+ * one machine is a static object, which cpu_run addresses at constant addresses (ADR 0060): a
+ * second machine_new there is NULL */
+Machine *machine_new(void);
+void machine_delete(Machine *m);
+
 /* boot.c */
 int machine_init(Machine *m, Config *cfg);
 void machine_free(Machine *m, bool keep_memory);

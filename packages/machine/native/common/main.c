@@ -22,7 +22,7 @@ int main(int argc, char **argv) {
     config_free(&cfg);
     return rc;
   }
-  Machine *m = calloc(1, sizeof *m);
+  Machine *m = machine_new();
   if (!m) return 1;
   uint64_t t0 = host_now_ns(), total = 0, idle = 0;
   for (;;) {
@@ -42,7 +42,7 @@ int main(int argc, char **argv) {
             (unsigned long long)total, s, s > 0 ? (double)total / s / 1e6 : 0.0, (double)idle / 1e9,
             busy > 0 ? (double)total / busy / 1e6 : 0.0);
   }
-  free(m);
+  machine_delete(m);
   config_free(&cfg);
   return rc;
 }

@@ -89,7 +89,7 @@ static int boot_to_wait(void) {
   boot_cfg.snapshot_boot = true;
 
   if (boot_cfg.arch == ARCH_X86_64) return boot_x86();
-  Machine *m = calloc(1, sizeof *m);
+  Machine *m = machine_new();
   if (!m) return 1;
   rc = machine_init(m, &boot_cfg);
   if (rc) return rc;

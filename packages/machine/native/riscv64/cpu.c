@@ -6,6 +6,7 @@
  * jump through a table of labels at the end of every case, docs/decisions/0056); the loop is a
  * separate non-inlined function that returns after `budget` instructions (or earlier when interrupt
  * state may have changed) so a JIT (V8) can tier it up. Traps are return codes, never longjmp. */
+#include <stdlib.h>
 #include <string.h>
 #ifdef C2W_TRACE
 #include <stdio.h>
@@ -39,6 +40,32 @@ static uint32_t insn_raw(const uint8_t *host, uint64_t pc, int len) {
   if (len == 2 || off > PAGE_SIZE - 4) { uint16_t h; memcpy(&h, host + off, 2); return h; }
   memcpy(&v, host + off, 4);
   return v;
+}
+
+#ifdef __wasm__
+/* in .bss, at a link-time address: V8 kept the machine pointer and m->x in stack slots of the
+ * interpreter loop and reloaded them around every instruction; with the address constant it
+ * needs no register for them (ADR 0060, as x86_exec.c's CPU since ADR 0059) */
+static Machine machine_static __attribute__((aligned(64)));
+static bool machine_taken;
+#endif
+
+Machine *machine_new(void) {
+#ifdef __wasm__
+  if (machine_taken) return NULL;
+  machine_taken = true;
+  return &machine_static;
+#else
+  return calloc(1, sizeof(Machine));
+#endif
+}
+
+void machine_delete(Machine *m) {
+#ifdef __wasm__
+  (void)m; /* the static one stays taken: it is no longer zero */
+#else
+  free(m);
+#endif
 }
 
 #define CPU_RUN cpu_run

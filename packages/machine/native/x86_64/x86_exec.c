@@ -578,6 +578,19 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   }
   case X86K_JCC: return x86_cond_fast(c, d->op & 15) ? jump(c, rip + d->len + d->imm) : 0;
   case X86K_SHIFT_RI: {
+    /* SHL/SAL, SHR and SAR by a non-zero count inline (a call costs the wasm build its
+     * registers); rotates and a zero count in x86_shift */
+    unsigned sh = d->reg & 7, cnt = (unsigned)d->imm & (d->osize == 8 ? 63 : 31);
+    if (X86_LIKELY(sh >= 4 && cnt != 0)) {
+      uint64_t m = x86_masks[d->osize], a = c->r[d->rm] & m, t, r;
+      if (sh == 5) t = a >> (cnt - 1), r = t >> 1;
+      else if (sh == 7) t = (uint64_t)((int64_t)x86_sext(a, d->osize) >> (cnt - 1)), r = (uint64_t)((int64_t)t >> 1) & m;
+      else t = a << (cnt - 1), r = (t << 1) & m;
+      c->cc_op = sh == 4 || sh == 6 ? CC_SHL : CC_SHR; c->cc_size = d->osize;
+      c->cc_a = t; c->cc_b = 0; c->cc_res = r;
+      c->r[d->rm] = r;
+      return 0;
+    }
     uint64_t r = x86_shift(c, d->reg & 7, d->osize, c->r[d->rm], (unsigned)(d->imm & 0xff));
     c->r[d->rm] = r; /* x86_shift masks the result to the operand size: 32 bits zero-extend */
     return 0;
@@ -615,9 +628,40 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   case X86K_RET:
     CHK(x86_pop_inline(c, 8, &v));
     return jump(c, v);
-  case X86K_ALU8: return exec_alu8(c, d);
+  case X86K_ALU8:
+    if (d->op == 0x80 && (d->reg & 6) != 2) { /* r/m8 op= imm8 but ADC/SBB, inline (a call costs the wasm build its registers) */
+      int alu = d->reg & 7;
+      uint64_t r;
+      if (d->mod == 3) {
+        uint8_t *p = x86_reg8(c, d, d->rm);
+        r = x86_alu_fast(c, alu, 1, *p, d->imm);
+        if (alu != ALU_CMP) *p = (uint8_t)r;
+        return 0;
+      }
+      uint64_t ea = x86_ea64(c, d);
+      CHK(x86_load(c, ea, 1, &v));
+      r = x86_alu_fast(c, alu, 1, v, d->imm);
+      return alu != ALU_CMP ? x86_store(c, ea, 1, r) : 0;
+    }
+    return exec_alu8(c, d);
   case X86K_TEST: return exec_test(c, d);
-  case X86K_INCDEC: return exec_incdec(c, d);
+  case X86K_INCDEC:
+    if (d->mod == 3 && d->op == 0xff && c->cc_op >= CC_ADD && c->cc_op != CC_SHL && c->cc_op != CC_SHR) {
+      /* a register's INC/DEC after ADD, SUB, a logic op or INC/DEC inline: CF kept as x86_incdec
+       * takes it from the lazy state */
+      uint64_t m = x86_masks[d->osize], a = c->r[d->rm] & m, cf;
+      if (c->cc_op == CC_SUB) cf = c->cc_a < c->cc_b;
+      else if (c->cc_op == CC_ADD) cf = c->cc_res < c->cc_a;
+      else if (c->cc_op == CC_LOGIC) cf = 0;
+      else cf = c->cc_b;
+      uint64_t r = ((d->reg & 1) ? a - 1 : a + 1) & m;
+      c->cc_op = (d->reg & 1) ? CC_DEC : CC_INC; c->cc_size = d->osize;
+      c->cc_a = a; c->cc_b = cf; c->cc_res = r;
+      if (d->osize == 2) c->r[d->rm] = (c->r[d->rm] & ~0xffffULL) | r;
+      else c->r[d->rm] = r;
+      return 0;
+    }
+    return exec_incdec(c, d);
   case X86K_MOV8:
     if (d->op == 0x88) {
       uint8_t b = *x86_reg8(c, d, d->reg);
@@ -652,13 +696,13 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   }
   case X86K_FLAGS_JCC: { /* the flags from the out-of-line paths, the Jcc inline as above */
     const X86Insn *j = fused_jcc(d);
-    if (d->op == 0x80 || d->op == 0x84 || d->op == 0x3a) { /* CMP r/m8, imm8; TEST r/m8, r8; CMP r8, r/m8: inline */
+    if (d->op == 0x80 || d->op == 0x84 || d->op == 0x3a || d->op == 0xf6) { /* CMP r/m8, imm8; TEST r/m8, r8; CMP r8, r/m8; TEST r/m8, imm8: inline */
       uint64_t a, b;
       if (d->mod == 3) a = *x86_reg8(c, d, d->rm);
       else CHK(x86_load(c, x86_ea64(c, d), 1, &a));
-      b = d->op == 0x80 ? d->imm : *x86_reg8(c, d, d->reg);
+      b = d->op == 0x80 || d->op == 0xf6 ? d->imm : *x86_reg8(c, d, d->reg);
       if (d->op == 0x3a) v = a, a = b, b = v;
-      x86_alu_fast(c, d->op == 0x84 ? ALU_AND : ALU_CMP, 1, a, b);
+      x86_alu_fast(c, d->op == 0x84 || d->op == 0xf6 ? ALU_AND : ALU_CMP, 1, a, b);
     } else CHK(d->op < 0x40 ? exec_alu8(c, d) : exec_test(c, d));
     if (!x86_cond_fast(c, j->op & 15)) return X86_FUSED;
     c->rip = rip + d->len + j->len + j->imm;
@@ -705,6 +749,12 @@ static inline __attribute__((always_inline)) int exec_one(X86Cpu *c, const X86In
   uint64_t next = rip + d->len;
   int r = d->op >= 0x100 ? exec_0f(c, d, next) : exec_1byte(c, d, next);
   return r == 0 && c->rip != rip ? X86_OK : r;
+}
+
+/* the instruction outside blocks (x86_run's rare path: one crossing a page's end, or code outside
+ * the fetch fast path) calls its copy of exec_one, so x86_run holds only the block loop's */
+static __attribute__((noinline)) int exec_one_outside(X86Cpu *c, const X86Insn *d, uint64_t rip) {
+  return exec_one(c, d, rip);
 }
 
 #ifdef __wasm__
@@ -914,7 +964,7 @@ int x86_run(X86Cpu *c, uint64_t budget, uint64_t *executed) {
       const X86Insn *dslow; /* d's address is not taken: it stays a local in wasm */
       if (X86_UNLIKELY((e = fetch_new_page(c, de, &dslow, &tmp)))) goto fetch_fault;
       d = dslow;
-      e = exec_one(c, d, rip);
+      e = exec_one_outside(c, d, rip);
       if (e == 0) { c->rip = rip + d->len; n++; continue; }
       if (e == X86_FUSED || e == X86_FUSED_TAKEN) __builtin_unreachable(); /* fused pairs are block slots */
       goto other;

@@ -176,6 +176,41 @@ static void flag_reg_tests(void) {
   }
 }
 
+/* the run loop's inline forms (ADR 0060): INC/DEC of a register after each lazy flag producer
+ * (CF kept from it), SHL/SHR/SAR by immediates around the count masks, 80 /alu r/m8, imm8 on low,
+ * high and memory bytes, and TEST r/m8, imm8 fused with a Jcc */
+static void lazy_tests(void) {
+  for (int i = 0; i < 40; i++) {
+    u64 a = operand(i), b = operand(i + 7), f, r;
+#define INCDEC(name, pre, insn, T) { T t = (T)b; u64 x = a; \
+    __asm__ volatile(pre "\n " insn " %[t]\n pushfq\n pop %[f]" : [t] "+r"(t), [x] "+r"(x), [f] "=&r"(f) : [y] "r"(b) : "cc"); \
+    r = t; puts_(name); hx(a); hx(b); hx(r); hx(f & FLAGS); nl(); }
+    INCDEC("add-inc", "add %[y], %[x]", "incq", u64) INCDEC("add-dec", "add %[y], %[x]", "decl", u32)
+    INCDEC("sub-inc", "sub %[y], %[x]", "incl", u32) INCDEC("cmp-dec", "cmp %[y], %[x]", "decq", u64)
+    INCDEC("and-inc", "and %[y], %[x]", "incq", u64) INCDEC("inc-dec", "inc %[x]", "decl", u32)
+    INCDEC("dec-incw", "dec %[x]", "incw", u16) INCDEC("shl-inc", "shl $3, %[x]", "incq", u64)
+    INCDEC("stc-dec", "stc", "decq", u64) INCDEC("addb-inc", "add %b[y], %b[x]", "incl", u32)
+#define SHI(insn, T, cnt) { T t = (T)a; u64 x = a; \
+    __asm__ volatile("cmp %[y], %[x]\n " insn " $" #cnt ", %[t]\n pushfq\n pop %[f]" : [t] "+r"(t), [x] "+r"(x), [f] "=&r"(f) : [y] "r"(b) : "cc"); \
+    r = t; puts_(insn #cnt); hx(a); hx(b); hx(r); hx(f & FLAGS); nl(); }
+    SHI("shll", u32, 1) SHI("shll", u32, 31) SHI("shll", u32, 32) SHI("shll", u32, 33) SHI("shrl", u32, 5)
+    SHI("shrl", u32, 64) SHI("sarl", u32, 31) SHI("sarl", u32, 7) SHI("salq", u64, 63) SHI("shlq", u64, 64)
+    SHI("shlq", u64, 65) SHI("shrq", u64, 63) SHI("sarq", u64, 1) SHI("sarq", u64, 62) SHI("sarq", u64, 128)
+    u64 m = b;
+#define ALUB(insn, dst, T) { T t = (T)a; \
+    __asm__ volatile(insn "\n pushfq\n pop %[f]" : [t] "+Q"(t), [m] "+m"(m), [f] "=&r"(f) : : "cc"); \
+    r = t; puts_(insn); hx(a); hx(r); hx(m); hx(f & FLAGS); nl(); }
+    ALUB("addb $0x85, %b[t]", t, u64) ALUB("subb $1, %h[t]", t, u64) ALUB("cmpb $0x7f, %b[t]", t, u64)
+    ALUB("andb $0xf0, %h[t]", t, u64) ALUB("orb $0x81, %b[m]", t, u64) ALUB("xorb $0xff, %b[m]", t, u64)
+    ALUB("cmpb $0x80, %b[m]", t, u64) ALUB("subb $0x33, %b[m]", t, u64) ALUB("adcb $1, %b[t]", t, u64)
+#define TESTB(insn, T) { T t = (T)a; u64 k = 0; \
+    __asm__ volatile(insn "\n jz 1f\n or $1, %[k]\n 1: " insn "\n js 2f\n or $2, %[k]\n 2: pushfq\n pop %[f]" \
+                     : [k] "+r"(k), [f] "=&r"(f) : [t] "Q"(t), [m] "m"(m) : "cc"); \
+    puts_(insn); hx(a); hx(m); hx(k); hx(f & FLAGS); nl(); }
+    TESTB("testb $0x81, %b[t]", u64) TESTB("testb $0x90, %h[t]", u64) TESTB("testb $0xc0, %b[m]", u64)
+  }
+}
+
 static void __attribute__((noinline)) enter_test(void) {
   u64 d1, d2;
   __asm__ volatile("mov %%rsp, %%rcx\n enter $40, $0\n mov %%rbp, %%rax\n sub %%rsp, %%rax\n sub %%rbp, %%rcx\n leave"
@@ -192,6 +227,7 @@ int main(void) {
   fs_tests();
   atomic_tests();
   flag_reg_tests();
+  lazy_tests();
   enter_test();
   flush();
   return 0;
