@@ -7,10 +7,11 @@
 // screenshot docs/browser.png (a shell session typed into the page).
 /* global document, window -- inside page.evaluate and waitForFunction, which run in the page */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 import { chromium } from 'playwright-core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -149,7 +150,7 @@ ${sections.join('\n')}
 A JSPI turn is what the page pays for having no SharedArrayBuffer (docs/decisions/0025-browser-jspi.md):
 the busy guest yields to the event loop at most every 25 ms so typed keys get in.
 `;
-  writeFileSync(out, md);
+  writeBenchDoc(out, md);
   process.stderr.write(md);
 }
 

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const USR = ['usr/share', 'usr/include', 'usr/bin', 'usr/sbin', 'usr/libexec'];
@@ -78,7 +79,7 @@ tree's metadata and more in memory; erofs-pack streams the data and spools tails
 
 Reproduce: \`node tools/bench/erofs-pack.js\`.
 `;
-  writeFileSync(join(root, 'docs', 'bench', 'erofs-pack.md'), md);
+  writeBenchDoc(join(root, 'docs', 'bench', 'erofs-pack.md'), md);
   process.stderr.write(md);
 } finally {
   rmSync(work, { recursive: true, force: true });

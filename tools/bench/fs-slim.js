@@ -5,11 +5,12 @@
 // re-pack of the same stream as the I/O floor. Writes docs/bench/fs-slim.md. Needs root once, to
 // build the image (mmdebstrap); reuses ~/.cache/c2w/fixtures/ afterwards.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { cpus, homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixtures = join(root, 'packages', 'fs-slim', 'test', 'fixtures');
@@ -97,7 +98,7 @@ ${table.join('\n')}
 - Peak RSS stays flat: the index holds metadata and one sha256 per dedupe candidate, never a body.
 `;
   mkdirSync(join(root, 'docs', 'bench'), { recursive: true });
-  writeFileSync(join(root, 'docs', 'bench', 'fs-slim.md'), md);
+  writeBenchDoc(join(root, 'docs', 'bench', 'fs-slim.md'), md);
   process.stdout.write(md);
 } finally {
   rmSync(work, { recursive: true, force: true });

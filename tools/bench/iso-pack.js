@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, rmSync, statSync, writeFileSync, renameSync } fr
 import { homedir, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cache = join(process.env.C2W_CACHE ?? join(homedir(), '.cache', 'c2w'), 'bench');
@@ -92,5 +93,5 @@ ${rows.join('\n')}
 Reproduce: \`node tools/bench/iso-pack.js\` (input cached in ~/.cache/c2w/bench/).
 `;
 mkdirSync(join(root, 'docs', 'bench'), { recursive: true });
-writeFileSync(join(root, 'docs', 'bench', 'iso-pack.md'), md);
+writeBenchDoc(join(root, 'docs', 'bench', 'iso-pack.md'), md);
 process.stdout.write(md);

@@ -8,10 +8,11 @@
 // out.wasm over V8's 1 GiB module limit, issue 14), converted and run the same way.
 // Writes docs/bench/large-root.md. LARGE_ROOT_GIB=16,3,1 (sizes), LARGE_ROOT_FILES=100000.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const c2w = join(root, 'packages/c2w/bin/run.js');
@@ -123,7 +124,7 @@ try {
   const rows = [];
   for (const gib of sizes) {
     rows.push(one(gib, example));
-    writeFileSync(join(root, 'docs', 'bench', 'large-root.md'), document(rows));
+    writeBenchDoc(join(root, 'docs', 'bench', 'large-root.md'), document(rows));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

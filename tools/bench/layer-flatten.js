@@ -10,10 +10,11 @@
 // Standalone (`node tools/bench/layer-flatten.js`) or run({ out }).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, mkdirSync } from 'node:fs';
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'c2w', 'bench');
@@ -169,7 +170,7 @@ Notes
   ~/.cache/c2w/bench/ is empty.
 ${largeSection(large)}`;
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, md);
+    writeBenchDoc(out, md);
     process.stderr.write(md);
     return { lf, umoci, diff, large };
   } finally {

@@ -8,11 +8,11 @@
 // measured on the host (first to last byte). Writes docs/bench/net.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { createServer as createHttp, get } from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DOWN_MIB = 64;
@@ -141,5 +141,5 @@ from connect() to the first byte of busybox httpd's answer through the published
 per connection). The guest CPU is interpreted in c2w and JIT-translated in QEMU, so the gap also
 measures the CPUs, not only the two network paths.
 `;
-writeFileSync(join(root, 'docs', 'bench', 'net.md'), md);
+writeBenchDoc(join(root, 'docs', 'bench', 'net.md'), md);
 process.stdout.write(md);

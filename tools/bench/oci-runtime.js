@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPEAT = Number(process.env.C2W_BENCH_REPEAT ?? 5);
@@ -81,7 +82,7 @@ peak RSS from GNU time), and the first output line of the \`--snapshot\` out.was
 |---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 `;
-  writeFileSync(join(root, 'docs/bench/oci-runtime.md'), md);
+  writeBenchDoc(join(root, 'docs/bench/oci-runtime.md'), md);
   process.stdout.write(md);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -6,11 +6,12 @@
 // usage: node tools/bench/vfs-embed.js   (VFS_BENCH_MIB=N for another size; needs clang-16,
 // wasm-ld-16, wasi-libc, /usr/bin/time)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, writeSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, writeSync, rmSync, statSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { homedir, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const work = join(process.env.C2W_CACHE ?? join(homedir(), '.cache', 'c2w'), 'bench', 'vfs-embed');
@@ -113,5 +114,5 @@ Reproduce: \`node tools/bench/vfs-embed.js\` (\`VFS_BENCH_MIB=N\` for another si
 module needs about twice its size in RAM).
 `;
 mkdirSync(join(root, 'docs', 'bench'), { recursive: true });
-writeFileSync(join(root, 'docs', 'bench', 'vfs-embed.md'), md);
+writeBenchDoc(join(root, 'docs', 'bench', 'vfs-embed.md'), md);
 process.stdout.write(md);

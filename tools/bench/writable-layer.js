@@ -3,10 +3,11 @@
 // example bundle writing N MiB with dd onto the ext4 scratch disk, minus a run that writes nothing
 // (boot, the 16 GiB disk's formatting, runc). Writes docs/bench/writable-layer.md.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeBenchDoc } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const c2w = join(root, 'packages/c2w/bin/run.js');
@@ -42,7 +43,7 @@ try {
     rows.push(`| dd ${mib} MiB + sync | ${t.toFixed(2)} | ${(t - base).toFixed(2)} | ${(mib / (t - base)).toFixed(1)} |`);
     console.error(`bench writable-layer: ${mib} MiB in ${(t - base).toFixed(2)} s`);
   }
-  writeFileSync(join(root, 'docs', 'bench', 'writable-layer.md'), [
+  writeBenchDoc(join(root, 'docs', 'bench', 'writable-layer.md'), [
     '# Writable layer: write throughput to the scratch disk',
     '',
     'The container writes with `busybox dd if=/dev/zero bs=1M` into its root (overlayfs upper on the',
