@@ -10,3 +10,13 @@ export function writeBenchDoc(file, generated) {
   const at = old.indexOf(HAND_MARK);
   writeFileSync(file, at >= 0 ? `${generated.trimEnd()}\n\n${old.slice(at)}` : generated);
 }
+
+/**
+ * Replaces a bench's own section of a shared file (docs/bench/machine.md): the text from `begin` to
+ * `end`, both markers included in `section`; appended when the file has none yet.
+ */
+export function writeBenchSection(file, begin, end, section) {
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf(begin);
+  writeFileSync(file, start < 0 ? `${text.trimEnd()}\n\n${section}\n` : `${text.slice(0, start)}${section}${text.slice(text.indexOf(end) + end.length)}`);
+}

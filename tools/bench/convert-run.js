@@ -6,12 +6,12 @@
 // the same run. Wall seconds and peak RSS from GNU time, median of REPEAT runs; writes
 // docs/bench/convert-run.md.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { finished } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeBenchDoc } from './_doc.js';
+import { qemuRiscv64Command } from './_qemu-riscv64.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPEAT = 5;
@@ -47,17 +47,7 @@ async function measure(image, work) {
 
   // The same guest on QEMU: the channel tar c2w run would write, attached as the second disk.
   const b = JSON.parse(readFileSync(join(bundle, 'bundle.json'), 'utf8'));
-  const { runtimeConfig, writeRunChannel } = await import(pathToFileURL(join(root, 'packages/emu-build/dist/index.js')).href);
-  const config = runtimeConfig(JSON.parse(readFileSync(join(bundle, 'image-config.json'), 'utf8')), { args: image.args });
-  const channel = join(work, 'channel.tar');
-  const s = createWriteStream(channel);
-  await writeRunChannel({ schemaVersion: 1, arch: 'riscv64', config }, s);
-  await finished(s);
-  // Root disk first, channel second, as our machine numbers them (the guest's init takes the
-  // first disk that is not the root as the channel). QEMU has no console gate: stdin is empty.
-  const qemuCmd = `qemu-system-riscv64 -M virt -cpu rv64 -smp 1 -m ${b.machine.memory} -nographic -bios ${bundle}/${b.boot.firmware} -kernel ${bundle}/${b.boot.kernel} ` +
-    `-append '${b.boot.append}' -drive file=${bundle}/${b.disks[0].file},format=raw,if=none,id=hd,readonly=on -device virtio-blk-device,drive=hd ` +
-    `-drive file=${channel},format=raw,if=none,id=ch,readonly=on -device virtio-blk-device,drive=ch < /dev/null`;
+  const qemuCmd = await qemuRiscv64Command(root, bundle, image.args, join(work, 'channel.tar'));
   const qemu = [];
   for (let i = 0; i < REPEAT; i++) qemu.push(timed(qemuCmd, { expect: image.expect }));
   rmSync(join(work, 'warmup'), { recursive: true, force: true });

@@ -7,10 +7,11 @@
 // docs/bench/machine.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeBenchSection } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPEAT = 7;
@@ -85,10 +86,7 @@ try {
     packRow.sha256 === workspaceRow.sha256 ? 'The two files are identical.' : 'The two files differ.',
     END,
   ].join('\n');
-  const text = readFileSync(doc, 'utf8');
-  const start = text.indexOf(BEGIN);
-  const next = start < 0 ? `${text.trimEnd()}\n\n${table}\n` : `${text.slice(0, start)}${table}${text.slice(text.indexOf(END) + END.length)}`;
-  writeFileSync(doc, next);
+  writeBenchSection(doc, BEGIN, END, table);
   process.stdout.write(`${table}\n`);
   if (packRow.mips < SLOWEST_RATIO * workspaceRow.mips) {
     process.stderr.write(`bench machine: the runtime pack's machine.wasm runs at ${packRow.mips.toFixed(1)} MIPS, the workspace build at ${workspaceRow.mips.toFixed(1)}: the pack's is too slow\n`);

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeBenchSection } from './_doc.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPEAT = 5;
@@ -82,9 +83,7 @@ try {
       `${rs[0].insns ? `${(median(rs.map((r) => r.insns)) / 1e6).toFixed(1)} M` : ''} | ${rs[0].mips ? median(rs.map((r) => r.mips)).toFixed(1) : ''} |`),
     END,
   ].join('\n');
-  const text = readFileSync(doc, 'utf8');
-  const start = text.indexOf(BEGIN);
-  writeFileSync(doc, start < 0 ? `${text.trimEnd()}\n\n${table}\n` : `${text.slice(0, start)}${table}${text.slice(text.indexOf(END) + END.length)}`);
+  writeBenchSection(doc, BEGIN, END, table);
   process.stdout.write(`${table}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -10,6 +10,7 @@ process.on('warning', (w) => {
 const { parseArgs, runMachine, runWithArgs } = await import('../dist/index.js');
 const { C2wError } = await import('@c2w/errors');
 // C2W_MACHINE_WASM: run another build of machine.wasm (a runtime pack's), e.g. to compare speeds
+// (runMachine reads it too, for c2w run)
 const wasmPath = process.env.C2W_MACHINE_WASM || undefined;
 
 async function main() {

@@ -20,7 +20,10 @@ export { defaultWasmPath };
 export async function runMachine(opts: MachineOptions, early: Pick<RunIo, 'start' | 'onPhase'> = {}): Promise<number> {
   // C2W_JIT=1 turns the JIT tier on for every run (c2w run included) while it is experimental
   const { args, preopens } = buildArgs(process.env.C2W_JIT === '1' ? { ...opts, jit: true } : opts);
-  return runWithArgs(args, preopens, { ...opts, ...early });
+  // C2W_MACHINE_WASM runs another build of machine.wasm than the bundle's (c2w run included), to
+  // compare builds on the same run (docs/decisions/0061)
+  const wasmPath = process.env.C2W_MACHINE_WASM || opts.wasmPath;
+  return runWithArgs(args, preopens, { ...opts, wasmPath, ...early });
 }
 
 /** What runWithArgs takes besides the command line: the I/O, and what may already be under way. */
