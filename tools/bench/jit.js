@@ -4,13 +4,14 @@
 // the amd64 python3 image through qemu-user (--machine riscv64), each a cold `c2w run --stats`
 // process without and with C2W_JIT=1, next to qemu-system-riscv64 (TCG JIT) running the same bundle's
 // guest, alternating, median of REPEAT. Writes its section of docs/bench/machine.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeBenchSection } from './_doc.js';
 import { qemuRiscv64Command } from './_qemu-riscv64.js';
+import { runTimed } from './_timed.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const c2w = join(root, 'packages/c2w/bin/run.js');
@@ -28,23 +29,13 @@ const WORKLOADS = [
 ];
 
 /** One cold process: wall seconds, and the machine's --stats and JIT lines when it prints them. */
-function timed(cmd, args, expect, env = {}) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { err += d; });
-    p.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      if (code !== 0 || !out.includes(expect)) return reject(new Error(`bench jit: ${cmd} ${args.join(' ')} failed (exit ${code}): ${err.slice(-500)}`));
-      const s = /c2w-machine: (\d+) instructions in ([\d.]+) s/.exec(err);
-      const j = /c2w-machine: jit: (\d+) instructions in translations; (\d+) blocks translated in (\d+) modules/.exec(err);
-      resolve({ seconds, insns: s ? Number(s[1]) : undefined, mips: s ? Number(s[1]) / Number(s[2]) / 1e6 : undefined,
-        inJit: j ? Number(j[1]) : undefined, blocks: j ? Number(j[2]) : undefined, modules: j ? Number(j[3]) : undefined });
-    });
-  });
+async function timed(cmd, args, expect, env = {}) {
+  const { code, out, err, seconds } = await runTimed(cmd, args, { ...process.env, ...env });
+  if (code !== 0 || !out.includes(expect)) throw new Error(`bench jit: ${cmd} ${args.join(' ')} failed (exit ${code}): ${err.slice(-500)}`);
+  const s = /c2w-machine: (\d+) instructions in ([\d.]+) s/.exec(err);
+  const j = /c2w-machine: jit: (\d+) instructions in translations; (\d+) blocks translated in (\d+) modules/.exec(err);
+  return { seconds, insns: s ? Number(s[1]) : undefined, mips: s ? Number(s[1]) / Number(s[2]) / 1e6 : undefined,
+    inJit: j ? Number(j[1]) : undefined, blocks: j ? Number(j[2]) : undefined, modules: j ? Number(j[3]) : undefined };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -5,13 +5,14 @@
 // other tools can be several times slower with the same sources (issue 12: a wasm-opt on the host
 // inlined the hot loop), so this fails when the pack's is clearly slower. Writes its section of
 // docs/bench/machine.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeBenchSection } from './_doc.js';
+import { runTimed } from './_timed.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const REPEAT = 7;
@@ -28,22 +29,12 @@ function artifacts() {
 }
 
 /** One boot to power-off: wall seconds and the machine's own --stats line. */
-function boot(wasm, args) {
-  return new Promise((resolve, reject) => {
-    const t0 = process.hrtime.bigint();
-    const p = spawn(process.execPath, [join(root, 'packages/machine/bin/c2w-machine-node.js'), ...args],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, C2W_MACHINE_WASM: wasm } });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => { out += d; });
-    p.stderr.on('data', (d) => { err += d; });
-    p.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      const m = /c2w-machine: (\d+) instructions in ([\d.]+) s/.exec(err);
-      if (code !== 0 || !out.includes('BOOT-OK') || !m) reject(new Error(`boot with ${wasm} failed (exit ${code}): ${err.slice(-500)}`));
-      else resolve({ seconds, insns: Number(m[1]), mips: Number(m[1]) / Number(m[2]) / 1e6 });
-    });
-  });
+async function boot(wasm, args) {
+  const { code, out, err, seconds } = await runTimed(process.execPath, [join(root, 'packages/machine/bin/c2w-machine-node.js'), ...args],
+    { ...process.env, C2W_MACHINE_WASM: wasm });
+  const m = /c2w-machine: (\d+) instructions in ([\d.]+) s/.exec(err);
+  if (code !== 0 || !out.includes('BOOT-OK') || !m) throw new Error(`boot with ${wasm} failed (exit ${code}): ${err.slice(-500)}`);
+  return { seconds, insns: Number(m[1]), mips: Number(m[1]) / Number(m[2]) / 1e6 };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
