@@ -13,10 +13,12 @@ export function writeBenchDoc(file, generated) {
 
 /**
  * Replaces a bench's own section of a shared file (docs/bench/machine.md): the text from `begin` to
- * `end`, both markers included in `section`; appended when the file has none yet.
+ * `end`, both markers included in `section`; appended when the file has none yet. The section is
+ * echoed on stdout.
  */
 export function writeBenchSection(file, begin, end, section) {
   const text = readFileSync(file, 'utf8');
   const start = text.indexOf(begin);
   writeFileSync(file, start < 0 ? `${text.trimEnd()}\n\n${section}\n` : `${text.slice(0, start)}${section}${text.slice(text.indexOf(end) + end.length)}`);
+  process.stdout.write(`${section}\n`);
 }

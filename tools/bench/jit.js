@@ -89,7 +89,6 @@ try {
     END,
   ].join('\n');
   writeBenchSection(doc, BEGIN, END, table);
-  process.stdout.write(`${table}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -78,7 +78,6 @@ try {
     END,
   ].join('\n');
   writeBenchSection(doc, BEGIN, END, table);
-  process.stdout.write(`${table}\n`);
   if (packRow.mips < SLOWEST_RATIO * workspaceRow.mips) {
     process.stderr.write(`bench machine: the runtime pack's machine.wasm runs at ${packRow.mips.toFixed(1)} MIPS, the workspace build at ${workspaceRow.mips.toFixed(1)}: the pack's is too slow\n`);
     process.exitCode = 1;

@@ -61,15 +61,13 @@ __attribute__((noinline)) uint64_t CPU_RUN(Machine *m, uint64_t budget) {
     memcpy((void *)(_e->addend + (uintptr_t)_va), &_t, sizeof(type));                              \
   } while (0)
 /* Two copies of simple operations: 32-bit and compressed, so the length is a constant. */
-#define OPX(op, body) \
-  case OP_##op: LBL(op) body; d += 2; goto dispatch; \
-  case OP_##op | OP_C: LBL(op##_c) body; d += 1; goto dispatch;
 /* An operation with no compressed form (rvc_expand makes none: test/rvc-ops.test.ts checks the set):
  * one case, so the dispatch tree has no leaf the decoder never produces. */
 #define OP4(op, body) case OP_##op: LBL(op) body; d += 2; goto dispatch;
 #define BRANCH4(op, cond) case OP_##op: LBL(op) if (cond) JUMP(PC() + (int64_t)d->imm); d += 2; goto dispatch;
-#define BRANCH(op, cond) \
-  case OP_##op: LBL(op) if (cond) JUMP(PC() + (int64_t)d->imm); d += 2; goto dispatch; \
+#define OPX(op, body) OP4(op, body) \
+  case OP_##op | OP_C: LBL(op##_c) body; d += 1; goto dispatch;
+#define BRANCH(op, cond) BRANCH4(op, cond) \
   case OP_##op | OP_C: LBL(op##_c) if (cond) JUMP(PC() + (int64_t)d->imm); d += 1; goto dispatch;
 #define W(v) ((uint64_t)(int64_t)(int32_t)(v))
 /* Bodies of the operations that superinstructions pair (decode.h): one instruction at d. */
