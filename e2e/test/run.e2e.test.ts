@@ -136,11 +136,18 @@ describe('c2w run (images)', () => {
     expect(args.exitCode).toBe(5);
   });
 
-  it('runs an amd64 image through qemu-user with --machine riscv64', async () => {
-    const img = await amd64Image(join(dir, 'amd64-img'));
-    const b = await convert(img, join(dir, 'amd64'), ['--machine', 'riscv64']);
+  it.each([['bundle directory', ''], ['single out.wasm', '.wasm']])('runs an amd64 image through qemu-user with --machine riscv64 (%s)', async (_form, suffix) => {
+    const img = await amd64Image(join(dir, `amd64-img${suffix}`));
+    const b = await convert(img, join(dir, `amd64${suffix}`), ['--machine', 'riscv64']);
     const r = await c2w(['run', b, '--', 'uname', '-m']);
     expect(r.stdout.toString()).toBe('x86_64\n');
     expect(r.exitCode).toBe(0);
+    // qemu-user's CPU is Westmere unless the run says otherwise (ADR 0063), and qemu reads it:
+    // a model it does not know stops it before the program
+    const cpu = await c2w(['run', b, '--', 'sh', '-c', 'echo $QEMU_CPU']);
+    expect(cpu.stdout.toString()).toBe('Westmere\n');
+    const bad = await c2w(['run', '-e', 'QEMU_CPU=no-such-cpu', b, '--', 'sh', '-c', 'exit 0']);
+    expect(bad.stdout.toString()).toContain("unable to find CPU model 'no-such-cpu'"); // the container's stderr shares the console
+    expect(bad.exitCode).toBe(1);
   });
 });

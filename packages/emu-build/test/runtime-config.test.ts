@@ -1,5 +1,5 @@
 import { RuntimeConfig } from '@c2w/artifacts';
-import { runtimeConfig } from '../src/runtime-config.js';
+import { emulatorEnv, runtimeConfig } from '../src/runtime-config.js';
 
 const image = { config: { Entrypoint: ['/docker-entrypoint.sh'], Cmd: ['nginx', '-g', 'daemon off;'], Env: ['PATH=/usr/bin:/bin', 'A=1'], WorkingDir: '/srv', User: '101:102' } };
 
@@ -23,6 +23,18 @@ describe('runtimeConfig', () => {
     expect(runtimeConfig(image, { env: ['A=2', 'B=3'] }).process.env).toEqual(['PATH=/usr/bin:/bin', 'A=2', 'B=3']);
     expect(runtimeConfig(image, { workdir: '/tmp', user: '0' }).process).toMatchObject({ cwd: '/tmp', user: { uid: 0, gid: 0 } });
     expect(runtimeConfig({ config: { Cmd: ['x'] } }).process.env?.[0]).toMatch(/^PATH=/);
+  });
+
+  it('puts defaults under the image\'s Env and the run\'s', () => {
+    expect(runtimeConfig(image, { defaults: ['QEMU_CPU=Westmere', 'A=0'] }).process.env).toEqual(['PATH=/usr/bin:/bin', 'QEMU_CPU=Westmere', 'A=1']);
+    expect(runtimeConfig(image, { defaults: ['QEMU_CPU=Westmere'], env: ['QEMU_CPU=max'] }).process.env).toEqual(['PATH=/usr/bin:/bin', 'QEMU_CPU=max', 'A=1']);
+  });
+
+  it('gives qemu-user its CPU model only where the machine emulates the image (ADR 0063)', () => {
+    expect(emulatorEnv('riscv64', 'amd64')).toEqual(['QEMU_CPU=Westmere']);
+    expect(emulatorEnv('riscv64', 'riscv64')).toEqual([]);
+    expect(emulatorEnv('x86_64', 'amd64')).toEqual([]);
+    expect(emulatorEnv('riscv64', 'arm64')).toEqual([]); // qemu's max: not measured there
   });
 
   it('bind-mounts the 9p shares of --mount from /run/c2w/mnt/N, last', () => {

@@ -1,4 +1,4 @@
-import { runtimeConfig } from '@c2w/emu-build';
+import { emulatorEnv, runtimeConfig } from '@c2w/emu-build';
 import type { LoadedBundle } from '../run/read-bundle.js';
 
 /** The mount vfs-embed serves the parts from; the machine looks for its boot files there (single_file.c). */
@@ -31,7 +31,8 @@ export function singleFileParts(b: LoadedBundle): Array<[name: string, text: str
     ['config.json', configTemplate(b)],
     ['entrypoint', nul(c.Entrypoint)],
     ['cmd', nul(c.Cmd)],
-    ['env', nul(c.Env)],
+    // the emulator's defaults first: the machine merges the image's Env and the run's over them by key
+    ['env', nul([...emulatorEnv(b.bundle.machine.arch, b.bundle.image.architecture), ...(c.Env ?? [])])],
     ['workdir', c.WorkingDir ?? ''],
     ['user', c.User ?? ''],
     ['passwd', Object.entries(b.bundle.image.users).map(([n, u]) => `${n}:${u.uid}:${u.gid}\n`).join('')],

@@ -1,4 +1,4 @@
-import { runtimeConfig } from '@c2w/emu-build/runtime-config';
+import { emulatorEnv, runtimeConfig } from '@c2w/emu-build/runtime-config';
 import type { RunManifest } from '@c2w/artifacts';
 import { resolveUserIds } from '../convert/user-db.js';
 import type { HostMount } from './mounts.js';
@@ -30,6 +30,7 @@ export function runRequest(b: LoadedBundle, o: RunRequestOptions, mounts: readon
     ...(o.entrypoint !== undefined ? { entrypoint: [o.entrypoint] } : {}),
     ...(o.args !== undefined && o.args.length > 0 ? { args: o.args } : {}),
     env: o.env ?? [],
+    defaults: emulatorEnv(b.bundle.machine.arch, b.bundle.image.architecture),
     ...(o.workdir !== undefined ? { workdir: o.workdir } : {}),
     user: `${ids.uid}:${ids.gid}`,
     mounts: [...mounts],

@@ -56,10 +56,16 @@ describe('singleFileParts', () => {
     const x86 = { ...bundle, bundle: { ...bundle.bundle, machine: { arch: 'x86_64', wasm: 'machine.wasm', memory: '512M' }, boot: { kernel: 'vmlinux', append: 'console=ttyS0', consoleGate: true, stdinPort: true }, image: { ...bundle.bundle.image, architecture: 'amd64' } } } as unknown as LoadedBundle;
     const parts = Object.fromEntries(singleFileParts(x86));
     expect(parts['arch']).toBe('amd64\n');
+    expect(parts['env']).toBe('PATH=/bin\0A=1\0'); // amd64 runs without qemu-user there
     expect(JSON.parse(parts['machine.json']!)).toEqual({
       arch: 'x86_64', memory: '512M', kernel: '/embed/vmlinux', append: 'console=ttyS0',
       drives: [{ path: '/embed/root.iso', readonly: true }], quiet_firmware: true, console_gate: true,
     });
+  });
+
+  it('puts qemu-user\'s CPU model under the image\'s Env for an image the riscv64 machine emulates (ADR 0063)', () => {
+    const amd64 = { ...bundle, bundle: { ...bundle.bundle, machine: { arch: 'riscv64', wasm: 'machine.wasm', memory: '256M' }, image: { ...bundle.bundle.image, architecture: 'amd64' } } } as unknown as LoadedBundle;
+    expect(Object.fromEntries(singleFileParts(amd64))['env']).toBe('QEMU_CPU=Westmere\0PATH=/bin\0A=1\0');
   });
 
   it('embeds them in a fixed order (the output is deterministic)', () => {
