@@ -5,7 +5,7 @@ import { runBin, workspaceRoot } from '@c2w/testing';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { c2w, convert, tmp } from './helpers/bundles.js';
-import { amd64Image, derivedImage, exampleImage, pythonImage } from './helpers/images.js';
+import { amd64Image, arm64ExampleImage, derivedImage, exampleImage, pythonImage } from './helpers/images.js';
 
 // The product: a container image in, its entrypoint running inside WebAssembly out. Both forms,
 // a bundle directory and one out.wasm (docs/decisions/0024), go through the same run path.
@@ -149,5 +149,15 @@ describe('c2w run (images)', () => {
     const bad = await c2w(['run', '-e', 'QEMU_CPU=no-such-cpu', b, '--', 'sh', '-c', 'exit 0']);
     expect(bad.stdout.toString()).toContain("unable to find CPU model 'no-such-cpu'"); // the container's stderr shares the console
     expect(bad.exitCode).toBe(1);
+  });
+
+  it('runs an arm64 image through qemu-user, its own command too: argv[0] reaches the program', async () => {
+    const b = await convert(await arm64ExampleImage(), join(dir, 'arm64'));
+    // `sh -c 'cat /etc/motd; uname -m'`: busybox's shell runs cat as /proc/self/exe with argv[0] `cat`
+    const own = await c2w(['run', b]);
+    expect({ out: own.stdout.toString(), code: own.exitCode }).toEqual({ out: 'hello from the c2w example image\naarch64\n', code: 0 });
+    // qemu's own CPU model for arm64 (ADR 0063), and the exit status through qemu-user
+    const r = await c2w(['run', b, '--', 'sh', '-c', 'echo "cpu=[$QEMU_CPU]"; exit 3']);
+    expect({ out: r.stdout.toString(), code: r.exitCode }).toEqual({ out: 'cpu=[]\n', code: 3 });
   });
 });

@@ -133,6 +133,8 @@ describe('amd64 images on the x86_64 machine', () => {
     expect(bundle.machine.arch).toBe('riscv64');
     const r = await c2w(['run', b, '--', 'uname', '-m']);
     expect({ out: r.stdout.toString(), code: r.exitCode }).toEqual({ out: 'x86_64\n', code: 0 });
+    const own = await c2w(['run', b]); // busybox's shell execs its applets with their own argv[0]
+    expect({ out: own.stdout.toString(), code: own.exitCode }).toEqual({ out: 'hello from the c2w example image\nx86_64\n', code: 0 });
   });
 
   it('refuses --machine x86_64 for a riscv64 image in one line (exit 2), writing nothing', async () => {

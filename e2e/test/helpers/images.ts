@@ -78,6 +78,12 @@ export async function amd64ExampleImage(): Promise<string> {
   return r.stdout.trim().split('\n').pop()!;
 }
 
+/** The same example image built from Debian's arm64 busybox-static: it runs through qemu-aarch64 (cached in ~/.cache/c2w/example-arm64). */
+export async function arm64ExampleImage(): Promise<string> {
+  const r = await execa('bash', [join(workspaceRoot, 'tools/x86_64/build-example-image.sh')], { env: { EXAMPLE_ARCH: 'arm64' } });
+  return r.stdout.trim().split('\n').pop()!;
+}
+
 /** An amd64 Debian bookworm image with python3 and numpy (cached in ~/.cache/c2w/python-image-amd64). */
 export async function amd64PythonImage(): Promise<string> {
   const r = await execa('bash', [join(workspaceRoot, 'tools/x86_64/build-python-image.sh')]);

@@ -175,7 +175,8 @@ native=$(uname -m)
 arch=$native
 [ -s "$B/c2w/arch" ] && arch=$(cat "$B/c2w/arch")
 if [ "$arch" != "$native" ]; then
-  # F (fix binary): the kernel opens the emulator now, so it works inside the container's root.
+  # F (fix binary): the kernel opens the emulator now, so it works inside the container's root;
+  # P: the program's own argv[0] reaches it (packages/emu-build/src/guest/binfmt.ts).
   mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null
   [ -f "/etc/c2w/binfmt/$arch" ] || fail "no emulator for image architecture $arch in this pack"
   cat "/etc/c2w/binfmt/$arch" > /proc/sys/fs/binfmt_misc/register || fail "cannot register binfmt_misc for $arch"
