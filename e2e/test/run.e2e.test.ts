@@ -5,7 +5,7 @@ import { runBin, workspaceRoot } from '@c2w/testing';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { c2w, convert, tmp } from './helpers/bundles.js';
-import { amd64Image, arm64ExampleImage, derivedImage, exampleImage, pythonImage } from './helpers/images.js';
+import { amd64Image, derivedImage, foreignExampleImage, exampleImage, pythonImage } from './helpers/images.js';
 
 // The product: a container image in, its entrypoint running inside WebAssembly out. Both forms,
 // a bundle directory and one out.wasm (docs/decisions/0024), go through the same run path.
@@ -152,7 +152,7 @@ describe('c2w run (images)', () => {
   });
 
   it('runs an arm64 image through qemu-user, its own command too: argv[0] reaches the program', async () => {
-    const b = await convert(await arm64ExampleImage(), join(dir, 'arm64'));
+    const b = await convert(await foreignExampleImage('arm64'), join(dir, 'arm64'));
     // `sh -c 'cat /etc/motd; uname -m'`: busybox's shell runs cat as /proc/self/exe with argv[0] `cat`
     const own = await c2w(['run', b]);
     expect({ out: own.stdout.toString(), code: own.exitCode }).toEqual({ out: 'hello from the c2w example image\naarch64\n', code: 0 });

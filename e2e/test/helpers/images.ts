@@ -72,17 +72,13 @@ export async function bigFileImage(base: string, dir: string, size: number, mark
   return dir;
 }
 
-/** The example image built for amd64 from Debian's amd64 busybox-static (cached in ~/.cache/c2w/example-amd64). */
-export async function amd64ExampleImage(): Promise<string> {
-  const r = await execa('bash', [join(workspaceRoot, 'tools/x86_64/build-example-image.sh')]);
+/** The example image built for amd64 or arm64 from that Debian busybox-static (cached in ~/.cache/c2w/example-<arch>): amd64 runs on the x86_64 machine, arm64 through qemu-aarch64. */
+export async function foreignExampleImage(arch: 'amd64' | 'arm64'): Promise<string> {
+  const r = await execa('bash', [join(workspaceRoot, 'tools/x86_64/build-example-image.sh')], { env: { EXAMPLE_ARCH: arch } });
   return r.stdout.trim().split('\n').pop()!;
 }
 
-/** The same example image built from Debian's arm64 busybox-static: it runs through qemu-aarch64 (cached in ~/.cache/c2w/example-arm64). */
-export async function arm64ExampleImage(): Promise<string> {
-  const r = await execa('bash', [join(workspaceRoot, 'tools/x86_64/build-example-image.sh')], { env: { EXAMPLE_ARCH: 'arm64' } });
-  return r.stdout.trim().split('\n').pop()!;
-}
+export const amd64ExampleImage = (): Promise<string> => foreignExampleImage('amd64');
 
 /** An amd64 Debian bookworm image with python3 and numpy (cached in ~/.cache/c2w/python-image-amd64). */
 export async function amd64PythonImage(): Promise<string> {
