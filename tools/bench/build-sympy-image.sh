@@ -2,7 +2,7 @@
 # Builds a riscv64 Debian trixie image with python3 and sympy (Debian python3-sympy, which brings
 # python3-mpmath) as an OCI layout, tag "latest", for the import timing in docs/bench/lookup.md.
 # As tools/riscv64/build-python-image.sh (variant "extract", no maintainer scripts run), plus the
-# bytecode: postinst's py3compile does not run in "extract", so the customize hook compiles every
+# bytecode: postinst's py3compile does not run in "extract", so this script compiles every
 # module, as the package's install would; without it, every run would compile sympy (about 1,500
 # modules) in the guest. A host CPython 3.13 compiles them (bytecode depends on the minor version
 # only: trixie has 3.13): $C2W_PYTHON313 or python3.13 on PATH. The image's own python3 under
@@ -27,10 +27,9 @@ log "mmdebstrap trixie riscv64: python3 python3-sympy (extract)"
 mmdebstrap --quiet --variant=extract --mode=root --architectures=riscv64 \
   --include=python3,python3-sympy \
   --setup-hook='for d in bin sbin lib; do mkdir -p "$1/usr/$d"; ln -s "usr/$d" "$1/$d"; done' \
-  --customize-hook='mkdir -p "$1/root" "$1/etc"; printf "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n" > "$1/etc/passwd"; printf "root:x:0:\nnogroup:x:65534:\n" > "$1/etc/group"' \
+  --extract-hook='mkdir -p "$1/root" "$1/etc"; printf "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n" > "$1/etc/passwd"; printf "root:x:0:\nnogroup:x:65534:\n" > "$1/etc/group"' \
   --format=tar trixie "$work/rootfs.tar" "deb $MIRROR trixie main"
-# the bytecode, on the extracted root (a customize hook doing this left no .pyc in the tar, cause not
-# found); compileall exits 1 when any module does not compile, so the check below decides
+# the bytecode, on the extracted root (mmdebstrap runs no customize hook in extract mode); compileall exits 1 when any module does not compile, so the check below decides
 mkdir "$work/root"
 tar -xpf "$work/rootfs.tar" -C "$work/root"
 # --invalidation-mode unchecked-hash: .pyc files that do not depend on the sources' mtimes

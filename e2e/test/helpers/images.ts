@@ -10,9 +10,9 @@ export async function exampleImage(): Promise<string> {
   return r.stdout.trim().split('\n').pop()!;
 }
 
-/** A riscv64 Debian trixie image with python3, made with mmdebstrap (cached in ~/.cache/c2w). */
-export async function pythonImage(): Promise<string> {
-  const r = await execa('bash', [join(workspaceRoot, 'tools/riscv64/build-python-image.sh')]);
+/** A riscv64 Debian trixie image with python3 (and numpy if asked), made with mmdebstrap (cached in ~/.cache/c2w). */
+export async function pythonImage({ numpy = false } = {}): Promise<string> {
+  const r = await execa('bash', [join(workspaceRoot, 'tools/riscv64/build-python-image.sh'), ...(numpy ? ['--numpy'] : [])]);
   return r.stdout.trim().split('\n').pop()!;
 }
 
