@@ -19,7 +19,7 @@ function checked(output: string): string[] {
 
 // The machine's floating point is its own software (native/riscv64/fpu.c: rounding, NaN boxing,
 // fflags), which test/isa checks operation by operation against QEMU. This is the same check on a
-// real workload: Debian's numpy, OpenBLAS/LAPACK and libm on riscv64, with the JIT off and on
+// real workload: Debian's numpy, reference BLAS/LAPACK and libm on riscv64, with the JIT off and on
 // (issue 12), against qemu-system-riscv64 booting the same bundle. QEMU's CPU is told to leave out
 // the extensions our machine does not have (V, Zb*, Zfh), so that the libraries take the same paths.
 describe('numpy on riscv64: the machine computes what QEMU computes', () => {

@@ -29,7 +29,8 @@ mmdebstrap --quiet --variant=extract --mode=root --architectures=riscv64 \
   --setup-hook='for d in bin sbin lib; do mkdir -p "$1/usr/$d"; ln -s "usr/$d" "$1/$d"; done' \
   --extract-hook='mkdir -p "$1/root" "$1/etc"; printf "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n" > "$1/etc/passwd"; printf "root:x:0:\nnogroup:x:65534:\n" > "$1/etc/group"' \
   --format=tar trixie "$work/rootfs.tar" "deb $MIRROR trixie main"
-# the bytecode, on the extracted root (mmdebstrap runs no customize hook in extract mode); compileall exits 1 when any module does not compile, so the check below decides
+# the bytecode, on the extracted root (mmdebstrap runs no customize hook in extract mode);
+# compileall exits 1 when any module does not compile, so the check below decides
 mkdir "$work/root"
 tar -xpf "$work/rootfs.tar" -C "$work/root"
 # --invalidation-mode unchecked-hash: .pyc files that do not depend on the sources' mtimes

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds a Debian trixie image with python3 for the riscv64 machine (an OCI layout, tag "latest";
 # riscv64, or arm64 through qemu-user) for the e2e tests and the benchmarks: mmdebstrap resolves
-# python3 and its dependencies for that architecture and extracts them (variant "extract": no maintainer scripts, so no foreign binary runs on this host),
-# a setup hook makes the merged-/usr links (/bin, /sbin, /lib -> usr/...), an extract hook writes
-# /etc/passwd and /etc/group and the links update-alternatives would make for BLAS and LAPACK
-# (mmdebstrap runs no customize hook in extract mode), umoci packs the result.
+# python3 and its dependencies for that architecture and extracts them (variant "extract": no
+# maintainer scripts, so no foreign binary runs on this host), a setup hook makes the merged-/usr
+# links (/bin, /sbin, /lib -> usr/...), an extract hook writes /etc/passwd and /etc/group and the
+# links update-alternatives would make for BLAS and LAPACK (mmdebstrap runs no customize hook in
+# extract mode), umoci packs the result.
 # Needs root (mmdebstrap --mode=root, umoci keeps ownership) and the host's Debian mirror.
 # usage: build-python-image.sh [--numpy] [--arch ARCH] [OUT_DIR]   prints the layout path; cached in
 #        $C2W_CACHE/python-image/<hash of this script and the variant>/oci
