@@ -149,6 +149,12 @@ describe('c2w run (images)', () => {
     const bad = await c2w(['run', '-e', 'QEMU_CPU=no-such-cpu', b, '--', 'sh', '-c', 'exit 0']);
     expect(bad.stdout.toString()).toContain("unable to find CPU model 'no-such-cpu'"); // the container's stderr shares the console
     expect(bad.exitCode).toBe(1);
+    // a program that dies of a signal: qemu-user is not the container's PID 1, whose signals a
+    // namespace drops (it hung there), but the command of c2w-pid1 (ADR 0065): 128+N, as docker
+    const crash = await c2w(['run', b, '--', 'sh', '-c', 'echo "pid $$, 1 is $(tr "\\0" " " < /proc/1/cmdline)"; kill -SEGV $$']);
+    expect(crash.stdout.toString()).toMatch(/^pid [2-9]\d*, 1 is \/dev\/\.c2w-init sh -c /);
+    expect(crash.stdout.toString()).toContain('qemu: uncaught target signal 11 (Segmentation fault)');
+    expect(crash.exitCode).toBe(139);
   });
 
   it('runs an arm64 image through qemu-user, its own command too: argv[0] reaches the program', async () => {
@@ -159,5 +165,13 @@ describe('c2w run (images)', () => {
     // qemu's own CPU model for arm64 (ADR 0063), and the exit status through qemu-user
     const r = await c2w(['run', b, '--', 'sh', '-c', 'echo "cpu=[$QEMU_CPU]"; exit 3']);
     expect({ out: r.stdout.toString(), code: r.exitCode }).toEqual({ out: 'cpu=[]\n', code: 3 });
+    // under c2w-pid1 (ADR 0065): a fatal signal ends the run with 128+N, the container's own
+    // signals reach the command, and a command not found is docker's 127
+    const ill = await c2w(['run', b, '--', 'sh', '-c', 'kill -ILL $$']);
+    expect({ out: ill.stdout.toString(), code: ill.exitCode }).toEqual({ out: 'qemu: uncaught target signal 4 (Illegal instruction) - core dumped\n', code: 132 });
+    const term = await c2w(['run', b, '--', 'sh', '-c', 'trap "echo TERM; exit 9" TERM; kill -TERM 1; sleep 20 & wait']);
+    expect({ out: term.stdout.toString(), code: term.exitCode }).toEqual({ out: 'TERM\n', code: 9 });
+    const missing = await c2w(['run', b, '--', 'no-such-program']);
+    expect({ out: missing.stdout.toString(), code: missing.exitCode }).toEqual({ out: 'executable file `no-such-program` not found in $PATH: No such file or directory\n', code: 127 });
   });
 });

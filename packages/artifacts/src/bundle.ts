@@ -32,6 +32,8 @@ export const Bundle = z.object({
     stdinPort: z.boolean().default(false),
     /** The init can give the container a pty that follows the machine's --winsize port (c2w run -t). */
     tty: z.boolean().default(false),
+    /** The guest's PID 1 program for containers that run through qemu-user (the pack's boot.containerInit). */
+    containerInit: z.string().optional(),
   }),
   /** virtio-blk disks in order (the first is /dev/vda); the run channel is attached after them. */
   disks: z.array(z.object({ file: BundleFile, readonly: z.boolean() })).min(1),

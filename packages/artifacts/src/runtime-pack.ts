@@ -42,6 +42,11 @@ const PackBoot = z.object({
    * machine's --winsize port ("c2w.winsize") for its size (docs/decisions/0036).
    */
   tty: z.boolean().default(false),
+  /**
+   * The guest's program that is the PID 1 of a container whose image runs through qemu-user, as
+   * docker's --init (docs/decisions/0065); older packs have none and qemu-user is PID 1 there.
+   */
+  containerInit: z.string().optional(),
   /** The OCI runtime c2w-init starts the container with (docs/decisions/0042; older packs: runc). */
   ociRuntime: z.enum(['crun', 'runc']).default('runc'),
   /** Where iso-pack puts the container root file system in the root ISO. */

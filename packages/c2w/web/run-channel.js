@@ -20,7 +20,8 @@ export function channelManifest(request, query, time) {
   if (first.length + cmd.length === 0 || (!request.hasCommand && !args.length && entrypoint === undefined)) {
     throw new Error('nothing to run: the image has no Entrypoint or Cmd and no arg was given');
   }
-  config.process.args = [...first, ...cmd];
+  // request.init: the container's PID 1 program, for an image that runs through qemu-user (ADR 0065)
+  config.process.args = [...request.init, ...first, ...cmd];
   const merged = new Map();
   for (const e of [DEFAULT_PATH, ...config.process.env, ...env]) {
     const eq = e.indexOf('=');

@@ -10,7 +10,7 @@ import { keyOf } from './cache/cache-key.js';
 import { buildGuestTar } from './guest/build-guest.js';
 import { requestedPackages } from './guest/guest-spec.js';
 import { GUEST_ARCH } from './guest/guest-arch.js';
-import { guestToolsKey } from './guest/guest-tools.js';
+import { guestToolsKey, PID1_TOOL } from './guest/guest-tools.js';
 import { firmware, FIRMWARE_PATH } from './build/firmware.js';
 import { kernelImage } from './build/kernel.js';
 import { kernelSource } from './build/kernel-source.js';
@@ -94,7 +94,7 @@ export async function buildPack(input: EmuBuildOptions, progress: (message: stri
     mediaType: 'application/vnd.c2w.runtime-pack.v1+json',
     arch: machineArch,
     files: digests,
-    boot: { append: KERNEL_APPEND, init: '/usr/sbin/c2w-init', consoleGate: true, stdinPort: true, tty: true, containerRoot: '/oci/rootfs', channel: { format: 'tar', version: 1 }, exit: 'sifive_test', foreignArches: o.foreignArches, ociRuntime: o.ociRuntime },
+    boot: { append: KERNEL_APPEND, init: '/usr/sbin/c2w-init', consoleGate: true, stdinPort: true, tty: true, containerInit: `/${PID1_TOOL.path}`, containerRoot: '/oci/rootfs', channel: { format: 'tar', version: 1 }, exit: 'sifive_test', foreignArches: o.foreignArches, ociRuntime: o.ociRuntime },
     inputs: {
       tool: { name: '@c2w/emu-build', version: await toolVersion() },
       sourceDateEpoch: o.sourceDateEpoch,

@@ -16,7 +16,15 @@ export interface RunOverrides {
   hostname?: string;
   /** Host directories (virtio-9p shares mounted by the init at shareMountPoint(i)), in share order. */
   mounts?: { destination: string; readonly: boolean }[];
+  /**
+   * The guest's path of a program to be the container's PID 1, as docker's --init is: mounted at
+   * CONTAINER_INIT, the command its arguments (containerInit says when; docs/decisions/0065).
+   */
+  init?: string | undefined;
 }
+
+/** Where the container sees its PID 1 program: on its own /dev tmpfs, so no layer and no commit holds it. */
+export const CONTAINER_INIT = '/dev/.c2w-init';
 
 /** Where the guest init mounts the i-th 9p share (c2w-init.sh, "host directories" block). */
 export const shareMountPoint = (i: number): string => `/run/c2w/mnt/${i}`;
@@ -46,6 +54,16 @@ export function emulatorEnv(machine: MachineArch, imageArch: string): string[] {
 }
 
 /**
+ * The container's PID 1 program (the pack's boot.containerInit, a guest path) for an image that
+ * runs through qemu-user, else none: as PID 1, qemu-user could not die of its program's fatal
+ * signal (a namespace's init gets none it has no handler for) and hung (docs/decisions/0065).
+ * Native images run their command as PID 1, as docker does without --init.
+ */
+export function containerInit(machine: MachineArch, imageArch: string, packInit: string | undefined): string | undefined {
+  return imageArch === NATIVE_IMAGE_ARCH[machine] ? undefined : packInit;
+}
+
+/**
  * The OCI runtime's config.json for a container (crun and runc read the same): the image config with the overrides applied, as docker
  * does (entrypoint + cmd, env merged by key, user numeric), and the namespaces c2w uses: pid,
  * mount, uts, ipc (no network namespace: the container shares the guest's network, which exists with
@@ -55,8 +73,8 @@ export function runtimeConfig(image: Pick<ImageConfig, 'config'>, o: RunOverride
   const c = image.config ?? {};
   const entrypoint = o.entrypoint ?? c.Entrypoint ?? [];
   const cmd = o.args ?? (o.entrypoint ? [] : c.Cmd ?? []);
-  const args = [...entrypoint, ...cmd];
-  if (!args.length) throw new UsageError('nothing to run: the image has no Entrypoint or Cmd and no command was given');
+  const command = [...entrypoint, ...cmd];
+  if (!command.length) throw new UsageError('nothing to run: the image has no Entrypoint or Cmd and no command was given');
   const env = mergeEnv([...(o.defaults ?? []), ...(c.Env ?? [])], o.env ?? []);
   const { uid, gid } = parseUser(o.user ?? c.User ?? '');
   return {
@@ -64,7 +82,7 @@ export function runtimeConfig(image: Pick<ImageConfig, 'config'>, o: RunOverride
     process: {
       terminal: false,
       user: { uid, gid },
-      args,
+      args: o.init ? [CONTAINER_INIT, ...command] : command,
       env,
       cwd: o.workdir || c.WorkingDir || '/',
       capabilities: capabilities(),
@@ -79,6 +97,7 @@ export function runtimeConfig(image: Pick<ImageConfig, 'config'>, o: RunOverride
       { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620'] },
       { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
       { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+      ...(o.init ? [{ destination: CONTAINER_INIT, type: 'bind', source: o.init, options: ['bind', 'ro', 'nosuid', 'nodev'] }] : []),
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
       { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'mode=1777'] },
       // after /tmp and the rest, so a host directory may be mounted over any of them

@@ -1,5 +1,5 @@
 import { RuntimeConfig } from '@c2w/artifacts';
-import { emulatorEnv, runtimeConfig } from '../src/runtime-config.js';
+import { CONTAINER_INIT, containerInit, emulatorEnv, runtimeConfig } from '../src/runtime-config.js';
 
 const image = { config: { Entrypoint: ['/docker-entrypoint.sh'], Cmd: ['nginx', '-g', 'daemon off;'], Env: ['PATH=/usr/bin:/bin', 'A=1'], WorkingDir: '/srv', User: '101:102' } };
 
@@ -35,6 +35,25 @@ describe('runtimeConfig', () => {
     expect(emulatorEnv('riscv64', 'riscv64')).toEqual([]);
     expect(emulatorEnv('x86_64', 'amd64')).toEqual([]);
     expect(emulatorEnv('riscv64', 'arm64')).toEqual([]); // qemu's max: 3% was not worth hiding SVE
+  });
+
+  it('starts the command under the PID 1 program it is given, bound read-only on the container\'s /dev (ADR 0065)', () => {
+    const c = runtimeConfig(image, { init: '/usr/sbin/c2w-pid1', args: ['sh'], mounts: [{ destination: '/data', readonly: false }] });
+    expect(c.process.args).toEqual([CONTAINER_INIT, '/docker-entrypoint.sh', 'sh']);
+    expect(CONTAINER_INIT).toMatch(/^\/dev\//);
+    const at = c.mounts!.findIndex((m) => m.destination === CONTAINER_INIT);
+    expect(c.mounts![at]).toEqual({ destination: CONTAINER_INIT, type: 'bind', source: '/usr/sbin/c2w-pid1', options: ['bind', 'ro', 'nosuid', 'nodev'] });
+    expect(at).toBeGreaterThan(c.mounts!.findIndex((m) => m.destination === '/dev')); // on the tmpfs, not under it
+    expect(c.mounts!.at(-1)!.destination).toBe('/data');
+    expect(runtimeConfig(image).mounts!.some((m) => m.destination === CONTAINER_INIT)).toBe(false);
+  });
+
+  it('gives a PID 1 program only to images the machine emulates, and only if the pack has one', () => {
+    expect(containerInit('riscv64', 'amd64', '/usr/sbin/c2w-pid1')).toBe('/usr/sbin/c2w-pid1');
+    expect(containerInit('riscv64', 'arm64', '/usr/sbin/c2w-pid1')).toBe('/usr/sbin/c2w-pid1');
+    expect(containerInit('riscv64', 'riscv64', '/usr/sbin/c2w-pid1')).toBeUndefined();
+    expect(containerInit('x86_64', 'amd64', '/usr/sbin/c2w-pid1')).toBeUndefined();
+    expect(containerInit('riscv64', 'amd64', undefined)).toBeUndefined(); // a pack from before it
   });
 
   it('bind-mounts the 9p shares of --mount from /run/c2w/mnt/N, last', () => {

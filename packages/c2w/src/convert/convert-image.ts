@@ -116,7 +116,8 @@ export async function convertImage(o: ConvertOptions, progress: (message: string
       mediaType: 'application/vnd.c2w.bundle.v1+json',
       machine: { arch: machine, wasm: 'machine.wasm', memory: `${o.memoryMiB}M` },
       // the pack's command line names iso9660 (or no type); the root format is the bundle's choice
-      boot: { ...BOOT_FILES[machine], append: withRootFsType(pack.pack.boot.append, disk.fstype), consoleGate: pack.pack.boot.consoleGate, stdinPort: pack.pack.boot.stdinPort, tty: pack.pack.boot.tty },
+      boot: { ...BOOT_FILES[machine], append: withRootFsType(pack.pack.boot.append, disk.fstype), consoleGate: pack.pack.boot.consoleGate, stdinPort: pack.pack.boot.stdinPort, tty: pack.pack.boot.tty,
+        ...(pack.pack.boot.containerInit !== undefined ? { containerInit: pack.pack.boot.containerInit } : {}) },
       disks: [{ file: disk.file, readonly: true }],
       image: {
         config: 'image-config.json',

@@ -1,4 +1,4 @@
-import { emulatorEnv, runtimeConfig } from '@c2w/emu-build';
+import { CONTAINER_INIT, containerInit, emulatorEnv, runtimeConfig } from '@c2w/emu-build';
 import type { LoadedBundle } from '../run/read-bundle.js';
 
 /** The mount vfs-embed serves the parts from; the machine looks for its boot files there (single_file.c). */
@@ -29,6 +29,8 @@ export function singleFileParts(b: LoadedBundle): Array<[name: string, text: str
     ['arch', `${b.bundle.image.architecture}\n`],
     ['machine.json', `${JSON.stringify(machine)}\n`],
     ['config.json', configTemplate(b)],
+    // the container's PID 1 program, put before the command (ADR 0065); none for a native image
+    ['init', nul(initOf(b) ? [CONTAINER_INIT] : [])],
     ['entrypoint', nul(c.Entrypoint)],
     ['cmd', nul(c.Cmd)],
     // the emulator's defaults first: the machine merges the image's Env and the run's over them by key
@@ -45,9 +47,9 @@ export function singleFileParts(b: LoadedBundle): Array<[name: string, text: str
  * markers: `"@c2w:args@"`, `"@c2w:env@"`, `"@c2w:cwd@"`, `"@c2w:user@"` and, after the last
  * mount, `,"@c2w:mounts@"` (host directories). Compact, so each marker has exactly one spelling.
  */
-export function configTemplate(b: Pick<LoadedBundle, 'imageConfig'>): string {
+export function configTemplate(b: Pick<LoadedBundle, 'imageConfig' | 'bundle'>): string {
   // a placeholder command: the image may have none, and the machine decides the real one
-  const config = runtimeConfig(b.imageConfig, { entrypoint: ['-'], args: [], user: '0:0' }) as unknown as {
+  const config = runtimeConfig(b.imageConfig, { entrypoint: ['-'], args: [], user: '0:0', init: initOf(b) }) as unknown as {
     process: Record<string, unknown>;
     mounts: unknown[];
   };
@@ -58,3 +60,5 @@ export function configTemplate(b: Pick<LoadedBundle, 'imageConfig'>): string {
   config.mounts.push('@c2w:mounts@');
   return `${JSON.stringify(config)}\n`;
 }
+
+const initOf = (b: Pick<LoadedBundle, 'bundle'>) => containerInit(b.bundle.machine.arch, b.bundle.image.architecture, b.bundle.boot.containerInit);

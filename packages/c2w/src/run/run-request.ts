@@ -1,4 +1,4 @@
-import { emulatorEnv, runtimeConfig } from '@c2w/emu-build/runtime-config';
+import { containerInit, emulatorEnv, runtimeConfig } from '@c2w/emu-build/runtime-config';
 import type { RunManifest } from '@c2w/artifacts';
 import { resolveUserIds } from '../convert/user-db.js';
 import type { HostMount } from './mounts.js';
@@ -34,6 +34,7 @@ export function runRequest(b: LoadedBundle, o: RunRequestOptions, mounts: readon
     ...(o.workdir !== undefined ? { workdir: o.workdir } : {}),
     user: `${ids.uid}:${ids.gid}`,
     mounts: [...mounts],
+    init: containerInit(b.bundle.machine.arch, b.bundle.image.architecture, b.bundle.boot.containerInit),
   });
   // an older init would start runc with a terminal but never give it a size channel
   const tty = b.bundle.boot.tty ? o.tty : undefined;

@@ -1,4 +1,5 @@
 import { RunManifest } from '@c2w/artifacts';
+import { CONTAINER_INIT, containerInit } from '@c2w/emu-build/runtime-config';
 import type { LoadedBundle } from '../run/read-bundle.js';
 import { runRequest } from '../run/run-request.js';
 import { HOST_FILES } from './web-run-plan.js';
@@ -16,6 +17,8 @@ export interface WebRequest {
   workingDir: string;
   /** The image has a command of its own (else the page needs `arg`). */
   hasCommand: boolean;
+  /** What goes before the command in process.args: the container's PID 1 program, if it has one (ADR 0065). */
+  init: string[];
 }
 
 export function webRequest(b: LoadedBundle): WebRequest {
@@ -24,5 +27,6 @@ export function webRequest(b: LoadedBundle): WebRequest {
   // without a command of its own, any placeholder: the page replaces args before it writes
   const { manifest } = runRequest(b, { stdin: 'tty', ...(hasCommand ? {} : { args: ['true'] }) }, [HOST_FILES], 0);
   const { time: _time, ...rest } = RunManifest.parse(manifest);
-  return { manifest: rest, entrypoint: c.Entrypoint ?? [], cmd: c.Cmd ?? [], workingDir: c.WorkingDir ?? '', hasCommand };
+  const init = containerInit(b.bundle.machine.arch, b.bundle.image.architecture, b.bundle.boot.containerInit) ? [CONTAINER_INIT] : [];
+  return { manifest: rest, entrypoint: c.Entrypoint ?? [], cmd: c.Cmd ?? [], workingDir: c.WorkingDir ?? '', hasCommand, init };
 }

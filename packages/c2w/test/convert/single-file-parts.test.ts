@@ -1,4 +1,4 @@
-import { runtimeConfig } from '@c2w/emu-build';
+import { CONTAINER_INIT, runtimeConfig } from '@c2w/emu-build';
 import type { LoadedBundle } from '../../src/run/read-bundle.js';
 import { configTemplate, singleFileParts } from '../../src/convert/single-file-parts.js';
 
@@ -11,6 +11,12 @@ const bundle = {
     disks: [{ file: 'root.iso', readonly: true }],
     image: { architecture: 'riscv64', users: { root: { uid: 0, gid: 0 }, app: { uid: 1000, gid: 100 } }, groups: { root: 0, users: 100 } },
   },
+} as unknown as LoadedBundle;
+
+// arm64 on the riscv64 machine, from a pack with a PID 1 program: qemu-user runs it
+const arm64 = {
+  ...bundle,
+  bundle: { ...bundle.bundle, boot: { ...bundle.bundle.boot, containerInit: '/usr/sbin/c2w-pid1' }, image: { ...bundle.bundle.image, architecture: 'arm64' } },
 } as unknown as LoadedBundle;
 
 describe('configTemplate', () => {
@@ -31,7 +37,16 @@ describe('configTemplate', () => {
   });
 
   it('does not need a command in the image (the run request may bring it)', () => {
-    expect(() => configTemplate({ imageConfig: { config: {} } })).not.toThrow();
+    expect(() => configTemplate({ imageConfig: { config: {} }, bundle: bundle.bundle })).not.toThrow();
+  });
+
+  it('has the PID 1 program\'s mount for an image the machine emulates; its args come whole from the machine (ADR 0065)', () => {
+    const t = configTemplate(arm64);
+    const filled = t.replace('"@c2w:args@"', JSON.stringify([CONTAINER_INIT, 'sh'])).replace('"@c2w:env@"', '[]').replace('"@c2w:cwd@"', '"/"')
+      .replace('"@c2w:user@"', '{"uid":0,"gid":0}').replace(',"@c2w:mounts@"', '');
+    expect(JSON.parse(filled)).toEqual({ ...runtimeConfig({ config: {} }, { args: ['sh'], init: '/usr/sbin/c2w-pid1', user: '0:0' }), process: expect.anything() });
+    expect(JSON.parse(filled).process.args).toEqual([CONTAINER_INIT, 'sh']);
+    expect(configTemplate(bundle)).not.toContain(CONTAINER_INIT);
   });
 });
 
@@ -68,7 +83,14 @@ describe('singleFileParts', () => {
     expect(Object.fromEntries(singleFileParts(amd64))['env']).toBe('QEMU_CPU=Westmere\0PATH=/bin\0A=1\0');
   });
 
+  it('puts the PID 1 program before the command only for an emulated image of a pack that has one (ADR 0065)', () => {
+    expect(Object.fromEntries(singleFileParts(arm64))['init']).toBe(`${CONTAINER_INIT}\0`);
+    expect(Object.fromEntries(singleFileParts(bundle))['init']).toBe('');
+    const older = { ...arm64, bundle: { ...arm64.bundle, boot: bundle.bundle.boot } } as LoadedBundle;
+    expect(Object.fromEntries(singleFileParts(older))['init']).toBe('');
+  });
+
   it('embeds them in a fixed order (the output is deterministic)', () => {
-    expect(singleFileParts(bundle).map(([n]) => n)).toEqual(['arch', 'machine.json', 'config.json', 'entrypoint', 'cmd', 'env', 'workdir', 'user', 'passwd', 'group']);
+    expect(singleFileParts(bundle).map(([n]) => n)).toEqual(['arch', 'machine.json', 'config.json', 'init', 'entrypoint', 'cmd', 'env', 'workdir', 'user', 'passwd', 'group']);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { writeRunChannel } from '@c2w/emu-build';
+import { CONTAINER_INIT, writeRunChannel } from '@c2w/emu-build';
 import { readBundle, type LoadedBundle } from '../../src/run/read-bundle.js';
 import { runRequest } from '../../src/run/run-request.js';
 import { runQuery } from '../../src/serve/run-query.js';
@@ -20,8 +20,8 @@ async function bundle(imageConfig: object, stdinPort = true, tty = false): Promi
   for (const [n, c] of Object.entries(parts)) writeFileSync(join(dir, n), c);
   writeFileSync(join(dir, 'bundle.json'), JSON.stringify({
     schemaVersion: 1, mediaType: 'application/vnd.c2w.bundle.v1+json', machine: { wasm: 'machine.wasm', memory: '256M' },
-    boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: '', stdinPort, tty }, disks: [{ file: 'root.iso', readonly: true }],
-    image: { config: 'image-config.json', manifestDigest: d('a'), architecture: 'riscv64', os: 'linux', users: {}, groups: {} },
+    boot: { firmware: 'fw_dynamic.bin', kernel: 'Image', append: '', stdinPort, tty, containerInit: '/usr/sbin/c2w-pid1' }, disks: [{ file: 'root.iso', readonly: true }],
+    image: { config: 'image-config.json', manifestDigest: d('a'), architecture: JSON.parse(config).architecture, os: 'linux', users: {}, groups: {} },
     channel: { format: 'tar', version: 1 }, runtimePack: d('b'),
     files: Object.fromEntries(Object.entries(parts).map(([n, c]) => [n, { digest: d('c'), size: Buffer.byteLength(c) }])),
   }));
@@ -41,6 +41,8 @@ describe('the page\'s run channel (static directories)', () => {
     'Cmd and Env': { config: { Cmd: ['sh'], Env: ['PATH=/bin', 'A=1'], WorkingDir: '/srv' } },
     'Entrypoint and Cmd': { config: { Entrypoint: ['/bin/busybox'], Cmd: ['echo', 'hi'] } },
     'no config': {},
+    // qemu-user runs it: the container's PID 1 program goes before the command (ADR 0065)
+    'arm64 Entrypoint and Cmd': { architecture: 'arm64', config: { Entrypoint: ['/bin/busybox'], Cmd: ['echo', 'hi'] } },
   };
   const queries = ['', 'arg=echo&arg=hello', 'arg=sh&arg=-c&arg=echo%20%22%24A%22%3B%20exit%207&env=A=2&env=B=x%3Dy', 'entrypoint=/bin/sh&workdir=/tmp&arg=-c&arg=pwd', 'entrypoint=/bin/true', 'env=PATH=/opt/bin&arg=ls'];
   for (const [what, image] of Object.entries(images)) {
@@ -53,7 +55,9 @@ describe('the page\'s run channel (static directories)', () => {
           expect(() => channelManifest(webRequest(b), query, 5)).toThrow(/nothing to run/);
           return;
         }
-        const page = Buffer.from(channelTar(channelManifest(JSON.parse(JSON.stringify(webRequest(b))), query, 1796295787)));
+        const manifest = channelManifest(JSON.parse(JSON.stringify(webRequest(b))), query, 1796295787);
+        expect(manifest.config.process.args[0] === CONTAINER_INIT).toBe(what.startsWith('arm64'));
+        const page = Buffer.from(channelTar(manifest));
         expect(page.equals(await serverChannel(b, query, 1796295787))).toBe(true);
       });
     }

@@ -13,7 +13,7 @@ import { DEFAULT_OCI_RUNTIME, selectEntry, type GuestSpec } from './guest-spec.j
 import { GUEST_ARCH, type GuestArch } from './guest-arch.js';
 import { GuestTree } from './guest-tree.js';
 import { elfDeps } from './elf-needed.js';
-import { buildXattrsTool, XATTRS_TOOL } from './guest-tools.js';
+import { buildGuestTool, GUEST_TOOLS } from './guest-tools.js';
 
 export interface GuestInputs {
   spec: GuestSpec;
@@ -135,10 +135,12 @@ async function addOwnEntries(tree: GuestTree, inputs: GuestInputs, binfmt: Map<s
   // the init's DHCP event script (c2w run --net) lives beside it in the source tree
   const dhcp = await readFile(join(dirname(inputs.initScript), 'udhcpc.script'));
   await addText('usr/share/c2w/udhcpc.script', dhcp.toString('utf8'), 0o755);
-  // c2w commit's binary-safe xattr dump (docs/decisions/0043), compiled for the guest here
-  const xattrs = join(own, 'c2w-xattrs');
-  await buildXattrsTool(inputs.spec.arch, xattrs);
-  tree.set(XATTRS_TOOL.path, { type: 'file', mode: 0o755, source: xattrs, size: (await stat(xattrs)).size });
+  // our own programs (c2w commit's xattr dump, the emulated containers' PID 1), compiled for the guest here
+  for (const t of GUEST_TOOLS) {
+    const out = join(own, t.name);
+    await buildGuestTool(inputs.spec.arch, t.source, out);
+    tree.set(t.path, { type: 'file', mode: 0o755, source: out, size: (await stat(out)).size });
+  }
 }
 
 /**

@@ -6,8 +6,15 @@ import { keyOf } from '../cache/cache-key.js';
 import { packageRoot } from '../options.js';
 import { GUEST_ARCH, type GuestArch } from './guest-arch.js';
 
-/** Our own guest programs' sources (freestanding C, raw syscalls): installed as /usr/sbin/<name>. */
-export const XATTRS_TOOL = { source: join(packageRoot, 'guest-tools', 'c2w-xattrs.c'), path: 'usr/sbin/c2w-xattrs' };
+export interface GuestTool { name: string; source: string; /** in the guest's tree */ path: string }
+const tool = (name: string): GuestTool => ({ name, source: join(packageRoot, 'guest-tools', `${name}.c`), path: `usr/sbin/${name}` });
+
+/** c2w commit's binary-safe xattr dump (docs/decisions/0043). */
+export const XATTRS_TOOL = tool('c2w-xattrs');
+/** The PID 1 of containers that run through qemu-user (docs/decisions/0065). */
+export const PID1_TOOL = tool('c2w-pid1');
+/** Our own guest programs (freestanding C, raw syscalls), compiled for the guest by emu-build. */
+export const GUEST_TOOLS: readonly GuestTool[] = [XATTRS_TOOL, PID1_TOOL];
 
 /**
  * No libc, no build id, no unwind tables, stripped: the bytes depend on the source and the compiler
@@ -21,11 +28,12 @@ const ARCH_FLAGS: Record<GuestArch, string[]> = { riscv64: ['-mno-relax', '-Wl,-
 /** The cross compiler the kernel build uses too (Debian gcc-riscv64-linux-gnu, gcc-x86-64-linux-gnu or the amd64 host gcc). */
 export const toolCompiler = (arch: GuestArch): string => `${GUEST_ARCH[arch].triplet}-gcc`;
 
-/** What decides the tool's bytes: source, flags and the compiler's version ('absent' without one). */
+/** What decides the tools' bytes: sources, flags and the compiler's version ('absent' without one). */
 export async function guestToolsKey(arch: GuestArch): Promise<string> {
   const version = await execa(toolCompiler(arch), ['--version'], { reject: false, stdin: 'ignore' })
     .then((r) => (r.exitCode === 0 ? r.stdout.split('\n')[0]! : 'absent'), () => 'absent');
-  return keyOf({ source: (await readFile(XATTRS_TOOL.source)).toString('base64'), flags: [...FLAGS, ...ARCH_FLAGS[arch]], compiler: version });
+  const sources = await Promise.all(GUEST_TOOLS.map(async (t) => [t.name, (await readFile(t.source)).toString('base64')]));
+  return keyOf({ sources: Object.fromEntries(sources), flags: [...FLAGS, ...ARCH_FLAGS[arch]], compiler: version });
 }
 
 /** Compiles c2w-xattrs for the guest into `out`. */
@@ -36,7 +44,7 @@ export async function buildGuestTool(arch: GuestArch, source: string, out: strin
   const gcc = toolCompiler(arch);
   const r = await execa(gcc, [...FLAGS, ...ARCH_FLAGS[arch], '-o', out, source], { reject: false, stdin: 'ignore', all: true });
   if (r.exitCode === undefined) {
-    throw new EnvironmentError(`${gcc} not found: the guest's c2w-xattrs needs it (Debian ${arch === 'riscv64' ? 'gcc-riscv64-linux-gnu' : 'gcc-x86-64-linux-gnu or gcc'})`);
+    throw new EnvironmentError(`${gcc} not found: the guest's own tools (${GUEST_TOOLS.map((t) => t.name).join(', ')}) need it (Debian ${arch === 'riscv64' ? 'gcc-riscv64-linux-gnu' : 'gcc-x86-64-linux-gnu or gcc'})`);
   }
   if (r.exitCode !== 0) throw new EnvironmentError(`${gcc} failed on ${source} (exit ${r.exitCode}): ${(r.all ?? '').split('\n')[0]}`);
 }

@@ -39,8 +39,9 @@ describe('buildGuestTar', () => {
     expect(byName('etc/passwd')?.body).toMatch(/^root:x:0:0:/);
     expect(byName('etc/c2w/binfmt/amd64')?.body).toMatch(/^:qemu-x86_64:M::\\x7f\\x45\\x4c\\x46.*:\/usr\/bin\/qemu-x86_64:PF\n$/);
     expect(byName('usr/sbin/c2w-init')).toMatchObject({ type: 'file', mode: 0o755 });
-    // our own static helper for c2w commit (test/guest/guest-tools.test.ts checks its machine)
+    // our own static helpers, for c2w commit and as emulated containers' PID 1 (test/guest/guest-tools.test.ts checks their machine)
     expect(byName('usr/sbin/c2w-xattrs')).toMatchObject({ type: 'file', mode: 0o755, body: expect.stringMatching(/^\x7fELF/) });
+    expect(byName('usr/sbin/c2w-pid1')).toMatchObject({ type: 'file', mode: 0o755, body: expect.stringMatching(/^\x7fELF/) });
   });
 
   it('is sorted, root-owned and stamped with SOURCE_DATE_EPOCH', () => {

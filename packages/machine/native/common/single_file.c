@@ -274,7 +274,8 @@ static int compose_config(Buf *json, const Request *r, char **environ_, Mount *m
   *gid_out = gid;
 
   Buf args = {0}, envs = {0}, cwd = {0}, user = {0}, binds = {0};
-  List all = {0};
+  /* the container's PID 1 before the command, for images that run through qemu-user (ADR 0065) */
+  List all = nul_list("init");
   for (int i = 0; i < ep.n; i++) list_add(&all, ep.v[i]);
   for (int i = 0; i < cmd.n; i++) list_add(&all, cmd.v[i]);
   json_array(&args, all.v, all.n);
