@@ -27,6 +27,8 @@ export interface RunOptions {
   /** Kernel and init messages on the console (`c2w.debug=1`). */
   debug?: boolean;
   stats?: boolean;
+  /** docker run --init: c2w-pid1 is the container's PID 1 whatever the image (ADR 0065). */
+  init?: boolean | undefined;
   /**
    * Where the container's stdin comes from: `tty` (default) = the guest console (c2w run -t, and
    * hosts that cannot see an end); `pipe` = a channel that ends when the input ends (c2w run

@@ -1,5 +1,6 @@
 import { containerInit, emulatorEnv, runtimeConfig } from '@c2w/emu-build/runtime-config';
 import type { RunManifest } from '@c2w/artifacts';
+import { UsageError } from '@c2w/errors';
 import { resolveUserIds } from '../convert/user-db.js';
 import type { HostMount } from './mounts.js';
 import type { LoadedBundle } from './read-bundle.js';
@@ -18,6 +19,11 @@ export interface RunRequestOptions {
   net?: boolean;
   /** c2w run -t: the container gets a pty of this initial size (the bundle must have boot.tty). */
   tty?: { rows: number; cols: number } | undefined;
+  /**
+   * docker run --init: the guest's PID 1 program (c2w-pid1) starts the command for any image; an
+   * image that runs through qemu-user always has it (docs/decisions/0065).
+   */
+  init?: boolean | undefined;
 }
 
 /**
@@ -34,7 +40,7 @@ export function runRequest(b: LoadedBundle, o: RunRequestOptions, mounts: readon
     ...(o.workdir !== undefined ? { workdir: o.workdir } : {}),
     user: `${ids.uid}:${ids.gid}`,
     mounts: [...mounts],
-    init: containerInit(b.bundle.machine.arch, b.bundle.image.architecture, b.bundle.boot.containerInit),
+    init: o.init ? forcedInit(b) : containerInit(b.bundle.machine.arch, b.bundle.image.architecture, b.bundle.boot.containerInit),
   });
   // an older init would start runc with a terminal but never give it a size channel
   const tty = b.bundle.boot.tty ? o.tty : undefined;
@@ -49,4 +55,9 @@ export function runRequest(b: LoadedBundle, o: RunRequestOptions, mounts: readon
     ...(o.net ? { net: true } : {}), config,
   };
   return { manifest, ids, port };
+}
+
+function forcedInit(b: LoadedBundle): string {
+  if (b.bundle.boot.containerInit === undefined) throw new UsageError(`--init: the bundle ${b.dir} was made by a c2w whose guest has no init program; convert the image again`);
+  return b.bundle.boot.containerInit;
 }

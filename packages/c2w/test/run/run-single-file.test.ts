@@ -20,6 +20,7 @@ describe('singleFileArgs', () => {
     await expect(singleFileArgs({ bundleDir: 'x.wasm', mounts: [`${host}:/data:ro`] })).rejects.toThrow(UsageError);
     await expect(singleFileArgs({ bundleDir: 'x.wasm', memory: '512M' })).rejects.toThrow(/fixed at conversion/);
     await expect(singleFileArgs({ bundleDir: 'x.wasm', stats: true })).rejects.toThrow(UsageError);
+    await expect(singleFileArgs({ bundleDir: 'x.wasm', init: true })).rejects.toThrow(/--init: .*bundle form/);
   });
 });
 
