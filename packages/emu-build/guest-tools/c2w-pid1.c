@@ -8,35 +8,16 @@
  * PATH as execvp does) in a process group of its own, the terminal's foreground one if there is a
  * terminal; passes every signal it gets on to it; reaps every child; and exits with COMMAND's
  * status, 128+N when signal N ended it. COMMAND not found: 127; found but not runnable: 126.
- * Freestanding (raw syscalls, no libc), like c2w-xattrs: a few KiB that build the same anywhere.
+ * Freestanding (raw syscalls, no libc; freestanding.h), like c2w-xattrs: a few KiB that build the same anywhere.
  */
-typedef unsigned long size_t;
+#include "freestanding.h"
 
 #if defined(__x86_64__)
 enum { NR_write = 1, NR_rt_sigprocmask = 14, NR_ioctl = 16, NR_getpid = 39, NR_clone = 56, NR_execve = 59, NR_wait4 = 61, NR_kill = 62,
   NR_setpgid = 109, NR_rt_sigtimedwait = 128, NR_exit_group = 231 };
-static long sys4(long n, long a, long b, long c, long d) {
-  register long r10 __asm__("r10") = d;
-  long r;
-  __asm__ volatile("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
-  return r;
-}
-__asm__(".text\n.global _start\n_start:\n\txor %rbp, %rbp\n\tmov %rsp, %rdi\n\tand $-16, %rsp\n\tcall c_start\n\thlt\n");
-#elif defined(__riscv) && __riscv_xlen == 64
+#else
 enum { NR_ioctl = 29, NR_write = 64, NR_exit_group = 94, NR_kill = 129, NR_rt_sigprocmask = 135, NR_rt_sigtimedwait = 137,
   NR_setpgid = 154, NR_getpid = 172, NR_clone = 220, NR_execve = 221, NR_wait4 = 260 };
-static long sys4(long n, long a, long b, long c, long d) {
-  register long a7 __asm__("a7") = n;
-  register long a0 __asm__("a0") = a;
-  register long a1 __asm__("a1") = b;
-  register long a2 __asm__("a2") = c;
-  register long a3 __asm__("a3") = d;
-  __asm__ volatile("ecall" : "+r"(a0) : "r"(a7), "r"(a1), "r"(a2), "r"(a3) : "memory");
-  return a0;
-}
-__asm__(".text\n.global _start\n_start:\n\tmv a0, sp\n\tandi sp, sp, -16\n\tcall c_start\n");
-#else
-#error "c2w-pid1: riscv64 or x86_64 only"
 #endif
 
 /* the same values on both architectures */

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { EnvironmentError } from '@c2w/errors';
 import { keyOf } from '../cache/cache-key.js';
@@ -15,6 +15,8 @@ export const XATTRS_TOOL = tool('c2w-xattrs');
 export const PID1_TOOL = tool('c2w-pid1');
 /** Our own guest programs (freestanding C, raw syscalls), compiled for the guest by emu-build. */
 export const GUEST_TOOLS: readonly GuestTool[] = [XATTRS_TOOL, PID1_TOOL];
+/** What they include: system calls and _start. */
+const GUEST_TOOL_HEADERS = ['freestanding.h'].map((h) => join(packageRoot, 'guest-tools', h));
 
 /**
  * No libc, no build id, no unwind tables, stripped: the bytes depend on the source and the compiler
@@ -28,11 +30,12 @@ const ARCH_FLAGS: Record<GuestArch, string[]> = { riscv64: ['-mno-relax', '-Wl,-
 /** The cross compiler the kernel build uses too (Debian gcc-riscv64-linux-gnu, gcc-x86-64-linux-gnu or the amd64 host gcc). */
 export const toolCompiler = (arch: GuestArch): string => `${GUEST_ARCH[arch].triplet}-gcc`;
 
-/** What decides the tools' bytes: sources, flags and the compiler's version ('absent' without one). */
+/** What decides the tools' bytes: sources and headers, flags and the compiler's version ('absent' without one). */
 export async function guestToolsKey(arch: GuestArch): Promise<string> {
   const version = await execa(toolCompiler(arch), ['--version'], { reject: false, stdin: 'ignore' })
     .then((r) => (r.exitCode === 0 ? r.stdout.split('\n')[0]! : 'absent'), () => 'absent');
-  const sources = await Promise.all(GUEST_TOOLS.map(async (t) => [t.name, (await readFile(t.source)).toString('base64')]));
+  const files = [...GUEST_TOOLS.map((t) => t.source), ...GUEST_TOOL_HEADERS];
+  const sources = await Promise.all(files.map(async (f) => [basename(f), (await readFile(f)).toString('base64')]));
   return keyOf({ sources: Object.fromEntries(sources), flags: [...FLAGS, ...ARCH_FLAGS[arch]], compiler: version });
 }
 
