@@ -29,6 +29,22 @@ describe.each([['bundle directory', ''], ['single out.wasm', '.wasm']])('c2w run
     expect(r.exitCode).toBe(7);
   });
 
+  it('says why a command did not start with docker\'s status: 127 not found, 126 not runnable, 125 otherwise (ADR 0066)', async () => {
+    const run = async (opts: string[], args: string[]) => {
+      const r = await c2w(['run', ...opts, bundle, '--', ...args]);
+      return { out: r.stdout.toString(), code: r.exitCode };
+    };
+    // crun's own words stay on the container's stderr (the console's one stream)
+    expect(await run([], ['no-such-program'])).toEqual({ out: 'executable file `no-such-program` not found in $PATH: No such file or directory\n', code: 127 });
+    expect(await run([], ['/no/such/program'])).toEqual({ out: 'executable file `/no/such/program` not found: No such file or directory\n', code: 127 });
+    expect(await run([], ['/etc/motd'])).toEqual({ out: 'the path `/etc/motd` exists but it is not executable: Operation not permitted\n', code: 126 });
+    expect(await run([], ['/etc'])).toEqual({ out: 'the path `/etc` is not a regular file: Operation not permitted\n', code: 126 });
+    expect(await run(['-w', '/etc/motd'], ['true'])).toEqual({ out: 'chdir to `/etc/motd`: Not a directory\n', code: 125 });
+    // the command's own statuses stay its own, 1 and 127 included
+    expect(await run([], ['sh', '-c', 'echo own >&2; exit 1'])).toEqual({ out: 'own\n', code: 1 });
+    expect(await run([], ['sh', '-c', 'exit 127'])).toEqual({ out: '', code: 127 });
+  });
+
   it('runs the command as PID 1 (as docker does), or under c2w-pid1 with --init in the bundle form (ADR 0065)', async () => {
     const plain = await c2w(['run', bundle, '--', 'sh', '-c', 'echo $$']);
     expect(plain.stdout.toString()).toBe('1\n');

@@ -185,6 +185,21 @@ fi
 
 # the OCI runtime emu-build installed (crun, or runc: docs/decisions/0042); its state lives in /run/<name>
 rt=$(cat /etc/c2w/oci-runtime 2>/dev/null) || rt=runc
+# Its errors also go to a JSON log (both runtimes take --log and --log-format; crun still prints
+# them on the container's stderr), so the exit status can say why a command did not start.
+rt_log=/run/c2w/runtime.log
+# The runtime's exit status $1 as Docker gives it (docker/cli's toStatusError, ADR 0066): when the
+# runtime failed (1, and an error in its log) 127 for a command not found, 126 for one that is not
+# runnable, 125 for any other failure to start; otherwise the container's own status.
+run_status() {
+  [ "$1" = 1 ] || { echo "$1"; return; }
+  e=$(grep '"level": *"error"' "$rt_log" 2>/dev/null) || { echo 1; return; }
+  case "$(echo "$e" | tr 'A-Z' 'a-z')" in
+    *"not found"*|*"no such file or directory"*) echo 127 ;;
+    *"permission denied"*|*"is a directory"*|*"not executable"*|*"not a regular file"*) echo 126 ;;
+    *) echo 125 ;;
+  esac
+}
 log "$rt run"
 cd "$B" || fail "no bundle"
 # The console is the container's stdin/stdout, a byte pipe to the host: no echo, no line editing,
@@ -223,7 +238,7 @@ if [ -s "$B/c2w/tty" ]; then
   find_port c2w.winsize || fail "no c2w.winsize port (machine without --winsize?)"
   log "tty ${rows}x${cols}, sizes from $port"
   # explicit stdin: a background job's stdin would be /dev/null
-  "$rt" --root "/run/$rt" run --bundle "$B" c2w < /dev/console &
+  "$rt" --root "/run/$rt" --log="$rt_log" --log-format=json run --bundle "$B" c2w < /dev/console &
   runc_pid=$!
   while read -r rows cols; do
     stty -F /dev/console rows "$rows" cols "$cols" 2>/dev/null && kill -WINCH "$runc_pid" 2>/dev/null
@@ -232,7 +247,7 @@ if [ -s "$B/c2w/tty" ]; then
   wait "$runc_pid"
   status=$?
   kill "$resizer" 2>/dev/null
-  finish $status
+  finish "$(run_status $status)"
 fi
 
 # stdin: c2w/stdin = port (the host's input is a pipe or file): the machine's virtio-console port
@@ -256,6 +271,6 @@ fi
 mkfifo /run/c2w/stdin || fail "cannot create /run/c2w/stdin"
 if [ -n "$src" ]; then cat < "$src" > /run/c2w/stdin & else exec 3<&0; dd bs=4096 <&3 > /run/c2w/stdin 2>/dev/null 3<&- & exec 3<&-; fi
 feeder=$!
-{ "$rt" --root "/run/$rt" run --bundle "$B" c2w < /run/c2w/stdin 2>&1; echo $? > /run/c2w/status; } | cat
+{ "$rt" --root "/run/$rt" --log="$rt_log" --log-format=json run --bundle "$B" c2w < /run/c2w/stdin 2>&1; echo $? > /run/c2w/status; } | cat
 kill "$feeder" 2>/dev/null
-finish "$(cat /run/c2w/status 2>/dev/null || echo 125)"
+finish "$(run_status "$(cat /run/c2w/status 2>/dev/null || echo 125)")"

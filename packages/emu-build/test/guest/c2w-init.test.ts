@@ -60,6 +60,14 @@ describe('the guest init on qemu-system-riscv64 (reference)', () => {
     expect(r.stdout).toMatch(/c2w-init: channel \/dev\/vdb/);
   });
 
+  it('ends with docker\'s 127 when the runtime finds no such command, 126 when it cannot run it (ADR 0066)', async () => {
+    const missing = await qemu(iso, await makeChannel('riscv64', ['/bin/no-such-program']));
+    expect(missing.stdout).toMatch(/executable file `\/bin\/no-such-program` not found/);
+    expect(missing.exitCode).toBe(127);
+    const notRunnable = await qemu(iso, await makeChannel('riscv64', ['/etc']));
+    expect(notRunnable.exitCode).toBe(126);
+  });
+
   // A static x86-64 busybox as the container (the host's, when it has busybox-static): the init
   // registers qemu-x86_64 with binfmt_misc (flag F) and runc starts it under emulation.
   const hostBusybox = '/bin/busybox';
