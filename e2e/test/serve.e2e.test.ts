@@ -46,6 +46,14 @@ describe('c2w serve in chromium', () => {
     expect(r.status).toMatch(/^exited with status 7\b/);
   });
 
+  it('runs the command under c2w-pid1 with ?init=1, as docker run --init (ADR 0065)', async () => {
+    if (!ok) return;
+    await page.goto(`${example.url}?init=1&arg=sh&arg=-c&arg=${encodeURIComponent('echo "$$ $(cat /proc/1/comm)"; exit 5')}`);
+    const r = await pageResult(page);
+    expect(r.transcript).toBe('2 .c2w-init\n');
+    expect(r.status).toMatch(/^exited with status 5\b/);
+  });
+
   it('takes the command from the form', async () => {
     if (!ok) return;
     await page.goto(example.url);
@@ -212,6 +220,11 @@ describe('c2w convert --format web: a static directory in chromium', () => {
       expect(run.transcript).toBe('static-42\n');
       expect(run.status).toMatch(/^exited with status 4\b/);
       expect(run.state.traffic['root.erofs']! / run.state.sizes['root.erofs']!).toBeLessThan(0.35);
+      // docker's --init, the mount and the args written by the page (run-request.json's withInit)
+      await page.goto(`${host.url}?init=1&arg=sh&arg=-c&arg=${encodeURIComponent('echo "$$ $(cat /proc/1/comm)"')}`);
+      const init = await pageResult(page);
+      expect(init.transcript).toBe('2 .c2w-init\n');
+      expect(init.status).toMatch(/^exited with status 0\b/);
     } finally {
       await browser.close();
       await host.close();

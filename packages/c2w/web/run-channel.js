@@ -6,9 +6,18 @@ const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 
 /**
  * The manifest for a page query: `arg` replaces Cmd, `env` adds to Env by key, `entrypoint` and
- * `workdir` as docker's flags; `user` needs the image's user database, which only c2w serve has.
+ * `workdir` as docker's flags, `init=1` as docker's --init; `user` needs the image's user
+ * database, which only c2w serve has.
  */
-export function channelManifest(request, query, time) {
+export function channelManifest(page, query, time) {
+  const init = query.get('init') || undefined;
+  if (init !== undefined && init !== '1' && init !== '0') throw new Error(`parameter 'init' is '${init}', expected 1 or 0`);
+  let request = page;
+  // an image that runs under the init anyway (page.init) needs nothing more
+  if (init === '1' && !page.init.length) {
+    if (!page.withInit) throw new Error('the init parameter needs a bundle whose guest has an init program: convert the image again');
+    request = { ...page, ...page.withInit };
+  }
   const args = query.getAll('arg');
   const env = query.getAll('env');
   const entrypoint = query.get('entrypoint') || undefined;
@@ -20,7 +29,7 @@ export function channelManifest(request, query, time) {
   if (first.length + cmd.length === 0 || (!request.hasCommand && !args.length && entrypoint === undefined)) {
     throw new Error('nothing to run: the image has no Entrypoint or Cmd and no arg was given');
   }
-  // request.init: the container's PID 1 program, for an image that runs through qemu-user (ADR 0065)
+  // request.init: the container's PID 1 program, for an image that runs through qemu-user or with init=1 (ADR 0065)
   config.process.args = [...request.init, ...first, ...cmd];
   const merged = new Map();
   for (const e of [DEFAULT_PATH, ...config.process.env, ...env]) {

@@ -4,8 +4,9 @@ import type { RunRequestOptions } from '../run/run-request.js';
 /**
  * A page URL's query as Docker takes a command: repeated `arg` replace the image's Cmd, `env`
  * (KEY=VALUE, repeatable) adds to its Env, and `entrypoint`, `workdir`, `user` are the flags of the
- * same names. The page is a terminal, so the container's stdin is the console (`tty`); `rows` and
- * `cols` (added by the page's worker, not part of the command) give the container a pty of that size.
+ * same names, and `init=1` is docker's `--init` (c2w-pid1 as the container's PID 1, ADR 0065). The
+ * page is a terminal, so the container's stdin is the console (`tty`); `rows` and `cols` (added by
+ * the page's worker, not part of the command) give the container a pty of that size.
  */
 export function runQuery(query: URLSearchParams): RunRequestOptions {
   const env = query.getAll('env');
@@ -23,5 +24,10 @@ export function runQuery(query: URLSearchParams): RunRequestOptions {
   const rows = size('rows');
   const cols = size('cols');
   const tty = rows !== undefined && cols !== undefined ? { rows, cols } : undefined;
-  return { args: query.getAll('arg'), env, entrypoint: one('entrypoint'), workdir: one('workdir'), user: one('user'), stdin: 'tty', ...(tty ? { tty } : {}) };
+  const init = one('init');
+  if (init !== undefined && init !== '1' && init !== '0') throw new UsageError(`parameter 'init' is '${init}', expected 1 or 0`);
+  return {
+    args: query.getAll('arg'), env, entrypoint: one('entrypoint'), workdir: one('workdir'), user: one('user'), stdin: 'tty',
+    ...(tty ? { tty } : {}), ...(init === '1' ? { init: true } : {}),
+  };
 }

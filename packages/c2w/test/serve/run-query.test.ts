@@ -13,6 +13,12 @@ describe('runQuery', () => {
     expect(() => runQuery(new URLSearchParams('env=NOPE'))).toThrow(new UsageError("env parameter 'NOPE' is not KEY=VALUE"));
     expect(() => runQuery(new URLSearchParams('user=a&user=b'))).toThrow(/parameter 'user' given 2 times/);
   });
+  it('takes init=1 as docker\'s --init; 0 or none leaves it out', () => {
+    expect(runQuery(new URLSearchParams('arg=sh&init=1')).init).toBe(true);
+    expect(runQuery(new URLSearchParams('arg=sh&init=0'))).not.toHaveProperty('init');
+    expect(runQuery(new URLSearchParams('arg=sh'))).not.toHaveProperty('init');
+    expect(() => runQuery(new URLSearchParams('init=true'))).toThrow(new UsageError("parameter 'init' is 'true', expected 1 or 0"));
+  });
   it('takes rows and cols (the terminal size the page\'s worker adds) as the pty size', () => {
     expect(runQuery(new URLSearchParams('arg=sh&rows=40&cols=132')).tty).toEqual({ rows: 40, cols: 132 });
     expect(runQuery(new URLSearchParams('arg=sh&rows=40')).tty).toBeUndefined();
