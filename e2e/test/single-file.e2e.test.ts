@@ -95,6 +95,12 @@ describe('c2w convert IMAGE out.wasm', () => {
     expect(await readdir(failed)).toEqual([]);
   });
 
+  it('takes --init as docker run --init: c2w-pid1 is PID 1 and passes a TERM on (ADR 0065)', async () => {
+    const node = hosts[0]![1];
+    const r = await node(wasm, ['sh', '-c', 'echo "$$ $(cat /proc/1/comm)"; trap "exit 9" TERM; kill -TERM 1; sleep 20 & wait'], { options: ['--init'] });
+    expect({ out: r.stdout.toString(), code: r.exitCode }).toEqual({ out: '2 .c2w-init\n', code: 9 });
+  });
+
   it("fails on its own bad request before booting: a bad option 2, a user not in the image 1", async () => {
     const node = hosts[0]![1];
     expect((await node(wasm, ['true'], { options: ['--no-such-option'] })).exitCode).toBe(2);

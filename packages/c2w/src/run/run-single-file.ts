@@ -19,13 +19,13 @@ export async function singleFileArgs(o: RunOptions): Promise<{ args: string[]; p
   if (ro) throw new UsageError(`--mount ${ro.hostPath}:${ro.destination}:ro: a single .wasm mounts WASI preopens, which are writable (use a bundle directory for read-only mounts)`);
   if (o.memory !== undefined) throw new UsageError('--memory: a single .wasm has its guest RAM fixed at conversion (c2w convert --memory)');
   if (o.name !== undefined || o.state !== undefined || o.diskSize !== undefined) throw new UsageError('--name, --state and --disk-size: a single .wasm keeps its writable layer in guest RAM; run the bundle form');
-  if (o.init) throw new UsageError('--init: a single .wasm starts an init only for an image of another architecture; run the bundle form');
   if (o.stats) throw new UsageError('--stats: not available for a single .wasm (its arguments are the container\'s); run the bundle form');
   const args: string[] = [];
   if (o.entrypoint !== undefined) args.push(`--entrypoint=${o.entrypoint}`);
   for (const e of o.env ?? []) args.push(`--env=${e}`);
   if (o.workdir !== undefined) args.push(`--workdir=${o.workdir}`);
   if (o.user !== undefined) args.push(`--user=${o.user}`);
+  if (o.init) args.push('--init');
   if (o.debug) args.push('--guest-debug');
   // said outright: a host may call every stdin a terminal (Bun does), and c2w run knows better
   if (o.stdin !== undefined) args.push(`--stdin=${o.stdin}`);

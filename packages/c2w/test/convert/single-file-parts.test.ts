@@ -19,6 +19,9 @@ const arm64 = {
   bundle: { ...bundle.bundle, boot: { ...bundle.bundle.boot, containerInit: '/usr/sbin/c2w-pid1' }, image: { ...bundle.bundle.image, architecture: 'arm64' } },
 } as unknown as LoadedBundle;
 
+// a native image from a pack with the program: it runs without it unless the run says --init
+const native = { ...bundle, bundle: { ...bundle.bundle, machine: { ...bundle.bundle.machine, arch: 'riscv64' }, boot: arm64.bundle.boot } } as unknown as LoadedBundle;
+
 describe('configTemplate', () => {
   it('is runc\'s config with one spelling of each marker where the machine puts the request', () => {
     const t = configTemplate(bundle);
@@ -47,6 +50,19 @@ describe('configTemplate', () => {
     expect(JSON.parse(filled)).toEqual({ ...runtimeConfig({ config: {} }, { args: ['sh'], init: '/usr/sbin/c2w-pid1', user: '0:0' }), process: expect.anything() });
     expect(JSON.parse(filled).process.args).toEqual([CONTAINER_INIT, 'sh']);
     expect(configTemplate(bundle)).not.toContain(CONTAINER_INIT);
+    expect(configTemplate(arm64)).not.toContain('@c2w:init@'); // it has the mount already
+  });
+
+  it('marks where --init puts the mount for a native image, filled as single_file.c fills it with or without --init', () => {
+    const t = configTemplate(native);
+    expect(t.split(',"@c2w:init@"')).toHaveLength(2);
+    expect(configTemplate(bundle)).not.toContain('@c2w:init@'); // a pack without the program: --init is refused
+    const mount = Object.fromEntries(singleFileParts(native))['init-mount']!;
+    const fill = (args: string[], init: string) => JSON.parse(t.replace('"@c2w:args@"', JSON.stringify(args)).replace('"@c2w:env@"', '["PATH=/bin","A=1"]')
+      .replace('"@c2w:cwd@"', '"/w"').replace('"@c2w:user@"', '{"uid":1000,"gid":100}').replace(',"@c2w:mounts@"', '').replace(',"@c2w:init@"', init));
+    const command = ['/bin/sh', '-c', 'echo "a b"'];
+    expect(fill([CONTAINER_INIT, ...command], mount)).toEqual(runtimeConfig(imageConfig, { user: '1000:100', init: '/usr/sbin/c2w-pid1' }));
+    expect(fill(command, '')).toEqual(runtimeConfig(imageConfig, { user: '1000:100' }));
   });
 });
 
@@ -90,7 +106,16 @@ describe('singleFileParts', () => {
     expect(Object.fromEntries(singleFileParts(older))['init']).toBe('');
   });
 
+  it('gives --init its program and mount for a native image of a pack that has one, and nothing otherwise', () => {
+    const parts = Object.fromEntries(singleFileParts(native));
+    expect(parts['init']).toBe('');
+    expect(parts['init-forced']).toBe(`${CONTAINER_INIT}\0`);
+    expect(JSON.parse(parts['init-mount']!.slice(1))).toEqual({ destination: CONTAINER_INIT, type: 'bind', source: '/usr/sbin/c2w-pid1', options: ['bind', 'ro', 'nosuid', 'nodev'] });
+    for (const b of [bundle, arm64]) expect(Object.keys(Object.fromEntries(singleFileParts(b)))).not.toContain('init-mount');
+  });
+
   it('embeds them in a fixed order (the output is deterministic)', () => {
     expect(singleFileParts(bundle).map(([n]) => n)).toEqual(['arch', 'machine.json', 'config.json', 'init', 'entrypoint', 'cmd', 'env', 'workdir', 'user', 'passwd', 'group']);
+    expect(singleFileParts(native).map(([n]) => n)).toEqual(['arch', 'machine.json', 'config.json', 'init', 'init-forced', 'init-mount', 'entrypoint', 'cmd', 'env', 'workdir', 'user', 'passwd', 'group']);
   });
 });

@@ -10,9 +10,9 @@ describe('singleFileArgs', () => {
   it('spells c2w run\'s flags as out.wasm\'s own options, then -- and the command', async () => {
     const r = await singleFileArgs({
       bundleDir: 'x.wasm', entrypoint: '/bin/sh', env: ['A=1', 'B=two words'], workdir: '/w', user: 'app:users',
-      args: ['-c', 'echo hi'], mounts: [`${host}:/data`], debug: true, stdin: 'pipe',
+      args: ['-c', 'echo hi'], mounts: [`${host}:/data`], debug: true, stdin: 'pipe', init: true,
     });
-    expect(r.args).toEqual(['--entrypoint=/bin/sh', '--env=A=1', '--env=B=two words', '--workdir=/w', '--user=app:users', '--guest-debug', '--stdin=pipe', '--', '-c', 'echo hi']);
+    expect(r.args).toEqual(['--entrypoint=/bin/sh', '--env=A=1', '--env=B=two words', '--workdir=/w', '--user=app:users', '--init', '--guest-debug', '--stdin=pipe', '--', '-c', 'echo hi']);
     expect(r.preopens).toEqual({ '/data': host });
   });
 
@@ -20,7 +20,6 @@ describe('singleFileArgs', () => {
     await expect(singleFileArgs({ bundleDir: 'x.wasm', mounts: [`${host}:/data:ro`] })).rejects.toThrow(UsageError);
     await expect(singleFileArgs({ bundleDir: 'x.wasm', memory: '512M' })).rejects.toThrow(/fixed at conversion/);
     await expect(singleFileArgs({ bundleDir: 'x.wasm', stats: true })).rejects.toThrow(UsageError);
-    await expect(singleFileArgs({ bundleDir: 'x.wasm', init: true })).rejects.toThrow(/--init: .*bundle form/);
   });
 });
 

@@ -145,6 +145,7 @@ typedef struct Request {
   char **args;    /* the command: replaces the image's Cmd */
   int nargs;
   bool debug;
+  bool init;      /* --init: our PID 1 program before the command, as docker run --init (ADR 0065) */
   int stdin_mode; /* 0 = detect (isatty), 1 = pipe (the c2w.stdin port, with an end), 2 = tty (console) */
 } Request;
 
@@ -158,6 +159,8 @@ static const char *USAGE =
   "  -u, --user USER[:GROUP]  user (name or uid) inside the container\n"
   "  --stdin pipe|tty      the container's stdin: a pipe that ends with the input, or the console\n"
   "                        (default: tty when the host says stdin is a terminal; Bun says so always)\n"
+  "  --init                our init as the container's PID 1 (docker run --init): it passes\n"
+  "                        signals on and reaps (an image of another architecture has it anyway)\n"
   "  --guest-debug         show kernel and init messages\n"
   "  (no --net or -p: WASI preview1 has no sockets; `c2w run --net` of the bundle directory has a network)\n";
 
@@ -191,6 +194,7 @@ static int parse_request(Request *r, int argc, char **argv) {
     else if (!strcmp(a, "-w") || !strcmp(a, "--workdir")) r->workdir = val;
     else if (!strcmp(a, "-u") || !strcmp(a, "--user")) r->user = val;
     else if (!strcmp(a, "--guest-debug")) r->debug = true;
+    else if (!strcmp(a, "--init")) r->init = true;
     else if (!strcmp(a, "--stdin")) {
       if (strcmp(val, "pipe") && strcmp(val, "tty")) { fprintf(stderr, ME ": --stdin %s: expected pipe or tty\n", val); return 2; }
       r->stdin_mode = !strcmp(val, "pipe") ? 1 : 2;
@@ -248,6 +252,14 @@ static int substitute(Buf *out, const char *tpl, const char *marker, const Buf *
   return 0;
 }
 
+/* A marker only some templates have: the init's mount, present where --init can add it. */
+static int substitute_optional(Buf *out, const char *tpl, const char *marker, const Buf *value) {
+  if (strstr(tpl, marker)) return substitute(out, tpl, marker, value);
+  if (value->n) { fprintf(stderr, ME ": embedded config.json has no %s marker (a bug in c2w convert)\n", marker); return -1; }
+  puts_(out, tpl);
+  return 0;
+}
+
 static void json_array(Buf *b, char **v, int n) {
   puts_(b, "[");
   for (int i = 0; i < n; i++) { if (i) puts_(b, ","); put_json(b, v[i]); }
@@ -273,9 +285,20 @@ static int compose_config(Buf *json, const Request *r, char **environ_, Mount *m
   *uid_out = uid;
   *gid_out = gid;
 
-  Buf args = {0}, envs = {0}, cwd = {0}, user = {0}, binds = {0};
+  Buf args = {0}, envs = {0}, cwd = {0}, user = {0}, binds = {0}, init_mount = {0};
   /* the container's PID 1 before the command, for images that run through qemu-user (ADR 0065) */
   List all = nul_list("init");
+  if (r->init && !all.n) {
+    /* --init for an image that runs without it: the program and its mount, from their own parts */
+    all = nul_list("init-forced");
+    char *mount = read_embed("init-mount", NULL);
+    if (!all.n || !mount) {
+      fputs(ME ": --init: this module has no init program (made by an older c2w convert); convert the image again\n", stderr);
+      return 2;
+    }
+    puts_(&init_mount, mount);
+    free(mount);
+  }
   for (int i = 0; i < ep.n; i++) list_add(&all, ep.v[i]);
   for (int i = 0; i < cmd.n; i++) list_add(&all, cmd.v[i]);
   json_array(&args, all.v, all.n);
@@ -296,12 +319,12 @@ static int compose_config(Buf *json, const Request *r, char **environ_, Mount *m
   }
   char *tpl = read_embed("config.json", NULL);
   if (!tpl) { fputs(ME ": no embedded config.json (a bug in c2w convert)\n", stderr); return 1; }
-  const char *markers[] = {"\"@c2w:args@\"", "\"@c2w:env@\"", "\"@c2w:cwd@\"", "\"@c2w:user@\"", ",\"@c2w:mounts@\""};
-  const Buf *values[] = {&args, &envs, &cwd, &user, &binds};
+  const char *markers[] = {"\"@c2w:args@\"", "\"@c2w:env@\"", "\"@c2w:cwd@\"", "\"@c2w:user@\"", ",\"@c2w:mounts@\"", ",\"@c2w:init@\""};
+  const Buf *values[] = {&args, &envs, &cwd, &user, &binds, &init_mount};
   char *cur = tpl;
-  for (int i = 0; i < 5; i++) {
+  for (int i = 0; i < 6; i++) {
     Buf next = {0};
-    if (substitute(&next, cur, markers[i], values[i])) return 1;
+    if ((i < 5 ? substitute : substitute_optional)(&next, cur, markers[i], values[i])) return 1;
     free(cur);
     cur = next.p;
   }
