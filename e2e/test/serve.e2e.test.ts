@@ -63,6 +63,13 @@ describe('c2w serve in chromium', () => {
     expect(new URL(page.url()).searchParams.getAll('arg')).toEqual(['sh', '-c', 'echo "form $A"']);
     const r = await pageResult(page);
     expect(r.transcript).toBe('form works\n');
+    // the --init box: init=1 in the URL, kept checked on the page it leads to
+    expect(await page.isChecked('input[name=init]')).toBe(false);
+    await page.fill('input[name=args]', 'cat /proc/1/comm');
+    await page.check('input[name=init]');
+    await Promise.all([page.waitForURL(/init=1/), page.click('button[type=submit]')]);
+    expect((await pageResult(page)).transcript).toBe('.c2w-init\n');
+    expect(await page.isChecked('input[name=init]')).toBe(true);
   });
 
   it('sends typed lines to a shell and shows its exit status', async () => {

@@ -33,6 +33,13 @@ describe('amd64 images on the x86_64 machine', () => {
     expect({ out: exit.stdout.toString(), code: exit.exitCode }).toEqual({ out: 'hi there from x86_64 in /root\n', code: 7 });
   });
 
+  it('gives docker\'s 127 for a command not found (ADR 0066) and takes --init (ADR 0065), as the riscv64 machine does', async () => {
+    const missing = await c2w(['run', busybox, '--', 'no-such-program']);
+    expect({ out: missing.stdout.toString(), code: missing.exitCode }).toEqual({ out: 'executable file `no-such-program` not found in $PATH: No such file or directory\n', code: 127 });
+    const init = await c2w(['run', '--init', busybox, '--', 'sh', '-c', 'echo "$$ $(cat /proc/1/comm)"; exit 6']);
+    expect({ out: init.stdout.toString(), code: init.exitCode }).toEqual({ out: '2 .c2w-init\n', code: 6 });
+  });
+
   // Guest time is host time (ADR 0050): the TSC follows the host clock, so the container's
   // `sleep 1` takes a host second (busy guest time ran at the instruction rate before: 41 s beside
   // a busy loop), and its clock is the RTC's, the host's (c2w-init no longer sets it back to the
@@ -84,6 +91,8 @@ describe('amd64 images on the x86_64 machine', () => {
     await convert(await amd64ExampleImage(), out);
     const r = await c2w(['run', out, '--', 'sh', '-c', 'echo $(uname -m); exit 3']);
     expect({ out: r.stdout.toString(), code: r.exitCode }).toEqual({ out: 'x86_64\n', code: 3 });
+    const init = await c2w(['run', '--init', out, '--', 'cat', '/proc/1/comm']);
+    expect({ out: init.stdout.toString(), code: init.exitCode }).toEqual({ out: '.c2w-init\n', code: 0 });
   });
 
   // No PYTHONHASHSEED: RDRAND seeds the kernel's RNG, so python's start-up getrandom() does not

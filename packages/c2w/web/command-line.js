@@ -31,10 +31,11 @@ export function splitWords(text) {
   return words;
 }
 
-/** The page query for a command and env words. */
-export function commandQuery(args, env) {
+/** The page query for a command and env words, and `init=1` for docker's --init. */
+export function commandQuery(args, env, init = false) {
   const q = new URLSearchParams();
   for (const a of args) q.append('arg', a);
   for (const e of env) q.append('env', e);
+  if (init) q.append('init', '1');
   return q;
 }

@@ -20,10 +20,11 @@ const params = new URLSearchParams(location.search);
 const form = $('command');
 form.args.value = params.getAll('arg').map(quote).join(' ');
 form.env.value = params.getAll('env').map(quote).join(' ');
+form.init.checked = params.get('init') === '1';
 form.addEventListener('submit', (e) => {
   e.preventDefault();
   try {
-    location.search = commandQuery(splitWords(form.args.value), splitWords(form.env.value)).toString();
+    location.search = commandQuery(splitWords(form.args.value), splitWords(form.env.value), form.init.checked).toString();
   } catch (err) {
     setStatus('failed', `the form: ${err.message}`);
   }

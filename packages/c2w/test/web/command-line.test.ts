@@ -16,4 +16,8 @@ describe('commandQuery', () => {
   it('makes one arg per word and one env per variable', () => {
     expect(commandQuery(['echo', 'a&b'], ['K=v w']).toString()).toBe('arg=echo&arg=a%26b&env=K%3Dv+w');
   });
+  it('adds init=1 when the form asks for docker\'s --init', () => {
+    expect(commandQuery(['sh'], [], true).toString()).toBe('arg=sh&init=1');
+    expect(commandQuery(['sh'], [], false).toString()).toBe('arg=sh');
+  });
 });
